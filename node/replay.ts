@@ -11,10 +11,10 @@
 // byte, the parameter block (one op keeps state there) and that nothing outside the outputs and
 // scratch changed.
 //
-// runNativeReplay() builds the harness (kernels/Makefile) and runs it on the host (gcc with
-// AddressSanitizer and UBSan) and on QEMU's Cortex-M4 board (mps2-an386, semihosting).
-// `node built/node/replay.js [filter]` (npm run test:native) does both and ends with
-// "N passed, M failed", counting conformance cases on each platform.
+// tools/test-native.ts (npm run test:native) builds the harness (kernels/Makefile) and runs it on
+// the host (gcc with AddressSanitizer and UBSan), on QEMU's Cortex-M4 board (mps2-an386) and on
+// QEMU's micro:bit (Cortex-M0, 16 KB of RAM, runQemuM0), with semihosting, and ends with
+// "N passed, M failed", counting cases over all runs.
 //
 // The recording (little-endian u32 words; byte strings padded to 4):
 //   "TFLR" version
@@ -409,6 +409,8 @@ export interface HarnessRun {
     failed: number;
     calls: number;
     callsFailed: number;
+    /** Cases the board has no room for (their model, arena or a parameter block), with the harness's reason. */
+    skipped: Map<string, string>;
     /** The harness's whole output (failing calls are listed there). */
     output: string;
 }
@@ -425,9 +427,11 @@ function parseHarness(platform: string, recording: string, output: string, statu
     const cases = /^(\d+) passed, (\d+) failed$/m.exec(output);
     const calls = /^(\d+) calls: (\d+) passed, (\d+) failed$/m.exec(output);
     if (!cases || !calls) throw new Error(`${platform} harness (exit ${status}) printed no summary for ${recording}:\n${output.slice(-4000)}`);
+    const skipped = new Map<string, string>();
+    for (const m of output.matchAll(/^skip (\S+): does not fit this board: (.*)$/gm)) skipped.set(m[1], m[2]);
     return {
         platform, recording: path.basename(recording), passed: Number(cases[1]), failed: Number(cases[2]),
-        calls: Number(calls[1]), callsFailed: Number(calls[3]), output,
+        calls: Number(calls[1]), callsFailed: Number(calls[3]), skipped, output,
     };
 }
 
@@ -438,17 +442,30 @@ export function runHostHarness(recording: string, args: string[] = []): HarnessR
     return parseHarness("host", recording, (res.stdout || "") + (res.stderr || ""), res.status);
 }
 
+/** Runs a harness ELF on a QEMU board with semihosting and virtual time counting instructions (-icount shift=0). */
+function runQemu(machine: string, platform: string, recording: string, elf: string, args: string[], timeoutMs: number): HarnessRun {
+    const semihosting = ["enable=on", "target=native", "arg=harness", ...args.map((a) => "arg=" + a), "arg=" + recording].join(",");
+    const res = childProcess.spawnSync("qemu-system-arm", ["-M", machine, "-nographic", "-monitor", "none", "-serial", "none",
+        "-icount", "shift=0", "-semihosting-config", semihosting, "-kernel", path.join(NATIVE_BUILT, elf)],
+        { encoding: "utf8", maxBuffer: 256 << 20, timeout: timeoutMs });
+    if (res.error) throw new Error(`qemu-system-arm: ${res.error.message}`);
+    return parseHarness(platform, recording, (res.stdout || "") + (res.stderr || ""), res.status);
+}
+
 /**
  * A Cortex-M4 harness (built/native/<elf>) over `recording` on QEMU's mps2-an386, with virtual
  * time counting instructions (-icount shift=0) and the recording read through semihosting.
  */
 export function runQemuM4(recording: string, elf = "harness-m4.elf", args: string[] = [], timeoutMs = 600000): HarnessRun {
-    const semihosting = ["enable=on", "target=native", "arg=harness", ...args.map((a) => "arg=" + a), "arg=" + recording].join(",");
-    const res = childProcess.spawnSync("qemu-system-arm", ["-M", "mps2-an386", "-nographic", "-monitor", "none", "-serial", "none",
-        "-icount", "shift=0", "-semihosting-config", semihosting, "-kernel", path.join(NATIVE_BUILT, elf)],
-        { encoding: "utf8", maxBuffer: 256 << 20, timeout: timeoutMs });
-    if (res.error) throw new Error(`qemu-system-arm: ${res.error.message}`);
-    return parseHarness("qemu-m4" + elf.replace(/^harness-m4/, "").replace(/\.elf$/, ""), recording, (res.stdout || "") + (res.stderr || ""), res.status);
+    return runQemu("mps2-an386", "qemu-m4" + elf.replace(/^harness-m4/, "").replace(/\.elf$/, ""), recording, elf, args, timeoutMs);
+}
+
+/**
+ * The Cortex-M0 harness (make m0) over `recording` on QEMU's microbit (nRF51: 16 KB of RAM; the
+ * harness writes each model into flash), the same way.
+ */
+export function runQemuM0(recording: string, elf = "harness-m0.elf", args: string[] = [], timeoutMs = 600000): HarnessRun {
+    return runQemu("microbit", "qemu-m0" + elf.replace(/^harness-m0/, "").replace(/\.elf$/, ""), recording, elf, args, timeoutMs);
 }
 
 /** Whether the registered bodies all have a C definition (the harness's -m); returns its report. */
