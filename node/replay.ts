@@ -442,14 +442,23 @@ export function runHostHarness(recording: string, args: string[] = []): HarnessR
     return parseHarness("host", recording, (res.stdout || "") + (res.stderr || ""), res.status);
 }
 
-/** Runs a harness ELF on a QEMU board with semihosting and virtual time counting instructions (-icount shift=0). */
-function runQemu(machine: string, platform: string, recording: string, elf: string, args: string[], timeoutMs: number): HarnessRun {
-    const semihosting = ["enable=on", "target=native", "arg=harness", ...args.map((a) => "arg=" + a), "arg=" + recording].join(",");
+/**
+ * Runs a harness ELF (below built/native) on a QEMU board ("mps2-an386", "microbit") with
+ * semihosting and virtual time counting instructions (-icount shift=0); returns what it printed
+ * and its exit status.
+ */
+export function runQemuHarness(machine: string, elf: string, args: string[], timeoutMs = 600000): { output: string; status: number | null } {
+    const semihosting = ["enable=on", "target=native", "arg=harness", ...args.map((a) => "arg=" + a)].join(",");
     const res = childProcess.spawnSync("qemu-system-arm", ["-M", machine, "-nographic", "-monitor", "none", "-serial", "none",
         "-icount", "shift=0", "-semihosting-config", semihosting, "-kernel", path.join(NATIVE_BUILT, elf)],
         { encoding: "utf8", maxBuffer: 256 << 20, timeout: timeoutMs });
     if (res.error) throw new Error(`qemu-system-arm: ${res.error.message}`);
-    return parseHarness(platform, recording, (res.stdout || "") + (res.stderr || ""), res.status);
+    return { output: (res.stdout || "") + (res.stderr || ""), status: res.status };
+}
+
+function runQemu(machine: string, platform: string, recording: string, elf: string, args: string[], timeoutMs: number): HarnessRun {
+    const res = runQemuHarness(machine, elf, [...args, recording], timeoutMs);
+    return parseHarness(platform, recording, res.output, res.status);
 }
 
 /**

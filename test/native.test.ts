@@ -9,8 +9,8 @@ import { conformanceCases } from "../node/conformance";
 import { runNativeReplay, ReplayRun } from "../tools/test-native";
 import { ABI_HEADER, NATIVE_LIB, generateHeader, outOfDate, readAbi } from "../tools/gen-abi";
 import * as childProcess from "child_process";
-import { GENERATED_RECORDING, NATIVE_BUILT, REPO, RECORDING, makeKernels, missingBodies, runHostHarness, runQemuM0, runQemuM4 } from "../node/replay";
-import { buildVariant, usesSmlad } from "../tools/native-bench";
+import { GENERATED_RECORDING, NATIVE_BUILT, REPO, RECORDING, makeKernels, missingBodies, runHostHarness, runQemuHarness, runQemuM0, runQemuM4 } from "../node/replay";
+import { TFLM_MICRO_SPEECH, TICK_INSTRUCTIONS, buildVariant, timeVariant, usesSmlad } from "../tools/native-bench";
 import { loadTflite } from "../node/sts-runtime";
 import { caseName, sharedPath } from "../node/conformance";
 import { BASE_DEPENDENCIES, LIB_DIR, compileForSimulator, conformanceOutputs, conformanceProgram, pxt, runInSimulator } from "../node/simulator";
@@ -116,6 +116,23 @@ describe("native C kernels, by replay", function () {
             assert.strictEqual(r.failed, 1);
             assert.match(r.output, /^FAIL \S+ invoke 0 op 0 \(\w+\): output byte 0 /m);
         }
+    });
+
+    it("the harness's clock counts instructions on both boards: a 2,000,000-instruction loop reads 2,000,000 / tick", () => {
+        for (const [machine, elf, tick] of [["mps2-an386", "harness-m4.elf", TICK_INSTRUCTIONS.m4], ["microbit", "harness-m0.elf", TICK_INSTRUCTIONS.m0]] as const) {
+            const r = runQemuHarness(machine, elf, ["-c"]);
+            const m = /^C 2000000 (\d+)$/m.exec(r.output);
+            assert.ok(m, r.output);
+            assert.ok(Math.abs(Number(m![1]) * tick - 2e6) <= 2 * tick, `${machine}: ${m![1]} ticks of ${tick}`);
+        }
+    });
+
+    it("micro_speech on the emulated micro:bit (Cortex-M0, -O2) takes fewer instructions per invoke than TFLM + CMSIS-NN there (4.14 M)", function () {
+        this.timeout(120000);
+        const t = timeVariant("harness-m0.elf", RECORDING, "m0");
+        assert.ok(t.ok, "the timed replay is byte-exact");
+        const ours = t.perModel.get("micro_speech_quantized")!;
+        assert.ok(ours > 1e6 && ours < TFLM_MICRO_SPEECH.m0[1].instructions, `${ours} instructions`);
     });
 
     it("the kernels compile for the Cortex-M0 with -Wall -Wextra -Werror", () => {

@@ -1,23 +1,27 @@
 // Instructions per invoke of every conformance model with the C kernels on QEMU's Cortex-M4
-// (mps2-an386), portable C and the DSP path (kernels/dot.h), each at -O2 and -Os.
+// (mps2-an386), portable C and the DSP path (kernels/dot.h), each at -O2 and -Os; and on QEMU's
+// micro:bit (Cortex-M0, no DSP instructions: the portable C), for the models that fit its 16 KB
+// of RAM and 128 KB of flash the harness leaves for models.
 //
 // QEMU runs with `-icount shift=0`: virtual time advances exactly 1 ns per instruction, and the
-// harness reads the board's 25 MHz CMSDK timer around each kernel call, so one tick is 40
-// instructions and each call is counted to within one tick (+-40 instructions; the timer reads
-// themselves are inside the count, a few instructions). A model's figure is the sum over its
+// harness reads a timer around each kernel call: on the M4 the board's 25 MHz CMSDK timer, one
+// tick 40 instructions; on the micro:bit the nRF51's 16 MHz TIMER0, one tick 62.5 instructions.
+// Each call is counted to within one tick (the timer reads themselves are inside the count, a
+// few instructions). A model's figure is the sum over its
 // calls in one invoke, averaged over the invokes of its conformance cases (the audio
 // preprocessors: one 30 ms window per invoke). The replay is npm run test:native's
 // (built/native/conformance.replay, recorded here when missing); every call is checked byte for
 // byte while it is timed, and a build whose replay fails is reported, not timed.
 //
 //   node built/tools/native-bench.js           the instruction table
-//   node built/tools/native-bench.js --calls   also the busiest bodies of micro_speech and person_detect
+//   node built/tools/native-bench.js --calls   also the bodies of micro_speech and person_detect
 import * as childProcess from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { NATIVE_BUILT, RECORDING, makeKernels, recordConformance, runQemuM4 } from "../node/replay";
+import { NATIVE_BUILT, RECORDING, makeKernels, recordConformance, runQemuM0, runQemuM4 } from "../node/replay";
 
-export const TICK_INSTRUCTIONS = 40;
+/** Instructions per timer tick under -icount shift=0: 1 ns each, over the timer's period. */
+export const TICK_INSTRUCTIONS = { m4: 40, m0: 62.5 };
 
 /** TFLM on the same emulated boards, micro_speech per invoke (the issue's figures, for scale). */
 export const TFLM_MICRO_SPEECH = {
@@ -32,16 +36,25 @@ export const TFLM_MICRO_SPEECH = {
     ],
 };
 
-export interface Variant { name: string; opt: string; dsp: boolean }
+export interface Variant { name: string; opt: string; dsp: boolean; board?: "m4" | "m0" }
 export const VARIANTS: Variant[] = [
     { name: "portable C -O2", opt: "-O2", dsp: false },
     { name: "portable C -Os", opt: "-Os", dsp: false },
     { name: "DSP -O2", opt: "-O2", dsp: true },
     { name: "DSP -Os", opt: "-Os", dsp: true },
 ];
+export const M0_VARIANTS: Variant[] = [
+    { name: "M0 -O2", opt: "-O2", dsp: false, board: "m0" },
+    { name: "M0 -Os", opt: "-Os", dsp: false, board: "m0" },
+];
 
-/** Builds the M4 harness of a variant into built/native/<dir>; returns the ELF's path below built/native. */
+/** Builds the harness of a variant into built/native/<dir>; returns the ELF's path below built/native. */
 export function buildVariant(v: Variant): string {
+    if (v.board === "m0") {
+        const dir = "m0" + v.opt;
+        makeKernels(["m0"], ["M0_OPT=" + v.opt, "OUT=" + path.join(NATIVE_BUILT, dir)]);
+        return path.join(dir, "harness-m0.elf");
+    }
     const dir = "m4" + (v.dsp ? "-dsp" : "-portable") + v.opt;
     makeKernels(["m4"], ["ARM_OPT=" + v.opt, "ARM_DEFS=-DTFL_DSP=" + (v.dsp ? 1 : 0), "OUT=" + path.join(NATIVE_BUILT, dir)]);
     return path.join(dir, "harness-m4.elf");
@@ -52,12 +65,15 @@ export interface Timing {
     perModel: Map<string, number>;
     /** Instructions per body over one invoke of one case per model: "model body" -> count. */
     perBody: Map<string, number>;
+    /** Models the board has no room for, with the harness's reason. */
+    skipped: Map<string, string>;
     ok: boolean;
 }
 
 /** Runs a harness with timing on the conformance recording and sums its "T case invoke op body ticks" lines. */
-export function timeVariant(elf: string, recording = RECORDING): Timing {
-    const run = runQemuM4(recording, elf, ["-t"]);
+export function timeVariant(elf: string, recording = RECORDING, board: "m4" | "m0" = "m4"): Timing {
+    const run = board === "m0" ? runQemuM0(recording, elf, ["-t"]) : runQemuM4(recording, elf, ["-t"]);
+    const tick = TICK_INSTRUCTIONS[board];
     const perInvoke = new Map<string, number>();
     const perBody = new Map<string, number>();
     const firstCase = new Map<string, string>();
@@ -71,7 +87,7 @@ export function timeVariant(elf: string, recording = RECORDING): Timing {
         if (!firstCase.has(model)) firstCase.set(model, f[1]);
         if (firstCase.get(model) === f[1] && f[2] === "0") {
             const b = model + " " + f[4];
-            perBody.set(b, (perBody.get(b) || 0) + ticks * TICK_INSTRUCTIONS);
+            perBody.set(b, (perBody.get(b) || 0) + ticks * tick);
         }
     }
     const sums = new Map<string, { ticks: number; invokes: number }>();
@@ -83,8 +99,10 @@ export function timeVariant(elf: string, recording = RECORDING): Timing {
         sums.set(model, s);
     }
     const perModel = new Map<string, number>();
-    for (const [model, s] of sums) perModel.set(model, (s.ticks / s.invokes) * TICK_INSTRUCTIONS);
-    return { perModel, perBody, ok: run.failed === 0 && run.callsFailed === 0 };
+    for (const [model, s] of sums) perModel.set(model, (s.ticks / s.invokes) * tick);
+    const skipped = new Map<string, string>();
+    for (const [name, why] of run.skipped) skipped.set(name.split("/")[0], why);
+    return { perModel, perBody, skipped, ok: run.failed === 0 && run.callsFailed === 0 };
 }
 
 export function formatCount(n: number): string {
@@ -112,12 +130,30 @@ export function nativeBenchTable(withCalls = false): string {
         const ours = timings[i].perModel.get(ms)!;
         lines.push(`- ours, ${v.name}: ${formatCount(ours)} (${(TFLM_MICRO_SPEECH.m4[2].instructions / ours).toFixed(2)}x fewer than CMSIS-NN's)`);
     });
+    const m0 = M0_VARIANTS.map((v) => timeVariant(buildVariant(v), RECORDING, "m0"));
+    lines.push("", "The same on the emulated micro:bit v1 (Cortex-M0, QEMU microbit, -icount shift=0; +-62.5 per kernel call),",
+        "portable C (the M0 has no DSP instructions); a model the board has no room for is named with the reason:", "",
+        `| model | ${M0_VARIANTS.map((v) => v.name).join(" | ")} |`, `|---|${M0_VARIANTS.map(() => "---:").join("|")}|`);
+    for (const m of models) {
+        const why = m0[0].skipped.get(m);
+        if (why && !m0[0].perModel.has(m)) lines.push(`| ${m} | does not fit the 16 KB board: ${why} |${M0_VARIANTS.slice(1).map(() => " - |").join("")}`);
+        else lines.push(`| ${m} | ${m0.map((t) => formatCount(t.perModel.get(m) ?? NaN)).join(" | ")} |`);
+    }
+    const m0Failed = M0_VARIANTS.filter((_, i) => !m0[i].ok).map((v) => v.name);
+    if (m0Failed.length) lines.push("", `NOT byte-exact in this run (figures unusable): ${m0Failed.join(", ")}`);
+    lines.push("", "micro_speech for scale, same emulated Cortex-M0:");
+    for (const t of TFLM_MICRO_SPEECH.m0) lines.push(`- ${t.build}: ${formatCount(t.instructions)}`);
+    M0_VARIANTS.forEach((v, i) => {
+        const ours = m0[i].perModel.get(ms)!;
+        lines.push(`- ours, ${v.name}: ${formatCount(ours)} (${(TFLM_MICRO_SPEECH.m0[1].instructions / ours).toFixed(2)}x fewer than CMSIS-NN's)`);
+    });
     if (withCalls) {
         for (const model of [ms, "person_detect"]) {
-            lines.push("", `${model}, instructions per body in one invoke:`, "", `| body | ${VARIANTS.map((v) => v.name).join(" | ")} |`,
-                `|---|${VARIANTS.map(() => "---:").join("|")}|`);
+            const all = [...VARIANTS, ...M0_VARIANTS], allTimings = [...timings, ...m0];
+            lines.push("", `${model}, instructions per body in one invoke:`, "", `| body | ${all.map((v) => v.name).join(" | ")} |`,
+                `|---|${all.map(() => "---:").join("|")}|`);
             const bodies = [...timings[0].perBody.keys()].filter((k) => k.startsWith(model + " ")).map((k) => k.slice(model.length + 1));
-            for (const b of bodies) lines.push(`| ${b} | ${timings.map((t) => formatCount(t.perBody.get(model + " " + b) ?? NaN)).join(" | ")} |`);
+            for (const b of bodies) lines.push(`| ${b} | ${allTimings.map((t) => formatCount(t.perBody.get(model + " " + b) ?? NaN)).join(" | ")} |`);
         }
     }
     return lines.join("\n");
