@@ -105,13 +105,13 @@ describe("native C kernels, by replay", function () {
         assert.deepStrictEqual(tflite.bodyList().filter((b: string) => !recorded.has(b)), [], "bodies no recorded call reaches");
     });
 
-    it("the harness catches one wrong output byte, on the host and on the micro:bit", function () {
+    it("the harness catches one wrong output byte, on the host, the M4 and the micro:bit", function () {
         this.timeout(120000);
         const rec = fs.readFileSync(RECORDING);
         rec[firstOutputByte(rec)] ^= 1;
         const bad = path.join(NATIVE_BUILT, "corrupt.replay");
         fs.writeFileSync(bad, rec);
-        for (const r of [runHostHarness(bad), runQemuM0(bad)]) {
+        for (const r of [runHostHarness(bad), runQemuM4(bad), runQemuM0(bad)]) {
             assert.strictEqual(r.callsFailed, 1, r.output.slice(0, 2000));
             assert.strictEqual(r.failed, 1);
             assert.match(r.output, /^FAIL \S+ invoke 0 op 0 \(\w+\): output byte 0 /m);
