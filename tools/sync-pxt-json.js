@@ -1,38 +1,66 @@
 #!/usr/bin/env node
-// Writes the root pxt.json from libs/tflite/pxt.json. The root pxt.json is the extension a
-// MakeCode user adds from GitHub: libs/tflite's package with its files listed by path from the
-// root (an extension loaded from GitHub cannot use "file:" dependencies). `npm run build` and
-// `npm run check:sts` run this, so a file added to libs/tflite/pxt.json reaches it; commit the
-// root pxt.json when it changes. Plain JavaScript: it runs before tsc.
+// Writes the root pxt.json from libs/*/pxt.json. The root pxt.json is the extension a MakeCode
+// user adds from GitHub ("tinyml": the interpreter, the gesture blocks, the speech blocks): every
+// library's files listed by path from the root, because an extension loaded from GitHub cannot
+// use "file:" dependencies. Its other dependencies are the union of the libraries' (without the
+// file: ones, which it contains). `npm run build` and `npm run check:sts` run this, so a file added
+// to a library's pxt.json reaches it; commit the root pxt.json when it changes. Plain JavaScript:
+// it runs before tsc.
 "use strict";
 const fs = require("fs");
 const path = require("path");
 
 const root = path.resolve(__dirname, "..");
 
-/** Rewrites the root pxt.json if it differs from what libs/tflite/pxt.json implies; true if it did. */
-function syncRootConfig() {
-    const lib = JSON.parse(fs.readFileSync(path.join(root, "libs", "tflite", "pxt.json"), "utf8"));
-    const config = {
-        name: lib.name,
-        version: lib.version,
-        description: lib.description,
-        license: lib.license,
-        dependencies: lib.dependencies,
-        files: ["README.md"].concat(lib.files.map((f) => "libs/tflite/" + f)),
+/** The libraries in the extension, in dependency order (a library missing from the checkout is skipped). */
+const LIBS = ["tflite", "gestures", "speech"];
+
+function readLib(name) {
+    const file = path.join(root, "libs", name, "pxt.json");
+    return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : null;
+}
+
+/** The root pxt.json's content, from the libraries' pxt.json files. */
+function rootConfig() {
+    const tflite = readLib("tflite");
+    const files = ["README.md"];
+    const dependencies = {};
+    for (const name of LIBS) {
+        const lib = readLib(name);
+        if (!lib) continue;
+        for (const f of lib.files) files.push("libs/" + name + "/" + f);
+        for (const dep of Object.keys(lib.dependencies || {})) {
+            const version = lib.dependencies[dep];
+            if (/^file:/.test(version)) continue;
+            if (dependencies[dep] && dependencies[dep] !== version)
+                throw new Error("libs/" + name + "/pxt.json wants " + dep + " " + version + ", another library " + dependencies[dep]);
+            dependencies[dep] = version;
+        }
+    }
+    return {
+        name: "tinyml",
+        version: tflite.version,
+        description: "Machine learning on the micro:bit: gesture and keyword recognition blocks, and TensorFlow Lite models run by one interpreter in Static TypeScript",
+        license: tflite.license,
+        dependencies,
+        files,
         testFiles: [],
-        public: lib.public,
-        targetVersions: lib.targetVersions,
-        supportedTargets: lib.supportedTargets,
-        disablesVariants: lib.disablesVariants,
+        public: tflite.public,
+        targetVersions: tflite.targetVersions,
+        supportedTargets: tflite.supportedTargets,
+        disablesVariants: tflite.disablesVariants,
     };
+}
+
+/** Rewrites the root pxt.json if it differs from what libs/*\/pxt.json imply; true if it did. */
+function syncRootConfig() {
     const file = path.join(root, "pxt.json");
-    const text = JSON.stringify(config, null, 4) + "\n";
+    const text = JSON.stringify(rootConfig(), null, 4) + "\n";
     if (fs.existsSync(file) && fs.readFileSync(file, "utf8") === text) return false;
     fs.writeFileSync(file, text);
     return true;
 }
 
-module.exports = { syncRootConfig };
+module.exports = { syncRootConfig, rootConfig, LIBS };
 
-if (require.main === module && syncRootConfig()) console.log("sync-pxt-json: updated pxt.json from libs/tflite/pxt.json (commit it)");
+if (require.main === module && syncRootConfig()) console.log("sync-pxt-json: updated pxt.json from libs/*/pxt.json (commit it)");
