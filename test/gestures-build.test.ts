@@ -1,0 +1,107 @@
+// The gesture blocks as MakeCode packages them: libs/gestures/pxt.json, the root pxt.json (the
+// "tinyml" extension a user adds), and the native micro:bit v2 build of the sample project
+// projects/gestures-demo (pxt build, offline), with the built-in model in flash.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { GESTURES_LIB_DIR } from "../node/gestures";
+import { ROOT, buildHex, pxt } from "../node/simulator";
+
+const DEMO = path.join(ROOT, "projects", "gestures-demo");
+
+function readJson(file: string): any {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+}
+
+/** The v2 image of an Intel HEX file: its bytes by address (data records; checksums checked). */
+function imageOf(hexText: string): Map<number, number> {
+    const bytes = new Map<number, number>();
+    let base = 0;
+    for (const line of hexText.split(/\r?\n/)) {
+        if (!line) continue;
+        const rec = Buffer.from(line.slice(1), "hex");
+        assert.strictEqual(rec.reduce((a, b) => (a + b) & 0xff, 0), 0, "bad checksum: " + line);
+        const address = (rec[1] << 8) | rec[2];
+        const data = rec.subarray(4, 4 + rec[0]);
+        if (rec[3] === 0) data.forEach((b, i) => bytes.set(base + address + i, b));
+        else if (rec[3] === 2) base = data.readUInt16BE(0) << 4;
+        else if (rec[3] === 4) base = data.readUInt16BE(0) * 65536;
+    }
+    return bytes;
+}
+
+function addressOf(image: Map<number, number>, needle: Buffer): number {
+    for (const [address, b] of image) {
+        if (b !== needle[0]) continue;
+        let i = 1;
+        while (i < needle.length && image.get(address + i) === needle[i]) i++;
+        if (i === needle.length) return address;
+    }
+    return -1;
+}
+
+describe("gesture blocks: MakeCode packaging", () => {
+    it("libs/gestures/pxt.json lists every .ts file of the library (node-runtime.d.ts is for tsc only)", () => {
+        const config = readJson(path.join(GESTURES_LIB_DIR, "pxt.json"));
+        const sources = fs.readdirSync(GESTURES_LIB_DIR).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"));
+        assert.deepStrictEqual([...config.files].sort(), sources.sort());
+        assert.deepStrictEqual(config.dependencies, { core: "*", tflite: "file:../tflite" });
+        assert.deepStrictEqual(config.disablesVariants, ["mbdal"]);
+    });
+
+    it("the root pxt.json is the 'tinyml' extension: every library's files, as tools/sync-pxt-json.js writes it", () => {
+        const { rootConfig, LIBS } = require(path.join(ROOT, "tools", "sync-pxt-json.js"));
+        const root = readJson(path.join(ROOT, "pxt.json"));
+        assert.deepStrictEqual(root, rootConfig(), "the root pxt.json is behind libs/*/pxt.json: npm run build rewrites it (then commit it)");
+        assert.strictEqual(root.name, "tinyml");
+        for (const lib of LIBS) {
+            const config = readJson(path.join(ROOT, "libs", lib, "pxt.json"));
+            for (const f of config.files) assert.ok(root.files.includes("libs/" + lib + "/" + f), "libs/" + lib + "/" + f);
+        }
+        // An extension loaded from GitHub cannot reach other folders.
+        assert.deepStrictEqual(Object.values(root.dependencies).filter((v: any) => /^file:/.test(v)), []);
+        for (const f of root.files) assert.ok(fs.existsSync(path.join(ROOT, f)), f + " is listed but missing");
+    });
+
+    it("every gesture block has a help page and the TinyML category has a colour and an icon", () => {
+        const blocks = fs.readFileSync(path.join(GESTURES_LIB_DIR, "blocks.ts"), "utf8");
+        const category = /\/\/% (.*)\s*\n(?:\/\/%.*\n)*namespace tinyml/.exec(blocks);
+        assert.ok(category && /block="TinyML"/.test(category[1]) && /color="#[0-9a-f]{6}"/.test(category[1]) && /icon="\\uf[0-9a-f]{3}"/.test(category[1]),
+            "namespace tinyml's annotation: " + (category && category[1]));
+        const ids = [...blocks.matchAll(/\/\/% blockId=(\w+)([^\n]*)/g)];
+        assert.ok(ids.length >= 10);
+        for (const [, id, rest] of ids) {
+            if (/blockHidden=true/.test(rest)) continue;
+            assert.ok(/help=gestures\/[\w-]+/.test(rest), id + " has no help page");
+        }
+    });
+});
+
+describe("gesture blocks: native micro:bit build", function () {
+    this.timeout(10 * 60 * 1000);
+
+    it("pxt build turns projects/gestures-demo into a micro:bit v2 hex holding the built-in model", () => {
+        // The demo's sources, built against the extension at the repository's root (in the editor,
+        // projects/tinyml stands for it).
+        const dir = path.join(ROOT, "built", "gestures-demo");
+        fs.mkdirSync(dir, { recursive: true });
+        const config = readJson(path.join(DEMO, "pxt.json"));
+        assert.ok(config.dependencies.tinyml, "the demo uses the tinyml extension");
+        config.dependencies.tinyml = "file:" + path.relative(dir, ROOT).split(path.sep).join("/");
+        fs.writeFileSync(path.join(dir, "pxt.json"), JSON.stringify(config, null, 4) + "\n");
+        for (const f of config.files) fs.copyFileSync(path.join(DEMO, f), path.join(dir, f));
+        if (!fs.existsSync(path.join(dir, "pxt_modules", "core", "pxt.json"))) {
+            const res = pxt(dir, ["install"]);
+            assert.strictEqual(res.status, 0, res.output);
+        }
+        const hex = path.join(dir, "built", "mbcodal-binary.hex");
+        if (fs.existsSync(hex)) fs.unlinkSync(hex);
+
+        buildHex(dir);
+        const image = imageOf(fs.readFileSync(hex, "utf8"));
+        const model = fs.readFileSync(path.join(ROOT, "models", "gesture.tflite"));
+        const at = addressOf(image, model);
+        assert.ok(at > 0, "the " + model.length + "-byte built-in model is not in the hex");
+        assert.ok(at + model.length <= 512 * 1024, "the model lies outside the 512 KB flash, at " + at);
+    });
+});
