@@ -4,10 +4,11 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { GESTURES_LIB_DIR } from "../node/gestures";
-import { ROOT, buildHex, pxt } from "../node/simulator";
+import { GESTURES_LIB_DIR, writeGesturesProject } from "../node/gestures";
+import { ROOT, buildHex, compileForSimulator, pxt } from "../node/simulator";
 
 const DEMO = path.join(ROOT, "projects", "gestures-demo");
+const DOCS = path.join(ROOT, "docs", "reference", "gestures");
 
 function readJson(file: string): any {
     return JSON.parse(fs.readFileSync(file, "utf8"));
@@ -72,13 +73,42 @@ describe("gesture blocks: MakeCode packaging", () => {
         assert.ok(ids.length >= 10);
         for (const [, id, rest] of ids) {
             if (/blockHidden=true/.test(rest)) continue;
-            assert.ok(/help=gestures\/[\w-]+/.test(rest), id + " has no help page");
+            const help = /help=gestures\/([\w-]+)/.exec(rest);
+            assert.ok(help, id + " has no help page");
+            const page = path.join(DOCS, help![1] + ".md");
+            assert.ok(fs.existsSync(page), id + ": no " + path.relative(ROOT, page));
+            const text = fs.readFileSync(page, "utf8");
+            // The picture tools/render-blocks.ts draws from the page's first blocks snippet.
+            assert.ok(text.includes("](/static/blocks/reference/gestures/" + help![1] + ".png)"), page + " shows no picture of its block");
+            assert.ok(/^```blocks$/m.test(text), page + " has no blocks example");
+            assert.ok(fs.readFileSync(path.join(ROOT, "docs", "reference.md"), "utf8").includes("(/reference/gestures/" + help![1] + ")"),
+                "docs/reference.md does not link " + help![1]);
         }
     });
 });
 
+/** The ```blocks snippets of the gesture pages, each as one function (so their handlers do not clash). */
+function docsProgram(): string {
+    const parts: string[] = [];
+    for (const page of fs.readdirSync(DOCS).filter((f) => f.endsWith(".md")).sort()) {
+        const text = fs.readFileSync(path.join(DOCS, page), "utf8");
+        const fence = /^```blocks\n([\s\S]*?)^```$/gm;
+        for (let m = fence.exec(text), i = 0; m; m = fence.exec(text), i++)
+            parts.push("// " + page + "\nfunction example_" + page.replace(/\W/g, "_") + "_" + i + "() {\n" + m[1] + "}\n");
+    }
+    return parts.join("\n");
+}
+
 describe("gesture blocks: native micro:bit build", function () {
     this.timeout(10 * 60 * 1000);
+
+    it("the examples of the gesture pages (docs/reference/gestures) compile", () => {
+        const dir = path.join(ROOT, "built", "sim", "gestures-docs");
+        const program = docsProgram();
+        assert.ok(program.split("function example_").length - 1 >= 10);
+        writeGesturesProject(dir, "gestures-docs", { "main.ts": program });
+        compileForSimulator(dir);
+    });
 
     it("pxt build turns projects/gestures-demo into a micro:bit v2 hex holding the built-in model", () => {
         // The demo's sources, built against the extension at the repository's root (in the editor,
