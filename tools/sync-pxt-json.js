@@ -12,8 +12,12 @@ const path = require("path");
 
 const root = path.resolve(__dirname, "..");
 
-/** The libraries in the extension, in dependency order (a library missing from the checkout is skipped). */
-const LIBS = ["tflite", "gestures", "speech"];
+/**
+ * The libraries in the extension, in dependency order (a library missing from the checkout is
+ * skipped). Both gestures and speech annotate the category (namespace tinyml); pxt merges the
+ * annotations and the later file's `groups` wins: gestures' lists every group, so it comes last.
+ */
+const LIBS = ["tflite", "speech", "gestures"];
 
 function readLib(name) {
     const file = path.join(root, "libs", name, "pxt.json");
