@@ -110,6 +110,27 @@ describe("gesture blocks: native micro:bit build", function () {
         compileForSimulator(dir);
     });
 
+    it("a program using every gesture block, your own model included, builds natively and fits in flash", () => {
+        const dir = path.join(ROOT, "built", "sim", "gestures-native");
+        const model = fs.readFileSync(path.join(ROOT, "models", "gesture.tflite"));
+        writeGesturesProject(dir, "gestures-native", {
+            "main.ts": `// Every block; the model given as a user's, under other names.
+gestures.useModel(gestures.modelFromHex("${model.toString("hex")}"), ["a", "b", "c", "d", "e", "f", "g", "h"].map(gestures.label))
+gestures.setInterval(200)
+gestures.setSmoothing(3)
+gestures.setCertaintyThreshold(70)
+gestures.onGestureStart(gestures.label("c"), function () { basic.showString(gestures.currentGesture()) })
+gestures.onGestureStop(gestures.label("c"), function () { basic.clearScreen() })
+gestures.onGestureStopWithDuration(gestures.label("a"), function (duration) { basic.showNumber(duration) })
+basic.forever(function () {
+    if (gestures.isGestureDetected(gestures.label("b"))) led.plotBarGraph(gestures.certainty(gestures.label("b")), 100)
+})
+`,
+        });
+        const hex = buildHex(dir);
+        assert.ok(fs.statSync(hex).size > 100000);
+    });
+
     it("pxt build turns projects/gestures-demo into a micro:bit v2 hex holding the built-in model", () => {
         // The demo's sources, built against the extension at the repository's root (in the editor,
         // projects/tinyml stands for it).
