@@ -7,7 +7,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { Act, GestureEvent, dominantGesture, eventProblems, heldOutRecordings, performance, writeGesturesProject } from "../node/gestures";
-import { ROOT, compileForSimulator, hexLiteral, runInSimulator } from "../node/simulator";
+import { ROOT, compileForSimulator, runInSimulator } from "../node/simulator";
 
 const BUILTIN_MODEL = fs.readFileSync(path.join(ROOT, "models", "gesture.tflite"));
 
@@ -132,7 +132,9 @@ describe("gesture blocks in the micro:bit simulator", function () {
             { label: "rest", recordings: [still[4]] },
         ];
         const total = performance(acts, 200).spans[acts.length - 1].toMs;
-        const setup = `gestures.useModel(${hexLiteral(BUILTIN_MODEL)}, [${labels.map((l) => `gestures.label("${l}")`).join(", ")}])\n`;
+        // As the blocks give it: hex text in the model block, pasted lines (spaces between them) and all.
+        const hexText = BUILTIN_MODEL.toString("hex").replace(/(.{128})/g, "$1 ");
+        const setup = `gestures.useModel(gestures.modelFromHex("${hexText}"), [${labels.map((l) => `gestures.label("${l}")`).join(", ")}])\n`;
         const source = program(setup, labels.concat([""]).map((label) => ({ label, expr: `gestures.label("${label}")` })), total + 600);
         const r = await run("gestures-user-model", source, acts);
         const where = "\nserial:\n" + r.lines.join("\n");

@@ -153,6 +153,13 @@ describe("gesture pipeline (libs/gestures/recognizer.ts)", function () {
         assert.strictEqual(g.normalizeLabel("  Still UP  "), "still up");
     });
 
+    it("reads a model given as hex text, whitespace and line breaks ignored (the model block)", () => {
+        const text = "  " + MODEL.toString("hex").replace(/(.{128})/g, "$1\n        ").toUpperCase() + "\r\n";
+        assert.ok(Buffer.from(g.bytesFromHex(text)).equals(MODEL));
+        assert.throws(() => g.bytesFromHex("0a0"), (e: any) => e === "gestures: the hex text has an odd number of digits (3): a byte is two");
+        assert.throws(() => g.bytesFromHex("0a 0g"), (e: any) => e === "gestures: the hex text has 'g' at character 4, not a hexadecimal digit");
+    });
+
     it("names what is wrong with a model or its labels", () => {
         assert.throws(() => new g.GestureRecognizer(MODEL, ["a", "b"]),
             (e: any) => e === "gestures: the model scores 8 gestures but has 2 labels (a, b)");

@@ -159,13 +159,13 @@ namespace gestures {
     }
 
     /**
-     * A model given as hexadecimal text (the bytes of a .tflite file).
+     * A model given as hexadecimal text (the bytes of a .tflite file; spaces and line breaks are ignored).
      * @param hex the bytes, two hexadecimal digits each
      */
     //% blockId=gestures_model_from_hex block="model $hex" help=gestures/use-model
     //% blockNamespace=tinyml group="Your model" weight=30
     export function modelFromHex(hex: string): Buffer {
-        return Buffer.fromHex(hex)
+        return bytesFromHex(hex)
     }
 
     /**

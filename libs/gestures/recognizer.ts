@@ -210,6 +210,42 @@ namespace gestures {
         }
     }
 
+    /**
+     * The bytes written as hexadecimal text, two digits a byte; spaces, tabs and line breaks are
+     * ignored, so the lines of a hex literal (model.ts from `pxt-tinyml train`) can be pasted as they are.
+     */
+    export function bytesFromHex(hex: string): Buffer {
+        let digits = 0
+        for (let i = 0; i < hex.length; i++) if (!isSpace(hex.charCodeAt(i))) digits++
+        if (digits % 2) fail("the hex text has an odd number of digits (" + digits + "): a byte is two")
+        const bytes = control.createBuffer(digits >> 1)
+        let k = 0
+        let high = -1
+        for (let i = 0; i < hex.length; i++) {
+            const c = hex.charCodeAt(i)
+            if (isSpace(c)) continue
+            const d = hexDigit(c)
+            if (d < 0) fail("the hex text has '" + hex.charAt(i) + "' at character " + i + ", not a hexadecimal digit")
+            if (high < 0) high = d
+            else {
+                bytes.setNumber(NumberFormat.UInt8LE, k++, high * 16 + d)
+                high = -1
+            }
+        }
+        return bytes
+    }
+
+    function isSpace(c: number): boolean {
+        return c === 32 || c === 9 || c === 10 || c === 13
+    }
+
+    function hexDigit(c: number): number {
+        if (c >= 48 && c <= 57) return c - 48
+        if (c >= 97 && c <= 102) return c - 87
+        if (c >= 65 && c <= 70) return c - 55
+        return -1
+    }
+
     /** A label as compared: lower case, without surrounding spaces. */
     export function normalizeLabel(label: string): string {
         let a = 0
