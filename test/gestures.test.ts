@@ -3,9 +3,11 @@
 // every sample period, the model every 250 ms, in virtual time).
 import * as assert from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { dominantGesture, eventProblems, heldOutRecordings, loadGestures, performance, runPipeline, GESTURES_LIB_DIR } from "../node/gestures";
 import { sharedPath } from "../node/conformance";
+import { loadCreateAiDataset, splitByRecording } from "../node/gesture-data";
 import { ROOT } from "../node/simulator";
 import { loadTflite } from "../node/sts-runtime";
 
@@ -158,6 +160,45 @@ describe("gesture pipeline (libs/gestures/recognizer.ts)", function () {
         assert.ok(Buffer.from(g.bytesFromHex(text)).equals(MODEL));
         assert.throws(() => g.bytesFromHex("0a0"), (e: any) => e === "gestures: the hex text has an odd number of digits (3): a byte is two");
         assert.throws(() => g.bytesFromHex("0a 0g"), (e: any) => e === "gestures: the hex text has 'g' at character 4, not a hexadecimal digit");
+    });
+
+    it("a model made by `pxt-tinyml train` configures the pipeline from its metadata and reads its own gestures", async () => {
+        // still-wave-clap-legacy.json, a short seeded run as in test/train.test.ts (about 25 s).
+        const { trainCommand } = require("../tools/cli-train");
+        const dataset = sharedPath("gestures/createai/still-wave-clap-legacy.json");
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pxt-tinyml-gestures-"));
+        try {
+            await trainCommand([dataset, "--out", dir, "--epochs", "8", "--seed", "1", "--test-fraction", "0.34", "--quiet"]);
+            const model = fs.readFileSync(path.join(dir, "model.tflite"));
+            // model.ts's hex literal, its lines pasted into the model block as they are.
+            const source = fs.readFileSync(path.join(dir, "model.ts"), "utf8");
+            const literal = /hex`([^`]*)`/.exec(source)![1];
+            assert.ok(Buffer.from(g.bytesFromHex(literal)).equals(model));
+
+            const rec = new g.GestureRecognizer(model, []);
+            const ds = loadCreateAiDataset(dataset);
+            assert.deepStrictEqual(rec.labels, ds.labels);
+            assert.ok(source.includes("export const labels = " + JSON.stringify(ds.labels).replace(/,/g, ", ")), source.slice(-200));
+            assert.ok(rec.samplePeriodMs > 0 && rec.windowSamples * 3 === rec.interpreter.input(0).elementCount());
+
+            const { train, test } = splitByRecording(ds, 0.34, 1);
+            const still = train.filter((r) => ds.labels[r.label] === "still");
+            let right = 0;
+            const read: string[] = [];
+            for (const r of test) {
+                const label = ds.labels[r.label];
+                const p = performance([{ label: "", recordings: [still[0]] }, { label, recordings: [r] }, { label: "", recordings: [still[1]] }]);
+                const run = runPipeline(model, p.readings);
+                assert.deepStrictEqual(eventProblems(run.events, 0), [], label);
+                const got = dominantGesture(run.events, p.spans[1].fromMs + 500, p.spans[1].toMs + 1300);
+                read.push(label + " as " + (got || "no gesture"));
+                if (got === label) right++;
+            }
+            // 5 of 6 at the time of writing (a still read as clap); chance is 2 of 6.
+            assert.ok(right >= 4, read.join(", "));
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("names what is wrong with a model or its labels", () => {
