@@ -12,7 +12,7 @@ import * as path from "path";
 import * as zlib from "zlib";
 import type { Browser, Frame, Page } from "playwright-core";
 import { EditorServer, ROOT, copyProject, launchChromium, startEditorServer } from "../tools/serve-editor";
-import { BlockRenderer, DOCS, blocksSnippets, docsPages, picturePath } from "../tools/render-blocks";
+import { BlockRenderer, DOCS, blocksSnippets, docsPages, pictureKey, picturePath, readSnippetHashes, snippetHash } from "../tools/render-blocks";
 
 /** Text of each block in the visible flyout, words in reading order (dropdowns and inputs included). */
 async function flyoutBlockTexts(page: Page): Promise<string[]> {
@@ -274,8 +274,9 @@ describe("MakeCode editor (npm start) in headless chromium", function () {
 });
 
 describe("docs/static/blocks (npm run docs:render)", function () {
-    it("has the picture of every blocks snippet of docs/, and every picture a page shows exists", () => {
+    it("has the picture of every blocks snippet of docs/, drawn from its current code, and every picture a page shows exists", () => {
         const pages = docsPages();
+        const hashes = readSnippetHashes();
         let snippets = 0, links = 0;
         for (const page of pages) {
             const text = fs.readFileSync(path.join(DOCS, page), "utf8");
@@ -284,6 +285,8 @@ describe("docs/static/blocks (npm run docs:render)", function () {
                 const picture = picturePath(page, i);
                 assert.ok(fs.existsSync(picture), "docs/" + page + ", blocks snippet " + (i + 1) + ": no " + path.relative(ROOT, picture) + " (npm run docs:render)");
                 checkPng(fs.readFileSync(picture));
+                assert.strictEqual(hashes[pictureKey(picture)], snippetHash(code),
+                    "docs/" + page + ", blocks snippet " + (i + 1) + " changed since " + path.relative(ROOT, picture) + " was drawn (npm run docs:render)");
             });
             for (const m of text.matchAll(/\]\((\/static\/blocks\/[^)\s]+\.png)\)/g)) {
                 links++;

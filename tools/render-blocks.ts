@@ -1,13 +1,16 @@
 // npm run docs:render: the picture of every ```blocks snippet in docs/**/*.md, drawn by the MakeCode
 // editor's own block renderer, to docs/static/blocks/<page path>.png (docs/reference/gestures/
 // certainty.md -> docs/static/blocks/reference/gestures/certainty.png; a page's second snippet
-// -> certainty-2.png).
+// -> certainty-2.png), and docs/static/blocks/snippets.json, a hash of the snippet behind each
+// picture (test/editor.test.ts checks that no snippet changed since its picture was drawn).
+// `npm run docs:render -- gestures` redraws only the pages whose path contains "gestures".
 //
 // How: pxt serve (tools/serve-editor.ts) serves the editor's render page, /--docs?render=1, which
 // headless chromium loads in an iframe. Each snippet goes to it as a `renderblocks` message
 // (pxt-core's common-docs/blocks-embed.md), with the extension's .ts files (the root pxt.json's)
 // as `assets`, so they are compiled with the snippet and its blocks exist without any download.
 // The reply holds the blocks as SVG and as a PNG data URI.
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -69,6 +72,25 @@ export function docsPages(dir = DOCS, prefix = ""): string[] {
 export function picturePath(page: string, index: number): string {
     const base = page.replace(/\.md$/, "");
     return path.join(BLOCK_PICTURES, base + (index ? "-" + (index + 1) : "") + ".png");
+}
+
+/**
+ * docs/static/blocks/snippets.json: for each picture (its path under docs/static/blocks), a hash of
+ * the snippet it was drawn from, so a test can tell a picture whose snippet changed since.
+ */
+export const SNIPPET_HASHES = path.join(BLOCK_PICTURES, "snippets.json");
+
+export function snippetHash(code: string): string {
+    return crypto.createHash("sha256").update(code.replace(/\r\n/g, "\n").trim()).digest("hex").slice(0, 16);
+}
+
+export function readSnippetHashes(): { [picture: string]: string } {
+    return fs.existsSync(SNIPPET_HASHES) ? JSON.parse(fs.readFileSync(SNIPPET_HASHES, "utf8")) : {};
+}
+
+/** The key of a picture in snippets.json. */
+export function pictureKey(picture: string): string {
+    return path.relative(BLOCK_PICTURES, picture).split(path.sep).join("/");
 }
 
 /** The editor's render page in a headless chromium page; render() one snippet at a time. */
@@ -141,6 +163,7 @@ async function main() {
         blocksSnippets(fs.readFileSync(path.join(DOCS, page), "utf8")).forEach((code, index) => jobs.push({ page, index, code }));
     const written = new Set<string>();
     const failures: string[] = [];
+    const hashes = only.length ? readSnippetHashes() : {};
     await withRenderer(async renderer => {
         for (const job of jobs) {
             const out = picturePath(job.page, job.index);
@@ -149,6 +172,7 @@ async function main() {
                 fs.mkdirSync(path.dirname(out), { recursive: true });
                 fs.writeFileSync(out, picture.png);
                 written.add(out);
+                hashes[pictureKey(out)] = snippetHash(job.code);
                 console.log(path.relative(ROOT, out) + "  " + picture.width + "x" + picture.height);
             } catch (e: any) {
                 failures.push("docs/" + job.page + " snippet " + (job.index + 1) + ": " + e.message);
@@ -168,6 +192,11 @@ async function main() {
             }
         };
         walk(BLOCK_PICTURES);
+    }
+    if (written.size) {
+        const sorted: { [picture: string]: string } = {};
+        for (const key of Object.keys(hashes).sort()) sorted[key] = hashes[key];
+        fs.writeFileSync(SNIPPET_HASHES, JSON.stringify(sorted, null, 2) + "\n");
     }
     console.log(written.size + " pictures from " + jobs.length + " snippets in " + pages.length + " pages");
     for (const f of failures) console.error("failed: " + f);
