@@ -92,6 +92,28 @@ describe("synthetic speech data", function () {
         assert.ok(energy / warm > 500);
     });
 
+    it("silence: half the examples change their background's level suddenly (a noise starting or stopping)", () => {
+        const specs = Array.from({ length: 200 }, (_, i) => exampleSpec(1, "train", 0, i));
+        const stepped = specs.filter((s) => s.backgroundSteps && s.backgroundSteps.length);
+        assert.ok(stepped.length > 70 && stepped.length < 130, stepped.length + " of 200");
+        assert.ok(specs.every((s) => s.background !== "none" || !s.backgroundSteps));
+        for (const s of stepped) for (const step of s.backgroundSteps!) {
+            // Within the second before the window or in it.
+            assert.ok(step.atMs >= 0 && step.atMs >= s.warmupMs - 1000 && step.atMs <= s.warmupMs + 990, JSON.stringify(s));
+            assert.ok(s.background === "noise" ? step.db >= -40 && step.db <= 3 : step.db >= 0 && step.db <= 30);
+        }
+        // Words never: their specs are as they were before level steps existed.
+        for (let label = 1; label < LABELS.length; label++) assert.strictEqual(exampleSpec(1, "train", label, 3).backgroundSteps, undefined);
+        // Rendering: the room background at +0 dB, 20 dB louder from 300 ms on.
+        const spec = { ...specs[0], background: "room" as const, backgroundDb: 0, warmupMs: 0, backgroundStart: 0, backgroundSteps: [{ atMs: 300, db: 20 }] };
+        const audio = renderExample(spec);
+        const plain = renderExample({ ...spec, backgroundSteps: [] });
+        for (const i of [100, 4799, 4800, 9000]) {
+            const gain = i >= 4800 ? 10 : 1;
+            assert.ok(Math.abs(audio.readInt16LE(2 * i) - Math.max(-32768, Math.min(32767, plain.readInt16LE(2 * i) * gain))) <= 5, "sample " + i);
+        }
+    });
+
     it("features: the last 49 frames of the library's front end streamed over the warm-up and the window", () => {
         const spec = exampleSpec(2, "test", 3, 1);
         const audio = renderExample(spec);

@@ -74,6 +74,12 @@ export interface ExampleSpec {
     warmupMs: number;
     /** Where the looped background starts in its clip, samples. */
     backgroundStart: number;
+    /**
+     * Silence only: sudden changes of the background's level (from `atMs` of the audio on, its
+     * gain is `db`), as when a noise starts or stops. Without them, a model takes the front end's
+     * response to a noise growing louder (it adapts within about a second) for a word.
+     */
+    backgroundSteps?: { atMs: number; db: number }[];
 }
 
 let variantCache: string[] | null = null;
@@ -122,7 +128,7 @@ export function exampleSpec(seed: number, split: "train" | "test", label: number
     const r = random();
     const background: Background = r < 0.5 ? "noise" : r < 0.85 ? "room" : "none";
     const backgroundDb = background === "noise" ? uniform(-40, 3) : background === "room" ? uniform(0, 30) : 0;
-    return {
+    const spec: ExampleSpec = {
         label, split,
         text: word ? word + ending : "",
         accent: pick(ACCENTS),
@@ -136,6 +142,23 @@ export function exampleSpec(seed: number, split: "train" | "test", label: number
         warmupMs: 20 * Math.floor(uniform(0, 76)),
         backgroundStart: Math.floor(random() * 16000),
     };
+    if (label === SILENCE && background !== "none") spec.backgroundSteps = backgroundSteps(seededRandom(hashSeed(seed, split, label, index, "steps")), spec);
+    return spec;
+}
+
+/**
+ * Level changes for half of the silence examples (their own random numbers, so that the other
+ * choices stay as they were): one or two, within the second before the window or in it, each to a
+ * level of the background's range.
+ */
+function backgroundSteps(random: () => number, spec: ExampleSpec): { atMs: number; db: number }[] {
+    if (random() < 0.5) return [];
+    const steps: { atMs: number; db: number }[] = [];
+    const count = 1 + Math.floor(random() * 2);
+    const [lo, hi] = spec.background === "noise" ? [-40, 3] : [0, 30];
+    for (let i = 0; i < count; i++)
+        steps.push({ atMs: Math.max(0, Math.round(spec.warmupMs - 1000 + random() * 1990)), db: lo + (hi - lo) * random() });
+    return steps.sort((a, b) => a.atMs - b.atMs);
 }
 
 /** espeak-ng speaking `text`, resampled to 16 kHz mono 16-bit by sox: int16 samples. */
@@ -185,8 +208,13 @@ export function renderExample(spec: ExampleSpec, speech?: Int16Array): Buffer {
     const mix = new Float64Array(total);
     const bg = backgroundClip(spec.background);
     if (bg) {
-        const gain = Math.pow(10, spec.backgroundDb / 20);
-        for (let i = 0; i < total; i++) mix[i] = bg[(spec.backgroundStart + i) % bg.length] * gain;
+        const steps = spec.backgroundSteps || [];
+        let gain = Math.pow(10, spec.backgroundDb / 20);
+        let next = 0;
+        for (let i = 0; i < total; i++) {
+            while (next < steps.length && i >= steps[next].atMs * SAMPLE_RATE / 1000) gain = Math.pow(10, steps[next++].db / 20);
+            mix[i] = bg[(spec.backgroundStart + i) % bg.length] * gain;
+        }
     }
     if (spec.text) {
         let s = trimSpeech(speech || synthesize(spec.text, spec.accent, spec.variant, spec.pitch, spec.speed));
