@@ -1,10 +1,11 @@
 // The MakeCode editor, offline, in headless chromium (Debian's, driven by playwright-core): what
 // `npm start` serves. A private copy of projects/gestures-demo and projects/tinyml (read through
-// its links, as pxt serve reads them) is served by `pxt serve`; requests that leave localhost are
+// its links, as pxt serve reads them) is served by `pxt serve`; requests to any other address are
 // refused, so this also shows that the editor needs no network. Checks: the sample project opens
 // in the blocks editor, the TinyML category is in the toolbox and its flyout draws the gesture
-// blocks, the simulator runs the project (a button press reaches the gesture API and lights the
-// LEDs), and the render page that draws docs/static/blocks draws a gesture block.
+// blocks, the simulator runs the built-in model on its accelerometer (the board lying still gives
+// the "still up" face; button B shows a certainty), Download compiles the project natively for the
+// micro:bit v2, and the render page that draws docs/static/blocks draws a gesture block.
 import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
@@ -131,9 +132,14 @@ describe("MakeCode editor (npm start) in headless chromium", function () {
         workspace = fs.mkdtempSync(path.join(os.tmpdir(), "tinyml-editor-"));
         copyProject(path.join(ROOT, "projects", "gestures-demo"), path.join(workspace, "projects", "gestures-demo"));
         copyProject(path.join(ROOT, "projects", "tinyml"), path.join(workspace, "projects", "tinyml"));
-        server = await startEditorServer({ workspace, noAuth: true, timeoutMs: 60000 });
+        // With the local token, as npm start: the editor then takes the C++ runtime of native builds
+        // from pxt-microbit's hex cache through the server instead of MakeCode's cloud compiler.
+        server = await startEditorServer({ workspace, timeoutMs: 60000 });
         browser = await launchChromium();
-        page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+        const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+        // No WebUSB (as in Firefox): Download goes straight to the server, without the pairing dialog.
+        await context.addInitScript(() => { delete (globalThis as any).Navigator.prototype.usb; });
+        page = await context.newPage();
         await page.route(url => url.origin !== server.origin, route => route.abort());
     });
 
@@ -145,7 +151,7 @@ describe("MakeCode editor (npm start) in headless chromium", function () {
     });
 
     it("opens the sample project in the blocks editor, with the TinyML category", async function () {
-        await page.goto(server.origin + "/index.html?ws=fs", { waitUntil: "load", timeout: 60000 });
+        await page.goto(server.editorUrl, { waitUntil: "load", timeout: 60000 });
         const card = page.locator(".ui.card", { hasText: "gestures-demo" }).first();
         await card.waitFor({ timeout: 60000 });
         await card.click();
@@ -230,6 +236,26 @@ describe("MakeCode editor (npm start) in headless chromium", function () {
         await frame.locator("g.sim-button-group").nth(1).click();
         await waitForLeds(frame, levels => !sameLeds(levels, happy) && levels.some(v => v > 0), 15000, "a number after button B");
         assert.strictEqual(await frame.evaluate(() => (globalThis as any).pxsim.runtime.running), true, "still running");
+    });
+
+    it("compiles the sample project to a micro:bit v2 hex in the browser (Download), offline", async function () {
+        // pxt serve receives the compiled program to copy it onto a micro:bit drive (none here).
+        const deploy = page.waitForRequest(r => r.method() === "POST" && new URL(r.url()).pathname === "/api/deploy", { timeout: 100000 });
+        await page.locator(".download-button").first().click();
+        const build = JSON.parse((await deploy).postData() || "{}");
+        assert.strictEqual(build.success, true, "compile failed: " + JSON.stringify(build.diagnostics).slice(0, 2000));
+        assert.deepStrictEqual(build.diagnostics, []);
+        const hex: string = build.outfiles["mbcodal-binary.hex"] || "";
+        const records = hex.split(/\r?\n/).filter(line => line);
+        assert.ok(records.length > 10000, records.length + " hex records");
+        for (const record of records) {
+            assert.match(record, /^:([0-9A-F]{2})+$/, "Intel HEX record " + record);
+            let sum = 0;
+            for (let i = 1; i < record.length; i += 2) sum += parseInt(record.substr(i, 2), 16);
+            assert.strictEqual(sum & 0xff, 0, "checksum of " + record);
+        }
+        // The gesture recognizer is compiled to Thumb code in it.
+        assert.match(build.outfiles["mbcodal-binary.asm"] || "", /^gestures_\w+:$/m);
     });
 
     it("draws a gesture block with the render page (docs/static/blocks)", async function () {
