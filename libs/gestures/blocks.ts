@@ -173,7 +173,8 @@ namespace gestures {
      * @param name the gesture's name, eg: "wave"
      */
     //% blockId=gestures_label block="gesture $name" help=gestures/use-model
-    //% name.fieldEditor="autocomplete" name.fieldOptions.decompileLiterals=true name.fieldOptions.key="gestureslabel"
+    //% name.fieldEditor="autocomplete" name.fieldOptions.decompileLiterals=true name.fieldOptions.onParentBlock=true
+    //% name.fieldOptions.key="gestureslabel"
     //% blockNamespace=tinyml group="Your model" weight=20
     export function label(name: string): string {
         return name
