@@ -297,6 +297,24 @@ describe("MakeCode editor (npm start) in headless chromium", function () {
             await renderer.close();
         }
     });
+
+    it("keeps a user's gesture names when JavaScript becomes blocks (the label block's autocomplete field)", async function () {
+        const renderer = await BlockRenderer.open(browser, server);
+        try {
+            const picture = await renderer.render(
+                "gestures.useModel(gestures.modelFromHex(\"1c00000054464c33\"), [gestures.label(\"wave\"), gestures.label(\"clap\")])\n" +
+                "gestures.onGestureStop(gestures.label(\"clap\"), function () {\n" +
+                "    basic.showIcon(IconNames.Happy)\n" +
+                "})\n");
+            const words = (picture.svg.match(/<text[^>]*>[^<]*<\/text>/g) || []).map(t => t.replace(/<[^>]*>/g, "").replace(/\u00a0/g, " "));
+            const count = (w: string) => words.filter(x => x === w).length;
+            // Before onParentBlock, every label block fell back to its default ("wave").
+            assert.strictEqual(count("clap"), 2, "texts " + JSON.stringify(words));
+            assert.strictEqual(count("wave"), 1, "texts " + JSON.stringify(words));
+        } finally {
+            await renderer.close();
+        }
+    });
 });
 
 describe("docs/static/blocks (npm run docs:render)", function () {
