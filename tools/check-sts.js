@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// npm run check:sts: compiles libs/tflite with MakeCode's compiler (pxt) and prints its errors,
+// npm run check:sts: compiles libs/tflite, libs/gestures and libs/speech with MakeCode's compiler
+// (pxt) and prints its errors,
 // the things plain tsc accepts but Static TypeScript does not (for..in, field initializers
 // without a constructor, `any` property access...).
 //
-// Two compiles, both offline, about 5 s in all:
-//  1. libs/tflite for the simulator with tree shaking off, so that every function is compiled,
+// The compiles, all offline:
+//  1. each library for the simulator with tree shaking off, so that every function is compiled,
 //     used or not (pxt reports STS errors only in code it emits);
 //  2. a program that loads a model, natively for the micro:bit v2 (the compiler's ARM back end),
 //     which reaches every kernel through registerReferenceKernels().
@@ -19,6 +20,8 @@ const { syncRootConfig } = require("./sync-pxt-json");
 
 const root = path.resolve(__dirname, "..");
 const lib = path.join(root, "libs", "tflite");
+/** The block libraries, built on libs/tflite. */
+const blockLibs = ["gestures", "speech"].map((name) => path.join(root, "libs", name)).filter((dir) => fs.existsSync(path.join(dir, "pxt.json")));
 const pxtCli = path.join(__dirname, "pxt.js");
 const checkProject = path.join(root, "built", "sts-check");
 const report = path.join(root, ".tmp", "sts-errors.txt");
@@ -58,7 +61,8 @@ function parseErrors(output, baseDir) {
         const m = /^(.+?)\((\d+),(\d+)\): error (TS\d+): (.*)$/.exec(line.trim());
         if (!m) continue;
         const raw = m[1].replace(/\\/g, "/")
-        const file = /^pxt_modules\/tflite\//.test(raw) ? "libs/tflite/" + raw.slice("pxt_modules/tflite/".length)
+        const lib = /^pxt_modules\/(tflite|gestures|speech)\//.exec(raw);
+        const file = lib ? "libs/" + lib[1] + "/" + raw.slice(lib[0].length)
             : /^pxt_modules\//.test(raw) ? raw
             : path.relative(root, path.resolve(baseDir, raw)).replace(/\\/g, "/")
         errors.push({ file, line: +m[2], col: +m[3], code: m[4], message: m[5] });
@@ -72,8 +76,11 @@ function main() {
     writeCheckProject();
     ensureInstalled(checkProject);
 
+    for (const dir of blockLibs) ensureInstalled(dir);
+    const simulatorRun = (dir) => ({ what: "simulator, every function of " + path.relative(root, dir), dir, args: ["build", "--debug"], env: { PXT_COMPILE_SWITCHES: "noTreeShake" } });
     const runs = [
-        { what: "simulator, every function", dir: lib, args: ["build", "--debug"], env: { PXT_COMPILE_SWITCHES: "noTreeShake" } },
+        simulatorRun(lib),
+        ...blockLibs.map(simulatorRun),
         { what: "native (micro:bit v2)", dir: checkProject, args: ["build"], env: {} },
     ];
     const seen = new Set();
