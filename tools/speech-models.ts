@@ -17,12 +17,13 @@ export const FRONT_END_FILE = path.join(ROOT, "models", "keyword_frontend.tflite
 export const KEYWORD_FILE = path.join(ROOT, "models", "keyword.tflite");
 export const MODELS_TS = path.join(ROOT, "libs", "speech", "models.ts");
 
-/** The labels a keyword model lists in its "labels" metadata (one per line), in output order. */
+/** The labels a keyword model lists in its "pxt-tinyml" metadata (`label=` lines), in output order. */
 export function modelLabels(model: Buffer): string[] {
-    const m = loadTflite().parseModel(model);
-    const i = m.metadataNames.indexOf("labels");
-    if (i < 0) throw new Error("the keyword model has no 'labels' metadata");
-    return model.subarray(m.metadataOffsets[i], m.metadataOffsets[i] + m.metadataLengths[i]).toString("utf8").split("\n").filter((l) => l);
+    const tflite = loadTflite();
+    const entries = tflite.modelMetadata(tflite.parseModel(model));
+    const labels = entries.filter((e: any) => e.key === "label").map((e: any) => e.value);
+    if (!labels.length) throw new Error("the keyword model lists no labels in its pxt-tinyml metadata");
+    return labels;
 }
 
 function hexLines(bytes: Buffer): string {

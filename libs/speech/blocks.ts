@@ -108,8 +108,8 @@ namespace speech {
     }
 
     /**
-     * How sure the recognizer is that it hears a word now: its score averaged over the last
-     * second, from 0 to 100.
+     * How sure the recognizer is that it hears a word now: its score averaged over the
+     * recognizer's window (0.7 s for the built-in model), from 0 to 100.
      * @param word the word
      */
     //% blockId=speech_certainty block="certainty (\\%) of $word" help=speech/certainty
@@ -122,7 +122,7 @@ namespace speech {
 
     /**
      * How easily a word counts as heard, from 0 (never) to 100 (most easily; more false alarms).
-     * At 50 (the default) a word's score, averaged over a second, must exceed 200 of 255, as in
+     * At 50 (the default) a word's averaged score must exceed 200 of 255, as in
      * TFLM's micro_speech example.
      * @param percent sensitivity from 0 to 100, eg: 50
      */

@@ -1,6 +1,9 @@
 namespace speech {
     let kernelsRegistered = false
 
+    /** The recognizer's averaging window for a model that sets none (TFLM's micro_speech example). */
+    export const DEFAULT_AVERAGE_WINDOW_MS = 1000
+
     /**
      * Registers the kernels the built-in models use, and only those: on the micro:bit, every
      * kernel would not fit in flash next to a program. The front end: Signal ops, CAST and int32
@@ -65,7 +68,11 @@ namespace speech {
                 fail("the keyword model's input " + input.describe() + " is not a whole number of " + probe.featuresPerFrame + "-feature frames")
             this.features = new FeatureStream(frontEndModel, frames)
             this.labels = labels
-            this.recognizer = new CommandRecognizer(labels.length, 1000, 200, 1500, 3)
+            // TFLM's micro_speech settings; a model may set its own averaging window in its
+            // "pxt-tinyml" metadata (average_window_ms): the time it scores a word as that word.
+            const averageWindowMs = tflite.metadataNumber(tflite.modelMetadata(this.model.model), "average_window_ms", DEFAULT_AVERAGE_WINDOW_MS)
+            if (averageWindowMs < 100 || averageWindowMs > 5000) fail("the keyword model's average_window_ms must be 100 to 5000, not " + averageWindowMs)
+            this.recognizer = new CommandRecognizer(labels.length, averageWindowMs, 200, 1500, 3)
             this.invokeEveryFrames = 5
             this.lastScores = control.createBuffer(labels.length)
             this.onWord = null
