@@ -163,8 +163,8 @@ function main() {
     console.log(`accuracy ${pct(e.accuracy)} of ${e.total} examples (goal >= 90%)\n\n${formatConfusion(e)}\n`);
 
     console.log("## The real clips (../shared/audio)");
-    console.log("| clip | expected | alone, as TFLM's test (fresh front end, 49 frames) | streamed between 1 s of silence: words heard |");
-    console.log("|---|---|---|---|");
+    console.log("| clip | expected | alone, as TFLM's test (fresh front end, 49 frames) | streamed between 1 s of silence: words heard | |");
+    console.log("|---|---|---|---|---|");
     const silence = sharedClip("silence_1000ms");
     let right = 0;
     for (const c of REAL_CLIPS) {
@@ -174,7 +174,7 @@ function main() {
         const ok = r.label === c.label && JSON.stringify(words.map((w) => w.word)) === JSON.stringify(expectedWords);
         if (ok) right++;
         console.log(`| ${c.clip} | ${c.label} | ${r.label} (${r.scores.map((s) => s.toFixed(2)).join(" ")}) | ` +
-            `${words.map((w) => w.word + " at " + w.timeMs + " ms").join(", ") || "none"} | ${ok ? "" : "WRONG"}`);
+            `${words.map((w) => w.word + " at " + w.timeMs + " ms").join(", ") || "none"} | ${ok ? "right" : "WRONG"} |`);
     }
     console.log(`${right} of ${REAL_CLIPS.length} right\n`);
 
