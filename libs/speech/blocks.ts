@@ -2,7 +2,7 @@
  * Machine learning on the micro:bit: spoken words (and, with the gesture extension, movements).
  */
 //% block="TinyML" weight=45 color="#7a3fb8" icon="\uf2db"
-//% groups='["Words", "Audio"]'
+//% groups='["Gestures", "Your model", "Words", "Audio"]'
 namespace tinyml {
 }
 
