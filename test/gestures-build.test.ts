@@ -4,6 +4,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { decodeIntelHex, findInImage } from "../node/intel-hex";
 import { GESTURES_LIB_DIR, writeGesturesProject } from "../node/gestures";
 import { ROOT, buildHex, compileForSimulator, pxt } from "../node/simulator";
 
@@ -12,33 +13,6 @@ const DOCS = path.join(ROOT, "docs", "reference", "gestures");
 
 function readJson(file: string): any {
     return JSON.parse(fs.readFileSync(file, "utf8"));
-}
-
-/** The v2 image of an Intel HEX file: its bytes by address (data records; checksums checked). */
-function imageOf(hexText: string): Map<number, number> {
-    const bytes = new Map<number, number>();
-    let base = 0;
-    for (const line of hexText.split(/\r?\n/)) {
-        if (!line) continue;
-        const rec = Buffer.from(line.slice(1), "hex");
-        assert.strictEqual(rec.reduce((a, b) => (a + b) & 0xff, 0), 0, "bad checksum: " + line);
-        const address = (rec[1] << 8) | rec[2];
-        const data = rec.subarray(4, 4 + rec[0]);
-        if (rec[3] === 0) data.forEach((b, i) => bytes.set(base + address + i, b));
-        else if (rec[3] === 2) base = data.readUInt16BE(0) << 4;
-        else if (rec[3] === 4) base = data.readUInt16BE(0) * 65536;
-    }
-    return bytes;
-}
-
-function addressOf(image: Map<number, number>, needle: Buffer): number {
-    for (const [address, b] of image) {
-        if (b !== needle[0]) continue;
-        let i = 1;
-        while (i < needle.length && image.get(address + i) === needle[i]) i++;
-        if (i === needle.length) return address;
-    }
-    return -1;
 }
 
 describe("gesture blocks: MakeCode packaging", () => {
@@ -149,9 +123,9 @@ basic.forever(function () {
         if (fs.existsSync(hex)) fs.unlinkSync(hex);
 
         buildHex(dir);
-        const image = imageOf(fs.readFileSync(hex, "utf8"));
+        const image = decodeIntelHex(fs.readFileSync(hex, "utf8"));
         const model = fs.readFileSync(path.join(ROOT, "models", "gesture.tflite"));
-        const at = addressOf(image, model);
+        const at = findInImage(image, model);
         assert.ok(at > 0, "the " + model.length + "-byte built-in model is not in the hex");
         assert.ok(at + model.length <= 512 * 1024, "the model lies outside the 512 KB flash, at " + at);
     });

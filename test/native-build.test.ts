@@ -4,39 +4,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { HELLO_MODEL, HELLO_PROJECT, installProject, writeHelloModel } from "../node/sample-project";
+import { decodeIntelHex, findInImage } from "../node/intel-hex";
 import { LIB_DIR, ROOT, buildHex } from "../node/simulator";
-
-/** The bytes of an Intel HEX file, by address (data records only; every checksum checked). */
-function decodeIntelHex(text: string): Map<number, number> {
-    const bytes = new Map<number, number>();
-    let base = 0;
-    text.split(/\r?\n/).forEach((line, n) => {
-        if (!line) return;
-        assert.ok(line[0] === ":", "line " + (n + 1) + " is not a record: " + line);
-        const rec = Buffer.from(line.slice(1), "hex");
-        const sum = rec.reduce((a, b) => (a + b) & 0xff, 0);
-        assert.strictEqual(sum, 0, "bad checksum on line " + (n + 1));
-        const count = rec[0];
-        const address = (rec[1] << 8) | rec[2];
-        const type = rec[3];
-        const data = rec.subarray(4, 4 + count);
-        if (type === 0) data.forEach((b, i) => bytes.set(base + address + i, b));
-        else if (type === 2) base = data.readUInt16BE(0) << 4;
-        else if (type === 4) base = data.readUInt16BE(0) * 65536;
-    });
-    return bytes;
-}
-
-/** The address where `needle` lies in the image, or -1. */
-function findInImage(image: Map<number, number>, needle: Buffer): number {
-    for (const [address, b] of image) {
-        if (b !== needle[0]) continue;
-        let i = 1;
-        while (i < needle.length && image.get(address + i) === needle[i]) i++;
-        if (i === needle.length) return address;
-    }
-    return -1;
-}
 
 function readJson(file: string): any {
     return JSON.parse(fs.readFileSync(file, "utf8"));
