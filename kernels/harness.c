@@ -146,6 +146,36 @@ static int fail_call(const char *name, uint32_t invoke, uint32_t op, const char 
     return 1;
 }
 
+/* What follows each (offset, length) of a region list in a CALL record. */
+enum region_bytes {
+    REGION_NO_BYTES,   /* scratch: nothing */
+    REGION_LOAD_BYTES, /* inputs: their bytes, loaded into the arena */
+    REGION_SKIP_BYTES  /* outputs: their bytes after the call, compared later */
+};
+
+/* Reads a region list: its count, then each region (and its bytes, see region_bytes). A list
+ * with bytes must lie inside the arena. Returns 0, or what is wrong (in `msg`). */
+static const char *read_regions(struct region *r, uint32_t *count, uint32_t arena_len, enum region_bytes bytes, const char *what,
+    char *msg, size_t msg_size)
+{
+    *count = read_u32();
+    if (*count > MAX_REGIONS) {
+        snprintf(msg, msg_size, "too many %s regions", what);
+        return msg;
+    }
+    for (uint32_t k = 0; k < *count && !bad_record; k++) {
+        r[k].offset = read_u32();
+        r[k].length = read_u32();
+        if (bytes == REGION_NO_BYTES) continue;
+        if (r[k].offset > arena_len || r[k].length > arena_len - r[k].offset) {
+            snprintf(msg, msg_size, "%s region outside the arena", what);
+            return msg;
+        }
+        read_bytes(bytes == REGION_LOAD_BYTES ? arena_buf + r[k].offset : 0, r[k].length);
+    }
+    return 0;
+}
+
 enum call_result { CALL_PASSED, CALL_FAILED, CALL_SKIPPED };
 
 static enum call_result call_failed(const char *name, uint32_t invoke, uint32_t op, const char *body, const char *what)
@@ -193,32 +223,13 @@ static enum call_result replay_call(long start, uint32_t len)
     /* The arena: canary, then the inputs. */
     for (uint32_t i = 0; i < arena_len; i++) arena_buf[i] = canary(i);
     struct region inputs[MAX_REGIONS], outputs[MAX_REGIONS], scratch[MAX_REGIONS];
+    uint32_t n_in = 0, n_out = 0, n_scratch = 0;
     const long inputs_at = ftell(rec);
-    uint32_t n_in = read_u32();
-    if (n_in > MAX_REGIONS) return call_failed(case_name, invoke, op, body_name, "too many input regions");
-    for (uint32_t k = 0; k < n_in && !bad_record; k++) {
-        inputs[k].offset = read_u32();
-        inputs[k].length = read_u32();
-        if (inputs[k].offset > arena_len || inputs[k].length > arena_len - inputs[k].offset)
-            return call_failed(case_name, invoke, op, body_name, "input region outside the arena");
-        read_bytes(arena_buf + inputs[k].offset, inputs[k].length);
-    }
+    const char *wrong = read_regions(inputs, &n_in, arena_len, REGION_LOAD_BYTES, "input", msg, sizeof msg);
     const long outputs_at = ftell(rec);
-    uint32_t n_out = read_u32();
-    if (n_out > MAX_REGIONS) return call_failed(case_name, invoke, op, body_name, "too many output regions");
-    for (uint32_t k = 0; k < n_out && !bad_record; k++) {
-        outputs[k].offset = read_u32();
-        outputs[k].length = read_u32();
-        if (outputs[k].offset > arena_len || outputs[k].length > arena_len - outputs[k].offset)
-            return call_failed(case_name, invoke, op, body_name, "output region outside the arena");
-        read_bytes(0, outputs[k].length);
-    }
-    uint32_t n_scratch = read_u32();
-    if (n_scratch > MAX_REGIONS) return call_failed(case_name, invoke, op, body_name, "too many scratch regions");
-    for (uint32_t k = 0; k < n_scratch && !bad_record; k++) {
-        scratch[k].offset = read_u32();
-        scratch[k].length = read_u32();
-    }
+    if (!wrong) wrong = read_regions(outputs, &n_out, arena_len, REGION_SKIP_BYTES, "output", msg, sizeof msg);
+    if (!wrong) wrong = read_regions(scratch, &n_scratch, arena_len, REGION_NO_BYTES, "scratch", msg, sizeof msg);
+    if (wrong) return call_failed(case_name, invoke, op, body_name, wrong);
     if (bad_record) return call_failed(case_name, invoke, op, body_name, "corrupt record");
 
     int known;
