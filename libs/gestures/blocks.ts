@@ -216,8 +216,7 @@ namespace gestures {
             // "No gesture" lasts from now.
             rec.reset(control.millis())
             for (let i = 0; i < names.length; i++)
-                if (names[i] !== "" && rec.labelIndex(names[i]) < 0)
-                    fail("the model has no gesture '" + names[i] + "'; its gestures: " + rec.labels.join(", "))
+                if (names[i] !== "" && rec.labelIndex(names[i]) < 0) failUnknownGesture(rec, names[i])
             rec.onStart = function (label: number) {
                 control.raiseEvent(GESTURE_START_EVENT, eventValue(label === NO_GESTURE ? "" : rec.labels[label]))
             }
@@ -293,8 +292,7 @@ namespace gestures {
             names.push(name)
             durations.push(0)
             i = names.length - 1
-            if (recognizer && name !== "" && recognizer.labelIndex(name) < 0)
-                fail("the model has no gesture '" + gesture + "'; its gestures: " + recognizer.labels.join(", "))
+            if (recognizer && name !== "" && recognizer.labelIndex(name) < 0) failUnknownGesture(recognizer, gesture)
         }
         return i + 1
     }
@@ -303,7 +301,11 @@ namespace gestures {
     function indexOf(gesture: string): number {
         if (normalizeLabel(gesture) === "") return NO_GESTURE
         const i = recognizer.labelIndex(gesture)
-        if (i < 0) fail("the model has no gesture '" + gesture + "'; its gestures: " + recognizer.labels.join(", "))
+        if (i < 0) failUnknownGesture(recognizer, gesture)
         return i
+    }
+
+    function failUnknownGesture(rec: GestureRecognizer, gesture: string): void {
+        fail("the model has no gesture '" + gesture + "'; its gestures: " + rec.labels.join(", "))
     }
 }
