@@ -120,6 +120,11 @@ function checkPng(png: Buffer): { width: number; height: number } {
     return { width, height };
 }
 
+/** The texts of a rendered blocks picture, one per SVG text element (non-breaking spaces as spaces). */
+function svgTexts(svg: string): string[] {
+    return (svg.match(/<text[^>]*>[^<]*<\/text>/g) || []).map(t => t.replace(/<[^>]*>/g, "").replace(/\u00a0/g, " "));
+}
+
 describe("MakeCode editor (npm start) in headless chromium", function () {
     this.timeout(120000);
     let workspace: string;
@@ -265,7 +270,7 @@ describe("MakeCode editor (npm start) in headless chromium", function () {
                 "gestures.onGestureStart(gestures.builtinGesture(BuiltinGesture.Circle), function () {\n" +
                 "    basic.showIcon(IconNames.Target)\n" +
                 "})\n");
-            const words = (picture.svg.match(/<text[^>]*>[^<]*<\/text>/g) || []).map(t => t.replace(/<[^>]*>/g, "").replace(/\u00a0/g, " "));
+            const words = svgTexts(picture.svg);
             for (const word of ["on gesture", "circle", "start", "show icon"])
                 assert.ok(words.indexOf(word) >= 0, "'" + word + "' not among the picture's texts " + JSON.stringify(words));
             assert.ok(picture.width > 100 && picture.height > 50, "blocks " + picture.width + "x" + picture.height);
@@ -306,7 +311,7 @@ describe("MakeCode editor (npm start) in headless chromium", function () {
                 "gestures.onGestureStop(gestures.label(\"clap\"), function () {\n" +
                 "    basic.showIcon(IconNames.Happy)\n" +
                 "})\n");
-            const words = (picture.svg.match(/<text[^>]*>[^<]*<\/text>/g) || []).map(t => t.replace(/<[^>]*>/g, "").replace(/\u00a0/g, " "));
+            const words = svgTexts(picture.svg);
             const count = (w: string) => words.filter(x => x === w).length;
             // Before onParentBlock, every label block fell back to its default ("wave").
             assert.strictEqual(count("clap"), 2, "texts " + JSON.stringify(words));
