@@ -4,8 +4,7 @@
 // every 250 ms), in virtual time.
 import * as fs from "fs";
 import * as path from "path";
-import * as vm from "vm";
-import { loadTflite } from "./sts-runtime";
+import { evaluateStsLibrary, loadTflite } from "./sts-runtime";
 import { sharedPath } from "./conformance";
 import { RECORDING_PERIOD_MS, Recording, loadCreateAiDataset, splitByRecording } from "./gesture-data";
 
@@ -14,13 +13,9 @@ let gesturesLib: any = null;
 /** Evaluates built/sts/gestures.js after libs/tflite; its `gestures` namespace. */
 export function loadGestures(): any {
     if (gesturesLib) return gesturesLib;
-    const tflite = loadTflite();
-    const g = globalThis as any;
-    if (!g.hex) g.hex = (strings: TemplateStringsArray) => Buffer.from(strings.raw.join("").replace(/\s+/g, ""), "hex");
-    const file = path.join(__dirname, "..", "sts", "gestures.js");
-    vm.runInThisContext(fs.readFileSync(file, "utf8") + "\n;globalThis.gestures = gestures;", { filename: file });
-    gesturesLib = g.gestures;
-    void tflite;
+    loadTflite();
+    evaluateStsLibrary("gestures", ["gestures"]);
+    gesturesLib = (globalThis as any).gestures;
     return gesturesLib;
 }
 

@@ -3,9 +3,8 @@
 // built/sts/speech.js) loaded into this process next to libs/tflite.
 import * as fs from "fs";
 import * as path from "path";
-import * as vm from "vm";
 import { sharedPath } from "./conformance";
-import { loadTflite } from "./sts-runtime";
+import { evaluateStsLibrary, loadTflite } from "./sts-runtime";
 
 export const SAMPLE_RATE = 16000;
 /** The front end's window: 30 ms of audio, one feature frame every 20 ms. */
@@ -112,12 +111,11 @@ let eventHandlers = new Map<string, (() => void)[]>();
 
 /**
  * The runtime pieces libs/speech uses beyond libs/tflite's (libs/speech/node-runtime.d.ts), for
- * Node: hex literals, and an event bus that runs handlers at once, in the raising code (Node
+ * Node: an event bus that runs handlers at once, in the raising code (Node
  * code here is synchronous: pause does not wait and parallel code runs immediately).
  */
 function installSpeechRuntime(): void {
     const g = globalThis as any;
-    g.hex = (strings: TemplateStringsArray) => Buffer.from(strings.raw.join("").replace(/\s+/g, ""), "hex");
     g.control.onEvent = (src: number, value: number, handler: () => void) => {
         const key = src + "/" + value;
         eventHandlers.set(key, [...(eventHandlers.get(key) || []), handler]);
@@ -164,9 +162,7 @@ export function loadSpeech(fresh = false): any {
     loadTflite();
     installSpeechRuntime();
     eventHandlers = new Map();
-    const file = path.join(__dirname, "..", "sts", "speech.js");
-    const code = fs.readFileSync(file, "utf8");
-    vm.runInThisContext(code + "\n;globalThis.speech = speech; globalThis.SpeechWord = SpeechWord;", { filename: file });
+    evaluateStsLibrary("speech", ["speech", "SpeechWord"]);
     speechLib = (globalThis as any).speech;
     return speechLib;
 }

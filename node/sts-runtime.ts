@@ -46,6 +46,19 @@ export function installStsRuntime(): void {
         micros: () => Number((process.hrtime.bigint() - start) / 1000n),
     };
     (Math as any).idiv = (x: number, y: number) => (x / y) | 0;
+    // hex`...` literals (embedded models): the digits, whitespace ignored.
+    (globalThis as any).hex = (strings: TemplateStringsArray) => Buffer.from(strings.raw.join("").replace(/\s+/g, ""), "hex");
+}
+
+/**
+ * Evaluates a compiled library (built/sts/<name>.js, from libs/<name>) in this process and makes
+ * its top-level `globals` (namespaces, enums) global, as they are in a MakeCode program.
+ */
+export function evaluateStsLibrary(name: string, globals: string[]): void {
+    installStsRuntime();
+    const file = path.join(__dirname, "..", "sts", name + ".js");
+    const exports = globals.map((g) => "globalThis." + g + " = " + g + ";").join(" ");
+    vm.runInThisContext(fs.readFileSync(file, "utf8") + "\n;" + exports, { filename: file });
 }
 
 let cached: any = null;
@@ -53,10 +66,7 @@ let cached: any = null;
 /** Evaluates the compiled libs/tflite (built/sts/tflite.js) once and returns its `tflite` namespace. */
 export function loadTflite(): any {
     if (cached) return cached;
-    installStsRuntime();
-    const file = path.join(__dirname, "..", "sts", "tflite.js");
-    const code = fs.readFileSync(file, "utf8");
-    vm.runInThisContext(code + "\n;globalThis.tflite = tflite;", { filename: file });
+    evaluateStsLibrary("tflite", ["tflite"]);
     cached = (globalThis as any).tflite;
     // Node has flash to spare: every kernel, as tflite.loadModel does (the Interpreter class alone
     // uses only registered kernels, so that micro:bit programs can leave the others out).
