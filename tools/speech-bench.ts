@@ -11,7 +11,7 @@
 import * as childProcess from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { FEATURES_PER_FRAME, FRAMES, loadSpeech, scaleAudio, seededRandom, sharedClip } from "../node/speech";
+import { clipFeatures, FEATURES_PER_FRAME, FRAMES, loadSpeech, scaleAudio, seededRandom, sharedClip } from "../node/speech";
 import { frontEndModel } from "../node/speech-frontend";
 import { makeKernels, NATIVE_BUILT, REPO } from "../node/replay";
 import { timeVariant } from "./native-bench";
@@ -72,14 +72,9 @@ export function nativeInstructions(model: Buffer): { frontEnd: number; keyword: 
     const tflite = require("../node/sts-runtime").loadTflite();
     const fe = frontEndModel();
     const audio = sharedClip("yes_1000ms");
-    const feIp = new tflite.Interpreter(fe);
-    const features: Buffer[] = [];
-    for (let off = 0; off + 960 <= audio.length; off += 640) {
-        feIp.setInputBytes(0, audio, off);
-        feIp.invoke();
-        features.push(Buffer.from(feIp.outputBytes(0)));
-    }
-    const feats = Buffer.concat(features.slice(0, FRAMES));
+    // Every frame of the clip (the front end streamed), and the model's window: the first FRAMES.
+    const frames = clipFeatures(audio, Infinity, new tflite.Interpreter(fe));
+    const feats = frames.subarray(0, FRAMES * FEATURES_PER_FRAME);
     const kwIp = new tflite.Interpreter(model);
     kwIp.setInputBytes(0, feats);
     kwIp.invoke();
@@ -87,7 +82,7 @@ export function nativeInstructions(model: Buffer): { frontEnd: number; keyword: 
     put("keyword_frontend.tflite", fe);
     put("keyword.tflite", model);
     put("audio.bin", audio);
-    put("frontend.out", Buffer.concat(features));
+    put("frontend.out", frames);
     put("features.bin", feats);
     put("keyword.out", Buffer.from(kwIp.outputBytes(0)));
     const manifest = {
