@@ -321,7 +321,8 @@ export function loadDataset(dir: string): Dataset {
 
 export const DEFAULT_DATA_DIR = path.resolve(__dirname, "..", "speech-data");
 
-function argValue(name: string, fallback: string): string {
+/** The value after `--name` on the command line of the speech tools, or `fallback`. */
+export function argValue(name: string, fallback: string): string {
     const i = process.argv.indexOf(name);
     return i >= 0 ? process.argv[i + 1] : fallback;
 }

@@ -15,7 +15,7 @@ import { clipFeatures, FEATURES_PER_FRAME, FRAMES, loadSpeech, scaleAudio, seede
 import { frontEndModel } from "../node/speech-frontend";
 import { makeKernels, NATIVE_BUILT, REPO } from "../node/replay";
 import { timeVariant } from "./native-bench";
-import { Dataset, DEFAULT_DATA_DIR, LABELS, loadDataset, makeDataset } from "./make-speech-data";
+import { Dataset, DEFAULT_DATA_DIR, LABELS, loadDataset, makeDataset, argValue } from "./make-speech-data";
 import { KEYWORD_FILE, modelLabels } from "./speech-models";
 import { classifyClip, DATASET_SIZE, evaluateSplit, formatConfusion, REAL_CLIPS } from "./train-speech";
 
@@ -138,11 +138,6 @@ export function heldOutData(dir: string): Dataset {
     if (fs.existsSync(path.join(testDir, "examples.json"))) return loadDataset(testDir);
     console.log(`(generating the ${DATASET_SIZE.test} held-out examples per class into ${path.relative(process.cwd(), testDir)})`);
     return makeDataset({ out: testDir, train: 0, test: DATASET_SIZE.test, seed: DATASET_SIZE.seed });
-}
-
-function argValue(name: string, fallback: string): string {
-    const i = process.argv.indexOf(name);
-    return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
 function main() {

@@ -22,7 +22,7 @@ import { ConvertedModel, convertToTflite } from "../node/converter";
 import { argmax, clipFeatures, FEATURES_PER_FRAME, FRAMES, seededRandom, sharedClip } from "../node/speech";
 import { frontEndModel } from "../node/speech-frontend";
 import { loadTflite } from "../node/sts-runtime";
-import { Dataset, DEFAULT_DATA_DIR, EXAMPLE_BYTES, LABELS, loadDataset, makeDataset } from "./make-speech-data";
+import { Dataset, DEFAULT_DATA_DIR, EXAMPLE_BYTES, LABELS, loadDataset, makeDataset, argValue } from "./make-speech-data";
 import { KEYWORD_FILE, writeSpeechModels } from "./speech-models";
 
 tf.enableProdMode();
@@ -341,11 +341,6 @@ export function limitDataset(ds: Dataset, perClass: number): Dataset {
     const features = Buffer.alloc(keep.length * EXAMPLE_BYTES);
     keep.forEach((i, k) => ds.features.copy(features, k * EXAMPLE_BYTES, i * EXAMPLE_BYTES, (i + 1) * EXAMPLE_BYTES));
     return { examples: keep.map((i) => ds.examples[i]), features };
-}
-
-function argValue(name: string, fallback: string): string {
-    const i = process.argv.indexOf(name);
-    return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
 async function main() {
