@@ -35,7 +35,7 @@ export function caseName(c: ConformanceCase): string {
  */
 export function runRaw(modelBytes: Buffer, inputs: Buffer[], strideBytes?: number | null): { output: Buffer; interpreter: any } {
     const tflite = loadTflite();
-    const ip = new tflite.Interpreter(modelBytes);
+    const ip = new tflite.StsInterpreter(modelBytes);
     const chunks: Buffer[] = [];
     const collect = () => {
         for (let i = 0; i < ip.outputCount(); i++) chunks.push(Buffer.from(ip.outputBytes(i)));

@@ -204,7 +204,7 @@ export function fuzzModels(opts: {
         const replay = `mutant ${k} of ${source.name} (seed ${opts.seed}, ${what})`;
         res.mutants++;
         try {
-            const ip = new tflite.Interpreter(mutant);
+            const ip = new tflite.StsInterpreter(mutant);
             res.loaded++;
             // What loads must be planned: every tensor not read from the model lies in the arena.
             for (const t of ip.model.tensors) {

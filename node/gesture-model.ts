@@ -218,16 +218,21 @@ function stsString(s: string): string {
  * A MakeCode source file holding the model as a hex literal (stored in flash, read in place) and
  * its labels: `namespace NAME { export const model = hex`...`; export const labels = [...] }`.
  */
-export function makeCodeModelSource(tflite: Buffer, labels: string[], opts: { namespace: string; modelName?: string; labelsName?: string; comment?: string[] }): string {
+export function makeCodeModelSource(tflite: Buffer, labels: string[], opts: { namespace: string; modelName?: string; labelsName?: string; comment?: string[]; asFunction?: boolean }): string {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(opts.namespace)) throw new Error(`not a namespace name: '${opts.namespace}'`);
     const hex = tflite.toString("hex");
     const lines: string[] = [];
     for (const c of opts.comment ?? []) lines.push(`// ${c}`);
     lines.push(`namespace ${opts.namespace} {`);
     lines.push(`    /** The model: an int8 .tflite of ${tflite.length} bytes, its labels, sample period, window and normalization in its metadata. */`);
-    lines.push(`    export const ${opts.modelName ?? "model"} = hex\``);
-    for (let i = 0; i < hex.length; i += 128) lines.push(`        ${hex.slice(i, i + 128)}`);
-    lines.push("    `");
+    // As a function, the literal is in the program only when something calls it (a global
+    // constant is initialized, so stored, in every program that includes the file).
+    const indent = opts.asFunction ? "            " : "        ";
+    if (opts.asFunction) lines.push(`    export function ${opts.modelName ?? "model"}(): Buffer {`, `        return hex\``);
+    else lines.push(`    export const ${opts.modelName ?? "model"} = hex\``);
+    for (let i = 0; i < hex.length; i += 128) lines.push(`${indent}${hex.slice(i, i + 128)}`);
+    lines.push(opts.asFunction ? "        `" : "    `");
+    if (opts.asFunction) lines.push("    }");
     lines.push(`    /** What the model tells apart, in the order of its outputs. */`);
     lines.push(`    export const ${opts.labelsName ?? "labels"} = [${labels.map(stsString).join(", ")}]`);
     lines.push("}");
@@ -249,7 +254,7 @@ export class GestureClassifier {
 
     constructor(tflite: Buffer) {
         const lib = loadTflite();
-        this.interpreter = new lib.Interpreter(tflite);
+        this.interpreter = new lib.StsInterpreter(tflite);
         const entries = lib.modelMetadata(this.interpreter.model);
         if (!entries.length) throw new Error("the model has no pxt-tinyml metadata");
         this.labels = lib.metadataValues(entries, "label");

@@ -148,7 +148,7 @@ export function recordConformance(file = RECORDING, filter = ""): RecordSummary 
         for (const c of cases.filter((x) => x.model === modelPath)) {
             const name = caseName(c);
             const caseId = rec.startCase(name);
-            const ip = new tflite.Interpreter(modelBytes);
+            const ip = new tflite.StsInterpreter(modelBytes);
             const invoke = hookBodies(ip, name, caseId, modelId, rec);
             const got = runCaseInputs(ip, c, invoke);
             const expected = fs.readFileSync(sharedPath(c.output));
@@ -176,7 +176,7 @@ export function recordGenerated(file = GENERATED_RECORDING, perKind = 6): Record
             const c = kinds[kind](new Rand(seed * 7919 + kind.length));
             let ip: any;
             try {
-                ip = new tflite.Interpreter(c.model);
+                ip = new tflite.StsInterpreter(c.model);
             } catch (e) {
                 continue; // a combination the interpreter refuses (with a clear error): nothing to run
             }

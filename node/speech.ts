@@ -87,7 +87,7 @@ export function wavBytes(pcm: Buffer): Buffer {
  */
 export function clipFeatures(pcm: Buffer, maxFrames = Infinity, preprocessor?: any): Buffer {
     const tflite = loadTflite();
-    const ip = preprocessor || new tflite.Interpreter(readShared(PREPROCESSOR_MODEL));
+    const ip = preprocessor || new tflite.StsInterpreter(readShared(PREPROCESSOR_MODEL));
     const out = ip.output(0);
     const frames: Buffer[] = [];
     for (let off = 0; off + 2 * WINDOW_SAMPLES <= pcm.length && frames.length < maxFrames; off += 2 * STRIDE_SAMPLES) {
@@ -170,11 +170,11 @@ export function loadSpeech(fresh = false): any {
 export const SPEECH_LIB_DIR = path.join(__dirname, "..", "..", "libs", "speech");
 
 /**
- * Writes a MakeCode project in `dir` that uses libs/speech (and so libs/tflite), and with
- * `withMicrophone` libs/speech/microphone, with `files` (name -> text, main.ts first), and installs
+ * Writes a MakeCode project in `dir` that uses libs/speech (and so libs/tflite and its microphone
+ * glue), with `files` (name -> text, main.ts first), and installs
  * its dependencies once; for node/simulator.ts's compileForSimulator and runInSimulator.
  */
-export function writeSpeechProject(dir: string, name: string, files: { [name: string]: string }, withMicrophone = false): void {
+export function writeSpeechProject(dir: string, name: string, files: { [name: string]: string }): void {
     // Loaded here so that Node code without pxt (training, tests of the library) need not load it.
     const sim = require("./simulator");
     fs.mkdirSync(dir, { recursive: true });
@@ -183,7 +183,6 @@ export function writeSpeechProject(dir: string, name: string, files: { [name: st
         name,
         dependencies: {
             ...sim.BASE_DEPENDENCIES, tflite: rel(sim.LIB_DIR), speech: rel(SPEECH_LIB_DIR),
-            ...(withMicrophone ? { "speech-microphone": rel(path.join(SPEECH_LIB_DIR, "microphone")) } : {}),
         },
         files: Object.keys(files),
     };
@@ -192,7 +191,7 @@ export function writeSpeechProject(dir: string, name: string, files: { [name: st
     };
     write(path.join(dir, "pxt.json"), JSON.stringify(config, null, 4) + "\n");
     for (const f of Object.keys(files)) write(path.join(dir, f), files[f]);
-    const installed = path.join(dir, "pxt_modules", withMicrophone ? "speech-microphone" : "speech", "pxt.json");
+    const installed = path.join(dir, "pxt_modules", "speech", "pxt.json");
     if (!fs.existsSync(installed)) {
         const res = sim.pxt(dir, ["install"]);
         if (res.status !== 0) throw new Error("pxt install failed in " + dir + ":\n" + res.output);

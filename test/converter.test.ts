@@ -32,7 +32,7 @@ interface Comparison {
 
 /** Runs `inputs` through the float model, our interpreter and tfjs-tflite. */
 async function compare(model: tf.LayersModel, converted: ConvertedModel, inputs: tf.Tensor): Promise<Comparison> {
-    const ip = new tflite.Interpreter(converted.tflite);
+    const ip = new tflite.StsInterpreter(converted.tflite);
     const runner = await TfjsTfliteRunner.create(converted.tflite);
     try {
         const expected = (model.predict(inputs) as tf.Tensor).reshape([inputs.shape[0], -1]).arraySync() as number[][];

@@ -141,7 +141,7 @@ function elements(b: Buffer, type: TypeName): number[] {
 
 /** Our interpreter over several invokes (state kept between them): all outputs, appended. */
 function runInvokes(model: Buffer, invokes: Buffer[][]): Buffer {
-    const ip = new tflite.Interpreter(model);
+    const ip = new tflite.StsInterpreter(model);
     const out: Buffer[] = [];
     for (const inputs of invokes) {
         inputs.forEach((b, i) => ip.setInputBytes(i, b));

@@ -73,7 +73,7 @@ function docsProgram(): string {
     return parts.join("\n");
 }
 
-describe("gesture blocks: native micro:bit build", function () {
+describe("gesture blocks: the docs' examples", function () {
     this.timeout(10 * 60 * 1000);
 
     it("the examples of the gesture pages (docs/reference/gestures) compile", () => {
@@ -84,49 +84,4 @@ describe("gesture blocks: native micro:bit build", function () {
         compileForSimulator(dir);
     });
 
-    it("a program using every gesture block, your own model included, builds natively and fits in flash", () => {
-        const dir = path.join(ROOT, "built", "sim", "gestures-native");
-        const model = fs.readFileSync(path.join(ROOT, "models", "gesture.tflite"));
-        writeGesturesProject(dir, "gestures-native", {
-            "main.ts": `// Every block; the model given as a user's, under other names.
-gestures.useModel(gestures.modelFromHex("${model.toString("hex")}"), ["a", "b", "c", "d", "e", "f", "g", "h"].map(gestures.label))
-gestures.setInterval(200)
-gestures.setSmoothing(3)
-gestures.setCertaintyThreshold(70)
-gestures.onGestureStart(gestures.label("c"), function () { basic.showString(gestures.currentGesture()) })
-gestures.onGestureStop(gestures.label("c"), function () { basic.clearScreen() })
-gestures.onGestureStopWithDuration(gestures.label("a"), function (duration) { basic.showNumber(duration) })
-basic.forever(function () {
-    if (gestures.isGestureDetected(gestures.label("b"))) led.plotBarGraph(gestures.certainty(gestures.label("b")), 100)
-})
-`,
-        });
-        const hex = buildHex(dir);
-        assert.ok(fs.statSync(hex).size > 100000);
-    });
-
-    it("pxt build turns projects/gestures-demo into a micro:bit v2 hex holding the built-in model", () => {
-        // The demo's sources, built against the extension at the repository's root (in the editor,
-        // projects/tinyml stands for it).
-        const dir = path.join(ROOT, "built", "gestures-demo");
-        fs.mkdirSync(dir, { recursive: true });
-        const config = readJson(path.join(DEMO, "pxt.json"));
-        assert.ok(config.dependencies.tinyml, "the demo uses the tinyml extension");
-        config.dependencies.tinyml = "file:" + path.relative(dir, ROOT).split(path.sep).join("/");
-        fs.writeFileSync(path.join(dir, "pxt.json"), JSON.stringify(config, null, 4) + "\n");
-        for (const f of config.files) fs.copyFileSync(path.join(DEMO, f), path.join(dir, f));
-        if (!fs.existsSync(path.join(dir, "pxt_modules", "core", "pxt.json"))) {
-            const res = pxt(dir, ["install"]);
-            assert.strictEqual(res.status, 0, res.output);
-        }
-        const hex = path.join(dir, "built", "mbcodal-binary.hex");
-        if (fs.existsSync(hex)) fs.unlinkSync(hex);
-
-        buildHex(dir);
-        const image = decodeIntelHex(fs.readFileSync(hex, "utf8"));
-        const model = fs.readFileSync(path.join(ROOT, "models", "gesture.tflite"));
-        const at = findInImage(image, model);
-        assert.ok(at > 0, "the " + model.length + "-byte built-in model is not in the hex");
-        assert.ok(at + model.length <= 512 * 1024, "the model lies outside the 512 KB flash, at " + at);
-    });
 });

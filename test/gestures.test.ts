@@ -25,18 +25,18 @@ describe("gesture pipeline (libs/gestures/recognizer.ts)", function () {
     ]);
 
     it("configures itself from the built-in model's metadata", () => {
-        const rec = new g.GestureRecognizer(g.builtinModel, []);
+        const rec = new g.GestureRecognizer(g.builtinModel(), []);
         assert.deepStrictEqual(rec.labels, g.builtinLabels);
         assert.deepStrictEqual(rec.labels, held.labels, "the built-in model's labels are big-8-actions.json's");
         const tflite = loadTflite();
-        const entries = tflite.modelMetadata(rec.interpreter.model);
+        const entries = rec.interpreter.metadata();
         assert.strictEqual(rec.samplePeriodMs, tflite.metadataNumber(entries, "sample_period_ms", 0));
         assert.strictEqual(rec.windowSamples, tflite.metadataNumber(entries, "window_samples", 0));
         assert.deepStrictEqual(rec.offset, tflite.metadataNumbers(entries, "offset"));
         assert.deepStrictEqual(rec.scale, tflite.metadataNumbers(entries, "scale"));
         assert.strictEqual(rec.windowSamples * 3, rec.interpreter.input(0).elementCount());
         assert.strictEqual(rec.unitDivisor, 1000);
-        assert.ok(Buffer.from(g.builtinModel).equals(MODEL), "libs/gestures/model.ts holds models/gesture.tflite");
+        assert.ok(Buffer.from(g.builtinModel()).equals(MODEL), "libs/gestures/model.ts holds models/gesture.tflite");
     });
 
     it("BuiltinGesture (the dropdown of the blocks) lists the built-in labels in the model's order", () => {

@@ -97,7 +97,7 @@ describe("Jacdac model runner and sensor aggregator", function () {
             const bytes = readModel(name);
             const progress: number[] = [];
             await rig.runner.deployModel(bytes, (p) => progress.push(p));
-            const direct = new tflite.Interpreter(bytes);
+            const direct = new tflite.StsInterpreter(bytes);
             const stats = await rig.runner.modelStats();
             assert.deepStrictEqual(stats, {
                 modelSize: bytes.length,
@@ -269,7 +269,7 @@ describe("Jacdac model runner and sensor aggregator", function () {
             const first = recording.x.findIndex((_, i) => streamed.every((s, k) => recorded(i + 2 * k).every((v, a) => v === s[a])));
             assert.ok(first >= 0, "the samples are the recording's, every other one");
             const tflite = loadTflite();
-            const direct = new tflite.Interpreter(model);
+            const direct = new tflite.StsInterpreter(model);
             for (const run of runs) {
                 assert.ok(run.samples >= 128, `a run after ${run.samples} samples`);
                 direct.setInput(0, samples.slice(run.samples - 128, run.samples).flat());
@@ -288,7 +288,7 @@ describe("Jacdac model runner and sensor aggregator", function () {
         const model = fs.readFileSync(GESTURE_MODEL);
         // The model's metadata, read by the STS library as the board reads it.
         const tflite = loadTflite();
-        const direct = new tflite.Interpreter(model);
+        const direct = new tflite.StsInterpreter(model);
         const md = tflite.modelMetadata(direct.model);
         const labels: string[] = tflite.metadataValues(md, "label");
         const periodMs: number = tflite.metadataNumber(md, "sample_period_ms", 0);

@@ -49,7 +49,7 @@ function activationModel(op: string, kind: Kind, n: number, input?: Quant, outpu
 }
 
 function runOurs(model: Buffer, input: Buffer): Buffer {
-    const interpreter = tflite.loadModel(model);
+    const interpreter = new tflite.StsInterpreter(model);
     interpreter.setInputBytes(0, input);
     interpreter.invoke();
     return Buffer.from(interpreter.outputBytes(0));
@@ -63,7 +63,7 @@ function activation(op: string, kind: Kind, values: number[], input?: Quant, out
 /** The message a model's load fails with. */
 function loadError(model: Buffer): string {
     try {
-        tflite.loadModel(model);
+        new tflite.StsInterpreter(model);
     } catch (e: any) {
         return String(e);
     }
@@ -72,7 +72,7 @@ function loadError(model: Buffer): string {
 
 /** The name of the body prepare chose for the model's one operator. */
 function bodyOf(model: Buffer): string {
-    return tflite.loadModel(model).model.operators[0].bodyName;
+    return new tflite.StsInterpreter(model).model.operators[0].bodyName;
 }
 
 const ALL_INT8 = Array.from({ length: 256 }, (_, i) => i - 128);
@@ -528,7 +528,7 @@ int main(int argc, char** argv) {
     /** Runs `op` over all inputs in chunks through one model; returns the outputs. */
     function runAll(op: string, options?: Options): number[] {
         const n = 65536;
-        const interpreter = tflite.loadModel(activationModel(op, "float32", n, undefined, undefined, options));
+        const interpreter = new tflite.StsInterpreter(activationModel(op, "float32", n, undefined, undefined, options));
         const res: number[] = [];
         for (let start = 0; start < inputs.length; start += n) {
             const chunk = inputs.slice(start, start + n);

@@ -14,7 +14,7 @@ function castModel(from: TypeName, to: TypeName, n: number, inShape?: number[], 
 }
 
 function cast(from: TypeName, to: TypeName, values: number[]): number[] {
-    const ip = new tflite.Interpreter(castModel(from, to, values.length));
+    const ip = new tflite.StsInterpreter(castModel(from, to, values.length));
     ip.setInputBytes(0, encodeValues(from, values));
     ip.invoke();
     const out = Buffer.from(ip.outputBytes(0));
@@ -81,17 +81,17 @@ describe("CAST", () => {
     });
 
     it("keeps the shape's element count, whatever the ranks", () => {
-        const ip = new tflite.Interpreter(castModel("int16", "int32", 6, [2, 3], [6]));
+        const ip = new tflite.StsInterpreter(castModel("int16", "int32", 6, [2, 3], [6]));
         ip.setInputBytes(0, encodeValues("int16", [1, -2, 3, -4, 5, -6]));
         ip.invoke();
         assert.deepStrictEqual([...Array(6).keys()].map((i) => ip.output(0).get(i)), [1, -2, 3, -4, 5, -6]);
     });
 
     it("fails clearly on unsupported types and mismatched sizes", () => {
-        throwsTflite(() => new tflite.Interpreter(castModel("int64", "int32", 2)), /^tflite: operator 0 \(CAST v3\): unsupported input type INT64$/);
-        throwsTflite(() => new tflite.Interpreter(castModel("int32", "int64", 2)), /^tflite: operator 0 \(CAST v3\): unsupported output type INT64$/);
-        throwsTflite(() => new tflite.Interpreter(castModel("int32", "bool", 2)), /unsupported output type BOOL/);
-        throwsTflite(() => new tflite.Interpreter(castModel("int32", "int8", 2, [2], [3])),
+        throwsTflite(() => new tflite.StsInterpreter(castModel("int64", "int32", 2)), /^tflite: operator 0 \(CAST v3\): unsupported input type INT64$/);
+        throwsTflite(() => new tflite.StsInterpreter(castModel("int32", "int64", 2)), /^tflite: operator 0 \(CAST v3\): unsupported output type INT64$/);
+        throwsTflite(() => new tflite.StsInterpreter(castModel("int32", "bool", 2)), /unsupported output type BOOL/);
+        throwsTflite(() => new tflite.StsInterpreter(castModel("int32", "int8", 2, [2], [3])),
             /input tensor 0 'input0' INT32\[2\] and output tensor 1 'output0' INT8\[3\] have different sizes/);
     });
 });

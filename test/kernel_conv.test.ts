@@ -19,7 +19,7 @@ interface ConvCase {
 }
 
 function load(c: ConvCase): any {
-    return new tflite.Interpreter(singleOpModel({
+    return new tflite.StsInterpreter(singleOpModel({
         op: c.op || "CONV_2D", inputs: [c.input, c.filter, c.bias || null], outputs: [c.output], options: c.options,
     }));
 }

@@ -38,7 +38,7 @@ interface Operand extends TensorSpec { values?: number[] }
 function run(op: string, a: Operand, b: Operand, out: TensorSpec, options?: Options): number[] {
     const strip = (t: Operand): TensorSpec => { const s = { ...t }; delete s.values; return s; };
     const model = singleOpModel({ op, inputs: [strip(a), strip(b)], outputs: [out], options });
-    const ip = new tflite.Interpreter(model);
+    const ip = new tflite.StsInterpreter(model);
     let k = 0;
     for (const t of [a, b]) if (t.data === undefined) ip.setInputBytes(k++, encodeValues(t.type, t.values!));
     ip.invoke();
@@ -211,7 +211,7 @@ describe("elementwise kernels: int32", () => {
             prev = next;
         }
         g.output(prev);
-        const ip = new tflite.Interpreter(g.toBuffer());
+        const ip = new tflite.StsInterpreter(g.toBuffer());
         ip.setInputBytes(0, encodeValues("int32", [0, 1, -1, -10, 100, 33]));
         ip.invoke();
         // 0 -> 5/2=2 -> 3; 1 -> 8/2=4 -> 5; -1 -> 2/2=1 -> 2; -10 -> -25/2=-12 -> -11 -> -4;

@@ -24,7 +24,7 @@ function poolSpec(op: string, type: TensorSpec["type"], inShape: number[], outSh
 }
 
 function run(spec: SingleOpSpec, values: number[]): number[] {
-    const ip = new tflite.Interpreter(singleOpModel(spec));
+    const ip = new tflite.StsInterpreter(singleOpModel(spec));
     ip.setInputBytes(0, encodeValues(spec.inputs[0]!.type, values));
     ip.invoke();
     return decode(spec.outputs[0].type, ip.outputBytes(0));
@@ -37,7 +37,7 @@ function throwsTflite(f: () => any, pattern: RegExp) {
         return true;
     });
 }
-const load = (spec: SingleOpSpec) => new tflite.Interpreter(singleOpModel(spec));
+const load = (spec: SingleOpSpec) => new tflite.StsInterpreter(singleOpModel(spec));
 
 const valid2x2 = { padding: "VALID", strideW: 2, strideH: 2, filterWidth: 2, filterHeight: 2 };
 

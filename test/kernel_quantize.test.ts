@@ -27,7 +27,7 @@ function spec(op: string, input: Quant, output: Quant, n: number): SingleOpSpec 
 /** Converts `values` (of the input's type) with a one-op model, returning the output values. */
 function convert(op: string, input: Quant, output: Quant, values: number[]): number[] {
     const s = spec(op, input, output, values.length);
-    const ip = new tflite.Interpreter(singleOpModel(s));
+    const ip = new tflite.StsInterpreter(singleOpModel(s));
     ip.setInputBytes(0, encodeValues(input.type, values));
     ip.invoke();
     return decode(output.type, ip.outputBytes(0));
@@ -40,7 +40,7 @@ function throwsTflite(f: () => any, pattern: RegExp) {
         return true;
     });
 }
-const load = (s: SingleOpSpec) => new tflite.Interpreter(singleOpModel(s));
+const load = (s: SingleOpSpec) => new tflite.StsInterpreter(singleOpModel(s));
 
 describe("QUANTIZE float32 ->", () => {
     it("int8: round half away from zero, add the zero point, saturate", () => {

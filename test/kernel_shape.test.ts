@@ -24,7 +24,7 @@ function decode(type: string, b: Buffer): number[] {
 
 /** Runs a single-op model; `values` fill its non-constant inputs in order. Returns output 0. */
 function run(spec: SingleOpSpec, ...values: number[][]): { values: number[]; shape: number[] } {
-    const ip = new tflite.Interpreter(singleOpModel(spec));
+    const ip = new tflite.StsInterpreter(singleOpModel(spec));
     const variable = spec.inputs.filter((t) => t && t.data === undefined) as TensorSpec[];
     assert.strictEqual(values.length, variable.length, "one value list per model input");
     variable.forEach((t, i) => ip.setInputBytes(i, encodeValues(t.type, values[i])));
@@ -39,7 +39,7 @@ function throwsTflite(f: () => any, pattern: RegExp) {
         return true;
     });
 }
-const load = (spec: SingleOpSpec) => new tflite.Interpreter(singleOpModel(spec));
+const load = (spec: SingleOpSpec) => new tflite.StsInterpreter(singleOpModel(spec));
 
 const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i);
 
@@ -457,7 +457,7 @@ describe("the audio front end's spectrum trim", () => {
         sg.operators = sg.operators.slice(6, 8);
         sg.inputs = [m.operators[6].inputs[0].index];
         sg.outputs = [m.operators[7].outputs[0].index];
-        const ip = new tflite.Interpreter(writeModel(spec));
+        const ip = new tflite.StsInterpreter(writeModel(spec));
         const energies = range(257).map((k) => k * 1000003 - 5);
         ip.setInputBytes(0, encodeValues("int32", energies));
         ip.invoke();

@@ -31,7 +31,7 @@ function model(c: OpCase): Buffer {
 
 /** Loads the one-op model, sets its (non-constant) inputs, invokes once; the raw bytes of each output. */
 function run(c: OpCase, inputs: Buffer[]): Buffer[] {
-    const ip = new tflite.Interpreter(model(c));
+    const ip = new tflite.StsInterpreter(model(c));
     inputs.forEach((b, i) => ip.setInputBytes(i, b));
     ip.invoke();
     const res: Buffer[] = [];
@@ -87,13 +87,13 @@ describe("SignalWindow", () => {
     });
 
     it("fails clearly on bad options, types and sizes", () => {
-        throwsTflite(() => new tflite.Interpreter(model({ ...window([16], rampWindow, 12), opts: options({}) })),
+        throwsTflite(() => new tflite.StsInterpreter(model({ ...window([16], rampWindow, 12), opts: options({}) })),
             /^tflite: operator 0 \(SignalWindow v1\): custom option 'shift' is missing$/);
-        throwsTflite(() => new tflite.Interpreter(model(window([16], rampWindow, 40))), /custom option 'shift' = 40 is outside \[0, 31\]/);
-        throwsTflite(() => new tflite.Interpreter(model(window([10], rampWindow, 12))), /is not a whole number of windows of 16/);
-        throwsTflite(() => new tflite.Interpreter(model({ ...window([16], rampWindow, 12), inputs: [{ shape: [16], type: "int8" }, { shape: [16], type: "int16", data: rampWindow }] })),
+        throwsTflite(() => new tflite.StsInterpreter(model(window([16], rampWindow, 40))), /custom option 'shift' = 40 is outside \[0, 31\]/);
+        throwsTflite(() => new tflite.StsInterpreter(model(window([10], rampWindow, 12))), /is not a whole number of windows of 16/);
+        throwsTflite(() => new tflite.StsInterpreter(model({ ...window([16], rampWindow, 12), inputs: [{ shape: [16], type: "int8" }, { shape: [16], type: "int16", data: rampWindow }] })),
             /input tensor 0 'input0' INT8\[16\] must be INT16/);
-        throwsTflite(() => new tflite.Interpreter(model({ ...window([16], rampWindow, 12), opts: Buffer.from([1, 2, 3, 4]) })),
+        throwsTflite(() => new tflite.StsInterpreter(model({ ...window([16], rampWindow, 12), opts: Buffer.from([1, 2, 3, 4]) })),
             /^tflite: corrupt operator 0 \(SignalWindow v1\) custom options: root at byte -2 \(4 bytes\) is outside the 4-byte buffer$/);
     });
 });
@@ -128,7 +128,7 @@ describe("SignalFftAutoScale", () => {
     });
 
     it("fails clearly on a scale output that is not an int32 scalar", () => {
-        throwsTflite(() => new tflite.Interpreter(model({ ...autoScale(4), outputs: [{ shape: [4], type: "int16" }, { shape: [1], type: "int32" }] })),
+        throwsTflite(() => new tflite.StsInterpreter(model({ ...autoScale(4), outputs: [{ shape: [4], type: "int16" }, { shape: [1], type: "int32" }] })),
             /scale bits output tensor 2 'output1' INT32\[1\] must have rank 0/);
     });
 });
@@ -198,13 +198,13 @@ describe("SignalRfft (int16)", () => {
     });
 
     it("fails clearly on unsupported lengths, types and shapes", () => {
-        throwsTflite(() => new tflite.Interpreter(model(rfft(14, [14]))),
+        throwsTflite(() => new tflite.StsInterpreter(model(rfft(14, [14]))),
             /fft_length 14 has a factor 7 that TFLM's KISS FFT cannot do without malloc \(only 2, 3, 4 and 5\)/);
-        throwsTflite(() => new tflite.Interpreter(model({ ...rfft(16, [16]), opts: options({ T: 7, fft_length: 15 }) })), /fft_length 15 must be even/);
-        throwsTflite(() => new tflite.Interpreter(model({ ...rfft(16, [16]), opts: options({ T: 0, fft_length: 16 }) })), /unsupported FFT type FLOAT32 \(only INT16\)/);
-        throwsTflite(() => new tflite.Interpreter(model({ ...rfft(16, [16]), opts: options({ fft_length: 16 }) })), /custom option 'T' is missing/);
-        throwsTflite(() => new tflite.Interpreter(model(rfft(16, [20]))), /input rows of 20 exceed fft_length 16/);
-        throwsTflite(() => new tflite.Interpreter(model({ ...rfft(16, [16]), outputs: [{ shape: [16], type: "int16" }] })),
+        throwsTflite(() => new tflite.StsInterpreter(model({ ...rfft(16, [16]), opts: options({ T: 7, fft_length: 15 }) })), /fft_length 15 must be even/);
+        throwsTflite(() => new tflite.StsInterpreter(model({ ...rfft(16, [16]), opts: options({ T: 0, fft_length: 16 }) })), /unsupported FFT type FLOAT32 \(only INT16\)/);
+        throwsTflite(() => new tflite.StsInterpreter(model({ ...rfft(16, [16]), opts: options({ fft_length: 16 }) })), /custom option 'T' is missing/);
+        throwsTflite(() => new tflite.StsInterpreter(model(rfft(16, [20]))), /input rows of 20 exceed fft_length 16/);
+        throwsTflite(() => new tflite.StsInterpreter(model({ ...rfft(16, [16]), outputs: [{ shape: [16], type: "int16" }] })),
             /rows must hold 9 complex values/);
     });
 });
@@ -227,8 +227,8 @@ describe("SignalEnergy", () => {
     });
 
     it("fails clearly on indices outside the spectrum", () => {
-        throwsTflite(() => new tflite.Interpreter(model(energy(0, 9))), /custom option 'end_index' = 9 is outside \[0, 8\]/);
-        throwsTflite(() => new tflite.Interpreter(model(energy(5, 4))), /custom option 'start_index' = 5 is outside \[0, 4\]/);
+        throwsTflite(() => new tflite.StsInterpreter(model(energy(0, 9))), /custom option 'end_index' = 9 is outside \[0, 8\]/);
+        throwsTflite(() => new tflite.StsInterpreter(model(energy(5, 4))), /custom option 'start_index' = 5 is outside \[0, 4\]/);
     });
 });
 
@@ -325,13 +325,13 @@ describe("SignalFilterBank", () => {
     });
 
     it("fails clearly on tables that are not constant or point outside the input", () => {
-        throwsTflite(() => new tflite.Interpreter(model(filterBank(1, 4, [1, 1], [1, 1], [0, 0], [0, 0], [1, 1], false))),
+        throwsTflite(() => new tflite.StsInterpreter(model(filterBank(1, 4, [1, 1], [1, 1], [0, 0], [0, 0], [1, 1], false))),
             /channel frequency starts, weight starts and widths must be constant/);
-        throwsTflite(() => new tflite.Interpreter(model(filterBank(1, 4, [1, 1], [1, 1], [0, 3], [0, 0], [1, 2]))),
+        throwsTflite(() => new tflite.StsInterpreter(model(filterBank(1, 4, [1, 1], [1, 1], [0, 3], [0, 0], [1, 2]))),
             /channel 1 reads frequencies 3..4 outside input tensor 0 'input0' UINT32\[4\]/);
-        throwsTflite(() => new tflite.Interpreter(model(filterBank(1, 4, [1, 1], [1, 1], [0, 0], [0, 1], [1, 2]))),
+        throwsTflite(() => new tflite.StsInterpreter(model(filterBank(1, 4, [1, 1], [1, 1], [0, 0], [0, 1], [1, 2]))),
             /channel 1 reads weights 1..2 outside the weight tables/);
-        throwsTflite(() => new tflite.Interpreter(model(filterBank(2, 4, [1, 1], [1, 1], [0, 0], [0, 0], [1, 1]))),
+        throwsTflite(() => new tflite.StsInterpreter(model(filterBank(2, 4, [1, 1], [1, 1], [0, 0], [0, 0], [1, 1]))),
             /channel tables must have num_channels \+ 1 = 3 entries/);
     });
 });
@@ -396,7 +396,7 @@ describe("SignalFilterBankSpectralSubtraction", () => {
 
     it("TFLM's 16-channel vector, then the noise estimate carries into the next invoke (hand-worked)", () => {
         const input = [393, 213, 408, 1, 361, 385, 386, 326, 170, 368, 368, 305, 152, 322, 213, 319];
-        const ip = new tflite.Interpreter(model(subtraction(16, tflmOptions(16))));
+        const ip = new tflite.StsInterpreter(model(subtraction(16, tflmOptions(16))));
         ip.setInputBytes(0, u32(input));
         ip.invoke();
         assert.deepStrictEqual(readU32(Buffer.from(ip.outputBytes(0))), [378, 205, 392, 1, 347, 370, 371, 313, 164, 354, 354, 293,
@@ -420,7 +420,7 @@ describe("SignalFilterBankSpectralSubtraction", () => {
             alternate_one_minus_smoothing: 0, alternate_smoothing: 16384, clamping: true, min_signal_remaining: 0,
             num_channels: 2, one_minus_smoothing: 16384, smoothing: 16384, smoothing_bits: 2, spectral_subtraction_bits: 14,
         };
-        const ip = new tflite.Interpreter(model(subtraction(2, options(o))));
+        const ip = new tflite.StsInterpreter(model(subtraction(2, options(o))));
         // Channel 0: noise = (100 << 2) * 1 + 0 = 400 = signal << 2: output 0. Channel 1: the same.
         ip.setInputBytes(0, u32([100, 100]));
         ip.invoke();
@@ -433,7 +433,7 @@ describe("SignalFilterBankSpectralSubtraction", () => {
     });
 
     it("fails clearly on a channel count that does not match the tensors", () => {
-        throwsTflite(() => new tflite.Interpreter(model(subtraction(16, tflmOptions(32)))),
+        throwsTflite(() => new tflite.StsInterpreter(model(subtraction(16, tflmOptions(32)))),
             /input, output and noise estimate must have num_channels = 32 values/);
     });
 });
@@ -464,7 +464,7 @@ describe("SignalPCAN", () => {
     });
 
     it("fails clearly on a gain LUT that is too short", () => {
-        throwsTflite(() => new tflite.Interpreter(model({
+        throwsTflite(() => new tflite.StsInterpreter(model({
             op: "SignalPCAN", opts: options({ snr_shift: 6 }),
             inputs: [{ shape: [4], type: "uint32" }, { shape: [4], type: "uint32" }, { shape: [100], type: "int16", data: new Array(100).fill(0) }],
             outputs: [{ shape: [4], type: "uint32" }],

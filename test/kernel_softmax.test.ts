@@ -23,7 +23,7 @@ function spec(input: TensorSpec, output: TensorSpec, options: Options = { beta: 
 }
 
 function run(s: SingleOpSpec, values: number[]): number[] {
-    const ip = new tflite.Interpreter(singleOpModel(s));
+    const ip = new tflite.StsInterpreter(singleOpModel(s));
     ip.setInputBytes(0, encodeValues(s.inputs[0]!.type, values));
     ip.invoke();
     return decode(s.outputs[0].type, ip.outputBytes(0));
@@ -36,7 +36,7 @@ function throwsTflite(f: () => any, pattern: RegExp) {
         return true;
     });
 }
-const load = (s: SingleOpSpec) => new tflite.Interpreter(singleOpModel(s));
+const load = (s: SingleOpSpec) => new tflite.StsInterpreter(singleOpModel(s));
 
 const int8In = (shape: number[], scale: number, zeroPoint = 0): TensorSpec => ({ shape, type: "int8", scale, zeroPoint });
 const int8Out = (shape: number[]): TensorSpec => ({ shape, type: "int8", scale: 1 / 256, zeroPoint: -128 });

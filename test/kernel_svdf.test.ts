@@ -62,7 +62,7 @@ const int8Svdf = (stateType: "int8" | "int16", stateZeroPoint: number): SvdfSpec
 describe("SVDF int8", () => {
     it("keeps its state across invokes, saturates it after adding the zero point, and resets it", () => {
         const [model, stateIndex] = svdfModel(int8Svdf("int8", -3));
-        const ip = new tflite.Interpreter(model);
+        const ip = new tflite.StsInterpreter(model);
         // The state starts at its zero point (TFLM's ResetVariableTensors).
         assert.deepStrictEqual(tensorValues(ip, stateIndex), [-3, -3, -3, -3]);
 
@@ -89,7 +89,7 @@ describe("SVDF int8", () => {
 
     it("runs int16 time weights and state (EvalInt16SvdfReference)", () => {
         const [model, stateIndex] = svdfModel(int8Svdf("int16", 0));
-        const ip = new tflite.Interpreter(model);
+        const ip = new tflite.StsInterpreter(model);
         assert.deepStrictEqual(invoke(ip, "int8", [12, 9]), [6, 8]);
         // No saturation at int16: rows f0 [0, 234], f1 [-10, 468]; acc [235, -479] -> [118, -239]
         // -> [59, -120] (a negative half rounds away from zero in the final shift) + 5.
@@ -109,7 +109,7 @@ describe("SVDF int8", () => {
             output: { shape: [2, 2], type: "int8", scale: 1, zeroPoint: 0 },
             options: { rank: 2 },
         };
-        const ip = new tflite.Interpreter(svdfModel(spec)[0]);
+        const ip = new tflite.StsInterpreter(svdfModel(spec)[0]);
         // Batch x: features [x, 2x, 3x, 4x]; unit 0 = x - 2x = -x, unit 1 = 6x + 4x = 10x.
         assert.deepStrictEqual(invoke(ip, "int8", [3, -5]), [-3, 30, 5, -50]);
         // Memory 1: nothing of the previous invoke remains; 10 * 20 saturates the output.
@@ -130,7 +130,7 @@ describe("SVDF float32", () => {
             options: { rank: 1 },
         };
         const [model, stateIndex] = svdfModel(spec);
-        const ip = new tflite.Interpreter(model);
+        const ip = new tflite.StsInterpreter(model);
         // Features [3, 7]; rows [0, 3] and [0, 7]: 0.5 + 30, -0.5 + 7000.
         assert.deepStrictEqual(invoke(ip, "float32", [1, 1]), [30.5, 6999.5]);
         // Features [0, 2]; rows [3, 0] and [7, 2]: 0.5 + 3, -0.5 + 700 + 2000.
@@ -149,7 +149,7 @@ describe("SVDF float32", () => {
             output: { shape: [2, 1], type: "float32" },
             options: { rank: 2, activation: "RELU" },
         };
-        const ip = new tflite.Interpreter(svdfModel(spec)[0]);
+        const ip = new tflite.StsInterpreter(svdfModel(spec)[0]);
         // Batch 0 x = 1: rows [0, 0, 1], [0, 0, 2] -> 3 + 12; batch 1 x = 10 -> 30 + 120.
         assert.deepStrictEqual(invoke(ip, "float32", [1, 10]), [15, 150]);
         // Batch 0 x = -1: rows [0, 1, -1], [0, 2, -2] -> -1 - 2 -> RELU 0; batch 1 x = 0:
@@ -170,17 +170,17 @@ describe("SVDF float32", () => {
             options: { rank: 1, activation },
         });
         // 0.1f + 0.2f = 0.30000001192092896 in float32.
-        assert.deepStrictEqual(invoke(new tflite.Interpreter(svdfModel(spec("NONE"))[0]), "float32", [0.1, 0.2]), [0.30000001192092896]);
+        assert.deepStrictEqual(invoke(new tflite.StsInterpreter(svdfModel(spec("NONE"))[0]), "float32", [0.1, 0.2]), [0.30000001192092896]);
         // tanhf(0.5f) = 0.46211716532707214 (float32 of 0.46211715726000974).
-        assert.deepStrictEqual(invoke(new tflite.Interpreter(svdfModel(spec("TANH"))[0]), "float32", [0.25, 0.25]), [0.46211716532707214]);
-        const sign = new tflite.Interpreter(svdfModel(spec("SIGN_BIT"))[0]);
+        assert.deepStrictEqual(invoke(new tflite.StsInterpreter(svdfModel(spec("TANH"))[0]), "float32", [0.25, 0.25]), [0.46211716532707214]);
+        const sign = new tflite.StsInterpreter(svdfModel(spec("SIGN_BIT"))[0]);
         assert.deepStrictEqual(invoke(sign, "float32", [-1, 0.5]), [1]);
         assert.deepStrictEqual(invoke(sign, "float32", [1, 0.5]), [0]);
     });
 });
 
 describe("SVDF errors", () => {
-    const load = (s: SvdfSpec) => new tflite.Interpreter(svdfModel(s)[0]);
+    const load = (s: SvdfSpec) => new tflite.StsInterpreter(svdfModel(s)[0]);
 
     it("names a state that is not a variable tensor", () => {
         throwsTflite(() => load({ ...int8Svdf("int8", 0), state: { shape: [1, 4], type: "int8", scale: 0.25, zeroPoint: 0, isVariable: false } }),

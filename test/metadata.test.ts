@@ -86,7 +86,7 @@ describe("model metadata (key=value text)", () => {
             { name: "min_runtime_version", data: Buffer.from("1.5.0\0") },
             { name: "pxt-tinyml", data: Buffer.from("format=test\nlabel=up\nlabel=down\n") },
         ]);
-        const ip = new tflite.Interpreter(model);
+        const ip = new tflite.StsInterpreter(model);
         const e = tflite.modelMetadata(ip.model);
         assert.deepStrictEqual(e.map((x: any) => [x.key, x.value]), [["format", "test"], ["label", "up"], ["label", "down"]]);
         assert.deepStrictEqual(tflite.modelMetadata(tflite.parseModel(modelWith([]))), []);
@@ -117,8 +117,8 @@ describe("model metadata in the micro:bit simulator", function () {
         const root = path.resolve(__dirname, "..", "..");
         const modelSource = fs.readFileSync(path.join(root, BUILTIN.sourceFile), "utf8");
         const program = modelSource + `
-const interpreter = tflite.loadModel(gestures.builtinModel)
-const entries = tflite.modelMetadata(interpreter.model)
+const interpreter = tflite.loadModel(gestures.builtinModel())
+const entries = interpreter.metadata()
 serial.writeLine("labels " + tflite.metadataValues(entries, "label").join("|"))
 serial.writeLine("window " + tflite.metadataNumber(entries, "window_samples", 0) + " every " + tflite.metadataNumber(entries, "sample_period_ms", 0))
 serial.writeLine("offset " + tflite.metadataNumbers(entries, "offset").join(","))

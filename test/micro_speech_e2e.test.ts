@@ -49,7 +49,7 @@ describe("micro_speech end to end (Node)", () => {
             });
 
             it(`classified "${c.label}": scores byte for byte as TFLM's`, () => {
-                const ip = new tflite.Interpreter(readShared(MICRO_SPEECH_MODEL));
+                const ip = new tflite.StsInterpreter(readShared(MICRO_SPEECH_MODEL));
                 ip.setInputBytes(0, features);
                 ip.invoke();
                 const scores = Buffer.from(ip.outputBytes(0));
@@ -65,7 +65,7 @@ describe("micro_speech end to end (Node)", () => {
     }
 
     it("the model's label order is TFLM's: silence, unknown, yes, no (4 int8 scores, softmax scale 1/256, zero point -128)", () => {
-        const ip = new tflite.Interpreter(readShared(MICRO_SPEECH_MODEL));
+        const ip = new tflite.StsInterpreter(readShared(MICRO_SPEECH_MODEL));
         assert.deepStrictEqual(ip.inputShape(0), [1, FRAMES * FEATURES_PER_FRAME]);
         assert.deepStrictEqual(ip.outputShape(0), [1, MICRO_SPEECH_LABELS.length]);
         assert.strictEqual(ip.outputScale(0), 1 / 256);

@@ -1,5 +1,4 @@
-// The MakeCode side of the repository: package files, and the native micro:bit build (pxt,
-// offline: the project adds no C++, so pxt-microbit's prebuilt runtime is linked in as is).
+// The MakeCode side of the repository: package files. (Native builds: test/firmware.test.ts.)
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
@@ -35,26 +34,5 @@ describe("MakeCode packaging", () => {
         for (const dep of Object.keys(lib.dependencies)) assert.ok(dep in rootConfig.dependencies, "root pxt.json lacks " + dep);
         assert.deepStrictEqual(rootConfig.disablesVariants, lib.disablesVariants);
         assert.strictEqual(rootConfig.version, lib.version);
-    });
-});
-
-describe("native micro:bit build", function () {
-    this.timeout(10 * 60 * 1000);
-
-    it("pxt build turns projects/hello-tflite into a micro:bit v2 hex that holds the model", () => {
-        const model = writeHelloModel();
-        installProject(HELLO_PROJECT);
-        const built = path.join(HELLO_PROJECT, "built");
-        for (const f of ["binary.hex", "mbcodal-binary.hex"]) if (fs.existsSync(path.join(built, f))) fs.unlinkSync(path.join(built, f));
-
-        const hex = buildHex(HELLO_PROJECT);
-        assert.ok(fs.statSync(hex).size > 100000, "binary.hex is only " + fs.statSync(hex).size + " bytes");
-        assert.ok(fs.readFileSync(hex, "utf8").startsWith(":"), "binary.hex is not Intel HEX");
-
-        // The v2 image: runtime plus program, with the model's bytes in flash, read in place.
-        const image = decodeIntelHex(fs.readFileSync(path.join(built, "mbcodal-binary.hex"), "utf8"));
-        const at = findInImage(image, model);
-        assert.ok(at > 0, "the " + model.length + "-byte model (" + HELLO_MODEL + ") is not in the hex");
-        assert.ok(at + model.length <= 512 * 1024, "the model lies outside the 512 KB flash, at " + at);
     });
 });

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { conformanceCases } from "../node/conformance";
 import { runNativeReplay, ReplayRun } from "../tools/test-native";
-import { ABI_HEADER, NATIVE_LIB, generateHeader, outOfDate, readAbi } from "../tools/gen-abi";
+import { ABI_HEADER, generateHeader, outOfDate, readAbi } from "../tools/gen-abi";
 import * as childProcess from "child_process";
 import { GENERATED_RECORDING, NATIVE_BUILT, REPO, RECORDING, makeKernels, missingBodies, runHostHarness, runQemuHarness, runQemuM0, runQemuM4 } from "../node/replay";
 import { TFLM_MICRO_SPEECH, TICK_INSTRUCTIONS, buildVariant, timeVariant, usesSmlad } from "../tools/native-bench";
@@ -159,47 +159,30 @@ describe("native C kernels, by replay", function () {
     });
 });
 
-describe("libs/tflite-native: the MakeCode extension that runs the C kernels", function () {
+describe("libs/tflite/tflite.cpp: the board's side of tflite.Interpreter", function () {
     this.timeout(600000);
 
-    it("is what tools/gen-abi.ts makes from libs/tflite and kernels/ (glue, shims, copied sources)", () => {
+    it("kernels/tflite_abi.h is what tools/gen-abi.ts makes from libs/tflite", () => {
         assert.deepStrictEqual(outOfDate(), [], "run npm run gen:abi");
     });
 
-    it("native.cpp type-checks with arm-none-eabi-g++ against pxt-microbit's pxt.h (CODAL names stubbed)", () => {
+    it("type-checks with arm-none-eabi-g++ against pxt-microbit's pxt.h (CODAL names stubbed) and defines every shim of interpreter_shim.ts", () => {
         const core = path.join(NATIVE_BUILT, "pxt-core");
         fs.mkdirSync(core, { recursive: true });
         const target = JSON.parse(fs.readFileSync(path.join(REPO, "node_modules", "pxt-microbit", "built", "target.json"), "utf8"));
         const headers = Object.keys(target.bundledpkgs.core).filter((f) => f.endsWith(".h"));
         assert.ok(headers.includes("pxt.h") && headers.includes("pxtbase.h"), "pxt-microbit ships pxt.h and pxtbase.h");
         for (const h of headers) fs.writeFileSync(path.join(core, h), target.bundledpkgs.core[h]);
+        const object = path.join(NATIVE_BUILT, "tflite-glue.o");
         childProcess.execFileSync("arm-none-eabi-g++", ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=softfp", "-mfpu=fpv4-sp-d16",
-            "-std=c++11", "-Wall", "-Werror", "-c", "-o", path.join(NATIVE_BUILT, "native-glue.o"),
-            "-I" + path.join(REPO, "kernels", "pxt-stubs"), "-I" + core, "-I" + NATIVE_LIB, path.join(NATIVE_LIB, "native.cpp")],
+            "-std=c++11", "-Wall", "-Werror", "-c", "-o", object,
+            "-I" + path.join(REPO, "kernels", "pxt-stubs"), "-I" + core, path.join(LIB_DIR, "tflite.cpp")],
             { encoding: "utf8" });
-        const symbols = childProcess.execFileSync("arm-none-eabi-nm", [path.join(NATIVE_BUILT, "native-glue.o")], { encoding: "utf8" });
-        const calls = symbols.split("\n").filter((l) => / U tflite_\w+$/.test(l)).length;
-        assert.strictEqual(calls, readAbi().bodies.length, "one C kernel called per body");
-    });
-
-    it("in the simulator (no C there) useCKernels() keeps the STS bodies behind the shims: golden outputs", async () => {
-        const dir = path.join(REPO, "built", "sim", "tflite-native");
-        fs.mkdirSync(dir, { recursive: true });
-        const rel = (p: string) => "file:" + path.relative(dir, p).split(path.sep).join("/");
-        const config = { name: "tflite-native-check", dependencies: { ...BASE_DEPENDENCIES, tflite: rel(LIB_DIR), "tflite-native": rel(NATIVE_LIB) }, files: ["main.ts"] };
-        fs.writeFileSync(path.join(dir, "pxt.json"), JSON.stringify(config, null, 4) + "\n");
-        const cases = conformanceCases().filter((c) => /hello_world_int8|micro_speech/.test(c.model)).slice(0, 3);
-        const model = fs.readFileSync(sharedPath(cases[0].model));
-        const same = cases.filter((c) => c.model === cases[0].model);
-        const program = "tflite.registerReferenceKernels()\ntflite_native.useCKernels()\n" + conformanceProgram(model,
-            same.map((c) => ({ name: c.case, inputs: c.inputs.map((f) => fs.readFileSync(sharedPath(f))), strideBytes: c.stream_stride_bytes })));
-        fs.writeFileSync(path.join(dir, "main.ts"), program);
-        if (!fs.existsSync(path.join(dir, "pxt_modules", "tflite-native", "pxt.json"))) {
-            const res = pxt(dir, ["install"]);
-            assert.strictEqual(res.status, 0, res.output);
-        }
-        const run = await runInSimulator(compileForSimulator(dir), { until: (lines) => lines.includes("done") });
-        const outputs = conformanceOutputs(run.lines);
-        for (const c of same) assert.ok(outputs.get(c.case)!.equals(fs.readFileSync(sharedPath(c.output))), c.case);
+        const symbols = childProcess.execFileSync("arm-none-eabi-nm", ["-C", object], { encoding: "utf8" });
+        const shims = [...fs.readFileSync(path.join(LIB_DIR, "interpreter_shim.ts"), "utf8").matchAll(/\/\/% shim=tflite::(\w+)/g)].map((m) => m[1]);
+        assert.deepStrictEqual(shims.sort(), ["invokeState", "loadState", "metadataText", "resetState", "stateData"]);
+        for (const s of shims) assert.match(symbols, new RegExp(` T tflite::${s}\\(`), `tflite::${s} is not defined`);
+        for (const c of ["tfl_load", "tfl_write_state", "tfl_invoke", "tfl_reset", "tfl_find_metadata"])
+            assert.match(symbols, new RegExp(` U ${c}$`, "m"), `the glue does not call ${c}`);
     });
 });

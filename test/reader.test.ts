@@ -57,8 +57,8 @@ describe("model reader", () => {
     });
 
     it("rejects a file that is not a TFLite model", () => {
-        throwsTflite(() => new tflite.Interpreter(Buffer.from("hello, this is not a model at all")), /not a TFLite model: file identifier is not TFL3/);
-        throwsTflite(() => new tflite.Interpreter(Buffer.alloc(8)), /not a TFLite model: only 8 bytes/);
+        throwsTflite(() => new tflite.StsInterpreter(Buffer.from("hello, this is not a model at all")), /not a TFLite model: file identifier is not TFL3/);
+        throwsTflite(() => new tflite.StsInterpreter(Buffer.alloc(8)), /not a TFLite model: only 8 bytes/);
     });
 
     it("rejects an unsupported schema version", () => {
@@ -83,7 +83,7 @@ describe("model reader", () => {
         const at = buf.indexOf("SignalWindow");
         assert.ok(at > 0);
         buf.write("SignalWidget", at);
-        throwsTflite(() => new tflite.Interpreter(buf),
+        throwsTflite(() => new tflite.StsInterpreter(buf),
             /^tflite: unsupported custom op 'SignalWidget' \(version 1\) at operator 0$/);
     });
 
@@ -108,11 +108,11 @@ describe("model reader", () => {
         const dep = fb.field(code0, 0), builtin = fb.field(code0, 3);
         if (dep) buf[dep] = 16;
         if (builtin) buf.writeInt32LE(16, builtin);
-        throwsTflite(() => new tflite.Interpreter(buf), /^tflite: unsupported op LSTM \(version \d+\) at operator 0$/);
+        throwsTflite(() => new tflite.StsInterpreter(buf), /^tflite: unsupported op LSTM \(version \d+\) at operator 0$/);
     });
 
     it("checks input sizes and indices", () => {
-        const ip = new tflite.Interpreter(read("hello_world_float.tflite"));
+        const ip = new tflite.StsInterpreter(read("hello_world_float.tflite"));
         throwsTflite(() => ip.setInputBytes(0, Buffer.alloc(3)), /wrong input size for input 0: got 3 bytes, tensor \d+ .*FLOAT32\[1,1\] needs 4/);
         throwsTflite(() => ip.setInput(0, [1, 2]), /wrong input size for input 0: got 2 values/);
         throwsTflite(() => ip.input(1), /no input 1: the model has 1/);
@@ -124,10 +124,10 @@ describe("model reader", () => {
         try {
             // Every tensor fits (the largest holds 4000 bytes), their plan does not.
             tflite.maxArenaBytes = 4500;
-            throwsTflite(() => new tflite.Interpreter(read("micro_speech_quantized.tflite")), /needs a \d+-byte arena, more than the limit of 4500 bytes/);
+            throwsTflite(() => new tflite.StsInterpreter(read("micro_speech_quantized.tflite")), /needs a \d+-byte arena, more than the limit of 4500 bytes/);
             // One tensor alone is too big: named before any planning.
             tflite.maxArenaBytes = 1000;
-            throwsTflite(() => new tflite.Interpreter(read("micro_speech_quantized.tflite")),
+            throwsTflite(() => new tflite.StsInterpreter(read("micro_speech_quantized.tflite")),
                 /the model's tensor \d+ .* needs \d+ bytes, more than the arena limit of 1000 bytes/);
         } finally {
             tflite.maxArenaBytes = saved;

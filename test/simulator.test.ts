@@ -61,7 +61,7 @@ describe("micro:bit simulator", function () {
         assert.strictEqual(rows.length, 17);
 
         const tflite = loadTflite();
-        const ip = new tflite.Interpreter(model);
+        const ip = new tflite.StsInterpreter(model);
         assert.ok(run.lines.indexOf("arena " + ip.arenaBytes + " bytes") >= 0, run.lines.join("\n"));
         rows.forEach((row, i) => {
             ip.setInput(0, [2 * Math.PI * i / 16]);

@@ -118,7 +118,7 @@ describe("synthetic speech data", function () {
         const spec = exampleSpec(2, "test", 3, 1);
         const audio = renderExample(spec);
         const tflite = loadTflite();
-        const all = clipFeatures(audio, Infinity, new tflite.Interpreter(frontEndModel()));
+        const all = clipFeatures(audio, Infinity, new tflite.StsInterpreter(frontEndModel()));
         const frames = Math.floor((audio.length / 2 - WINDOW_SAMPLES) / STRIDE_SAMPLES) + 1;
         assert.strictEqual(all.length, frames * 40);
         assert.ok(frames >= FRAMES);

@@ -1,4 +1,4 @@
-// libs/speech/microphone: the micro:bit v2 microphone glue (C++). MakeCode's compile service is
+// libs/speech/microphone.cpp: the micro:bit v2 microphone glue (C++). MakeCode's compile service is
 // out of reach here, so: its Static TypeScript compiles for the simulator (where it hears no
 // microphone and the speech blocks still hear recorded audio); microphone.cpp passes
 // arm-none-eabi-g++ -fsyntax-only for the Cortex-M4 against declarations of the CODAL and pxt
@@ -15,7 +15,7 @@ import * as path from "path";
 import { compileForSimulator, ROOT, runInSimulator, hexLiteral } from "../node/simulator";
 import { MICRO_SPEECH_LABELS, MICRO_SPEECH_MODEL, readShared, SPEECH_LIB_DIR, sharedClip, writeSpeechProject } from "../node/speech";
 
-const MIC_DIR = path.join(SPEECH_LIB_DIR, "microphone");
+const MIC_DIR = SPEECH_LIB_DIR;
 
 /** The part of pxt.h and CODAL that microphone.cpp uses, declared (and, for the host, defined). */
 function stubHeader(codal: boolean, host: boolean): string {
@@ -154,7 +154,7 @@ function compileHost(dir: string): string {
     return exe;
 }
 
-describe("speech microphone (libs/speech/microphone)", function () {
+describe("speech microphone (libs/speech/microphone.cpp)", function () {
     this.timeout(10 * 60 * 1000);
     let dir: string;
 
@@ -163,12 +163,13 @@ describe("speech microphone (libs/speech/microphone)", function () {
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    it("pxt.json lists its files; the speech extension's pxt.json does not include them", () => {
-        const config = JSON.parse(fs.readFileSync(path.join(MIC_DIR, "pxt.json"), "utf8"));
-        assert.deepStrictEqual([...config.files].sort(), fs.readdirSync(MIC_DIR).filter((f) => f !== "pxt.json").sort());
-        assert.deepStrictEqual(config.dependencies, { core: "*", microphone: "*", speech: "file:.." });
-        const speechConfig = JSON.parse(fs.readFileSync(path.join(SPEECH_LIB_DIR, "pxt.json"), "utf8"));
-        assert.ok(!speechConfig.files.some((f: string) => f.includes("microphone")));
+    it("is part of the speech library, and so of the extension users add (with pxt-microbit's microphone package)", () => {
+        const config = JSON.parse(fs.readFileSync(path.join(SPEECH_LIB_DIR, "pxt.json"), "utf8"));
+        assert.ok(config.files.includes("microphone.cpp") && config.files.includes("microphone.ts"));
+        assert.strictEqual(config.dependencies.microphone, "*");
+        const rootConfig = JSON.parse(fs.readFileSync(path.join(ROOT, "pxt.json"), "utf8"));
+        assert.ok(rootConfig.files.includes("libs/speech/microphone.cpp") && rootConfig.files.includes("libs/speech/microphone.ts"));
+        assert.strictEqual(rootConfig.dependencies.microphone, "*");
     });
 
     for (const codal of [true, false]) {
@@ -211,8 +212,6 @@ describe("speech microphone (libs/speech/microphone)", function () {
     it("compiles for the simulator, where it hears no microphone: recorded audio still works", async () => {
         const project = path.join(ROOT, "built", "sim", "speech-microphone");
         const main = `// The microphone package in the simulator: no samples, no drops; hearAudio still hears.
-tflite.registerShapeKernels()
-tflite.registerFullyConnectedKernels()
 speech.useModel(${hexLiteral(readShared(MICRO_SPEECH_MODEL))}, ${JSON.stringify(MICRO_SPEECH_LABELS)})
 speech.setMicrophoneGain(3)
 speech.onWordHeard(SpeechWord.Yes, function () { serial.writeString("heard yes\\n") })
@@ -222,7 +221,7 @@ speech.hearAudio(${hexLiteral(Buffer.concat([sharedClip("silence_1000ms"), share
 basic.pause(10)
 serial.writeString("done\\n")
 `;
-        writeSpeechProject(project, "speech-microphone", { "main.ts": main }, true);
+        writeSpeechProject(project, "speech-microphone", { "main.ts": main });
         const run = await runInSimulator(compileForSimulator(project), { until: (l) => l.indexOf("done") >= 0 });
         assert.deepStrictEqual(run.lines, ["dropped 0", "heard yes", "done"]);
     });

@@ -18,7 +18,7 @@ const CLIP_MS = 1000;
 interface Heard { word: string; timeMs: number; score: number }
 
 function spotter(): any {
-    return new speech.KeywordSpotter(speech.FRONT_END_MODEL, MODEL, MICRO_SPEECH_LABELS);
+    return new speech.KeywordSpotter(speech.frontEndModel(), MODEL, MICRO_SPEECH_LABELS);
 }
 
 /** Feeds `audio` to a fresh spotter (in `chunk`-byte pieces if given); the words it heard. */
@@ -65,7 +65,7 @@ describe("speech KeywordSpotter (Node, real clips)", function () {
         const s = spotter();
         s.feed(audio);
         // A fresh front end over the whole stream gives every frame; the spotter keeps the last 49.
-        const all = clipFeatures(audio, Infinity, new (loadTflite().Interpreter)(speech.FRONT_END_MODEL));
+        const all = clipFeatures(audio, Infinity, new (loadTflite().StsInterpreter)(speech.frontEndModel()));
         assert.strictEqual(all.length, 99 * FEATURES_PER_FRAME);
         assert.strictEqual(s.features.framesDone, 99);
         const expected = all.subarray((99 - FRAMES) * FEATURES_PER_FRAME);
@@ -139,11 +139,11 @@ describe("speech KeywordSpotter (Node, real clips)", function () {
         const s = spotter();
         throwsSpeech(() => s.feed(Buffer.alloc(3)), /^speech: audio must be 16-bit samples: got an odd number of bytes \(3\)$/);
         throwsSpeech(() => s.feed(Buffer.alloc(4), 2, 6), /^speech: no bytes 2 to 6 in 4 bytes of audio$/);
-        throwsSpeech(() => new speech.KeywordSpotter(speech.FRONT_END_MODEL, MODEL, ["yes", "no"]),
+        throwsSpeech(() => new speech.KeywordSpotter(speech.frontEndModel(), MODEL, ["yes", "no"]),
             /^speech: the keyword model must give 2 int8 scores \(one per label\)/);
         throwsSpeech(() => new speech.KeywordSpotter(MODEL, MODEL, MICRO_SPEECH_LABELS),
             /^speech: the front end model must take one int16 input \(audio samples\)/);
-        throwsSpeech(() => new speech.KeywordSpotter(speech.FRONT_END_MODEL, speech.FRONT_END_MODEL, MICRO_SPEECH_LABELS),
+        throwsSpeech(() => new speech.KeywordSpotter(speech.frontEndModel(), speech.frontEndModel(), MICRO_SPEECH_LABELS),
             /^speech: the keyword model must take int8 features/);
     });
 });

@@ -59,7 +59,7 @@ describe("keyword model training (small, fixed seed)", function () {
         const m = tflite.parseModel(model);
         const ops = m.operators.map((op: any) => tflite.opName(op.opcode));
         assert.deepStrictEqual(ops, ["DEPTHWISE_CONV_2D", "DEPTHWISE_CONV_2D", "CONV_2D", "CONV_2D", "SOFTMAX"]);
-        const ip = new tflite.Interpreter(model);
+        const ip = new tflite.StsInterpreter(model);
         assert.deepStrictEqual(ip.inputShape(0), [1, FRAMES, 40, 1]);
         assert.strictEqual(ip.inputScale(0), 1 / 256);
         assert.strictEqual(ip.inputZeroPoint(0), -128);
@@ -104,17 +104,17 @@ describe("the built-in keyword model (models/keyword.tflite)", function () {
     it("is the one libs/speech embeds, with its labels", () => {
         const model = fs.readFileSync(KEYWORD_FILE);
         const speech = loadSpeech();
-        assert.ok(Buffer.from(speech.KEYWORD_MODEL).equals(model));
+        assert.ok(Buffer.from(speech.defaultKeywordModel()).equals(model));
         assert.deepStrictEqual(speech.defaultKeywordLabels(), LABELS);
         assert.ok(model.length < 16 * 1024, "flash: " + model.length + " bytes");
     });
 
     it("sets the recognizer's averaging window through its metadata; TFLM's micro_speech keeps 1000 ms", () => {
         const speech = loadSpeech();
-        const ours = new speech.KeywordSpotter(speech.FRONT_END_MODEL, fs.readFileSync(KEYWORD_FILE), LABELS);
+        const ours = new speech.KeywordSpotter(speech.frontEndModel(), fs.readFileSync(KEYWORD_FILE), LABELS);
         assert.strictEqual(ours.recognizer.averageWindowMs, AVERAGE_WINDOW_MS);
         assert.match(keywordMetadataText(LABELS), new RegExp("\\naverage_window_ms=" + AVERAGE_WINDOW_MS + "\\n"));
-        const tflm = new speech.KeywordSpotter(speech.FRONT_END_MODEL, readShared(MICRO_SPEECH_MODEL), MICRO_SPEECH_LABELS);
+        const tflm = new speech.KeywordSpotter(speech.frontEndModel(), readShared(MICRO_SPEECH_MODEL), MICRO_SPEECH_LABELS);
         assert.strictEqual(tflm.recognizer.averageWindowMs, 1000);
     });
 

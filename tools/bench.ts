@@ -16,7 +16,7 @@ function firstCasePerModel(): ConformanceCase[] {
 /** Mean ms per invoke over enough invokes to take ~`budgetMs`, after one warm-up. */
 function timeNode(model: Buffer, inputs: Buffer[], budgetMs: number): { ms: number; arena: number } {
     const tflite = loadTflite();
-    const ip = new tflite.Interpreter(model);
+    const ip = new tflite.StsInterpreter(model);
     inputs.forEach((b, i) => ip.setInputBytes(i, b.subarray(0, ip.input(i).bytes)));
     ip.invoke();
     let n = 0;
@@ -93,7 +93,7 @@ async function main() {
         if (!row.note && !TFJS_BREAKS_ON.includes(name)) {
             try {
                 // Streamed cases time one window, as the other columns do.
-                const ip = loadTflite().loadModel(model);
+                const ip = new (loadTflite().StsInterpreter)(model);
                 row.tfjsMs = await timeTfjs(model, inputs.map((b, i) => b.subarray(0, ip.input(i).bytes)), 1000);
             } catch (e: any) {
                 row.note = "tfjs-tflite: " + String(e.message || e).split("\n")[0];

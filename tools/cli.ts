@@ -34,7 +34,7 @@ export function inspect(file: string): string {
     let ip: any = null;
     let loadError = "";
     try {
-        ip = new tflite.Interpreter(bytes);
+        ip = new tflite.StsInterpreter(bytes);
     } catch (e: any) {
         loadError = typeof e === "string" ? e : e.message;
     }
@@ -110,7 +110,7 @@ export function run(args: string[]): string {
     const opts = parseRunArgs(args);
     const tflite = loadTflite();
     const model = fs.readFileSync(opts.model);
-    const probe = new tflite.Interpreter(model);
+    const probe = new tflite.StsInterpreter(model);
     if (opts.inputs.length !== probe.inputCount())
         throw new Error(`the model has ${probe.inputCount()} input(s); got ${opts.inputs.length} --input file(s)`);
     const inputs = opts.inputs.map((f) => fs.readFileSync(f));

@@ -245,7 +245,7 @@ let frontEnd: any = null;
  */
 export function streamFeatures(audio: Buffer): Buffer {
     const tflite = loadTflite();
-    if (!frontEnd) frontEnd = new tflite.Interpreter(frontEndModel());
+    if (!frontEnd) frontEnd = new tflite.StsInterpreter(frontEndModel());
     frontEnd.resetState();
     const out = frontEnd.output(0);
     const frames = Math.floor((audio.length / 2 - WINDOW_SAMPLES) / STRIDE_SAMPLES) + 1;

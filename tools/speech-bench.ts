@@ -24,7 +24,7 @@ export interface Heard { word: string; timeMs: number; score: number }
 /** A KeywordSpotter of the speech library with our front end and `model`, as the blocks make it. */
 export function spotterFor(model: Buffer): any {
     const speech = loadSpeech();
-    return new speech.KeywordSpotter(speech.FRONT_END_MODEL, model, modelLabels(model));
+    return new speech.KeywordSpotter(speech.frontEndModel(), model, modelLabels(model));
 }
 
 /** Streams `audio` through a fresh spotter; the words it hears. */
@@ -73,9 +73,9 @@ export function nativeInstructions(model: Buffer): { frontEnd: number; keyword: 
     const fe = frontEndModel();
     const audio = sharedClip("yes_1000ms");
     // Every frame of the clip (the front end streamed), and the model's window: the first FRAMES.
-    const frames = clipFeatures(audio, Infinity, new tflite.Interpreter(fe));
+    const frames = clipFeatures(audio, Infinity, new tflite.StsInterpreter(fe));
     const feats = frames.subarray(0, FRAMES * FEATURES_PER_FRAME);
-    const kwIp = new tflite.Interpreter(model);
+    const kwIp = new tflite.StsInterpreter(model);
     kwIp.setInputBytes(0, feats);
     kwIp.invoke();
     const put = (name: string, b: Buffer) => fs.writeFileSync(path.join(shared, name), b);

@@ -24,6 +24,20 @@ function readLib(name) {
     return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : null;
 }
 
+/**
+ * The C sources of the board's interpreter, listed by the root pxt.json straight from kernels/
+ * (one copy of each): the C++ glue (libs/tflite/tflite.cpp, the shims of interpreter_shim.ts),
+ * the loader and every kernel. Not the test harness (harness.c, startup_*.c, platform.h) or the
+ * host tools (kernels/host/).
+ */
+function nativeFiles() {
+    const kernels = fs.readdirSync(path.join(root, "kernels"))
+        .filter((f) => /\.(c|h)$/.test(f) && !/^(harness\.c|startup_.*\.c|platform\.h)$/.test(f))
+        .sort()
+        .map((f) => "kernels/" + f);
+    return ["libs/tflite/tflite.cpp"].concat(kernels);
+}
+
 /** The root pxt.json's content, from the libraries' pxt.json files. */
 function rootConfig() {
     const tflite = readLib("tflite");
@@ -33,6 +47,7 @@ function rootConfig() {
         const lib = readLib(name);
         if (!lib) continue;
         for (const f of lib.files) files.push("libs/" + name + "/" + f);
+        if (name === "tflite") files.push(...nativeFiles());
         for (const dep of Object.keys(lib.dependencies || {})) {
             const version = lib.dependencies[dep];
             if (/^file:/.test(version)) continue;
@@ -65,6 +80,6 @@ function syncRootConfig() {
     return true;
 }
 
-module.exports = { syncRootConfig, rootConfig, LIBS };
+module.exports = { syncRootConfig, rootConfig, nativeFiles, LIBS };
 
 if (require.main === module && syncRootConfig()) console.log("sync-pxt-json: updated pxt.json from libs/*/pxt.json (commit it)");

@@ -287,7 +287,7 @@ export interface SpeechEvaluation {
 /** Classifies features (EXAMPLE_BYTES int8 each) with the int8 model in our interpreter. */
 export function classifyFeatures(model: Buffer | any, features: Buffer, offset = 0): { label: number; scores: number[] } {
     const tflite = loadTflite();
-    const ip = Buffer.isBuffer(model) ? new tflite.Interpreter(model) : model;
+    const ip = Buffer.isBuffer(model) ? new tflite.StsInterpreter(model) : model;
     ip.setInputBytes(0, features, offset);
     ip.invoke();
     const scores = ip.outputValues(0);
@@ -296,7 +296,7 @@ export function classifyFeatures(model: Buffer | any, features: Buffer, offset =
 
 /** Accuracy of the int8 model (our interpreter) on a split of the dataset. */
 export function evaluateSplit(model: Buffer, ds: Dataset, split: "train" | "test"): SpeechEvaluation {
-    const ip = new (loadTflite().Interpreter)(model);
+    const ip = new (loadTflite().StsInterpreter)(model);
     const confusion = LABELS.map(() => LABELS.map(() => 0));
     let correct = 0;
     const indices = splitIndices(ds, split);
@@ -316,7 +316,7 @@ export const REAL_CLIPS = [
 
 /** A real clip classified as TFLM's test does it: a fresh front end, 49 frames, one invoke. */
 export function classifyClip(model: Buffer, clip: string): { label: string; scores: number[] } {
-    const features = clipFeatures(sharedClip(clip), FRAMES, new (loadTflite().Interpreter)(frontEndModel()));
+    const features = clipFeatures(sharedClip(clip), FRAMES, new (loadTflite().StsInterpreter)(frontEndModel()));
     const r = classifyFeatures(model, features);
     return { label: LABELS[r.label], scores: r.scores };
 }

@@ -206,10 +206,7 @@ namespace gestures {
     /** The recognizer behind the blocks (made on first use, from the model given to useModel or the built-in one). */
     export function gestureRecognizer(): GestureRecognizer {
         if (!recognizer) {
-            const model = modelBytes ? modelBytes : builtinModel
-            // A block program cannot register kernels itself: `pxt-tinyml train` makes models of
-            // the built-in model's ops, so these serve both.
-            registerBuiltinKernels()
+            const model = modelBytes ? modelBytes : builtinModel()
             const rec = new GestureRecognizer(model, modelBytes ? modelLabels : [])
             rec.setSmoothing(smoothingInvokes)
             rec.threshold = thresholdPercent / 100
@@ -228,21 +225,6 @@ namespace gestures {
             recognizer = rec
         }
         return recognizer
-    }
-
-    /**
-     * The kernels of the built-in model's ops (RESHAPE, CONV_2D, MAX_POOL_2D, FULLY_CONNECTED,
-     * SOFTMAX), registered when the recognizer is made. On the micro:bit all kernels together do
-     * not fit in the flash; a model of your own with other ops needs their kernels registered in
-     * JavaScript (tflite.register...Kernels()) before useModel. Models made by `pxt-tinyml train`
-     * use these same ones.
-     */
-    export function registerBuiltinKernels(): void {
-        tflite.registerConvKernels()
-        tflite.registerPoolKernels()
-        tflite.registerFullyConnectedKernels()
-        tflite.registerSoftmaxKernels()
-        tflite.registerShapeKernels()
     }
 
     /** Starts sampling the accelerometer and running the model in the background (once). */

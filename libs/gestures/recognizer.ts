@@ -1,5 +1,5 @@
 namespace gestures {
-    // The gesture pipeline, configured by the model's own metadata (tflite.modelMetadata): the
+    // The gesture pipeline, configured by the model's own metadata (Interpreter.metadata): the
     // accelerometer is sampled every `sample_period_ms` into a ring buffer holding the last
     // `window_samples` readings; every so often (250 ms by default, as micro:bit CreateAI's
     // extension) the window is normalized per axis, `(g - offset) * scale`, quantized into the
@@ -61,14 +61,14 @@ namespace gestures {
         onStop: (label: number, durationMs: number) => void
 
         /**
-         * Loads `model` (its kernels must be registered) and reads its metadata. `labels`, when not
+         * Loads `model` and reads its metadata. `labels`, when not
          * empty, names the outputs instead of the metadata's `label` entries. A model without our
          * metadata reads raw g values: window = input size / 3, one sample every 20 ms.
          */
         constructor(model: Buffer, labels: string[]) {
             this.interpreter = new tflite.Interpreter(model)
             const ip = this.interpreter
-            const entries = tflite.modelMetadata(ip.model)
+            const entries = ip.metadata()
             const format = tflite.metadataValue(entries, "format", "")
             if (format.length > 0 && format.indexOf("pxt-tinyml-gesture/") !== 0)
                 fail("the model's metadata is for '" + format + "', not a gesture model")

@@ -23,7 +23,7 @@ namespace speech {
     export const WORD_HEARD_EVENT = 0x5a51
 
     let spotter: KeywordSpotter = null
-    let frontEndModel: Buffer = null
+    let userFrontEndModel: Buffer = null
     let keywordModel: Buffer = null
     let keywordLabels: string[] = null
     let sensitivityPercent = 50
@@ -47,7 +47,7 @@ namespace speech {
         if (spotter) fail("useModel must come before the other speech blocks")
         keywordModel = keyword
         keywordLabels = labels
-        if (frontEnd) frontEndModel = frontEnd
+        if (frontEnd) userFrontEndModel = frontEnd
     }
 
     /** The keyword spotter behind the blocks, made on first use with the built-in models. */
@@ -58,7 +58,7 @@ namespace speech {
                 keywordModel = defaultKeywordModel()
                 keywordLabels = defaultKeywordLabels()
             }
-            spotter = new KeywordSpotter(frontEndModel || FRONT_END_MODEL, keywordModel, keywordLabels)
+            spotter = new KeywordSpotter(userFrontEndModel || frontEndModel(), keywordModel, keywordLabels)
             applySensitivity()
             spotter.onWord = function (label: number, score: number, timeMs: number) {
                 control.raiseEvent(WORD_HEARD_EVENT, label + 1)
@@ -67,7 +67,7 @@ namespace speech {
         return spotter
     }
 
-    /** Registers code run once when the speech blocks start listening (used by the microphone extension). */
+    /** Registers code run once when the speech blocks start listening. */
     export function onStartListening(hook: () => void): void {
         if (!startHooks) startHooks = []
         startHooks.push(hook)
@@ -78,6 +78,7 @@ namespace speech {
         if (started) return
         started = true
         listener()
+        startMicrophone()
         if (startHooks) for (let i = 0; i < startHooks.length; i++) startHooks[i]()
     }
 

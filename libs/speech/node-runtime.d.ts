@@ -7,6 +7,7 @@ declare namespace control {
     function onEvent(src: number, value: number, handler: () => void, flags?: number): void;
     function raiseEvent(src: number, value: number, mode?: number): void;
     function runInParallel(a: () => void): void;
+    function inBackground(a: () => void): void;
 }
 
 declare namespace basic {

@@ -1,25 +1,6 @@
 namespace speech {
-    let kernelsRegistered = false
-
     /** The recognizer's averaging window for a model that sets none (TFLM's micro_speech example). */
     export const DEFAULT_AVERAGE_WINDOW_MS = 1000
-
-    /**
-     * Registers the kernels the built-in models use, and only those: on the micro:bit, every
-     * kernel would not fit in flash next to a program. The front end: Signal ops, CAST and int32
-     * arithmetic; the keyword model: convolutions and softmax. A model of your own may need more
-     * (TFLM's micro_speech: tflite.registerShapeKernels() for RESHAPE and
-     * tflite.registerFullyConnectedKernels()): register them before the first speech block runs.
-     */
-    export function registerSpeechKernels(): void {
-        if (kernelsRegistered) return
-        kernelsRegistered = true
-        tflite.registerSignalKernels()
-        tflite.registerCastKernels()
-        tflite.registerElementwiseKernels()
-        tflite.registerConvKernels()
-        tflite.registerSoftmaxKernels()
-    }
 
     /**
      * Keyword spotting on a stream of audio: the front end makes a feature frame every 20 ms into
@@ -51,7 +32,6 @@ namespace speech {
          * @param labels the model's labels, in its output order; label 0 is silence
          */
         constructor(frontEndModel: Buffer, keywordModel: Buffer, labels: string[]) {
-            registerSpeechKernels()
             this.model = new tflite.Interpreter(keywordModel)
             const input = this.model.input(0)
             const output = this.model.output(0)
@@ -70,7 +50,7 @@ namespace speech {
             this.labels = labels
             // TFLM's micro_speech settings; a model may set its own averaging window in its
             // "pxt-tinyml" metadata (average_window_ms): the time it scores a word as that word.
-            const averageWindowMs = tflite.metadataNumber(tflite.modelMetadata(this.model.model), "average_window_ms", DEFAULT_AVERAGE_WINDOW_MS)
+            const averageWindowMs = tflite.metadataNumber(this.model.metadata(), "average_window_ms", DEFAULT_AVERAGE_WINDOW_MS)
             if (averageWindowMs < 100 || averageWindowMs > 5000) fail("the keyword model's average_window_ms must be 100 to 5000, not " + averageWindowMs)
             this.recognizer = new CommandRecognizer(labels.length, averageWindowMs, 200, 1500, 3)
             this.invokeEveryFrames = 5

@@ -53,13 +53,14 @@ namespace tflite {
     export let maxArenaBytes = 16 * 1024 * 1024
 
     /**
-     * Runs a model: loads it (parse, resolve kernels, prepare, plan the arena) once, then invokes
-     * it as often as needed without allocating. It uses the kernels registered so far:
-     * tflite.loadModel registers them all first; a program for the micro:bit, whose flash cannot
-     * hold every kernel, registers only those its model uses (tflite.registerFullyConnectedKernels()
-     * ...) and then calls `new tflite.Interpreter(model)`.
+     * The interpreter in Static TypeScript: what the simulator and Node run. It loads a model once
+     * (parse, resolve kernels, prepare, plan the arena), then invokes it as often as needed without
+     * allocating, with the kernels registered so far (tflite.registerReferenceKernels registers
+     * them all). Programs use tflite.Interpreter (tflite.loadModel), which runs this class in the
+     * simulator and the C loader and kernels (kernels/) on the board: the two write the same
+     * parameter blocks and plan the same arena (test/loader.test.ts).
      */
-    export class Interpreter {
+    export class StsInterpreter {
         model: Model
         arena: Buffer
         arenaBytes: number
@@ -80,7 +81,7 @@ namespace tflite {
                 op.kernel = findKernel(op)
                 if (!op.kernel) {
                     // Without every reference kernel registered, the op may just be missing from the program.
-                    const hint = referenceKernelsRegistered ? "" : " (no kernel registered for it; tflite.loadModel registers every kernel)"
+                    const hint = referenceKernelsRegistered ? "" : " (no kernel registered for it; tflite.registerReferenceKernels registers every kernel)"
                     if (op.opcode === BuiltinOp.CUSTOM) fail("unsupported custom op '" + op.customName + "' (version " + op.version + ") at operator " + i + hint)
                     fail("unsupported op " + opName(op.opcode) + " (version " + op.version + ") at operator " + i + hint)
                 }

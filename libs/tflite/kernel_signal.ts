@@ -21,7 +21,7 @@ namespace tflite {
     //
     // State: SignalFilterBankSpectralSubtraction keeps its noise estimate between invokes, as TFLM
     // does in persistent memory: here arena memory from Operator.paramPersistent, zero at load and
-    // after Interpreter.resetState, as TFLM's after Prepare and Reset.
+    // after StsInterpreter.resetState, as TFLM's after Prepare and Reset.
 
     export function registerSignalKernels(): void {
         registerCustom("SignalWindow", prepareSignalWindow)

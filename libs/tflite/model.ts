@@ -139,7 +139,7 @@ namespace tflite {
         /**
          * Asks for `bytes` of arena memory that keeps its contents from one invoke to the next (op
          * state, as TFLM's AllocatePersistentBuffer); its offset goes at `word`. It starts at zero
-         * and Interpreter.resetState zeroes it again.
+         * and StsInterpreter.resetState zeroes it again.
          */
         paramPersistent(word: number, bytes: number): void {
             this.persistentSizes.push(bytes)
@@ -328,6 +328,7 @@ namespace tflite {
             if (tensor.scales.length > 0) {
                 tensor.scale = tensor.scales[0]
                 tensor.zeroPoint = tensor.zeroPoints.length > 0 ? tensor.zeroPoints[0] : 0
+                if (tensor.zeroPoint !== (tensor.zeroPoint | 0)) fail("corrupt model: " + tensor.describe() + " has zero point " + tensor.zeroPoint)
                 if (tensor.scales.length > 1) {
                     const qd = tensor.quantizedDimension
                     // Converters sometimes give a rank-1 bias the filter's quantized dimension: then

@@ -5,15 +5,12 @@
 namespace tflite {
     /**
      * Loads a .tflite model (for example a hex literal, which stays in flash: the weights are
-     * read in place) and prepares it to run: checks it, plans its memory once.
+     * read in place) and prepares it to run: checks it, plans its memory once. On the micro:bit
+     * the C loader and kernels do this; in the simulator, the same interpreter in Static TypeScript.
      * Errors name the problem: not a TFLite file, an unsupported op, a corrupt offset...
-     * It registers every kernel first, which the simulator runs fine but which does not fit in
-     * the micro:bit's flash: for the board, register the kernels the model uses and call
-     * `new tflite.Interpreter(model)` (see the Interpreter class).
      * @param model the bytes of a .tflite file
      */
     export function loadModel(model: Buffer): Interpreter {
-        registerReferenceKernels()
         return new Interpreter(model)
     }
 }

@@ -87,7 +87,7 @@ export class ModelRunnerServer extends JDServiceServer {
     readonly formatVersion: JDRegisterServer<[number]>;
     readonly parallel: JDRegisterServer<[boolean]>;
 
-    /** The loaded model's interpreter (the STS `tflite.Interpreter`), or null. */
+    /** The loaded model's interpreter (the STS `tflite.StsInterpreter`), or null. */
     interpreter: any = null;
     /** How auto-invoke turns the aggregator's values into the model's (from the model's metadata), or null. */
     normalization: InputNormalization | null = null;
@@ -177,7 +177,7 @@ export class ModelRunnerServer extends JDServiceServer {
             if (model.length < 8 || model.readUInt32LE(4) !== ModelRunnerModelFormat.TFLite)
                 throw `not a TFLite model: the bytes at 4..7 are ${model.length < 8 ? "missing" : `0x${model.subarray(4, 8).toString("hex")}`}, not the identifier "TFL3"`;
             const tflite = loadTflite();
-            const ip = new tflite.Interpreter(model);
+            const ip = new tflite.StsInterpreter(model);
             if (ip.inputCount() < 1 || ip.outputCount() < 1)
                 throw `unsupported model: ${ip.inputCount()} inputs and ${ip.outputCount()} outputs`;
             this.normalization = readInputNormalization(ip);

@@ -2,10 +2,9 @@
 // approximate sin(x) for x in [0, 2π], run on the micro:bit. model.ts holds the .tflite file as a
 // hex literal (helloWorldModel); the interpreter reads its weights in place, from flash.
 
-// The model has only FULLY_CONNECTED ops. Registering just that kernel (instead of
-// tflite.loadModel, which brings every kernel) keeps the program small enough for the flash.
-tflite.registerFullyConnectedKernels()
-const interpreter = new tflite.Interpreter(helloWorldModel)
+// On the micro:bit the C loader and kernels run it; in the simulator the same interpreter in
+// Static TypeScript.
+const interpreter = tflite.loadModel(helloWorldModel)
 const steps = 16
 
 /** The model's sin(x): the input is quantized for us, the output dequantized. */

@@ -50,8 +50,12 @@ namespace speech {
         micSetGain(shift)
     }
 
-    // When the speech blocks start listening: the microphone, read 20 ms at a time in the background.
-    onStartListening(function () {
+    /**
+     * Listens to the microphone (once the speech blocks start): read 20 ms at a time in the
+     * background. Called by startListening, not at the top level, so that a program without speech
+     * blocks does not carry the speech code and models in its flash.
+     */
+    export function startMicrophone(): void {
         if (!micStart()) return
         control.inBackground(function () {
             const chunk = control.createBuffer(2 * Math.idiv(SAMPLE_RATE * FRAME_STEP_MS, 1000))
@@ -62,5 +66,5 @@ namespace speech {
                 else basic.pause(5)
             }
         })
-    })
+    }
 }

@@ -1,0 +1,147 @@
+/* The C loader on the host, for tests (test/loader.test.ts) and the fuzzer:
+ *
+ *     loader_tool dump MODEL
+ *         loads MODEL and prints the plan and every operator's body and parameter block:
+ *           arena BYTES persistent BYTES op_state START BYTES
+ *           op INDEX BODY WORD WORD ...
+ *           input|output I TENSOR TYPE OFFSET BYTES SCALE_BITS ZERO_POINT RANK DIMS...
+ *         or "error MESSAGE" (exit status 1).
+ *     loader_tool run MODEL [-s STRIDE] OUT IN0 [IN1 ...]
+ *         loads MODEL, copies the raw inputs in, invokes and writes all outputs to OUT. With -s,
+ *         input 0 is a stream: one invoke per window of the tensor's size, advancing by STRIDE
+ *         bytes, outputs appended.
+ *
+ * Temporaries come from malloc, the state from one more malloc, as the board's glue does with
+ * its heap and a Buffer. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "loader.h"
+
+#define TFL_BODY_NAME(name) #name,
+static const char *const BODY_NAMES[] = {TFLITE_BODIES(TFL_BODY_NAME)};
+
+static void *host_alloc(void *context, uint32_t bytes)
+{
+    (void)context;
+    return malloc(bytes);
+}
+static void host_free(void *context, void *memory)
+{
+    (void)context;
+    free(memory);
+}
+
+static unsigned char *read_file(const char *path, long *length)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "cannot open %s\n", path);
+        exit(2);
+    }
+    fseek(f, 0, SEEK_END);
+    *length = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *data = (unsigned char *)malloc((size_t)*length + 1);
+    if (fread(data, 1, (size_t)*length, f) != (size_t)*length) {
+        fprintf(stderr, "cannot read %s\n", path);
+        exit(2);
+    }
+    fclose(f);
+    return data;
+}
+
+static void print_io(const char *what, int32_t i, const int32_t *w)
+{
+    printf("%s %d %d %d %d %d %d %d %d", what, i, w[TFL_IO_INDEX], w[TFL_IO_TYPE], w[TFL_IO_OFFSET], w[TFL_IO_BYTES], w[TFL_IO_SCALE],
+           w[TFL_IO_ZERO_POINT], w[TFL_IO_RANK]);
+    for (int32_t d = 0; d < w[TFL_IO_RANK]; d++) printf(" %d", w[TFL_IO_SHAPE + d]);
+    printf("\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: loader_tool dump MODEL | run MODEL [-s STRIDE] OUT IN0 [IN1 ...]\n");
+        return 2;
+    }
+    long length;
+    unsigned char *model = read_file(argv[2], &length);
+    char error[256];
+    tfl_loader l;
+    memset(&l, 0, sizeof(l));
+    if (tfl_load(&l, model, (uint32_t)length, error, sizeof(error), host_alloc, host_free, 0)) {
+        tfl_loader_finish(&l);
+        printf("error %s\n", error);
+        free(model);
+        return 1;
+    }
+    uint32_t bytes = tfl_state_bytes(&l);
+    uint8_t *state = (uint8_t *)malloc(bytes);
+    tfl_write_state(&l, state);
+    tfl_loader_finish(&l);
+    const int32_t *header = (const int32_t *)state;
+    const int32_t *io = (const int32_t *)(state + header[TFL_STATE_IO]);
+    int32_t inputs = header[TFL_STATE_INPUT_COUNT], outputs = header[TFL_STATE_OUTPUT_COUNT];
+
+    if (strcmp(argv[1], "dump") == 0) {
+        printf("arena %d op_state %d %d\n", header[TFL_STATE_ARENA_BYTES], header[TFL_STATE_OP_STATE_START],
+               header[TFL_STATE_OP_STATE_BYTES]);
+        const int32_t *ops = (const int32_t *)(state + header[TFL_STATE_OPS]);
+        for (int32_t i = 0; i < header[TFL_STATE_OP_COUNT]; i++) {
+            int32_t end = i + 1 < header[TFL_STATE_OP_COUNT] ? ops[2 * i + 3] : header[TFL_STATE_VARIABLES];
+            printf("op %d %s", i, BODY_NAMES[ops[2 * i]]);
+            for (int32_t at = ops[2 * i + 1]; at < end; at += 4) printf(" %d", *(const int32_t *)(state + at));
+            printf("\n");
+        }
+        for (int32_t i = 0; i < inputs; i++) print_io("input", i, io + TFL_IO_WORDS * i);
+        for (int32_t i = 0; i < outputs; i++) print_io("output", i, io + TFL_IO_WORDS * (inputs + i));
+        free(state);
+        free(model);
+        return 0;
+    }
+    if (strcmp(argv[1], "run") != 0 || argc < 4) {
+        fprintf(stderr, "unknown command %s\n", argv[1]);
+        return 2;
+    }
+    int arg = 3;
+    long stride = 0;
+    if (strcmp(argv[arg], "-s") == 0) {
+        stride = atol(argv[arg + 1]);
+        arg += 2;
+    }
+    const char *out_path = argv[arg++];
+    if (argc - arg != inputs) {
+        fprintf(stderr, "the model has %d inputs, %d files given\n", inputs, argc - arg);
+        return 2;
+    }
+    uint8_t *arena = state + header[TFL_STATE_ARENA];
+    unsigned char *data[16];
+    long lengths[16];
+    for (int32_t i = 0; i < inputs && i < 16; i++) data[i] = read_file(argv[arg + i], &lengths[i]);
+    FILE *out = fopen(out_path, "wb");
+    long windows = 1;
+    int32_t in0 = io[TFL_IO_BYTES];
+    if (stride > 0) windows = lengths[0] < in0 ? 0 : (lengths[0] - in0) / stride + 1;
+    for (long w = 0; w < windows; w++) {
+        for (int32_t i = 0; i < inputs; i++) {
+            const int32_t *rec = io + TFL_IO_WORDS * i;
+            long start = i == 0 ? w * stride : 0;
+            if (lengths[i] - start < rec[TFL_IO_BYTES] || (stride == 0 && lengths[i] != rec[TFL_IO_BYTES])) {
+                fprintf(stderr, "input %d: %ld bytes, the tensor needs %d\n", i, lengths[i], rec[TFL_IO_BYTES]);
+                return 2;
+            }
+            memcpy(arena + rec[TFL_IO_OFFSET], data[i] + start, (size_t)rec[TFL_IO_BYTES]);
+        }
+        tfl_invoke(state, model);
+        for (int32_t i = 0; i < outputs; i++) {
+            const int32_t *rec = io + TFL_IO_WORDS * (inputs + i);
+            fwrite(arena + rec[TFL_IO_OFFSET], 1, (size_t)rec[TFL_IO_BYTES], out);
+        }
+    }
+    fclose(out);
+    for (int32_t i = 0; i < inputs && i < 16; i++) free(data[i]);
+    free(state);
+    free(model);
+    return 0;
+}

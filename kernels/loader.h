@@ -1,0 +1,281 @@
+/* The loader in C: what the board runs instead of libs/tflite's STS loader (model.ts, interpreter.ts,
+ * planner.ts and each kernel's prepare), because the STS one compiled natively does not fit the
+ * micro:bit's flash beside a student's program.
+ *
+ * It reads a .tflite file in place, checks it, runs each operator's prepare (which writes the same
+ * parameter block as the STS prepare, word for word: test/loader.test.ts compares them for every
+ * model we have), plans the arena exactly as ArenaPlanner does, and lays everything an invoke needs
+ * into one block of memory (the "state"), whose layout is below. Invoking then allocates nothing.
+ *
+ * Loading allocates only temporaries, through the caller's allocator, and frees them before it
+ * returns; the state itself is one allocation of the caller's (on the board, a pxt Buffer, so the
+ * garbage collector owns it). Every offset in the state is relative to its start or to its arena, so
+ * it can live anywhere. */
+#ifndef TFLITE_LOADER_H
+#define TFLITE_LOADER_H
+
+#include <stdint.h>
+#include "tflite_abi.h"
+
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__cplusplus)
+/* Loading runs once per model: small beats fast here, whatever the build's -O (pxt's is -O2). */
+#pragma GCC optimize("Os", "fp-contract=off")
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Body numbers: the order of TFLITE_BODIES. */
+#define TFL_BODY_ID(name) TFL_BODY_##name,
+enum tfl_body_id {
+    TFLITE_BODIES(TFL_BODY_ID)
+    TFL_BODY_COUNT
+};
+
+/* Fused activations (schema.fbs ActivationFunctionType). */
+enum tfl_activation {
+    TFL_ACT_NONE = 0,
+    TFL_ACT_RELU = 1,
+    TFL_ACT_RELU_N1_TO_1 = 2,
+    TFL_ACT_RELU6 = 3,
+};
+
+/* Builtin operator codes the kernels handle (schema.fbs BuiltinOperator). */
+enum tfl_builtin {
+    TFL_OP_ADD = 0,
+    TFL_OP_AVERAGE_POOL_2D = 1,
+    TFL_OP_CONCATENATION = 2,
+    TFL_OP_CONV_2D = 3,
+    TFL_OP_DEPTHWISE_CONV_2D = 4,
+    TFL_OP_DEQUANTIZE = 6,
+    TFL_OP_FULLY_CONNECTED = 9,
+    TFL_OP_LOGISTIC = 14,
+    TFL_OP_MAX_POOL_2D = 17,
+    TFL_OP_MUL = 18,
+    TFL_OP_RELU = 19,
+    TFL_OP_RELU_N1_TO_1 = 20,
+    TFL_OP_RELU6 = 21,
+    TFL_OP_RESHAPE = 22,
+    TFL_OP_SOFTMAX = 25,
+    TFL_OP_SVDF = 27,
+    TFL_OP_TANH = 28,
+    TFL_OP_CUSTOM = 32,
+    TFL_OP_PAD = 34,
+    TFL_OP_TRANSPOSE = 39,
+    TFL_OP_MEAN = 40,
+    TFL_OP_SUB = 41,
+    TFL_OP_DIV = 42,
+    TFL_OP_SQUEEZE = 43,
+    TFL_OP_STRIDED_SLICE = 45,
+    TFL_OP_CAST = 53,
+    TFL_OP_MAXIMUM = 55,
+    TFL_OP_MINIMUM = 57,
+    TFL_OP_PADV2 = 60,
+    TFL_OP_EXPAND_DIMS = 70,
+    TFL_OP_LEAKY_RELU = 98,
+    TFL_OP_QUANTIZE = 114,
+    TFL_OP_HARD_SWISH = 117,
+};
+
+#define TFL_MAX_RANK 8
+
+typedef struct tfl_tensor_info {
+    int32_t index;
+    uint8_t type;
+    uint8_t is_const;
+    uint8_t is_variable;
+    uint8_t rank;
+    int32_t shape[TFL_MAX_RANK];
+    uint32_t count;  /* elements */
+    uint32_t bytes;
+    /* Where the bytes start: in the model for constants, in the arena once planned otherwise. */
+    uint32_t offset;
+    uint32_t name_at, name_length;   /* the name's bytes in the model */
+    /* Quantization: scale 0 means none. Per-channel scales and zero points stay in the model. */
+    float scale;
+    int32_t zero_point;
+    uint32_t scale_count, scales_at;
+    uint32_t zero_point_count, zero_points_at;
+    int32_t quantized_dimension;
+} tfl_tensor_info;
+
+struct tfl_loader;
+
+/* A growable list of (a, b) word pairs, in the loader's temporary memory. */
+typedef struct tfl_pairs {
+    int32_t *items;
+    uint32_t count, capacity;
+} tfl_pairs;
+
+typedef struct tfl_op {
+    struct tfl_loader *loader;
+    int32_t index, opcode, version;
+    uint32_t custom_name_at, custom_name_length;
+    uint32_t input_count, output_count;
+    tfl_tensor_info **inputs;   /* NULL where the model omits an optional input (-1) */
+    tfl_tensor_info **outputs;
+    uint32_t options;      /* the builtin options table's position, 0 when absent */
+    uint32_t options_type;
+    uint32_t custom_options, custom_options_length;
+    /* What prepare chose: a body, its parameter block, and words to fill once the arena is planned. */
+    int32_t body;
+    int32_t *params;
+    uint32_t words;
+    tfl_pairs tensor_words;      /* (word, tensor index or -1) */
+    tfl_pairs scratch;           /* (word, bytes) */
+    tfl_pairs persistent;        /* (word, bytes) */
+} tfl_op;
+
+typedef void *(*tfl_alloc_fn)(void *context, uint32_t bytes);
+typedef void (*tfl_free_fn)(void *context, void *memory);
+
+typedef struct tfl_loader {
+    const uint8_t *model;
+    uint32_t length;
+    tfl_tensor_info *tensors;
+    uint32_t tensor_count;
+    tfl_op *ops;
+    uint32_t op_count;
+    int32_t *inputs, *outputs;   /* tensor indices */
+    uint32_t input_count, output_count;
+    uint32_t subgraph_count;
+    /* The largest arena allowed (a corrupt shape must not exhaust memory). */
+    uint32_t max_arena_bytes;
+    /* The plan. */
+    uint32_t arena_bytes, persistent_bytes, op_state_start, op_state_bytes;
+    /* The first error, as text; failed stays set once something went wrong. */
+    int failed;
+    char *error;
+    uint32_t error_size;
+    /* Temporary memory, freed by tfl_loader_finish. */
+    tfl_alloc_fn alloc;
+    tfl_free_fn release;
+    void *alloc_context;
+    void *temporaries;
+} tfl_loader;
+
+/* ---- Loading ---- */
+
+/* Parses, prepares and plans `model`. Returns 0 on success; else 1 with the message in `error`. */
+int tfl_load(tfl_loader *l, const uint8_t *model, uint32_t length, char *error, uint32_t error_size,
+             tfl_alloc_fn alloc, tfl_free_fn release, void *alloc_context);
+/* The bytes tfl_write_state needs (after a successful tfl_load). */
+uint32_t tfl_state_bytes(const tfl_loader *l);
+/* Lays the loaded model's ops, parameter blocks, input/output descriptions and arena into `state`
+ * (tfl_state_bytes long, 4-byte aligned) and resets the arena's state. */
+void tfl_write_state(const tfl_loader *l, uint8_t *state);
+/* Frees the loader's temporaries. */
+void tfl_loader_finish(tfl_loader *l);
+
+/* ---- The state ----
+ * Words: */
+enum tfl_state_word {
+    /* TFL_STATE_MAGIC_VALUE */
+    TFL_STATE_MAGIC = 0,
+    TFL_STATE_OP_COUNT = 1,
+    /* byte offset of op_count (body, params byte offset) pairs */
+    TFL_STATE_OPS = 2,
+    /* byte offset of the arena (a multiple of 8) */
+    TFL_STATE_ARENA = 3,
+    TFL_STATE_ARENA_BYTES = 4,
+    /* in the arena */
+    TFL_STATE_OP_STATE_START = 5,
+    TFL_STATE_OP_STATE_BYTES = 6,
+    TFL_STATE_VARIABLE_COUNT = 7,
+    /* byte offset of (arena offset, bytes, fill byte) triples */
+    TFL_STATE_VARIABLES = 8,
+    TFL_STATE_INPUT_COUNT = 9,
+    TFL_STATE_OUTPUT_COUNT = 10,
+    /* byte offset of the input records, then the output records */
+    TFL_STATE_IO = 11,
+    TFL_STATE_HEADER_WORDS = 12,
+};
+#define TFL_STATE_MAGIC_VALUE 0x494c4654  /* "TFLI" */
+
+/* One input or output (words): tensor index, type, arena offset, bytes, scale (float32 bits), zero
+ * point, rank, then TFL_MAX_RANK dimensions. libs/tflite/interpreter_shim.ts reads the same layout. */
+enum tfl_io_word {
+    TFL_IO_INDEX = 0,
+    TFL_IO_TYPE = 1,
+    TFL_IO_OFFSET = 2,
+    TFL_IO_BYTES = 3,
+    TFL_IO_SCALE = 4,
+    TFL_IO_ZERO_POINT = 5,
+    TFL_IO_RANK = 6,
+    TFL_IO_SHAPE = 7,
+    /* TFL_IO_SHAPE + TFL_MAX_RANK */
+    TFL_IO_WORDS = 15,
+};
+
+/* Runs every operator once. */
+void tfl_invoke(uint8_t *state, const uint8_t *model);
+/* Clears the state kept between invokes (variable tensors to their zero point, op state to 0). */
+void tfl_reset(uint8_t *state);
+
+/* The bytes of the model's metadata entry `name`: sets *at and *length and returns 1, or returns 0.
+ * Checks the file's structure as it goes (a corrupt model gives 0). */
+int tfl_find_metadata(const uint8_t *model, uint32_t length, const char *name, uint32_t *at, uint32_t *length_out);
+
+/* ---- For the prepare functions (prepare_*.c) ---- */
+
+typedef int (*tfl_prepare_fn)(tfl_op *op);
+
+/* Fails with the op named: "operator 3 (CONV_2D v1): " then the formatted message. Returns 1, so
+ * prepare functions can `return tfl_op_fail(...)`. Formats: %d (int32), %s (C string), %t (a
+ * tensor's description), %y (a type's name), %f (a double, printed as an integer if whole). */
+int tfl_op_fail(tfl_op *op, const char *format, ...);
+#define TFL_CHECK(op, cond, ...) do { if (!(cond)) return tfl_op_fail((op), __VA_ARGS__); } while (0)
+int tfl_fail(tfl_loader *l, const char *format, ...);
+
+tfl_tensor_info *tfl_input(const tfl_op *op, uint32_t i);
+tfl_tensor_info *tfl_output_tensor(const tfl_op *op, uint32_t i);
+
+/* Builtin option fields, with defaults when absent. */
+int32_t tfl_opt_int(const tfl_op *op, uint32_t field, int32_t dflt);
+int32_t tfl_opt_byte(const tfl_op *op, uint32_t field, int32_t dflt);
+float tfl_opt_float(const tfl_op *op, uint32_t field, float dflt);
+/* An int32 vector field: its length (0 when absent); up to `max` elements are copied to `out`. */
+uint32_t tfl_opt_int_array(const tfl_op *op, uint32_t field, int32_t *out, uint32_t max);
+
+/* Chooses the body and returns its zeroed parameter block of `words` words (NULL if out of memory,
+ * with the loader failed). */
+int32_t *tfl_use_body(tfl_op *op, int32_t body, uint32_t words);
+void tfl_param_tensor(tfl_op *op, uint32_t word, const tfl_tensor_info *t);
+void tfl_param_scratch(tfl_op *op, uint32_t word, uint32_t bytes);
+void tfl_param_persistent(tfl_op *op, uint32_t word, uint32_t bytes);
+static inline void tfl_set_param_float(int32_t *p, uint32_t word, float f)
+{
+    union { float f; int32_t i; } u;
+    u.f = f;
+    p[word] = u.i;
+}
+
+/* Per-channel quantization, read from the model. */
+float tfl_scale_at(const tfl_op *op, const tfl_tensor_info *t, uint32_t i);
+int64_t tfl_zero_point_at(const tfl_op *op, const tfl_tensor_info *t, uint32_t i);
+/* The bytes of a constant tensor, in the model. */
+const uint8_t *tfl_const_data(const tfl_op *op, const tfl_tensor_info *t);
+uint32_t tfl_type_size(int32_t type);
+
+/* Temporary memory for a prepare (freed with the loader); zeroed. */
+void *tfl_temp_alloc(tfl_loader *l, uint32_t bytes);
+
+/* Quantization helpers (quantization.ts), bit for bit. */
+void tfl_quantize_multiplier(double real, int32_t *multiplier, int32_t *shift);
+int32_t tfl_round_half_away(double x);
+/* Lower and upper bounds of a fused activation in t's quantized domain (quantizedActivationRange). */
+void tfl_quantized_activation_range(int32_t activation, const tfl_tensor_info *t, int32_t *qmin, int32_t *qmax);
+void tfl_float_activation_range(int32_t activation, float *lo, float *hi);
+/* perChannelMultipliers / perTensorMultiplier: pairs written at p[word...]. */
+void tfl_per_channel_multipliers(const tfl_op *op, const tfl_tensor_info *input, const tfl_tensor_info *filter,
+                                 const tfl_tensor_info *output, uint32_t channels, int32_t *out);
+void tfl_per_tensor_multiplier(const tfl_tensor_info *input, const tfl_tensor_info *filter, const tfl_tensor_info *output, int32_t *out);
+
+/* The prepare functions, one per kernel family (prepare_*.c). Each returns 0 or tfl_op_fail's 1. */
+tfl_prepare_fn tfl_find_prepare(const tfl_op *op, const char *custom_name, uint32_t custom_name_length);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,59 @@
+/* The prepare functions of the C loader, one per operator (prepare_*.c): each is the C twin of
+ * the STS prepare in libs/tflite/kernel_*.ts and writes the same parameter block, word for word. */
+#ifndef TFLITE_PREPARE_H
+#define TFLITE_PREPARE_H
+
+#include "loader.h"
+
+/* prepare_activation.c */
+int tfl_prepare_relu(tfl_op *op);
+int tfl_prepare_relu_n1_to_1(tfl_op *op);
+int tfl_prepare_relu6(tfl_op *op);
+int tfl_prepare_leaky_relu(tfl_op *op);
+int tfl_prepare_logistic(tfl_op *op);
+int tfl_prepare_tanh(tfl_op *op);
+int tfl_prepare_hard_swish(tfl_op *op);
+/* prepare_cast.c */
+int tfl_prepare_cast(tfl_op *op);
+/* prepare_conv.c */
+int tfl_prepare_conv_2d(tfl_op *op);
+int tfl_prepare_depthwise_conv_2d(tfl_op *op);
+/* prepare_elementwise.c */
+int tfl_prepare_add(tfl_op *op);
+int tfl_prepare_sub(tfl_op *op);
+int tfl_prepare_mul(tfl_op *op);
+int tfl_prepare_div(tfl_op *op);
+int tfl_prepare_maximum(tfl_op *op);
+int tfl_prepare_minimum(tfl_op *op);
+/* prepare_fully_connected.c */
+int tfl_prepare_fully_connected(tfl_op *op);
+/* prepare_pool.c: AVERAGE_POOL_2D and MAX_POOL_2D */
+int tfl_prepare_pool(tfl_op *op);
+/* prepare_quantize.c */
+int tfl_prepare_quantize(tfl_op *op);
+int tfl_prepare_dequantize(tfl_op *op);
+/* prepare_shape.c: PAD and PADV2 share tfl_prepare_pad */
+int tfl_prepare_reshape(tfl_op *op);
+int tfl_prepare_squeeze(tfl_op *op);
+int tfl_prepare_expand_dims(tfl_op *op);
+int tfl_prepare_concatenation(tfl_op *op);
+int tfl_prepare_pad(tfl_op *op);
+int tfl_prepare_mean(tfl_op *op);
+int tfl_prepare_strided_slice(tfl_op *op);
+int tfl_prepare_transpose(tfl_op *op);
+/* prepare_signal.c: TFLM's Signal library custom ops */
+int tfl_prepare_signal_window(tfl_op *op);
+int tfl_prepare_signal_fft_auto_scale(tfl_op *op);
+int tfl_prepare_signal_rfft(tfl_op *op);
+int tfl_prepare_signal_energy(tfl_op *op);
+int tfl_prepare_signal_filter_bank(tfl_op *op);
+int tfl_prepare_signal_filter_bank_square_root(tfl_op *op);
+int tfl_prepare_signal_spectral_subtraction(tfl_op *op);
+int tfl_prepare_signal_pcan(tfl_op *op);
+int tfl_prepare_signal_filter_bank_log(tfl_op *op);
+/* prepare_softmax.c */
+int tfl_prepare_softmax(tfl_op *op);
+/* prepare_svdf.c */
+int tfl_prepare_svdf(tfl_op *op);
+
+#endif

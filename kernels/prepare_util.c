@@ -1,0 +1,172 @@
+/* What the prepare functions share: TFLM's quantization helpers as libs/tflite/quantization.ts
+ * computes them (the same double arithmetic, so the same words), and the table that finds an
+ * operator's prepare function. */
+#include "loader.h"
+#include "prepare.h"
+
+/* std::round: halves away from zero. Exact for |x| < 2^52, where x - trunc(x) is exact. */
+int32_t tfl_round_half_away(double x)
+{
+    double a = x < 0 ? -x : x;
+    double t = (double)(int64_t)a;
+    if (a - t >= 0.5) t += 1;
+    return (int32_t)(x < 0 ? -t : t);
+}
+
+static int64_t round_to_int64(double x)
+{
+    double a = x < 0 ? -x : x;
+    double t = (double)(int64_t)a;
+    if (a - t >= 0.5) t += 1;
+    return (int64_t)(x < 0 ? -t : t);
+}
+
+/* TFLM's QuantizeMultiplier: real ~= q * 2^(shift - 31) with q in [2^30, 2^31). Scaling by
+ * powers of two is exact, so this frexp matches the C library's bit for bit. */
+void tfl_quantize_multiplier(double real, int32_t *multiplier, int32_t *shift)
+{
+    if (real == 0 || real != real) {
+        *multiplier = 0;
+        *shift = 0;
+        return;
+    }
+    double f = real < 0 ? -real : real;
+    int32_t e = 0;
+    if (f > 1.7976931348623157e308) {   /* infinity: frexp gives (inf, 0) */
+        *multiplier = 0;
+        *shift = 0;
+        return;
+    }
+    while (f >= 1) { f /= 2; e++; }
+    while (f < 0.5) { f *= 2; e--; }
+    if (real < 0) f = -f;
+    int64_t q = round_to_int64(f * 2147483648.0);
+    if (q == 2147483648LL) {
+        q /= 2;
+        e++;
+    }
+    if (e < -31) {
+        e = 0;
+        q = 0;
+    }
+    *multiplier = (int32_t)q;
+    *shift = e;
+}
+
+void tfl_quantized_activation_range(int32_t activation, const tfl_tensor_info *t, int32_t *qmin, int32_t *qmax)
+{
+    int32_t lo = -128, hi = 127;
+    if (t->type == TFL_TYPE_INT16) { lo = -32768; hi = 32767; }
+    else if (t->type == TFL_TYPE_UINT8) { lo = 0; hi = 255; }
+    float s = t->scale;
+    int32_t z = t->zero_point;
+    /* TFLM divides in float: x / scale is a float32 quotient before rounding. */
+#define TFL_QUANTIZE(v) (z + tfl_round_half_away((double)((float)(v) / s)))
+    if (activation == TFL_ACT_RELU) {
+        int32_t q0 = TFL_QUANTIZE(0);
+        if (q0 > lo) lo = q0;
+    } else if (activation == TFL_ACT_RELU6) {
+        int32_t q0 = TFL_QUANTIZE(0), q6 = TFL_QUANTIZE(6);
+        if (q0 > lo) lo = q0;
+        if (q6 < hi) hi = q6;
+    } else if (activation == TFL_ACT_RELU_N1_TO_1) {
+        int32_t qm = TFL_QUANTIZE(-1), q1 = TFL_QUANTIZE(1);
+        if (qm > lo) lo = qm;
+        if (q1 < hi) hi = q1;
+    }
+#undef TFL_QUANTIZE
+    *qmin = lo;
+    *qmax = hi;
+}
+
+#define TFL_FLOAT32_MAX 3.4028234663852886e38f
+
+void tfl_float_activation_range(int32_t activation, float *lo, float *hi)
+{
+    *lo = -TFL_FLOAT32_MAX;
+    *hi = TFL_FLOAT32_MAX;
+    if (activation == TFL_ACT_RELU) *lo = 0;
+    else if (activation == TFL_ACT_RELU6) { *lo = 0; *hi = 6; }
+    else if (activation == TFL_ACT_RELU_N1_TO_1) { *lo = -1; *hi = 1; }
+}
+
+/* PopulateConvolutionQuantizationParams: input_scale * filter_scale / output_scale in double. */
+void tfl_per_channel_multipliers(const tfl_op *op, const tfl_tensor_info *input, const tfl_tensor_info *filter,
+                                 const tfl_tensor_info *output, uint32_t channels, int32_t *out)
+{
+    int per_channel = filter->scale_count > 1;
+    for (uint32_t c = 0; c < channels; c++) {
+        double filter_scale = per_channel ? tfl_scale_at(op, filter, c) : filter->scale;
+        tfl_quantize_multiplier((double)input->scale * filter_scale / (double)output->scale, &out[2 * c], &out[2 * c + 1]);
+    }
+}
+
+/* GetQuantizedConvolutionMultipler: the scales' product in float32, the quotient in double. */
+void tfl_per_tensor_multiplier(const tfl_tensor_info *input, const tfl_tensor_info *filter, const tfl_tensor_info *output, int32_t *out)
+{
+    float product = input->scale * filter->scale;
+    tfl_quantize_multiplier((double)product / (double)output->scale, &out[0], &out[1]);
+}
+
+static int equals(const char *a, uint32_t n, const char *b)
+{
+    uint32_t i = 0;
+    for (; b[i]; i++)
+        if (i >= n || a[i] != b[i]) return 0;
+    return i == n;
+}
+
+tfl_prepare_fn tfl_find_prepare(const tfl_op *op, const char *custom_name, uint32_t custom_name_length)
+{
+    if (op->opcode == TFL_OP_CUSTOM) {
+        static const struct { const char *name; tfl_prepare_fn fn; } custom[] = {
+            {"SignalWindow", tfl_prepare_signal_window},
+            {"SignalFftAutoScale", tfl_prepare_signal_fft_auto_scale},
+            {"SignalRfft", tfl_prepare_signal_rfft},
+            {"SignalEnergy", tfl_prepare_signal_energy},
+            {"SignalFilterBank", tfl_prepare_signal_filter_bank},
+            {"SignalFilterBankSquareRoot", tfl_prepare_signal_filter_bank_square_root},
+            {"SignalFilterBankSpectralSubtraction", tfl_prepare_signal_spectral_subtraction},
+            {"SignalPCAN", tfl_prepare_signal_pcan},
+            {"SignalFilterBankLog", tfl_prepare_signal_filter_bank_log},
+        };
+        for (uint32_t i = 0; i < sizeof(custom) / sizeof(custom[0]); i++)
+            if (equals(custom_name, custom_name_length, custom[i].name)) return custom[i].fn;
+        return 0;
+    }
+    switch (op->opcode) {
+    case TFL_OP_RELU: return tfl_prepare_relu;
+    case TFL_OP_RELU_N1_TO_1: return tfl_prepare_relu_n1_to_1;
+    case TFL_OP_RELU6: return tfl_prepare_relu6;
+    case TFL_OP_LEAKY_RELU: return tfl_prepare_leaky_relu;
+    case TFL_OP_LOGISTIC: return tfl_prepare_logistic;
+    case TFL_OP_TANH: return tfl_prepare_tanh;
+    case TFL_OP_HARD_SWISH: return tfl_prepare_hard_swish;
+    case TFL_OP_CAST: return tfl_prepare_cast;
+    case TFL_OP_CONV_2D: return tfl_prepare_conv_2d;
+    case TFL_OP_DEPTHWISE_CONV_2D: return tfl_prepare_depthwise_conv_2d;
+    case TFL_OP_ADD: return tfl_prepare_add;
+    case TFL_OP_SUB: return tfl_prepare_sub;
+    case TFL_OP_MUL: return tfl_prepare_mul;
+    case TFL_OP_DIV: return tfl_prepare_div;
+    case TFL_OP_MAXIMUM: return tfl_prepare_maximum;
+    case TFL_OP_MINIMUM: return tfl_prepare_minimum;
+    case TFL_OP_FULLY_CONNECTED: return tfl_prepare_fully_connected;
+    case TFL_OP_AVERAGE_POOL_2D:
+    case TFL_OP_MAX_POOL_2D: return tfl_prepare_pool;
+    case TFL_OP_QUANTIZE: return tfl_prepare_quantize;
+    case TFL_OP_DEQUANTIZE: return tfl_prepare_dequantize;
+    case TFL_OP_RESHAPE: return tfl_prepare_reshape;
+    case TFL_OP_SQUEEZE: return tfl_prepare_squeeze;
+    case TFL_OP_EXPAND_DIMS: return tfl_prepare_expand_dims;
+    case TFL_OP_CONCATENATION: return tfl_prepare_concatenation;
+    case TFL_OP_PAD:
+    case TFL_OP_PADV2: return tfl_prepare_pad;
+    case TFL_OP_MEAN: return tfl_prepare_mean;
+    case TFL_OP_STRIDED_SLICE: return tfl_prepare_strided_slice;
+    case TFL_OP_TRANSPOSE: return tfl_prepare_transpose;
+    case TFL_OP_SOFTMAX: return tfl_prepare_softmax;
+    case TFL_OP_SVDF: return tfl_prepare_svdf;
+    default: return 0;
+    }
+}

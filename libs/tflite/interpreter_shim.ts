@@ -1,0 +1,238 @@
+namespace tflite {
+    // tflite.Interpreter, the class programs use, on every platform. Its work is done through a few
+    // shims (functions marked `//% shim=tflite::...`): on the micro:bit they call the C loader and
+    // kernels (kernels/loader.c, through libs/tflite/tflite.cpp); in the simulator and in Node their
+    // Static TypeScript bodies run StsInterpreter instead. Nothing else here touches StsInterpreter,
+    // so a native build leaves the whole STS interpreter out of the flash.
+    //
+    // Both sides describe a loaded model the same way, as a "state" Buffer (kernels/loader.h): a
+    // header of words, then one record per input and output. On the board the state also holds the
+    // op table, the parameter blocks and the arena; in the simulator the arena is StsInterpreter's.
+
+    /** Words of a state's header (kernels/loader.h tfl_state_word). */
+    export const enum StateWord {
+        Magic = 0, OpCount = 1, Ops = 2, Arena = 3, ArenaBytes = 4, OpStateStart = 5, OpStateBytes = 6,
+        VariableCount = 7, Variables = 8, InputCount = 9, OutputCount = 10, Io = 11, HeaderWords = 12,
+    }
+    /** Words of an input or output record (kernels/loader.h tfl_io_word). */
+    export const enum IoWord {
+        Index = 0, Type = 1, Offset = 2, Bytes = 3, Scale = 4, ZeroPoint = 5, Rank = 6, Shape = 7, Words = 15,
+    }
+    const STATE_MAGIC = 0x494c4654  // "TFLI"
+    /** A failed load on the board: this word, then the message's bytes. */
+    const ERROR_MAGIC = 0x454c4654  // "TFLE"
+    const MAX_RANK = 8
+
+    /**
+     * A model loaded to run: load once (it is checked and its memory planned), then set inputs,
+     * invoke, read outputs as often as needed, without allocating.
+     */
+    export class Interpreter {
+        /** The .tflite bytes: constants are read in place, so they must stay. */
+        modelBytes: Buffer
+        state: Buffer
+        /** The Buffer that holds inputs and outputs (the state itself on the board). */
+        data: Buffer
+        inputs: Tensor[]
+        outputs: Tensor[]
+        lastInvokeMicros: number
+
+        constructor(model: Buffer) {
+            this.modelBytes = model
+            this.lastInvokeMicros = 0
+            const state = loadState(model)
+            if (stateWord(state, StateWord.Magic) === ERROR_MAGIC) fail(decodeUtf8(state, 4, state.length))
+            this.state = state
+            this.data = stateData(state)
+            const base = stateWord(state, StateWord.Arena)
+            const nin = stateWord(state, StateWord.InputCount)
+            const nout = stateWord(state, StateWord.OutputCount)
+            this.inputs = []
+            this.outputs = []
+            for (let i = 0; i < nin + nout; i++) {
+                const t = tensorFromRecord(state, stateWord(state, StateWord.Io) + 4 * IoWord.Words * i, this.data, base)
+                if (i < nin) this.inputs.push(t)
+                else this.outputs.push(t)
+            }
+        }
+
+        /** Runs the model once on the current inputs. */
+        invoke(): void {
+            const start = control.micros()
+            invokeState(this.state, this.modelBytes)
+            this.lastInvokeMicros = control.micros() - start
+        }
+
+        /** Clears the state kept between invokes (recurrent state, the audio front end's noise estimate...). */
+        resetState(): void {
+            resetState(this.state)
+        }
+
+        inputCount(): number { return this.inputs.length }
+        outputCount(): number { return this.outputs.length }
+        inputShape(i: number): number[] { return this.input(i).shape.slice(0) }
+        outputShape(i: number): number[] { return this.output(i).shape.slice(0) }
+        /** The TensorType code of input `i` (0 float32, 9 int8, 7 int16, ...). */
+        inputType(i: number): number { return this.input(i).type }
+        outputType(i: number): number { return this.output(i).type }
+        inputScale(i: number): number { return this.input(i).scale }
+        inputZeroPoint(i: number): number { return this.input(i).zeroPoint }
+        outputScale(i: number): number { return this.output(i).scale }
+        outputZeroPoint(i: number): number { return this.output(i).zeroPoint }
+        /** Bytes of RAM the model's tensors and scratch buffers use, planned once at load. */
+        arenaSize(): number { return stateWord(this.state, StateWord.ArenaBytes) }
+        /** Milliseconds the last invoke took. */
+        lastInvokeTime(): number { return this.lastInvokeMicros / 1000 }
+        input(i: number): Tensor { return tensorOf(this.inputs, i, "input") }
+        output(i: number): Tensor { return tensorOf(this.outputs, i, "output") }
+
+        /** The key=value entries of the model's "pxt-tinyml" metadata (labels, sample period...). */
+        metadata(): MetadataEntry[] {
+            const text = metadataText(this.modelBytes)
+            return text ? parseMetadataText(text, 0, text.length) : []
+        }
+
+        /**
+         * Copies raw little-endian bytes into input `i`; their count must match the tensor's. With
+         * `offset`, the input is the tensor-sized window of `bytes` that starts there (a stream).
+         */
+        setInputBytes(i: number, bytes: Buffer, offset?: number): void {
+            const t = this.input(i)
+            const windowed = offset !== undefined
+            const start = windowed ? offset : 0
+            const available = bytes.length - start
+            if (start < 0 || (windowed ? available < t.bytes : available !== t.bytes))
+                fail("wrong input size for input " + i + ": got " + available + " bytes" + (windowed ? " from offset " + start : "") +
+                    ", " + t.describe() + " needs " + t.bytes)
+            for (let j = 0; j < t.bytes; j++) t.data[t.offset + j] = bytes[start + j]
+        }
+
+        /** Sets input `i` from real numbers, quantizing them with the tensor's scale and zero point. */
+        setInput(i: number, values: number[]): void {
+            const t = this.input(i)
+            const n = t.elementCount()
+            if (values.length !== n) fail("wrong input size for input " + i + ": got " + values.length + " values, " + t.describe() + " needs " + n)
+            for (let j = 0; j < n; j++) t.set(j, quantizeValue(t, values[j]))
+        }
+
+        outputBytes(i: number): Buffer {
+            return copyBytes(this.output(i).data, this.output(i).offset, this.output(i).bytes)
+        }
+
+        /** Output `i` as real numbers (dequantized when the tensor is quantized). */
+        outputValues(i: number): number[] {
+            const t = this.output(i)
+            const res: number[] = []
+            const n = t.elementCount()
+            for (let j = 0; j < n; j++) res.push(dequantizeValue(t, t.get(j)))
+            return res
+        }
+    }
+
+    function tensorOf(list: Tensor[], i: number, what: string): Tensor {
+        if (i < 0 || i >= list.length || i !== Math.floor(i)) fail("no " + what + " " + i + ": the model has " + list.length)
+        return list[i]
+    }
+
+    function copyBytes(from: Buffer, offset: number, length: number): Buffer {
+        const res = control.createBuffer(length)
+        for (let j = 0; j < length; j++) res[j] = from[offset + j]
+        return res
+    }
+
+    function stateWord(state: Buffer, word: number): number {
+        return state.getNumber(NumberFormat.Int32LE, 4 * word)
+    }
+
+    function tensorFromRecord(state: Buffer, at: number, data: Buffer, base: number): Tensor {
+        const word = (w: number) => state.getNumber(NumberFormat.Int32LE, at + 4 * w)
+        const t = new Tensor()
+        t.index = word(IoWord.Index)
+        t.name = ""
+        t.type = word(IoWord.Type)
+        t.shape = []
+        for (let d = 0; d < word(IoWord.Rank); d++) t.shape.push(word(IoWord.Shape + d))
+        t.data = data
+        t.offset = base + word(IoWord.Offset)
+        t.bytes = word(IoWord.Bytes)
+        t.isConst = false
+        t.isVariable = false
+        t.scale = state.getNumber(NumberFormat.Float32LE, at + 4 * IoWord.Scale)
+        t.zeroPoint = word(IoWord.ZeroPoint)
+        t.scales = t.scale ? [t.scale] : []
+        t.zeroPoints = t.scale ? [t.zeroPoint] : []
+        t.quantizedDimension = 0
+        return t
+    }
+
+    // ---- The shims: C on the board (libs/tflite/tflite.cpp), these bodies elsewhere. ----
+
+    // The simulator's loaded models; a state's Ops word holds its StsInterpreter's index here.
+    let simInterpreters: StsInterpreter[]
+
+    /** Loads `model` and returns its state (on the board, a failed load returns ERROR_MAGIC and the message). */
+    //% shim=tflite::loadState
+    function loadState(model: Buffer): Buffer {
+        registerReferenceKernels()
+        const ip = new StsInterpreter(model)
+        if (!simInterpreters) simInterpreters = []
+        simInterpreters.push(ip)
+        const m = ip.model
+        const ios = m.inputs.concat(m.outputs)
+        const state = control.createBuffer(4 * (StateWord.HeaderWords + IoWord.Words * ios.length))
+        const set = (at: number, v: number) => state.setNumber(NumberFormat.Int32LE, at, v)
+        set(4 * StateWord.Magic, STATE_MAGIC)
+        set(4 * StateWord.OpCount, m.operators.length)
+        set(4 * StateWord.Ops, simInterpreters.length - 1)
+        set(4 * StateWord.Arena, 0)
+        set(4 * StateWord.ArenaBytes, ip.arenaBytes)
+        set(4 * StateWord.OpStateStart, ip.opStateStart)
+        set(4 * StateWord.OpStateBytes, ip.opStateBytes)
+        set(4 * StateWord.InputCount, m.inputs.length)
+        set(4 * StateWord.OutputCount, m.outputs.length)
+        set(4 * StateWord.Io, 4 * StateWord.HeaderWords)
+        for (let i = 0; i < ios.length; i++) {
+            const t = ios[i]
+            const at = 4 * (StateWord.HeaderWords + IoWord.Words * i)
+            if (t.shape.length > MAX_RANK) fail("unsupported " + t.describe() + ": more than " + MAX_RANK + " dimensions")
+            set(at + 4 * IoWord.Index, t.index)
+            set(at + 4 * IoWord.Type, t.type)
+            set(at + 4 * IoWord.Offset, t.offset)
+            set(at + 4 * IoWord.Bytes, t.bytes)
+            state.setNumber(NumberFormat.Float32LE, at + 4 * IoWord.Scale, t.scale)
+            set(at + 4 * IoWord.ZeroPoint, t.zeroPoint)
+            set(at + 4 * IoWord.Rank, t.shape.length)
+            for (let d = 0; d < t.shape.length; d++) set(at + 4 * (IoWord.Shape + d), t.shape[d])
+        }
+        return state
+    }
+
+    function simInterpreter(state: Buffer): StsInterpreter {
+        return simInterpreters[stateWord(state, StateWord.Ops)]
+    }
+
+    /** The Buffer the state's tensors live in. */
+    //% shim=tflite::stateData
+    function stateData(state: Buffer): Buffer {
+        return simInterpreter(state).arena
+    }
+
+    //% shim=tflite::invokeState
+    function invokeState(state: Buffer, model: Buffer): void {
+        simInterpreter(state).invoke()
+    }
+
+    //% shim=tflite::resetState
+    function resetState(state: Buffer): void {
+        simInterpreter(state).resetState()
+    }
+
+    /** The bytes of the model's "pxt-tinyml" metadata entry, or null. */
+    //% shim=tflite::metadataText
+    function metadataText(model: Buffer): Buffer {
+        const m = parseModel(model)
+        for (let i = 0; i < m.metadataNames.length; i++)
+            if (m.metadataNames[i] === METADATA_NAME) return copyBytes(model, m.metadataOffsets[i], m.metadataLengths[i])
+        return null
+    }
+}

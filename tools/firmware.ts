@@ -1,0 +1,79 @@
+// npm run firmware [-- name ...]: builds each program below into real micro:bit v2 firmware, its
+// C/C++ compiled here, offline (node/firmware.ts), and prints a markdown table of what it takes:
+// where the whole program ends in flash, the bytes left before the usable end, the bytes of the
+// library's own C functions in the linked runtime, and the runtime's static RAM.
+import * as fs from "fs";
+import * as path from "path";
+import { FIRMWARE_DIR, FLASH_USABLE_END, buildFirmware } from "../node/firmware";
+import { HELLO_PROJECT, writeHelloModel } from "../node/sample-project";
+import { ROOT } from "../node/simulator";
+
+/** The C symbols that are the library's (its C kernels and their C++ glue), demangled names. */
+const LIBRARY_SYMBOLS = /^(tfl_|tflite_|tflite::|speech::)/;
+
+interface Program {
+    name: string;
+    /** A project folder, or the pxt.json and files of one to generate under built/firmware/projects/. */
+    dir?: string;
+    generate?: { dependencies: { [name: string]: string }; files: { [name: string]: string } };
+    /** Runs before the build (e.g. writes a generated file the project needs). */
+    prepare?: () => void;
+}
+
+const PROGRAMS: Program[] = [
+    { name: "empty (core)", generate: { dependencies: { core: "*" }, files: { "main.ts": "" } } },
+    { name: "empty (core, radio, microphone)", generate: { dependencies: { core: "*", radio: "*", microphone: "*" }, files: { "main.ts": "" } } },
+    { name: "gestures-demo", dir: path.join(ROOT, "projects", "gestures-demo") },
+    { name: "gestures-speech-demo", dir: path.join(ROOT, "projects", "gestures-speech-demo") },
+    { name: "hello-tflite", dir: HELLO_PROJECT, prepare: () => { writeHelloModel(); } },
+];
+
+/** The folder name of a program's build (and generated project). */
+function slug(name: string): string {
+    return name.replace(/[^\w-]+/g, "-").replace(/-+$/, "");
+}
+
+/** Writes a generated program's project under built/firmware/projects/ and returns its folder. */
+function generateProject(p: Program): string {
+    const dir = path.join(FIRMWARE_DIR, "projects", slug(p.name));
+    fs.mkdirSync(dir, { recursive: true });
+    const config = { name: slug(p.name), dependencies: p.generate!.dependencies, files: Object.keys(p.generate!.files) };
+    const files: { [name: string]: string } = { "pxt.json": JSON.stringify(config, null, 4) + "\n", ...p.generate!.files };
+    for (const f of Object.keys(files)) {
+        const file = path.join(dir, f);
+        if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== files[f]) fs.writeFileSync(file, files[f]);
+    }
+    return dir;
+}
+
+function main(): void {
+    const only = process.argv.slice(2);
+    const programs = only.length ? PROGRAMS.filter((p) => only.some((o) => p.name.indexOf(o) >= 0)) : PROGRAMS;
+    const n = (x: number) => x.toLocaleString("en-US");
+    const rows: string[] = [];
+    let failed = 0;
+    for (const p of programs) {
+        if (p.prepare) p.prepare();
+        const dir = p.dir || generateProject(p);
+        process.stderr.write("building " + p.name + " ... ");
+        const r = buildFirmware(dir, { name: slug(p.name) });
+        process.stderr.write((r.ok ? "ok" : "FAILED (status " + r.status + ")") + " in " + (r.ms / 1000).toFixed(1) + " s\n");
+        if (!r.ok) {
+            failed++;
+            process.stderr.write(r.output.split("\n").slice(-40).join("\n") + "\n");
+            rows.push(`| ${p.name} | build failed (status ${r.status}) | | | | | |`);
+            continue;
+        }
+        rows.push(`| ${p.name} | ${n(r.flashEnd)} | ${n(r.bytesLeft)} | ${n(r.stsBytes)} | ${n(r.localPackageBytes())} | ${n(r.symbolBytes(LIBRARY_SYMBOLS))} | ${n(r.ram)} |`);
+    }
+    console.log(`micro:bit v2 firmware, C/C++ built locally (usable flash ends at ${n(FLASH_USABLE_END)}; RAM 131,072 of which the SoftDevice takes 8,240):\n`);
+    console.log("| program | flash end | bytes left | STS program | library's C/C++ | tfl_/tflite_ symbols | runtime RAM (.data+.bss) |");
+    console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    rows.forEach((r) => console.log(r));
+    console.log("\nSTS program: flash end minus the end of the C++ runtime image (with < 4 KB of page padding). " +
+        "library's C/C++: bytes the link kept (map file) from the .c/.cpp files of the packages the program uses through file: paths. " +
+        "tfl_/tflite_ symbols: sizes of the ELF's symbols matching " + LIBRARY_SYMBOLS + ".");
+    if (failed) process.exitCode = 1;
+}
+
+main();
