@@ -1,6 +1,12 @@
 /* Activation functions, one element at a time: RELU, RELU6, RELU_N1_TO_1, LEAKY_RELU, LOGISTIC,
  * TANH, HARD_SWISH. Parameter blocks: enum tfl_relu, tfl_leaky_relu, tfl_logistic, tfl_tanh,
  * tfl_hard_swish (libs/tflite/kernel_activation.ts, where TFLM's formulas are explained). */
+/* Small beats fast here: none of these bodies is on the built-in models' hot path, and every C
+ * function of the extension takes flash in every program (before the includes, so that the
+ * inline helpers they use are compiled the same way and still inline). */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("Os")
+#endif
 #include "kernel_util.h"
 #include "fixed_point.h"
 #include "libm.h"

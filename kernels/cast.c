@@ -6,6 +6,12 @@
  * host build behind the goldens does: INT32_MIN before the int8/int16/int32 wrap, and for uint32
  * the low 32 bits of a 64-bit truncation (0 when that does not fit either). Written out here so
  * that every target gives those bits, not its own. */
+/* Small beats fast here: none of these bodies is on the built-in models' hot path, and every C
+ * function of the extension takes flash in every program (before the includes, so that the
+ * inline helpers they use are compiled the same way and still inline). */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("Os")
+#endif
 #include "kernel_util.h"
 
 /* Stores the integer v (an int64 holds every input value) as element i of the output type. */

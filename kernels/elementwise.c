@@ -4,6 +4,12 @@
  *
  * Prepare turned broadcasting into a walk: Rows rows of Dims[5] elements, each input advancing by
  * its own stride per dimension (0 where it repeats). */
+/* Small beats fast here: none of these bodies is on the built-in models' hot path, and every C
+ * function of the extension takes flash in every program (before the includes, so that the
+ * inline helpers they use are compiled the same way and still inline). */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("Os")
+#endif
 #include "kernel_util.h"
 
 enum binary_op { OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MAXIMUM, OP_MINIMUM };

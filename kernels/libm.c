@@ -7,6 +7,12 @@
  *
  * Both are pure IEEE arithmetic, so they give the same bits on x86-64 (SSE), on a Cortex-M4F
  * (single precision in hardware, double in libgcc) and on a Cortex-M0 (both in libgcc). */
+/* Small beats fast here: none of these bodies is on the built-in models' hot path, and every C
+ * function of the extension takes flash in every program (before the includes, so that the
+ * inline helpers they use are compiled the same way and still inline). */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("Os")
+#endif
 #include "libm.h"
 #include "kernel_util.h"
 

@@ -264,6 +264,8 @@ void *tfl_temp_alloc(tfl_loader *l, uint32_t bytes);
 /* Quantization helpers (quantization.ts), bit for bit. */
 void tfl_quantize_multiplier(double real, int32_t *multiplier, int32_t *shift);
 int32_t tfl_round_half_away(double x);
+/* JavaScript's ToInt32: what the STS setParam stores for a number (NaN and infinities give 0). */
+int32_t tfl_to_int32(double x);
 /* Lower and upper bounds of a fused activation in t's quantized domain (quantizedActivationRange). */
 void tfl_quantized_activation_range(int32_t activation, const tfl_tensor_info *t, int32_t *qmin, int32_t *qmax);
 void tfl_float_activation_range(int32_t activation, float *lo, float *hi);

@@ -53,30 +53,56 @@ void tfl_quantize_multiplier(double real, int32_t *multiplier, int32_t *shift)
     *shift = e;
 }
 
+/* JavaScript's ToInt32 (what the STS setParam stores): NaN and infinities give 0, anything else
+ * its integer part modulo 2^32. t / 2^32 is exact, and t - whole * 2^32 is exact too (Sterbenz). */
+int32_t tfl_to_int32(double x)
+{
+    if (x != x || x - x != 0) return 0;
+    double t = x < 0 ? -x : x;
+    double q = t / 4294967296.0;
+    if (q >= 9.2e18) return 0;   /* a multiple of 2^32 */
+    double whole = (double)(int64_t)q;
+    uint32_t r = (uint32_t)(int64_t)(t - whole * 4294967296.0);
+    if (x < 0) r = (uint32_t)0 - r;
+    return (int32_t)r;
+}
+
+/* std::round on any double (beyond 2^52 every double is already whole). */
+static double round_half_away_double(double x)
+{
+    double a = x < 0 ? -x : x;
+    if (!(a < 4503599627370496.0)) return x;
+    double t = (double)(int64_t)a;
+    if (a - t >= 0.5) t += 1;
+    return x < 0 ? -t : t;
+}
+
+/* Math.max and Math.min: NaN wins. */
+static double js_max(double a, double b) { return a != a || b != b ? a + b : a > b ? a : b; }
+static double js_min(double a, double b) { return a != a || b != b ? a + b : a < b ? a : b; }
+
+/* quantizedActivationRange, in doubles as the STS computes it (a tiny scale puts the bounds far
+ * outside int32; they are stored as ToInt32 of the double, as setParam does). */
 void tfl_quantized_activation_range(int32_t activation, const tfl_tensor_info *t, int32_t *qmin, int32_t *qmax)
 {
-    int32_t lo = -128, hi = 127;
+    double lo = -128, hi = 127;
     if (t->type == TFL_TYPE_INT16) { lo = -32768; hi = 32767; }
     else if (t->type == TFL_TYPE_UINT8) { lo = 0; hi = 255; }
     float s = t->scale;
-    int32_t z = t->zero_point;
+    double z = t->zero_point;
     /* TFLM divides in float: x / scale is a float32 quotient before rounding. */
-#define TFL_QUANTIZE(v) (z + tfl_round_half_away((double)((float)(v) / s)))
-    if (activation == TFL_ACT_RELU) {
-        int32_t q0 = TFL_QUANTIZE(0);
-        if (q0 > lo) lo = q0;
-    } else if (activation == TFL_ACT_RELU6) {
-        int32_t q0 = TFL_QUANTIZE(0), q6 = TFL_QUANTIZE(6);
-        if (q0 > lo) lo = q0;
-        if (q6 < hi) hi = q6;
+#define TFL_QUANTIZE(v) (z + round_half_away_double((double)((float)(v) / s)))
+    if (activation == TFL_ACT_RELU) lo = js_max(lo, TFL_QUANTIZE(0));
+    else if (activation == TFL_ACT_RELU6) {
+        lo = js_max(lo, TFL_QUANTIZE(0));
+        hi = js_min(hi, TFL_QUANTIZE(6));
     } else if (activation == TFL_ACT_RELU_N1_TO_1) {
-        int32_t qm = TFL_QUANTIZE(-1), q1 = TFL_QUANTIZE(1);
-        if (qm > lo) lo = qm;
-        if (q1 < hi) hi = q1;
+        lo = js_max(lo, TFL_QUANTIZE(-1));
+        hi = js_min(hi, TFL_QUANTIZE(1));
     }
 #undef TFL_QUANTIZE
-    *qmin = lo;
-    *qmax = hi;
+    *qmin = tfl_to_int32(lo);
+    *qmax = tfl_to_int32(hi);
 }
 
 #define TFL_FLOAT32_MAX 3.4028234663852886e38f

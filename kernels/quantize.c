@@ -5,6 +5,12 @@
  * half away from zero, clamped. Between integer types (Requantize): the input's zero point off,
  * one fixed-point multiply by input_scale / output_scale, the output's zero point on, clamped.
  * DEQUANTIZE: scale * (q - zero_point) in float (one rounding of the exact product). */
+/* Small beats fast here: none of these bodies is on the built-in models' hot path, and every C
+ * function of the extension takes flash in every program (before the includes, so that the
+ * inline helpers they use are compiled the same way and still inline). */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("Os")
+#endif
 #include "kernel_util.h"
 
 static int32_t load_element(const uint8_t *data, int type, int32_t i)

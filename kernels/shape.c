@@ -2,6 +2,12 @@
  * STRIDED_SLICE, TRANSPOSE (bytes moved without looking at them, ElementSize at a time) and MEAN.
  * Parameter blocks: enum tfl_copy, tfl_concatenation, tfl_pad, tfl_strided_slice, tfl_transpose,
  * tfl_mean (libs/tflite/kernel_shape.ts). */
+/* Small beats fast here: none of these bodies is on the built-in models' hot path, and every C
+ * function of the extension takes flash in every program (before the includes, so that the
+ * inline helpers they use are compiled the same way and still inline). */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("Os")
+#endif
 #include "kernel_util.h"
 
 /* RESHAPE, SQUEEZE and EXPAND_DIMS: the same bytes in the output's own place. */

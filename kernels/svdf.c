@@ -5,6 +5,12 @@
  *    toward the start; 2. state[b, f, memory - 1] = dot(weights_feature[f], input[b]); 3. output[b, u]
  *    = bias[u] + sum over the unit's `rank` filters of dot(weights_time[f], state[b, f]).
  * Quantized as TFLM's EvalIntegerSvdfReference (int32 sums wrapping as C, no fused activation). */
+/* Small beats fast here: none of these bodies is on the built-in models' hot path, and every C
+ * function of the extension takes flash in every program (before the includes, so that the
+ * inline helpers they use are compiled the same way and still inline). */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("Os")
+#endif
 #include "kernel_util.h"
 #include "libm.h"
 

@@ -161,7 +161,7 @@ export const GESTURES_LIB_DIR = path.join(__dirname, "..", "..", "libs", "gestur
 /**
  * Writes a MakeCode project in `dir` that uses libs/gestures (and so libs/tflite), with `files`
  * (name -> text, main.ts first), and installs its dependencies once; for node/simulator.ts's
- * compileForSimulator and buildHex.
+ * compileForSimulator.
  */
 export function writeGesturesProject(dir: string, name: string, files: { [name: string]: string }): void {
     // Loaded here so that Node code without pxt need not load it.

@@ -71,16 +71,6 @@ export function compileForSimulator(dir: string): string {
     return fs.readFileSync(out, "utf8");
 }
 
-/** Compiles the project in `dir` natively (micro:bit v2); returns the path of the .hex. */
-export function buildHex(dir: string): string {
-    const res = pxt(dir, ["build"]);
-    const errors = compileErrors(res.output);
-    const hex = path.join(dir, "built", "binary.hex");
-    if (res.status !== 0 || errors.length || !fs.existsSync(hex))
-        throw new Error("pxt build failed in " + dir + ":\n" + (errors.length ? errors.join("\n") : res.output));
-    return hex;
-}
-
 let simulatorLoaded = false;
 
 /** Loads pxt's simulator runtime and pxt-microbit's board into this process, once. */

@@ -39,3 +39,7 @@ declare namespace control {
 interface Math {
     idiv(x: number, y: number): number;
 }
+
+declare namespace serial {
+    function writeLine(text: string): void;
+}

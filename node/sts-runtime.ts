@@ -45,6 +45,8 @@ export function installStsRuntime(): void {
         millis: () => Number((process.hrtime.bigint() - start) / 1000000n),
         micros: () => Number((process.hrtime.bigint() - start) / 1000n),
     };
+    // The micro:bit's serial port: in Node, standard error.
+    (globalThis as any).serial = { writeLine: (text: string) => process.stderr.write(text + "\n") };
     (Math as any).idiv = (x: number, y: number) => (x / y) | 0;
     // hex`...` literals (embedded models): the digits, whitespace ignored.
     (globalThis as any).hex = (strings: TemplateStringsArray) => Buffer.from(strings.raw.join("").replace(/\s+/g, ""), "hex");

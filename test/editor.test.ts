@@ -5,14 +5,19 @@
 // in the blocks editor, the TinyML category is in the toolbox and its flyout draws the gesture
 // blocks, the simulator runs the built-in model on its accelerometer (the board lying still gives
 // the "still up" face; button B shows a certainty), Download compiles the project natively for the
-// micro:bit v2, and the render page that draws docs/static/blocks draws a gesture block.
+// micro:bit v2 on the C++ runtime that npm start builds here (tools/serve-editor.ts
+// prepareEditorRuntimes: the extension's C kernels, compiled with CODAL from ../shared/codal), and
+// the render page that draws docs/static/blocks draws a gesture block.
 import * as assert from "assert";
+import * as childProcess from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as zlib from "zlib";
 import type { Browser, Frame, Page } from "playwright-core";
-import { EditorServer, ROOT, copyProject, launchChromium, startEditorServer } from "../tools/serve-editor";
+import { FLASH_USABLE_END, elfFlashEnd, elfSymbols } from "../node/firmware";
+import { decodeIntelHex, findInImage } from "../node/intel-hex";
+import { EditorRuntime, EditorServer, ROOT, copyProject, launchChromium, prepareEditorRuntimes, startEditorServer } from "../tools/serve-editor";
 import { BlockRenderer, DOCS, blocksSnippets, docsPages, pictureKey, picturePath, readSnippetHashes, snippetHash } from "../tools/render-blocks";
 
 /** Text of each block in the visible flyout, words in reading order (dropdowns and inputs included). */
@@ -120,6 +125,23 @@ function checkPng(png: Buffer): { width: number; height: number } {
     return { width, height };
 }
 
+/** `size` bytes at `address` of an ELF file's loaded sections (arm-none-eabi-readelf -S): what the linker put there. */
+function elfBytes(elf: string, address: number, size: number): Buffer {
+    for (const line of childProcess.execFileSync("arm-none-eabi-readelf", ["-SW", elf], { encoding: "utf8" }).split("\n")) {
+        const m = /^\s*\[\s*\d+\]\s+\S+\s+PROGBITS\s+([0-9a-f]+)\s+([0-9a-f]+)\s+([0-9a-f]+)/.exec(line);
+        if (!m) continue;
+        const start = parseInt(m[1], 16), offset = parseInt(m[2], 16), length = parseInt(m[3], 16);
+        if (address >= start && address + size <= start + length)
+            return fs.readFileSync(elf).subarray(offset + address - start, offset + address - start + size);
+    }
+    throw new Error("no section of " + elf + " holds 0x" + address.toString(16));
+}
+
+/** A little-endian 32-bit word of an image. */
+function word(image: Map<number, number>, address: number): number {
+    return [0, 1, 2, 3].reduce((w, i) => w + (image.get(address + i) || 0) * 2 ** (8 * i), 0);
+}
+
 /** The texts of a rendered blocks picture, one per SVG text element (non-breaking spaces as spaces). */
 function svgTexts(svg: string): string[] {
     return (svg.match(/<text[^>]*>[^<]*<\/text>/g) || []).map(t => t.replace(/<[^>]*>/g, "").replace(/\u00a0/g, " "));
@@ -131,14 +153,22 @@ describe("MakeCode editor (npm start) in headless chromium", function () {
     let server: EditorServer;
     let browser: Browser;
     let page: Page;
+    let runtime: EditorRuntime;
 
     before(async function () {
-        this.timeout(90000);
+        // The first C++ runtime build (CODAL unpacked and compiled) takes minutes; later ones reuse it.
+        this.timeout(20 * 60 * 1000);
         workspace = fs.mkdtempSync(path.join(os.tmpdir(), "tinyml-editor-"));
         copyProject(path.join(ROOT, "projects", "gestures-demo"), path.join(workspace, "projects", "gestures-demo"));
         copyProject(path.join(ROOT, "projects", "tinyml"), path.join(workspace, "projects", "tinyml"));
-        // With the local token, as npm start: the editor then takes the C++ runtime of native builds
-        // from pxt-microbit's hex cache through the server instead of MakeCode's cloud compiler.
+        // As npm start: the C++ runtime of the projects' package set into <workspace>/built/hexcache/.
+        const log: string[] = [];
+        const runtimes = prepareEditorRuntimes(workspace, line => log.push(line));
+        assert.strictEqual(runtimes.length, 1, "one C++ runtime for gestures-demo:\n" + log.join("\n"));
+        runtime = runtimes[0];
+        assert.ok(runtime.firmware, "built for this workspace:\n" + log.join("\n"));
+        // With the local token, as npm start: the editor then asks the server for the C++ runtime of
+        // native builds (GET /api/compile/<sha>) instead of MakeCode's cloud compiler.
         server = await startEditorServer({ workspace, timeoutMs: 60000 });
         browser = await launchChromium();
         const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -243,7 +273,7 @@ describe("MakeCode editor (npm start) in headless chromium", function () {
         assert.strictEqual(await frame.evaluate(() => (globalThis as any).pxsim.runtime.running), true, "still running");
     });
 
-    it("compiles the sample project to a micro:bit v2 hex in the browser (Download), offline", async function () {
+    it("compiles the sample project to a micro:bit v2 hex in the browser (Download), offline, with the C kernels built here", async function () {
         // pxt serve receives the compiled program to copy it onto a micro:bit drive (none here).
         const deploy = page.waitForRequest(r => r.method() === "POST" && new URL(r.url()).pathname === "/api/deploy", { timeout: 100000 });
         await page.locator(".download-button").first().click();
@@ -261,6 +291,45 @@ describe("MakeCode editor (npm start) in headless chromium", function () {
         }
         // The gesture recognizer is compiled to Thumb code in it.
         assert.match(build.outfiles["mbcodal-binary.asm"] || "", /^gestures_\w+:$/m);
+
+        // The C++ runtime came from pxt serve's cache: the one built here for this package set.
+        assert.match(server.output(), new RegExp("serving HEX from offline cache: \\S*" + runtime.sha + "\\.hex"));
+        assert.doesNotMatch(server.output(), /offline HEX not found/);
+        const image = decodeIntelHex(hex);
+        // A micro:bit v2 (nRF52833) image: the application's stack starts at the top of 128 KB of RAM
+        // (the v1 has 16 KB), the UICR names the bootloader (0x77000) and the MBR's settings page
+        // (0x7E000) in the 512 KB flash, and nothing lies beyond that flash but the UICR.
+        assert.strictEqual(word(image, 0x1c000).toString(16), "20020000", "initial stack pointer of the application");
+        assert.strictEqual(word(image, 0x10001014).toString(16), "77000", "UICR NRFFW[0]");
+        assert.strictEqual(word(image, 0x10001018).toString(16), "7e000", "UICR NRFFW[1]");
+        const outside = [...image.keys()].filter(a => a >= 0x80000 && (a < 0x10001000 || a >= 0x10002000));
+        assert.deepStrictEqual(outside.slice(0, 4).map(a => a.toString(16)), [], "bytes outside the flash and the UICR");
+
+        // The extension's C functions (the loader's tfl_*, the kernels' tflite_*), as the ELF built here
+        // has them, lie at their addresses: every byte of each.
+        const firmware = runtime.firmware!;
+        const functions = elfSymbols(firmware.elf).filter(s => /^T$/.test(s.type) && /^tfl(ite)?_\w+$/.test(s.name) && s.size > 0);
+        for (const name of ["tfl_load", "tfl_invoke", "tflite_conv_2d_int8", "tflite_fully_connected_int8"])
+            assert.ok(functions.some(s => s.name === name), name + " is not a function of the ELF");
+        assert.ok(functions.length >= 50, functions.length + " C functions");
+        let bytes = 0;
+        for (const f of functions) {
+            const code = elfBytes(firmware.elf, f.address, f.size);
+            const differs = code.findIndex((b, i) => image.get(f.address + i) !== b);
+            assert.strictEqual(differs, -1, "byte " + differs + " of the " + f.size + " bytes of " + f.name + " at 0x" + f.address.toString(16));
+            bytes += f.size;
+        }
+        // (a search of the image for tfl_invoke's code finds it there first)
+        const invoke = functions.find(s => s.name === "tfl_invoke")!;
+        assert.strictEqual(findInImage(image, elfBytes(firmware.elf, invoke.address, invoke.size)), invoke.address);
+        assert.ok(bytes > 10000, bytes + " bytes of C functions");
+
+        // The program's model (the built-in gesture model) is in the compiled program, after the runtime.
+        const model = fs.readFileSync(path.join(ROOT, "models", "gesture.tflite"));
+        const at = findInImage(image, model);
+        const runtimeEnd = elfFlashEnd(firmware.elf);
+        assert.ok(at >= runtimeEnd && at + model.length <= FLASH_USABLE_END,
+            "the " + model.length + "-byte gesture model at " + at + " (runtime ends at " + runtimeEnd + ")");
     });
 
     it("draws a gesture block with the render page (docs/static/blocks)", async function () {

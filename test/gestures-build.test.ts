@@ -4,11 +4,9 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { decodeIntelHex, findInImage } from "../node/intel-hex";
 import { GESTURES_LIB_DIR, writeGesturesProject } from "../node/gestures";
-import { ROOT, buildHex, compileForSimulator, pxt } from "../node/simulator";
+import { ROOT, compileForSimulator } from "../node/simulator";
 
-const DEMO = path.join(ROOT, "projects", "gestures-demo");
 const DOCS = path.join(ROOT, "docs", "reference", "gestures");
 
 function readJson(file: string): any {

@@ -2,9 +2,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { HELLO_MODEL, HELLO_PROJECT, installProject, writeHelloModel } from "../node/sample-project";
-import { decodeIntelHex, findInImage } from "../node/intel-hex";
-import { LIB_DIR, ROOT, buildHex } from "../node/simulator";
+import { LIB_DIR, ROOT } from "../node/simulator";
 
 function readJson(file: string): any {
     return JSON.parse(fs.readFileSync(file, "utf8"));
@@ -30,7 +28,12 @@ describe("MakeCode packaging", () => {
         assert.deepStrictEqual(rootConfig, sync.rootConfig(),
             "the root pxt.json is behind libs/*/pxt.json: npm run build rewrites it (then commit it)");
         const tfliteSources = lib.files.map((f: string) => "libs/tflite/" + f);
-        assert.deepStrictEqual(rootConfig.files.filter((f: string) => f.startsWith("libs/tflite/")), tfliteSources);
+        const native: string[] = sync.nativeFiles();
+        assert.deepStrictEqual(rootConfig.files.filter((f: string) => f.startsWith("libs/tflite/") && !native.includes(f)), tfliteSources);
+        // The board's C: the glue and every kernels/ source but the test harness's, listed once, straight from kernels/.
+        for (const f of native) assert.ok(rootConfig.files.includes(f) && fs.existsSync(path.join(ROOT, f)), f);
+        assert.ok(native.includes("libs/tflite/tflite.cpp") && native.includes("kernels/loader.c") && native.includes("kernels/conv.c"));
+        assert.ok(!native.some((f) => /harness|startup|platform\.h|host\//.test(f)), native.join(" "));
         for (const dep of Object.keys(lib.dependencies)) assert.ok(dep in rootConfig.dependencies, "root pxt.json lacks " + dep);
         assert.deepStrictEqual(rootConfig.disablesVariants, lib.disablesVariants);
         assert.strictEqual(rootConfig.version, lib.version);

@@ -7,7 +7,7 @@ import * as path from "path";
 import {
     loadSpeech, MICRO_SPEECH_LABELS, MICRO_SPEECH_MODEL, readShared, scaleAudio, sharedClip, SPEECH_LIB_DIR, writeSpeechProject,
 } from "../node/speech";
-import { buildHex, compileForSimulator, hexLiteral, ROOT, runInSimulator } from "../node/simulator";
+import { compileForSimulator, hexLiteral, ROOT, runInSimulator } from "../node/simulator";
 
 const MODEL = readShared(MICRO_SPEECH_MODEL);
 

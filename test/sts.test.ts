@@ -1,6 +1,7 @@
 // Every library compiles with MakeCode's own compiler, not just with tsc: tools/check-sts.js (npm
 // run check:sts) builds libs/tflite, libs/gestures and libs/speech for the simulator with tree
-// shaking off, so that code no test program reaches is compiled too, and a native program.
+// shaking off, so that code no test program reaches is compiled too. (Natively only the shims and
+// the blocks are compiled: test/firmware.test.ts builds real firmware of programs using them.)
 import * as assert from "assert";
 import * as childProcess from "child_process";
 import * as path from "path";

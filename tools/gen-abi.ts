@@ -150,7 +150,7 @@ export function generateHeader(): string {
 /** The kernel sources the MakeCode extension compiles: everything in kernels/ but the harness's. */
 export function kernelSources(): string[] {
     return fs.readdirSync(path.join(ROOT, "kernels"))
-        .filter((f) => /\.(c|h)$/.test(f) && !/^(harness|startup_|platform)/.test(f)).sort();
+        .filter((f) => /\.(c|h)$/.test(f) && !/^(harness|board_bench|startup_|platform)/.test(f)).sort();
 }
 
 

@@ -4,18 +4,32 @@
 // pxt serve's file-system workspace, which only sees projects/*, finds the extension; links into
 // the tree rather than one link to the root, which would loop).
 //
+// The extension has C/C++ (libs/tflite/tflite.cpp, kernels/*.c, libs/speech/microphone.cpp), so
+// the editor's Download needs a C++ runtime built for the projects' package set, which neither
+// pxt-microbit's hex cache nor (offline) MakeCode's cloud compiler has. Before serving, npm start
+// builds it here with node/firmware.ts (CODAL from ../shared/codal, arm-none-eabi-gcc) and puts it
+// where pxt serve looks: built/hexcache/<sha>.hex under its working directory, which is the target's
+// folder (pxt serve changes to it when the folder it is started in has no pxtarget.json). So pxt
+// serve runs on a copy of pxt-microbit, built/editor-target/ (links to node_modules/pxt-microbit's
+// folders and files), whose built/hexcache/ holds pxt-microbit's prebuilt runtimes and the
+// runtimes built here (see prepareEditorRuntimes). Without ../shared/codal it says so and serves
+// anyway (Download then asks the cloud, as the editor does online).
+//
 // Also the pieces test/editor.test.ts and tools/render-blocks.ts use: start the server in any
 // folder holding a projects/ (a copy, so the browser's saves do not touch the repository), and
 // launch Debian's chromium headless with playwright-core.
 import * as childProcess from "child_process";
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as http from "http";
 import * as net from "net";
 import * as path from "path";
 import type { Browser } from "playwright-core";
+import { CODAL_ARCHIVE, FIRMWARE_DIR, FirmwareResult, TINYML_BUILD_DIR, buildFirmware } from "../node/firmware";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
-const PXT_CLI = path.join(ROOT, "tools", "pxt.js");
+const PXT_JS = path.join(ROOT, "node_modules", "pxt-core", "built", "pxt.js");
+const TARGET_SOURCE = path.join(ROOT, "node_modules", "pxt-microbit");
 
 /** Where Debian's chromium lives (tools/debian-packages.txt installs it). */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -66,16 +80,63 @@ function httpStatus(url: string): Promise<number> {
     });
 }
 
+/** The copy of pxt-microbit that pxt serve runs on for `workspace` (its working directory once serving). */
+export function editorTargetDir(workspace: string): string {
+    return path.join(workspace, "built", "editor-target");
+}
+
+/** Where that pxt serve answers the editor's GET /api/compile/<sha> from: <target>/built/hexcache/<sha>.hex (server.js: localHexCacheDir). */
+export function editorHexCache(workspace: string): string {
+    return path.join(editorTargetDir(workspace), "built", "hexcache");
+}
+
+/**
+ * Makes editorTargetDir(workspace): pxt-microbit's folders as links, its files as hard links (or
+ * copies: pxt serve takes only real files for files, not links), and a built/hexcache/ of its own:
+ * pxt-microbit's prebuilt runtimes beside the runtimes built here.
+ */
+function prepareEditorTarget(workspace: string): string {
+    const target = editorTargetDir(workspace);
+    const place = (from: string, to: string) => {
+        const existing = fs.lstatSync(to, { throwIfNoEntry: false });
+        if (fs.statSync(from).isDirectory()) {
+            if (existing && existing.isSymbolicLink() && fs.readlinkSync(to) === from) return;
+            if (existing) fs.rmSync(to, { recursive: true, force: true });
+            fs.symlinkSync(from, to);
+            return;
+        }
+        if (existing && existing.isFile() && (existing.ino === fs.statSync(from).ino || fs.readFileSync(to).equals(fs.readFileSync(from)))) return;
+        if (existing) fs.rmSync(to, { recursive: true, force: true });
+        try {
+            fs.linkSync(from, to);
+        } catch (e) {
+            fs.copyFileSync(from, to); // another file system
+        }
+    };
+    const cache = editorHexCache(workspace);
+    fs.mkdirSync(cache, { recursive: true });
+    for (const f of fs.readdirSync(TARGET_SOURCE))
+        if (f !== "built") place(path.join(TARGET_SOURCE, f), path.join(target, f));
+    for (const f of fs.readdirSync(path.join(TARGET_SOURCE, "built")))
+        if (f !== "hexcache") place(path.join(TARGET_SOURCE, "built", f), path.join(target, "built", f));
+    const prebuilt = path.join(TARGET_SOURCE, "built", "hexcache");
+    for (const f of fs.existsSync(prebuilt) ? fs.readdirSync(prebuilt) : []) place(path.join(prebuilt, f), path.join(cache, f));
+    return target;
+}
+
 /**
  * Starts `pxt serve --just` (no target build: pxt-microbit from npm is already built) in
- * options.workspace and resolves once the editor page answers. The server runs in its own process
- * group, so stop() ends it and anything it started.
+ * options.workspace, on the target copy editorTargetDir(workspace), and resolves once the editor
+ * page answers. The server runs in its own process group, so stop() ends it and anything it started.
  */
 export async function startEditorServer(options: ServeOptions): Promise<EditorServer> {
     const port = options.port || await freePort();
     let wsPort = options.wsPort || await freePort();
     while (wsPort === port) wsPort = await freePort();
-    const args = [PXT_CLI, "serve", "--noBrowser", "--just", "--noSerial", "--port", String(port), "--wsport", String(wsPort)];
+    const target = prepareEditorTarget(options.workspace);
+    // tools/pxt.js's way of running pxt-core's CLI, with the target copy instead of node_modules/pxt-microbit.
+    const script = "require(" + JSON.stringify(PXT_JS) + ").mainCli(" + JSON.stringify(target) + ", process.argv.slice(1))";
+    const args = ["-e", script, "serve", "--noBrowser", "--just", "--noSerial", "--port", String(port), "--wsport", String(wsPort)];
     if (options.noAuth) args.push("--noauth");
     const child = childProcess.spawn(process.execPath, args, {
         cwd: options.workspace, detached: true, stdio: ["ignore", "pipe", "pipe"],
@@ -145,9 +206,163 @@ export async function launchChromium(): Promise<Browser> {
     });
 }
 
+/** The build folder of the editor's C++ runtimes (shared by npm start and test/editor.test.ts). */
+// The folder every tinyml program is built in (node/firmware.ts): the C++ is compiled once for the
+// firmware test, npm run sample and the editor alike.
+export const EDITOR_FIRMWARE_DIR = TINYML_BUILD_DIR;
+/** editorHexCache()/RUNTIME_INDEX: what each runtime built here was built from (inputs fingerprint -> sha). */
+const RUNTIME_INDEX = "tinyml-runtimes.json";
+const CPP_FILE = /\.(c|cc|cpp|h|hpp|s|S)$|(^|\/)dal\.d\.ts$/;
+
+export interface EditorRuntime {
+    /** The sha the editor asks pxt serve for (GET /api/compile/<sha>): pxt's hash of the package set's C++ sources. */
+    sha: string;
+    /** editorHexCache(workspace)/<sha>.hex: the C++ runtime (CODAL's MICROBIT.hex, as `pxt build` itself uses it). */
+    hexFile: string;
+    /** The projects (folder names under projects/) whose Download it serves. */
+    projects: string[];
+    /** The build, when it ran now; absent when the hex for these sources was already in place. */
+    firmware?: FirmwareResult;
+}
+
+/** A project's or package's pxt.json. */
+function readConfig(dir: string): any {
+    return JSON.parse(fs.readFileSync(path.join(dir, "pxt.json"), "utf8"));
+}
+
+/** The real folders of the packages a project reaches through `file:` dependencies (links followed), recursively. */
+function filePackages(dir: string, seen = new Set<string>()): string[] {
+    const deps = readConfig(dir).dependencies || {};
+    for (const name of Object.keys(deps).sort()) {
+        if (!/^file:/.test(deps[name])) continue;
+        const real = path.dirname(fs.realpathSync(path.join(path.resolve(dir, deps[name].slice(5)), "pxt.json")));
+        if (seen.has(real)) continue;
+        seen.add(real);
+        filePackages(real, seen);
+    }
+    return [...seen];
+}
+
+/** Whether a package lists C/C++ files (then no prebuilt hex of pxt-microbit's fits a project using it). */
+function hasCpp(dir: string): boolean {
+    return (readConfig(dir).files || []).some((f: string) => /\.(c|cpp|s)$/.test(f));
+}
+
+function moduleVersion(name: string): string {
+    return JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", name, "package.json"), "utf8")).version;
+}
+
+/**
+ * Builds (unless already built) the C++ runtime of each package set that the projects in
+ * `workspace`/projects use through `file:` packages with C/C++ (the extension), and puts it where
+ * startEditorServer's `pxt serve` answers the editor's Download: editorHexCache(workspace)/<sha>.hex
+ * (built/editor-target/built/hexcache/; pxt serve finds it as built/hexcache/<sha>.hex in its
+ * working directory, the target copy).
+ *
+ * The sha is the one pxt computes from the package set's C++ (pxt.cpp.getExtensionInfo: the
+ * compile request's files, hashed); the editor computes the same one in the browser. The firmware
+ * build runs `pxt build` in node/firmware.ts's target copy, which has no hex cache, so it compiles
+ * the C++ and records that sha in built/codal/buildcache.json; the runtime is that build's
+ * built/codal/build/MICROBIT.hex, the file pxt itself reads after a local C++ build and the kind
+ * of file pxt-microbit's built/hexcache holds (its 354b97da....hex is the sha of {core, radio,
+ * microphone}, which node/firmware.ts's build of that set gives too). One small project with an
+ * empty main.ts and the set's dependencies is built per set: the sha depends only on the packages.
+ *
+ * Skipped when that folder's tinyml-runtimes.json records a runtime built from the same sources (the
+ * packages' pxt.json and C/C++ files, pxt-core's and pxt-microbit's versions) and its .hex is
+ * there. Without ../shared/codal (and no CODAL unpacked in the build folder), or when the build
+ * fails, logs why and leaves Download to MakeCode's cloud compiler. Returns the runtimes in place.
+ */
+export function prepareEditorRuntimes(workspace: string, log: (line: string) => void = console.log): EditorRuntime[] {
+    const projectsDir = path.join(workspace, "projects");
+    const sets = new Map<string, { dependencies: { [name: string]: string }; packages: string[]; projects: string[] }>();
+    for (const name of fs.existsSync(projectsDir) ? fs.readdirSync(projectsDir).sort() : []) {
+        const dir = path.join(projectsDir, name);
+        if (!fs.existsSync(path.join(dir, "pxt.json"))) continue;
+        const packages = filePackages(dir);
+        if (!packages.some(hasCpp)) continue;
+        const deps = readConfig(dir).dependencies || {};
+        const dependencies: { [name: string]: string } = {};
+        for (const d of Object.keys(deps).sort())
+            dependencies[d] = /^file:/.test(deps[d]) ? "file:" + path.dirname(fs.realpathSync(path.join(path.resolve(dir, deps[d].slice(5)), "pxt.json"))) : deps[d];
+        const key = JSON.stringify(dependencies);
+        if (!sets.has(key)) sets.set(key, { dependencies, packages, projects: [] });
+        sets.get(key)!.projects.push(name);
+    }
+
+    const cacheDir = editorHexCache(workspace);
+    const shown = (sha: string) => path.relative(workspace, path.join(cacheDir, sha + ".hex"));
+    const indexFile = path.join(cacheDir, RUNTIME_INDEX);
+    const runtimes: EditorRuntime[] = [];
+    let setNumber = 0;
+    for (const set of sets.values()) {
+        setNumber++;
+        const which = set.projects.join(", ");
+        // What the runtime is built from: the packages' pxt.json and C/C++ sources, and the pxt versions.
+        const hash = crypto.createHash("sha256");
+        hash.update(JSON.stringify([moduleVersion("pxt-core"), moduleVersion("pxt-microbit"), Object.keys(set.dependencies).map((d) =>
+            /^file:/.test(set.dependencies[d]) ? d : d + "@" + set.dependencies[d])]));
+        for (const dir of set.packages) {
+            const config = readConfig(dir);
+            hash.update("\0pxt.json\0" + JSON.stringify(config));
+            for (const f of (config.files || []).filter((f: string) => CPP_FILE.test(f)).sort())
+                hash.update("\0" + f + "\0").update(fs.readFileSync(path.join(dir, f)));
+        }
+        const inputs = hash.digest("hex");
+        let index: { [inputs: string]: string } = {};
+        try { index = JSON.parse(fs.readFileSync(indexFile, "utf8")); } catch (e) { /* none yet */ }
+        const known = index[inputs];
+        if (known && fs.existsSync(path.join(cacheDir, known + ".hex"))) {
+            log("C++ runtime for Download (" + which + "): " + shown(known) + ", already built");
+            runtimes.push({ sha: known, hexFile: path.join(cacheDir, known + ".hex"), projects: set.projects });
+            continue;
+        }
+        if (!fs.existsSync(CODAL_ARCHIVE) && !fs.existsSync(path.join(EDITOR_FIRMWARE_DIR, "built", "codal", ".git", "config"))) {
+            log("No " + CODAL_ARCHIVE + ": the C++ runtime for Download (" + which + ") is not built here; the editor asks MakeCode's cloud compiler (online).");
+            continue;
+        }
+
+        // A project with the set's dependencies and nothing else.
+        const project = path.join(FIRMWARE_DIR, "projects", "editor-runtime" + (setNumber > 1 ? "-" + setNumber : ""));
+        const dependencies: { [name: string]: string } = {};
+        for (const d of Object.keys(set.dependencies))
+            dependencies[d] = /^file:/.test(set.dependencies[d]) ? "file:" + path.relative(project, set.dependencies[d].slice(5)).split(path.sep).join("/") : set.dependencies[d];
+        fs.mkdirSync(project, { recursive: true });
+        fs.writeFileSync(path.join(project, "pxt.json"), JSON.stringify({ name: "editor-runtime", dependencies, files: ["main.ts"] }, null, 4) + "\n");
+        fs.writeFileSync(path.join(project, "main.ts"), "");
+        log("Building the micro:bit v2 C++ runtime for Download (" + which + ") in " + path.relative(ROOT, EDITOR_FIRMWARE_DIR) + " (the first time takes minutes) ...");
+        const start = Date.now();
+        let firmware: FirmwareResult;
+        try {
+            firmware = buildFirmware(project, { buildDir: EDITOR_FIRMWARE_DIR });
+        } catch (e: any) {
+            log("The C++ runtime build failed: " + (e.message || e) + "\nDownload asks MakeCode's cloud compiler (online).");
+            continue;
+        }
+        let sha = "";
+        try { sha = JSON.parse(fs.readFileSync(path.join(firmware.buildDir, "built", "codal", "buildcache.json"), "utf8")).sha; } catch (e) { /* no build */ }
+        const runtimeHex = firmware.elf + ".hex";
+        if (!firmware.ok || !/^[0-9a-f]{64}$/.test(sha) || !fs.existsSync(runtimeHex)) {
+            log("The C++ runtime build failed (pxt status " + firmware.status + "); Download asks MakeCode's cloud compiler (online). The end of pxt's output:\n" +
+                firmware.output.split("\n").slice(-40).join("\n"));
+            continue;
+        }
+        const hexFile = path.join(cacheDir, sha + ".hex");
+        fs.mkdirSync(cacheDir, { recursive: true });
+        fs.copyFileSync(runtimeHex, hexFile + ".tmp");
+        fs.renameSync(hexFile + ".tmp", hexFile);
+        index[inputs] = sha;
+        fs.writeFileSync(indexFile, JSON.stringify(index, null, 4) + "\n");
+        log("C++ runtime for Download (" + which + "): " + shown(sha) + ", built in " + ((Date.now() - start) / 1000).toFixed(0) + " s");
+        runtimes.push({ sha, hexFile, projects: set.projects, firmware });
+    }
+    return runtimes;
+}
+
 async function main() {
     const argPort = process.argv.indexOf("--port");
     const port = argPort > 0 ? Number(process.argv[argPort + 1]) : Number(process.env.PORT || 3232);
+    prepareEditorRuntimes(ROOT);
     const server = await startEditorServer({ workspace: ROOT, port, wsPort: port + 1, timeoutMs: 120000 });
     console.log("");
     console.log("The MakeCode editor, offline, with this repository's projects/ (the sample: gestures-demo):");

@@ -40,7 +40,7 @@ export function textBytes(bodies: string[], cpu: string): number {
         fs.writeFileSync(root, `#include "tflite_abi.h"\n` +
             `typedef void (*tfl_body)(int32_t *, const uint8_t *, uint8_t *);\n` +
             `const tfl_body tfl_size_root[] = { ${bodies.map((b) => "tflite_" + b).join(", ")} };\n`);
-        const sources = fs.readdirSync(KERNELS).filter((f) => f.endsWith(".c") && !/^(harness|startup)/.test(f))
+        const sources = fs.readdirSync(KERNELS).filter((f) => f.endsWith(".c") && !/^(harness|board_bench|startup)/.test(f))
             .map((f) => path.join(KERNELS, f));
         const elf = path.join(dir, "kernels.elf");
         execFileSync("arm-none-eabi-gcc", [...CPUS[cpu], "-std=c99", "-Os", "-DNDEBUG", "-ffp-contract=off",

@@ -27,12 +27,12 @@ function readLib(name) {
 /**
  * The C sources of the board's interpreter, listed by the root pxt.json straight from kernels/
  * (one copy of each): the C++ glue (libs/tflite/tflite.cpp, the shims of interpreter_shim.ts),
- * the loader and every kernel. Not the test harness (harness.c, startup_*.c, platform.h) or the
- * host tools (kernels/host/).
+ * the loader and every kernel. Not the test harness (harness.c, startup_*.c, platform.h), the
+ * board benchmark (board_bench.c) or the host tools (kernels/host/).
  */
 function nativeFiles() {
     const kernels = fs.readdirSync(path.join(root, "kernels"))
-        .filter((f) => /\.(c|h)$/.test(f) && !/^(harness\.c|startup_.*\.c|platform\.h)$/.test(f))
+        .filter((f) => /\.(c|h)$/.test(f) && !/^(harness\.c|board_bench\.c|startup_.*\.c|platform\.h)$/.test(f))
         .sort()
         .map((f) => "kernels/" + f);
     return ["libs/tflite/tflite.cpp"].concat(kernels);

@@ -41,7 +41,13 @@ namespace tflite {
             this.modelBytes = model
             this.lastInvokeMicros = 0
             const state = loadState(model)
-            if (stateWord(state, StateWord.Magic) === ERROR_MAGIC) fail(decodeUtf8(state, 4, state.length))
+            if (stateWord(state, StateWord.Magic) === ERROR_MAGIC) {
+                // (Only on the board: the simulator's loader throws by itself.) An uncaught error
+                // shows just a code on the LEDs, so the reason goes to the serial port too.
+                const message = decodeUtf8(state, 4, state.length)
+                serial.writeLine("tflite: " + message)
+                fail(message)
+            }
             this.state = state
             this.data = stateData(state)
             const base = stateWord(state, StateWord.Arena)
