@@ -96,6 +96,52 @@ static void put_int(text_sink *s, int64_t v)
     } while (u);
     while (n) put_char(s, digits[--n]);
 }
+/* A number as JavaScript would mostly print it: NaN, Infinity, whole numbers exactly, others with
+ * up to 9 significant digits (enough to tell float32 values apart). */
+static void put_number(text_sink *s, double v)
+{
+    if (v != v) {
+        put_string(s, "NaN");
+        return;
+    }
+    if (v < 0) {
+        put_char(s, '-');
+        v = -v;
+    }
+    if (v - v != 0) {
+        put_string(s, "Infinity");
+        return;
+    }
+    if (v >= 1e18) {   /* beyond int64: digits, then an exponent */
+        int e = 0;
+        while (v >= 10) { v /= 10; e++; }
+        put_number(s, v);
+        put_string(s, "e+");
+        put_int(s, e);
+        return;
+    }
+    double whole = (double)(int64_t)v;
+    put_int(s, (int64_t)whole);
+    double fraction = v - whole;
+    if (fraction == 0) return;
+    /* Significant digits left after the whole part (leading zeros of a small number don't count). */
+    int digits = 9;
+    for (double w = whole; w >= 1 && digits > 0; w /= 10) digits--;
+    char text[32];
+    int n = 0, significant = whole >= 1;
+    while (n < 30 && digits > 0 && fraction > 0) {
+        fraction *= 10;
+        int d = (int)fraction;
+        fraction -= d;
+        text[n++] = (char)('0' + d);
+        if (d || significant) { significant = 1; digits--; }
+    }
+    while (n > 0 && text[n - 1] == '0') n--;
+    if (n == 0) return;
+    put_char(s, '.');
+    for (int i = 0; i < n; i++) put_char(s, text[i]);
+}
+
 static void put_type(text_sink *s, int32_t type)
 {
     if (type >= 0 && type < (int32_t)(sizeof(TYPE_NAMES) / sizeof(TYPE_NAMES[0]))) put_string(s, TYPE_NAMES[type]);
@@ -135,10 +181,7 @@ static void format(text_sink *s, const tfl_loader *l, const char *f, va_list arg
         else if (*f == 's') put_string(s, va_arg(args, const char *));
         else if (*f == 't') put_tensor(s, l, va_arg(args, const tfl_tensor_info *));
         else if (*f == 'y') put_type(s, va_arg(args, int32_t));
-        else if (*f == 'f') {
-            double v = va_arg(args, double);
-            put_int(s, (int64_t)v);
-        } else if (*f == '%') put_char(s, '%');
+        else if (*f == 'f') put_number(s, va_arg(args, double)); else if (*f == '%') put_char(s, '%');
         else return;
     }
 }

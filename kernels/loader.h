@@ -223,7 +223,8 @@ typedef int (*tfl_prepare_fn)(tfl_op *op);
 
 /* Fails with the op named: "operator 3 (CONV_2D v1): " then the formatted message. Returns 1, so
  * prepare functions can `return tfl_op_fail(...)`. Formats: %d (int32), %s (C string), %t (a
- * tensor's description), %y (a type's name), %f (a double, printed as an integer if whole). */
+ * tensor's description), %y (a type's name), %f (a double: NaN, Infinity, whole, or up to 9
+ * significant digits). */
 int tfl_op_fail(tfl_op *op, const char *format, ...);
 #define TFL_CHECK(op, cond, ...) do { if (!(cond)) return tfl_op_fail((op), __VA_ARGS__); } while (0)
 int tfl_fail(tfl_loader *l, const char *format, ...);
@@ -264,6 +265,8 @@ void *tfl_temp_alloc(tfl_loader *l, uint32_t bytes);
 /* Quantization helpers (quantization.ts), bit for bit. */
 void tfl_quantize_multiplier(double real, int32_t *multiplier, int32_t *shift);
 int32_t tfl_round_half_away(double x);
+/* -x as the STS stores it (wrapping at INT32_MIN instead of overflowing). */
+static inline int32_t tfl_negate(int32_t x) { return (int32_t)(0u - (uint32_t)x); }
 /* JavaScript's ToInt32: what the STS setParam stores for a number (NaN and infinities give 0). */
 int32_t tfl_to_int32(double x);
 /* Lower and upper bounds of a fused activation in t's quantized domain (quantizedActivationRange). */

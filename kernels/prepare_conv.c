@@ -10,11 +10,10 @@ enum {
 enum { PADDING_SAME = 0, PADDING_VALID = 1 };
 enum { ACT_TANH = 4, ACT_SIGN_BIT = 5 };
 
-/* A corrupt model's sizes, strides and dilations can make these sums pass 2^53: they are computed
- * in double in the STS's order, so that they round alike, and words wrap to int32 as setParam's. */
-static int32_t wrap_int32(double whole) { return (int32_t)(uint32_t)(uint64_t)(int64_t)whole; }
-
-/* convOutSize (TFLM's ComputeOutSize): SAME keeps ceil(size / stride) positions, VALID only those
+/* A corrupt model's sizes, strides and dilations can take these sums past 2^53: they are computed
+ * in double in the STS's order, so that they round alike (and below 2^63, so casts are safe).
+ *
+ * convOutSize (TFLM's ComputeOutSize): SAME keeps ceil(size / stride) positions, VALID only those
  * where the dilated window fits; C's division truncates toward zero. */
 static double out_size(int32_t padding, double size, double filter, double stride, double dilation)
 {
@@ -23,11 +22,12 @@ static double out_size(int32_t padding, double size, double filter, double strid
     return (double)(int64_t)(n / stride);
 }
 
-/* convPadding (TFLM's ComputePaddingWithOffset): the padding before the first element. */
+/* convPadding (TFLM's ComputePaddingWithOffset): the padding before the first element, floor(total
+ * / 2), stored as setParam does. */
 static int32_t pad_before(double stride, double dilation, double size, double filter, double out)
 {
     double total = (out - 1) * stride + ((filter - 1) * dilation + 1) - size;
-    return total > 0 ? wrap_int32(total / 2) : 0;
+    return total > 0 ? tfl_to_int32(total / 2) : 0;
 }
 
 /* prepareConvCommon: checks what both ops share, reads their options, picks the body and fills
@@ -121,7 +121,7 @@ static int prepare_common(tfl_op *op, int depthwise, int32_t output_depth, int32
         tfl_set_param_float(p, TFL_CONV_ACTIVATION_MAX, hi);
         return 0;
     }
-    p[TFL_CONV_INPUT_OFFSET] = -input->zero_point;
+    p[TFL_CONV_INPUT_OFFSET] = tfl_negate(input->zero_point);
     p[TFL_CONV_OUTPUT_OFFSET] = output->zero_point;
     tfl_quantized_activation_range(activation, output, &p[TFL_CONV_ACTIVATION_MIN], &p[TFL_CONV_ACTIVATION_MAX]);
     tfl_per_channel_multipliers(op, input, filter, output, (uint32_t)output_depth, &p[TFL_CONV_MULTIPLIERS]);

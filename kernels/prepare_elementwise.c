@@ -12,16 +12,6 @@ static const uint8_t FIRST_BODY[] = {TFL_BODY_add_int8, TFL_BODY_sub_int8, TFL_B
                                      TFL_BODY_div_int32 - 2, TFL_BODY_maximum_int8, TFL_BODY_minimum_int8};
 static const char OP_NAMES[][4] = {"ADD", "SUB", "MUL", "DIV"};
 
-/* JS's ToInt32 (`v | 0`, what setParam stores) of a whole non-negative double: v mod 2^32. v / 2^32
- * is exact; its whole part is an exact int64 below 2^53 and the number itself above; the remainder
- * below 2^32 is then exact too. */
-static int32_t to_int32(double v)
-{
-    double q = v / 4294967296.0;
-    if (q < 9007199254740992.0) q = (double)(int64_t)q;
-    return (int32_t)(uint32_t)(v - q * 4294967296.0);
-}
-
 /* "[2,3,4]" into `text` (room for TFL_MAX_RANK dimensions). */
 static const char *shape_text(char *text, const int32_t *shape, uint32_t rank)
 {
@@ -52,7 +42,7 @@ static const int32_t *strip_ones(const int32_t *shape, uint32_t *rank)
  * be the broadcast shape (leading 1s aside). Neighbouring dimensions that both inputs walk alike are
  * merged and 1s dropped, then the walk is padded to six dimensions with leading 1s. As in STS the
  * strides and products are doubles (a 0 dimension lets the others grow past int32), stored as
- * setParam stores them. */
+ * setParam stores them (tfl_to_int32). */
 static int broadcast_walk(tfl_op *op, int32_t *p, const tfl_tensor_info *a, const tfl_tensor_info *b,
                           const tfl_tensor_info *out)
 {
@@ -103,11 +93,11 @@ static int broadcast_walk(tfl_op *op, int32_t *p, const tfl_tensor_info *a, cons
         uint32_t j = k - (BROADCAST_DIMS - n);
         double d = real ? m_dims[j] : 1;
         if (k < BROADCAST_DIMS - 1) rows *= d;
-        p[TFL_ELEMENTWISE_DIMS + k] = to_int32(d);
-        p[TFL_ELEMENTWISE_STRIDES1 + k] = real ? to_int32(m_a[j]) : 0;
-        p[TFL_ELEMENTWISE_STRIDES2 + k] = real ? to_int32(m_b[j]) : 0;
+        p[TFL_ELEMENTWISE_DIMS + k] = tfl_to_int32(d);
+        p[TFL_ELEMENTWISE_STRIDES1 + k] = real ? tfl_to_int32(m_a[j]) : 0;
+        p[TFL_ELEMENTWISE_STRIDES2 + k] = real ? tfl_to_int32(m_b[j]) : 0;
     }
-    p[TFL_ELEMENTWISE_ROWS] = to_int32(rows);
+    p[TFL_ELEMENTWISE_ROWS] = tfl_to_int32(rows);
     return 0;
 }
 

@@ -58,8 +58,8 @@ int tfl_prepare_fully_connected(tfl_op *op)
     if (per_channel)
         for (uint32_t i = 0; i < filter->zero_point_count; i++)
             TFL_CHECK(op, tfl_zero_point_at(op, filter, i) == 0, "per-channel filters must have zero points 0");
-    p[TFL_FULLY_CONNECTED_INPUT_OFFSET] = -input->zero_point;
-    p[TFL_FULLY_CONNECTED_FILTER_OFFSET] = -filter->zero_point;
+    p[TFL_FULLY_CONNECTED_INPUT_OFFSET] = tfl_negate(input->zero_point);
+    p[TFL_FULLY_CONNECTED_FILTER_OFFSET] = tfl_negate(filter->zero_point);
     p[TFL_FULLY_CONNECTED_OUTPUT_OFFSET] = output->zero_point;
     tfl_quantized_activation_range(activation, output, &p[TFL_FULLY_CONNECTED_ACTIVATION_MIN], &p[TFL_FULLY_CONNECTED_ACTIVATION_MAX]);
     p[TFL_FULLY_CONNECTED_PER_CHANNEL] = per_channel;

@@ -21,7 +21,7 @@ static int32_t out_size(int32_t padding, int32_t size, int32_t filter, int32_t s
 static int32_t pad_before(int32_t size, int32_t filter, int32_t stride, int32_t out)
 {
     double total = ((double)out - 1) * stride + filter - size;
-    return total > 0 ? (int32_t)(uint32_t)(uint64_t)(int64_t)total >> 1 : 0;
+    return total > 0 ? tfl_to_int32(total) >> 1 : 0;
 }
 
 int tfl_prepare_pool(tfl_op *op)

@@ -53,6 +53,78 @@ namespace tflite {
     export let maxArenaBytes = 16 * 1024 * 1024
 
     /**
+     * What every interpreter offers for its inputs and outputs (StsInterpreter here, and
+     * tflite.Interpreter in interpreter_shim.ts): the tensors, raw or as real numbers.
+     */
+    export class TensorAccess {
+        inputs: Tensor[]
+        outputs: Tensor[]
+
+        constructor() {
+            this.inputs = []
+            this.outputs = []
+        }
+
+        inputCount(): number { return this.inputs.length }
+        outputCount(): number { return this.outputs.length }
+        inputShape(i: number): number[] { return this.input(i).shape.slice(0) }
+        outputShape(i: number): number[] { return this.output(i).shape.slice(0) }
+        /** The TensorType code of input `i` (0 float32, 9 int8, 7 int16, ...). */
+        inputType(i: number): number { return this.input(i).type }
+        outputType(i: number): number { return this.output(i).type }
+        inputScale(i: number): number { return this.input(i).scale }
+        inputZeroPoint(i: number): number { return this.input(i).zeroPoint }
+        outputScale(i: number): number { return this.output(i).scale }
+        outputZeroPoint(i: number): number { return this.output(i).zeroPoint }
+        input(i: number): Tensor { return this.tensorAt(this.inputs, i, "input") }
+        output(i: number): Tensor { return this.tensorAt(this.outputs, i, "output") }
+
+        private tensorAt(list: Tensor[], i: number, what: string): Tensor {
+            if (i < 0 || i >= list.length || i !== Math.floor(i)) fail("no " + what + " " + i + ": the model has " + list.length)
+            return list[i]
+        }
+
+        /**
+         * Copies raw little-endian bytes into input `i`; their count must match the tensor's. With
+         * `offset`, the input is the tensor-sized window of `bytes` that starts there (a stream).
+         */
+        setInputBytes(i: number, bytes: Buffer, offset?: number): void {
+            const t = this.input(i)
+            const windowed = offset !== undefined
+            const start = windowed ? offset : 0
+            const available = bytes.length - start
+            if (start < 0 || (windowed ? available < t.bytes : available !== t.bytes))
+                fail("wrong input size for input " + i + ": got " + available + " bytes" + (windowed ? " from offset " + start : "") +
+                    ", " + t.describe() + " needs " + t.bytes)
+            for (let j = 0; j < t.bytes; j++) t.data[t.offset + j] = bytes[start + j]
+        }
+
+        /** Sets input `i` from real numbers, quantizing them with the tensor's scale and zero point. */
+        setInput(i: number, values: number[]): void {
+            const t = this.input(i)
+            const n = t.elementCount()
+            if (values.length !== n) fail("wrong input size for input " + i + ": got " + values.length + " values, " + t.describe() + " needs " + n)
+            for (let j = 0; j < n; j++) t.set(j, quantizeValue(t, values[j]))
+        }
+
+        outputBytes(i: number): Buffer {
+            const t = this.output(i)
+            const res = control.createBuffer(t.bytes)
+            for (let j = 0; j < t.bytes; j++) res[j] = t.data[t.offset + j]
+            return res
+        }
+
+        /** Output `i` as real numbers (dequantized when the tensor is quantized). */
+        outputValues(i: number): number[] {
+            const t = this.output(i)
+            const res: number[] = []
+            const n = t.elementCount()
+            for (let j = 0; j < n; j++) res.push(dequantizeValue(t, t.get(j)))
+            return res
+        }
+    }
+
+    /**
      * The interpreter in Static TypeScript: what the simulator and Node run. It loads a model once
      * (parse, resolve kernels, prepare, plan the arena), then invokes it as often as needed without
      * allocating, with the kernels registered so far (tflite.registerReferenceKernels registers
@@ -60,7 +132,7 @@ namespace tflite {
      * simulator and the C loader and kernels (kernels/) on the board: the two write the same
      * parameter blocks and plan the same arena (test/loader.test.ts).
      */
-    export class StsInterpreter {
+    export class StsInterpreter extends TensorAccess {
         model: Model
         arena: Buffer
         arenaBytes: number
@@ -72,9 +144,12 @@ namespace tflite {
         lastInvokeMicros: number
 
         constructor(modelBytes: Buffer) {
+            super()
             this.lastInvokeMicros = 0
             this.model = parseModel(modelBytes)
             const m = this.model
+            this.inputs = m.inputs
+            this.outputs = m.outputs
             if (m.subgraphCount !== 1) fail("unsupported model: " + m.subgraphCount + " subgraphs (only 1 is supported)")
             for (let i = 0; i < m.operators.length; i++) {
                 const op = m.operators[i]
@@ -223,67 +298,10 @@ namespace tflite {
             this.lastInvokeMicros = control.micros() - start
         }
 
-        inputCount(): number { return this.model.inputs.length }
-        outputCount(): number { return this.model.outputs.length }
-        inputShape(i: number): number[] { return this.input(i).shape.slice(0) }
-        outputShape(i: number): number[] { return this.output(i).shape.slice(0) }
-        /** The TensorType code of input `i` (0 float32, 9 int8, 7 int16, ...). */
-        inputType(i: number): number { return this.input(i).type }
-        outputType(i: number): number { return this.output(i).type }
-        inputScale(i: number): number { return this.input(i).scale }
-        inputZeroPoint(i: number): number { return this.input(i).zeroPoint }
-        outputScale(i: number): number { return this.output(i).scale }
-        outputZeroPoint(i: number): number { return this.output(i).zeroPoint }
         /** Bytes of RAM the model's tensors and scratch buffers use, planned once at load. */
         arenaSize(): number { return this.arenaBytes }
         /** Milliseconds the last invoke took. */
         lastInvokeTime(): number { return this.lastInvokeMicros / 1000 }
-        input(i: number): Tensor { return this.tensorAt(this.model.inputs, i, "input") }
-        output(i: number): Tensor { return this.tensorAt(this.model.outputs, i, "output") }
-
-        private tensorAt(list: Tensor[], i: number, what: string): Tensor {
-            if (i < 0 || i >= list.length || i !== Math.floor(i)) fail("no " + what + " " + i + ": the model has " + list.length)
-            return list[i]
-        }
-
-        /**
-         * Copies raw little-endian bytes into input `i`; their count must match the tensor's. With
-         * `offset`, the input is the tensor-sized window of `bytes` that starts there (a stream).
-         */
-        setInputBytes(i: number, bytes: Buffer, offset?: number): void {
-            const t = this.input(i)
-            const windowed = offset !== undefined
-            const start = windowed ? offset : 0
-            const available = bytes.length - start
-            if (start < 0 || (windowed ? available < t.bytes : available !== t.bytes))
-                fail("wrong input size for input " + i + ": got " + available + " bytes" + (windowed ? " from offset " + start : "") +
-                    ", " + t.describe() + " needs " + t.bytes)
-            for (let j = 0; j < t.bytes; j++) t.data[t.offset + j] = bytes[start + j]
-        }
-
-        /** Sets input `i` from real numbers, quantizing them with the tensor's scale and zero point. */
-        setInput(i: number, values: number[]): void {
-            const t = this.input(i)
-            const n = t.elementCount()
-            if (values.length !== n) fail("wrong input size for input " + i + ": got " + values.length + " values, " + t.describe() + " needs " + n)
-            for (let j = 0; j < n; j++) t.set(j, quantizeValue(t, values[j]))
-        }
-
-        outputBytes(i: number): Buffer {
-            const t = this.output(i)
-            const res = control.createBuffer(t.bytes)
-            for (let j = 0; j < t.bytes; j++) res[j] = t.data[t.offset + j]
-            return res
-        }
-
-        /** Output `i` as real numbers (dequantized when the tensor is quantized). */
-        outputValues(i: number): number[] {
-            const t = this.output(i)
-            const res: number[] = []
-            const n = t.elementCount()
-            for (let j = 0; j < n; j++) res.push(dequantizeValue(t, t.get(j)))
-            return res
-        }
     }
 
     /** A real number as tensor `t` stores it: rounded, offset by the zero point, clamped to the type. */

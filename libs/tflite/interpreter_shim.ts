@@ -27,17 +27,16 @@ namespace tflite {
      * A model loaded to run: load once (it is checked and its memory planned), then set inputs,
      * invoke, read outputs as often as needed, without allocating.
      */
-    export class Interpreter {
+    export class Interpreter extends TensorAccess {
         /** The .tflite bytes: constants are read in place, so they must stay. */
         modelBytes: Buffer
         state: Buffer
         /** The Buffer that holds inputs and outputs (the state itself on the board). */
         data: Buffer
-        inputs: Tensor[]
-        outputs: Tensor[]
         lastInvokeMicros: number
 
         constructor(model: Buffer) {
+            super()
             this.modelBytes = model
             this.lastInvokeMicros = 0
             const state = loadState(model)
@@ -74,70 +73,16 @@ namespace tflite {
             resetState(this.state)
         }
 
-        inputCount(): number { return this.inputs.length }
-        outputCount(): number { return this.outputs.length }
-        inputShape(i: number): number[] { return this.input(i).shape.slice(0) }
-        outputShape(i: number): number[] { return this.output(i).shape.slice(0) }
-        /** The TensorType code of input `i` (0 float32, 9 int8, 7 int16, ...). */
-        inputType(i: number): number { return this.input(i).type }
-        outputType(i: number): number { return this.output(i).type }
-        inputScale(i: number): number { return this.input(i).scale }
-        inputZeroPoint(i: number): number { return this.input(i).zeroPoint }
-        outputScale(i: number): number { return this.output(i).scale }
-        outputZeroPoint(i: number): number { return this.output(i).zeroPoint }
         /** Bytes of RAM the model's tensors and scratch buffers use, planned once at load. */
         arenaSize(): number { return stateWord(this.state, StateWord.ArenaBytes) }
         /** Milliseconds the last invoke took. */
         lastInvokeTime(): number { return this.lastInvokeMicros / 1000 }
-        input(i: number): Tensor { return tensorOf(this.inputs, i, "input") }
-        output(i: number): Tensor { return tensorOf(this.outputs, i, "output") }
 
         /** The key=value entries of the model's "pxt-tinyml" metadata (labels, sample period...). */
         metadata(): MetadataEntry[] {
             const text = metadataText(this.modelBytes)
             return text ? parseMetadataText(text, 0, text.length) : []
         }
-
-        /**
-         * Copies raw little-endian bytes into input `i`; their count must match the tensor's. With
-         * `offset`, the input is the tensor-sized window of `bytes` that starts there (a stream).
-         */
-        setInputBytes(i: number, bytes: Buffer, offset?: number): void {
-            const t = this.input(i)
-            const windowed = offset !== undefined
-            const start = windowed ? offset : 0
-            const available = bytes.length - start
-            if (start < 0 || (windowed ? available < t.bytes : available !== t.bytes))
-                fail("wrong input size for input " + i + ": got " + available + " bytes" + (windowed ? " from offset " + start : "") +
-                    ", " + t.describe() + " needs " + t.bytes)
-            for (let j = 0; j < t.bytes; j++) t.data[t.offset + j] = bytes[start + j]
-        }
-
-        /** Sets input `i` from real numbers, quantizing them with the tensor's scale and zero point. */
-        setInput(i: number, values: number[]): void {
-            const t = this.input(i)
-            const n = t.elementCount()
-            if (values.length !== n) fail("wrong input size for input " + i + ": got " + values.length + " values, " + t.describe() + " needs " + n)
-            for (let j = 0; j < n; j++) t.set(j, quantizeValue(t, values[j]))
-        }
-
-        outputBytes(i: number): Buffer {
-            return copyBytes(this.output(i).data, this.output(i).offset, this.output(i).bytes)
-        }
-
-        /** Output `i` as real numbers (dequantized when the tensor is quantized). */
-        outputValues(i: number): number[] {
-            const t = this.output(i)
-            const res: number[] = []
-            const n = t.elementCount()
-            for (let j = 0; j < n; j++) res.push(dequantizeValue(t, t.get(j)))
-            return res
-        }
-    }
-
-    function tensorOf(list: Tensor[], i: number, what: string): Tensor {
-        if (i < 0 || i >= list.length || i !== Math.floor(i)) fail("no " + what + " " + i + ": the model has " + list.length)
-        return list[i]
     }
 
     function copyBytes(from: Buffer, offset: number, length: number): Buffer {
@@ -150,21 +95,24 @@ namespace tflite {
         return state.getNumber(NumberFormat.Int32LE, 4 * word)
     }
 
+    function recordWord(state: Buffer, at: number, word: number): number {
+        return state.getNumber(NumberFormat.Int32LE, at + 4 * word)
+    }
+
     function tensorFromRecord(state: Buffer, at: number, data: Buffer, base: number): Tensor {
-        const word = (w: number) => state.getNumber(NumberFormat.Int32LE, at + 4 * w)
         const t = new Tensor()
-        t.index = word(IoWord.Index)
+        t.index = recordWord(state, at, IoWord.Index)
         t.name = ""
-        t.type = word(IoWord.Type)
+        t.type = recordWord(state, at, IoWord.Type)
         t.shape = []
-        for (let d = 0; d < word(IoWord.Rank); d++) t.shape.push(word(IoWord.Shape + d))
+        for (let d = 0; d < recordWord(state, at, IoWord.Rank); d++) t.shape.push(recordWord(state, at, IoWord.Shape + d))
         t.data = data
-        t.offset = base + word(IoWord.Offset)
-        t.bytes = word(IoWord.Bytes)
+        t.offset = base + recordWord(state, at, IoWord.Offset)
+        t.bytes = recordWord(state, at, IoWord.Bytes)
         t.isConst = false
         t.isVariable = false
         t.scale = state.getNumber(NumberFormat.Float32LE, at + 4 * IoWord.Scale)
-        t.zeroPoint = word(IoWord.ZeroPoint)
+        t.zeroPoint = recordWord(state, at, IoWord.ZeroPoint)
         t.scales = t.scale ? [t.scale] : []
         t.zeroPoints = t.scale ? [t.zeroPoint] : []
         t.quantizedDimension = 0
