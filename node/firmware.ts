@@ -83,7 +83,7 @@ export interface FirmwareResult {
     symbolBytes(pattern: RegExp): number;
     /** The packages the project reaches through `file:` dependencies (their C/C++ is built under pxtapp/<name>/). */
     localPackages: string[];
-    /** Bytes the link kept (flash and RAM sections, from the map) of the objects whose path matches, e.g. /pxtapp\/tflite-native\//. */
+    /** Bytes the link kept (flash and RAM sections, from the map) of the objects whose path matches, e.g. /pxtapp\/tinyml\/kernels\//. */
     objectBytes(pattern: RegExp): number;
     /** objectBytes of every .c/.cpp of the localPackages: the project's own packages' share of the runtime. */
     localPackageBytes(): number;
