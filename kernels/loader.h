@@ -265,6 +265,8 @@ void *tfl_temp_alloc(tfl_loader *l, uint32_t bytes);
 /* Quantization helpers (quantization.ts), bit for bit. */
 void tfl_quantize_multiplier(double real, int32_t *multiplier, int32_t *shift);
 int32_t tfl_round_half_away(double x);
+/* std::round on a double, kept a double (NaN and infinities pass through). */
+double tfl_round_half_away_double(double x);
 /* -x as the STS stores it (wrapping at INT32_MIN instead of overflowing). */
 static inline int32_t tfl_negate(int32_t x) { return (int32_t)(0u - (uint32_t)x); }
 /* JavaScript's ToInt32: what the STS setParam stores for a number (NaN and infinities give 0). */

@@ -7,32 +7,7 @@ enum { LEAKY_RELU_OPT_ALPHA = 0 };
 /* Every activation block starts with these words (kernel_activation.ts ActivationWords). */
 enum { ACT_INPUT = 0, ACT_OUTPUT = 2, ACT_COUNT = 4 };
 
-/* ---- STS arithmetic: its numbers are doubles, and setParam stores ToInt32 of them ---- */
-
-/* roundHalfAwayFromZero on a double, kept a double: below 2^52, x - trunc(x) is exact; from 2^52
- * on every double is whole. Infinities and NaN pass through. */
-static double round_half_away(double x)
-{
-    double a = x < 0 ? -x : x;
-    if (a < 4503599627370496.0) {
-        double t = (double)(int64_t)a;
-        a = a - t >= 0.5 ? t + 1 : t;
-    }
-    return x < 0 ? -a : a;
-}
-
-/* JS's ToInt32, what setParam stores: trunc(x) mod 2^32, and 0 for NaN and infinities. From 2^84
- * on a double is a multiple of 2^32; below, a / 2^32 and a - q * 2^32 are exact. */
-static int32_t js_int32(double x)
-{
-    double a = x < 0 ? -x : x;
-    uint32_t r = 0;
-    if (a < 19342813113834066795298816.0) {
-        double q = (double)(int64_t)(a / 4294967296.0);
-        r = (uint32_t)(int64_t)(a - q * 4294967296.0);
-    }
-    return (int32_t)(x < 0 ? 0u - r : r);
-}
+/* ---- STS arithmetic: its numbers are doubles, and setParam stores ToInt32 of them (tfl_to_int32) ---- */
 
 /* 2^n, exactly (|n| stays far from the double's limits here). */
 static double pow2(int32_t n)
@@ -68,7 +43,7 @@ static int checked_log2(float x, int32_t *rounded)
     if (x > 3.4028234663852886e38f) return 0;
     float inv_log2 = (float)(1.0 / (double)(float)0.6931471805599453);
     float log2 = (float)((double)(float)log_positive(x) * inv_log2);
-    double r = round_half_away(log2);
+    double r = tfl_round_half_away_double(log2);
     *rounded = (int32_t)r;
     float error = (float)(log2 - r);
     return (error < 0 ? -error : error) < 1e-3f;
@@ -135,18 +110,8 @@ static int prepare_relu(tfl_op *op, int32_t activation)
     tfl_quantize_multiplier(real, &p[TFL_RELU_MULTIPLIER], &p[TFL_RELU_SHIFT]);
     p[TFL_RELU_INPUT_ZERO_POINT] = input->zero_point;
     p[TFL_RELU_OUTPUT_ZERO_POINT] = output->zero_point;
-    /* The bounds as quantizedActivationRange computes them (RELU's: max(type min, zp + round(0 /
-     * scale)) and the type's max), in doubles: zp + round(f32(1 / scale)) may be far beyond int32,
-     * which tfl_quantized_activation_range does not allow for. */
-    double lo = input->type == TFL_TYPE_INT8 ? -128 : -32768, hi = -lo - 1;
-    double q = output->zero_point + round_half_away((float)((activation == TFL_ACT_RELU ? 0.0 : -1.0) / output->scale));
-    if (q > lo) lo = q;
-    if (activation != TFL_ACT_RELU) {
-        q = output->zero_point + round_half_away((float)(1.0 / output->scale));
-        if (q < hi) hi = q;
-    }
-    p[TFL_RELU_ACTIVATION_MIN] = (int32_t)lo;
-    p[TFL_RELU_ACTIVATION_MAX] = (int32_t)hi;
+    /* The type's bounds narrowed by the activation, as for a fused one. */
+    tfl_quantized_activation_range(activation, output, &p[TFL_RELU_ACTIVATION_MIN], &p[TFL_RELU_ACTIVATION_MAX]);
     return 0;
 }
 
@@ -174,7 +139,7 @@ int tfl_prepare_relu6(tfl_op *op)
     if (!p) return 1;
     /* FloatToQuantizedType: round(6.0f / scale) in float, plus the zero point, clamped to the type
      * (in doubles: the quotient may be huge or infinite). */
-    double six = round_half_away((float)(6.0 / input->scale)) + input->zero_point;
+    double six = tfl_round_half_away_double((float)(6.0 / input->scale)) + input->zero_point;
     p[TFL_RELU_ACTIVATION_MIN] = input->zero_point;
     p[TFL_RELU_ACTIVATION_MAX] = (int32_t)(six < lo ? lo : six > hi ? hi : six);
     return 0;
@@ -243,8 +208,8 @@ static int prepare_logistic_or_tanh(tfl_op *op, int tanh)
             while (q < 0.5) { q *= 2; left_shift--; }
         }
         p[TFL_LOGISTIC_INPUT_ZERO_POINT] = input->zero_point;
-        p[TFL_LOGISTIC_INPUT_RANGE_RADIUS] = js_int32(1.0 * 15 * pow2(27) / pow2(left_shift));
-        p[TFL_LOGISTIC_INPUT_MULTIPLIER] = js_int32(round_half_away(q * 2147483648.0));
+        p[TFL_LOGISTIC_INPUT_RANGE_RADIUS] = tfl_to_int32(1.0 * 15 * pow2(27) / pow2(left_shift));
+        p[TFL_LOGISTIC_INPUT_MULTIPLIER] = tfl_to_int32(tfl_round_half_away_double(q * 2147483648.0));
         p[TFL_LOGISTIC_INPUT_LEFT_SHIFT] = left_shift;
         return 0;
     }
@@ -265,7 +230,7 @@ static int prepare_logistic_or_tanh(tfl_op *op, int tanh)
             left_shift++;
             m = m * 2;
         }
-        multiplier = js_int32(m);
+        multiplier = tfl_to_int32(m);
     }
     p = activation_body(op, tanh ? TFL_BODY_tanh_int16 : TFL_BODY_logistic_int16, TFL_LOGISTIC_SIZE_WITH_TABLE, input, output);
     if (!p) return 1;

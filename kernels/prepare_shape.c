@@ -5,7 +5,7 @@
  * (loader.c refuses the others first), so element counts stay below 2^31 and are exact here too.
  * But products of dimensions beside a dimension of 0 (element strides, CONCATENATION's runs) can
  * exceed any integer type: they are computed in double in the STS order and stored as
- * setNumber(Int32LE) stores them (wrap_int32). Expected shapes are kept as uint32, since a
+ * setNumber(Int32LE) stores them (tfl_to_int32). Expected shapes are kept as uint32, since a
  * STRIDED_SLICE output size may reach 2^31. */
 #include "prepare.h"
 #include "kernel_util.h"
@@ -57,15 +57,6 @@ static int same_shape(const tfl_tensor_info *t, const uint32_t *shape, uint32_t 
     for (uint32_t i = 0; i < n; i++)
         if ((uint32_t)t->shape[i] != shape[i]) return 0;
     return 1;
-}
-
-/* What setNumber(Int32LE, v) stores for an integral double v >= 0: v modulo 2^32. Dividing by 2^32
- * is exact, and so is the subtraction, whose result is a representable integer below 2^32. */
-static int32_t wrap_int32(double v)
-{
-    double q = v / 4294967296.0;
-    if (q >= 4503599627370496.0) return 0;   /* 2^52: q is whole, v a multiple of 2^32 */
-    return (int32_t)(uint32_t)(v - (double)(int64_t)q * 4294967296.0);
 }
 
 /* Math.ceil for |x| < 2^52 (the cast truncates toward zero). */
@@ -260,13 +251,13 @@ int tfl_prepare_concatenation(tfl_op *op)
     int32_t *p = tfl_use_body(op, TFL_BODY_concatenation_bytes, TFL_CONCATENATION_INPUTS + TFL_CONCATENATION_INPUT_WORDS * (uint32_t)n);
     if (!p) return 1;
     tfl_param_tensor(op, TFL_CONCATENATION_OUTPUT, output);
-    p[TFL_CONCATENATION_OUTER_COUNT] = wrap_int32(outer);
+    p[TFL_CONCATENATION_OUTER_COUNT] = tfl_to_int32(outer);
     p[TFL_CONCATENATION_INPUT_COUNT] = n;
     for (int32_t k = 0; k < n; k++) {
         const tfl_tensor_info *input = tfl_input(op, (uint32_t)k);
         uint32_t w = TFL_CONCATENATION_INPUTS + TFL_CONCATENATION_INPUT_WORDS * (uint32_t)k;
         tfl_param_tensor(op, w + TFL_CONCATENATION_INPUT_TENSOR, input);
-        p[w + TFL_CONCATENATION_INPUT_RUN_BYTES] = wrap_int32(input->shape[axis] * inner);
+        p[w + TFL_CONCATENATION_INPUT_RUN_BYTES] = tfl_to_int32(input->shape[axis] * inner);
     }
     return 0;
 }
@@ -495,7 +486,7 @@ int tfl_prepare_strided_slice(tfl_op *op)
         w[0] = start;
         w[1] = stop;
         w[2] = stride;
-        w[3] = wrap_int32(input_strides[axis]);
+        w[3] = tfl_to_int32(input_strides[axis]);
     }
     TFL_CHECK(op, same_shape(output, expected, e.n), "output %t must have shape %s", output, list_text(op, &e));
     TFL_CHECK(op, written == output->count, "the slice fills %f of the %d values of output %t (a shrunk dimension with a negative stride or begin past the end)",
@@ -535,7 +526,7 @@ int tfl_prepare_transpose(tfl_op *op)
     for (int32_t d = 0; d < TFL_CONST_TRANSPOSE_DIMS; d++) {
         int32_t axis = d - (TFL_CONST_TRANSPOSE_DIMS - rank), *w = p + TFL_TRANSPOSE_DIMS + 2 * d;
         w[0] = axis < 0 ? 1 : output->shape[axis];
-        w[1] = axis < 0 ? 0 : wrap_int32(strides[item(&perm, (uint32_t)axis)]);
+        w[1] = axis < 0 ? 0 : tfl_to_int32(strides[item(&perm, (uint32_t)axis)]);
     }
     return 0;
 }

@@ -4,22 +4,18 @@
 #include "loader.h"
 #include "prepare.h"
 
-/* std::round: halves away from zero. Exact for |x| < 2^52, where x - trunc(x) is exact. */
-int32_t tfl_round_half_away(double x)
+/* std::round on any double, kept a double: below 2^52, x - trunc(x) is exact; from 2^52 on every
+ * double is whole. Infinities and NaN pass through. */
+double tfl_round_half_away_double(double x)
 {
     double a = x < 0 ? -x : x;
+    if (!(a < 4503599627370496.0)) return x;
     double t = (double)(int64_t)a;
     if (a - t >= 0.5) t += 1;
-    return (int32_t)(x < 0 ? -t : t);
+    return x < 0 ? -t : t;
 }
 
-static int64_t round_to_int64(double x)
-{
-    double a = x < 0 ? -x : x;
-    double t = (double)(int64_t)a;
-    if (a - t >= 0.5) t += 1;
-    return (int64_t)(x < 0 ? -t : t);
-}
+int32_t tfl_round_half_away(double x) { return (int32_t)tfl_round_half_away_double(x); }
 
 /* TFLM's QuantizeMultiplier: real ~= q * 2^(shift - 31) with q in [2^30, 2^31). Scaling by
  * powers of two is exact, so this frexp matches the C library's bit for bit. */
@@ -40,7 +36,7 @@ void tfl_quantize_multiplier(double real, int32_t *multiplier, int32_t *shift)
     while (f >= 1) { f /= 2; e++; }
     while (f < 0.5) { f *= 2; e--; }
     if (real < 0) f = -f;
-    int64_t q = round_to_int64(f * 2147483648.0);
+    int64_t q = (int64_t)tfl_round_half_away_double(f * 2147483648.0);
     if (q == 2147483648LL) {
         q /= 2;
         e++;
@@ -67,16 +63,6 @@ int32_t tfl_to_int32(double x)
     return (int32_t)r;
 }
 
-/* std::round on any double (beyond 2^52 every double is already whole). */
-static double round_half_away_double(double x)
-{
-    double a = x < 0 ? -x : x;
-    if (!(a < 4503599627370496.0)) return x;
-    double t = (double)(int64_t)a;
-    if (a - t >= 0.5) t += 1;
-    return x < 0 ? -t : t;
-}
-
 /* Math.max and Math.min: NaN wins. */
 static double js_max(double a, double b) { return a != a || b != b ? a + b : a > b ? a : b; }
 static double js_min(double a, double b) { return a != a || b != b ? a + b : a < b ? a : b; }
@@ -91,7 +77,7 @@ void tfl_quantized_activation_range(int32_t activation, const tfl_tensor_info *t
     float s = t->scale;
     double z = t->zero_point;
     /* TFLM divides in float: x / scale is a float32 quotient before rounding. */
-#define TFL_QUANTIZE(v) (z + round_half_away_double((double)((float)(v) / s)))
+#define TFL_QUANTIZE(v) (z + tfl_round_half_away_double((double)((float)(v) / s)))
     if (activation == TFL_ACT_RELU) lo = js_max(lo, TFL_QUANTIZE(0));
     else if (activation == TFL_ACT_RELU6) {
         lo = js_max(lo, TFL_QUANTIZE(0));

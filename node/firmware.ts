@@ -306,6 +306,14 @@ export function buildFirmware(projectDir: string, opts: FirmwareOptions = {}): F
     return result;
 }
 
+/** Writes a generated program (pxt.json and `files`) to built/firmware/projects/<name>/ and returns its folder. */
+export function writeFirmwareProject(name: string, dependencies: { [name: string]: string }, files: { [name: string]: string }): string {
+    const dir = path.join(FIRMWARE_DIR, "projects", name);
+    writeIfChanged(path.join(dir, "pxt.json"), JSON.stringify({ name, dependencies, files: Object.keys(files) }, null, 4) + "\n");
+    for (const f of Object.keys(files)) writeIfChanged(path.join(dir, f), files[f]);
+    return dir;
+}
+
 /** The folder every program of the tinyml extension is built in: the C++ (the same for all) is compiled once. */
 export const TINYML_BUILD_DIR = path.join(FIRMWARE_DIR, "tinyml");
 
@@ -315,17 +323,11 @@ export const TINYML_BUILD_DIR = path.join(FIRMWARE_DIR, "tinyml");
  * built/firmware/projects/<name>/ with the dependencies of the sample projects. Every such program
  * has the same packages, so they share one build folder and the C++ is compiled once.
  */
-export function buildTinymlFirmware(program: { dir?: string; name?: string; files?: { [name: string]: string }; extraFiles?: string[] }): FirmwareResult {
+export function buildTinymlFirmware(program: { dir?: string; name?: string; files?: { [name: string]: string } }): FirmwareResult {
     let dir = program.dir;
     if (!dir) {
-        dir = path.join(FIRMWARE_DIR, "projects", program.name!);
-        const config = {
-            name: program.name,
-            dependencies: { core: "*", radio: "*", microphone: "*", tinyml: "file:" + path.relative(dir, ROOT).split(path.sep).join("/") },
-            files: Object.keys(program.files!).concat(program.extraFiles || []),
-        };
-        writeIfChanged(path.join(dir, "pxt.json"), JSON.stringify(config, null, 4) + "\n");
-        for (const f of Object.keys(program.files!)) writeIfChanged(path.join(dir, f), program.files![f]);
+        const tinyml = "file:" + path.relative(path.join(FIRMWARE_DIR, "projects", program.name!), ROOT).split(path.sep).join("/");
+        dir = writeFirmwareProject(program.name!, { core: "*", radio: "*", microphone: "*", tinyml }, program.files!);
     }
     const r = buildFirmware(dir, { buildDir: TINYML_BUILD_DIR });
     // The next build in the shared folder replaces its outputs: keep this program's.

@@ -2,9 +2,8 @@
 // C/C++ compiled here, offline (node/firmware.ts), and prints a markdown table of what it takes:
 // where the whole program ends in flash, the bytes left before the usable end, the bytes of the
 // library's own C functions in the linked runtime, and the runtime's static RAM.
-import * as fs from "fs";
 import * as path from "path";
-import { FIRMWARE_DIR, FLASH_USABLE_END, buildFirmware } from "../node/firmware";
+import { FLASH_USABLE_END, buildFirmware, writeFirmwareProject } from "../node/firmware";
 import { HELLO_PROJECT, writeHelloModel } from "../node/sample-project";
 import { ROOT } from "../node/simulator";
 
@@ -33,19 +32,6 @@ function slug(name: string): string {
     return name.replace(/[^\w-]+/g, "-").replace(/-+$/, "");
 }
 
-/** Writes a generated program's project under built/firmware/projects/ and returns its folder. */
-function generateProject(p: Program): string {
-    const dir = path.join(FIRMWARE_DIR, "projects", slug(p.name));
-    fs.mkdirSync(dir, { recursive: true });
-    const config = { name: slug(p.name), dependencies: p.generate!.dependencies, files: Object.keys(p.generate!.files) };
-    const files: { [name: string]: string } = { "pxt.json": JSON.stringify(config, null, 4) + "\n", ...p.generate!.files };
-    for (const f of Object.keys(files)) {
-        const file = path.join(dir, f);
-        if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== files[f]) fs.writeFileSync(file, files[f]);
-    }
-    return dir;
-}
-
 function main(): void {
     const only = process.argv.slice(2);
     const programs = only.length ? PROGRAMS.filter((p) => only.some((o) => p.name.indexOf(o) >= 0)) : PROGRAMS;
@@ -54,7 +40,7 @@ function main(): void {
     let failed = 0;
     for (const p of programs) {
         if (p.prepare) p.prepare();
-        const dir = p.dir || generateProject(p);
+        const dir = p.dir || writeFirmwareProject(slug(p.name), p.generate!.dependencies, p.generate!.files);
         process.stderr.write("building " + p.name + " ... ");
         const r = buildFirmware(dir, { name: slug(p.name) });
         process.stderr.write((r.ok ? "ok" : "FAILED (status " + r.status + ")") + " in " + (r.ms / 1000).toFixed(1) + " s\n");

@@ -25,7 +25,7 @@ import * as http from "http";
 import * as net from "net";
 import * as path from "path";
 import type { Browser } from "playwright-core";
-import { CODAL_ARCHIVE, FIRMWARE_DIR, FirmwareResult, TINYML_BUILD_DIR, buildFirmware } from "../node/firmware";
+import { CODAL_ARCHIVE, FIRMWARE_DIR, FirmwareResult, TINYML_BUILD_DIR, buildFirmware, writeFirmwareProject } from "../node/firmware";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 const PXT_JS = path.join(ROOT, "node_modules", "pxt-core", "built", "pxt.js");
@@ -323,13 +323,12 @@ export function prepareEditorRuntimes(workspace: string, log: (line: string) => 
         }
 
         // A project with the set's dependencies and nothing else.
-        const project = path.join(FIRMWARE_DIR, "projects", "editor-runtime" + (setNumber > 1 ? "-" + setNumber : ""));
+        const name = "editor-runtime" + (setNumber > 1 ? "-" + setNumber : "");
+        const projectDir = path.join(FIRMWARE_DIR, "projects", name);
         const dependencies: { [name: string]: string } = {};
         for (const d of Object.keys(set.dependencies))
-            dependencies[d] = /^file:/.test(set.dependencies[d]) ? "file:" + path.relative(project, set.dependencies[d].slice(5)).split(path.sep).join("/") : set.dependencies[d];
-        fs.mkdirSync(project, { recursive: true });
-        fs.writeFileSync(path.join(project, "pxt.json"), JSON.stringify({ name: "editor-runtime", dependencies, files: ["main.ts"] }, null, 4) + "\n");
-        fs.writeFileSync(path.join(project, "main.ts"), "");
+            dependencies[d] = /^file:/.test(set.dependencies[d]) ? "file:" + path.relative(projectDir, set.dependencies[d].slice(5)).split(path.sep).join("/") : set.dependencies[d];
+        const project = writeFirmwareProject(name, dependencies, { "main.ts": "" });
         log("Building the micro:bit v2 C++ runtime for Download (" + which + ") in " + path.relative(ROOT, EDITOR_FIRMWARE_DIR) + " (the first time takes minutes) ...");
         const start = Date.now();
         let firmware: FirmwareResult;

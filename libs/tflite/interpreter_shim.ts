@@ -52,8 +52,6 @@ namespace tflite {
             const base = stateWord(state, StateWord.Arena)
             const nin = stateWord(state, StateWord.InputCount)
             const nout = stateWord(state, StateWord.OutputCount)
-            this.inputs = []
-            this.outputs = []
             for (let i = 0; i < nin + nout; i++) {
                 const t = tensorFromRecord(state, stateWord(state, StateWord.Io) + 4 * IoWord.Words * i, this.data, base)
                 if (i < nin) this.inputs.push(t)
@@ -185,8 +183,7 @@ namespace tflite {
     //% shim=tflite::metadataText
     function metadataText(model: Buffer): Buffer {
         const m = parseModel(model)
-        for (let i = 0; i < m.metadataNames.length; i++)
-            if (m.metadataNames[i] === METADATA_NAME) return copyBytes(model, m.metadataOffsets[i], m.metadataLengths[i])
-        return null
+        const i = metadataIndex(m)
+        return i < 0 ? null : copyBytes(model, m.metadataOffsets[i], m.metadataLengths[i])
     }
 }

@@ -37,10 +37,13 @@ namespace tflite {
      * model has none.
      */
     export function modelMetadata(model: Model): MetadataEntry[] {
-        for (let i = 0; i < model.metadataNames.length; i++)
-            if (model.metadataNames[i] === METADATA_NAME)
-                return parseMetadataText(model.fb.buf, model.metadataOffsets[i], model.metadataLengths[i])
-        return []
+        const i = metadataIndex(model)
+        return i < 0 ? [] : parseMetadataText(model.fb.buf, model.metadataOffsets[i], model.metadataLengths[i])
+    }
+
+    /** Which of the model's metadata entries is the "pxt-tinyml" one, or -1. */
+    export function metadataIndex(model: Model): number {
+        return model.metadataNames.indexOf(METADATA_NAME)
     }
 
     /** Parses `length` bytes of key=value text starting at `offset` of `bytes`. */
