@@ -22,7 +22,9 @@ static void store_integer(uint8_t *out, int32_t i, int type, int64_t v)
     case TFL_TYPE_INT16: tfl_store_i16(out + 2 * i, (int32_t)(uint32_t)(uint64_t)v); return;
     case TFL_TYPE_INT32:
     case TFL_TYPE_UINT32: tfl_store_u32(out + 4 * i, (uint32_t)(uint64_t)v); return;
-    default: tfl_store_f32(out + 4 * i, (float)v); return;
+    /* v is in [INT32_MIN, UINT32_MAX]: converted as an int32 or a uint32, each one rounding by the
+     * FPU, not through the compiler's int64-to-float routine (and the soft-float code it pulls in). */
+    default: tfl_store_f32(out + 4 * i, v >= 0 ? (float)(uint32_t)v : (float)(int32_t)v); return;
     }
 }
 

@@ -1,5 +1,10 @@
 /* gemmlowp's fixed-point exp, reciprocal, logistic and tanh: see fixed_point.h. Additions wrap
  * as int32 (done in uint32 here, so the wrap is defined). */
+/* Small beats fast here: these bodies run once per invoke on a handful of values (the end of a
+ * classifier), and every C function of the extension takes flash in every program. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("Os")
+#endif
 #include "fixed_point.h"
 #include "kernel_util.h"
 

@@ -709,7 +709,22 @@ uint32_t tfl_opt_int_array(const tfl_op *op, uint32_t field, int32_t *out, uint3
     return l->failed ? 0 : n;
 }
 
-int32_t *tfl_use_body(tfl_op *op, int32_t body, uint32_t words)
+typedef void (*tfl_body_fn)(int32_t *params, const uint8_t *model, uint8_t *arena);
+#if TINYML_ALL_OPS
+#define TFL_BODY_POINTER(name) tflite_##name,
+static const tfl_body_fn BODIES[] = {TFLITE_BODIES(TFL_BODY_POINTER)};
+#else
+/* The left-out bodies stay NULL, so nothing references them and the linker drops them. */
+#define TFL_BODY_POINTER(name) [TFL_BODY_##name] = tflite_##name,
+static const tfl_body_fn BODIES[TFL_BODY_COUNT] = {TFLITE_CORE_BODIES(TFL_BODY_POINTER)};
+#endif
+
+int tfl_prepare_left_out(tfl_op *op)
+{
+    return tfl_op_fail(op, "this op is" TFL_NOT_IN_BUILD);
+}
+
+int32_t *tfl_choose_body(tfl_op *op, int32_t body, uint32_t words)
 {
     op->body = body;
     op->words = words;
@@ -1049,10 +1064,6 @@ void tfl_write_state(const tfl_loader *l, uint8_t *state)
         write_io(state + io_at + 4 * TFL_IO_WORDS * (l->input_count + i), &l->tensors[l->outputs[i]]);
     tfl_reset(state);
 }
-
-typedef void (*tfl_body_fn)(int32_t *params, const uint8_t *model, uint8_t *arena);
-#define TFL_BODY_POINTER(name) tflite_##name,
-static const tfl_body_fn BODIES[] = {TFLITE_BODIES(TFL_BODY_POINTER)};
 
 void tfl_invoke(uint8_t *state, const uint8_t *model)
 {

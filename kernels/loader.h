@@ -26,6 +26,43 @@
 extern "C" {
 #endif
 
+/* Which kernels a board build carries. MakeCode links every C function of a package into every
+ * program that uses it, so each kernel costs flash whether a model needs it or not. By default the
+ * board carries what the built-in models (gestures, the speech front end and the keyword model) and
+ * models shaped like them need; the extension in libs/all-ops sets "tinyml.all_ops" in its
+ * pxt.json, which pxt passes to the C build as TINYML_ALL_OPS=1: then every kernel is in. The
+ * simulator and Node always have every op. A model with a kernel the build left out fails to load
+ * with an error that names the op and says what to add (tfl_use_body, tfl_find_prepare). */
+#ifndef TINYML_ALL_OPS
+#define TINYML_ALL_OPS 0
+#endif
+#define TFLITE_CORE_BODIES(X) \
+    X(cast_int16) \
+    X(cast_int32) \
+    X(conv_2d_int8) \
+    X(depthwise_conv_2d_int8) \
+    X(add_int32) \
+    X(mul_int32) \
+    X(div_int32) \
+    X(maximum_int32) \
+    X(minimum_int32) \
+    X(fully_connected_int8) \
+    X(average_pool_2d_int8) \
+    X(max_pool_2d_int8) \
+    X(reshape_bytes) \
+    X(signal_window_int16) \
+    X(signal_fft_auto_scale_int16) \
+    X(signal_rfft_int16) \
+    X(signal_energy_int16) \
+    X(signal_filter_bank_uint32) \
+    X(signal_filter_bank_square_root_uint64) \
+    X(signal_filter_bank_spectral_subtraction_uint32) \
+    X(signal_pcan_uint32) \
+    X(signal_filter_bank_log_uint32) \
+    X(softmax_int8)
+/* What a load reports for an op or a kernel this build left out. */
+#define TFL_NOT_IN_BUILD " not in the board's default build, which carries the built-in models' kernels only: add the extension tinyml-all-ops (libs/all-ops in pxt-tinyml) to load any model"
+
 /* Body numbers: the order of TFLITE_BODIES. */
 #define TFL_BODY_ID(name) TFL_BODY_##name,
 enum tfl_body_id {
@@ -217,6 +254,20 @@ void tfl_reset(uint8_t *state);
  * Checks the file's structure as it goes (a corrupt model gives 0). */
 int tfl_find_metadata(const uint8_t *model, uint32_t length, const char *name, uint32_t *at, uint32_t *length_out);
 
+/* metadata.c: the "pxt-tinyml" metadata text (libs/tflite/metadata.ts). */
+typedef struct tfl_metadata_entry {
+    uint32_t key_at, key_length, value_at, value_length;
+} tfl_metadata_entry;
+/* The next key=value line from *pos on (blank and '#' lines skipped; *line counts lines read):
+ * 1 with the entry, 0 at the end, -1 for a line that is not key=value (key_at/key_length: the line). */
+int tfl_metadata_next(const uint8_t *text, uint32_t length, uint32_t *pos, uint32_t *line, tfl_metadata_entry *e);
+/* UTF-8 bytes with every byte that starts no well-formed character replaced by U+FFFD (decodeUtf8's
+ * rule), written to `out` unless it is NULL; returns the length. At most 3 * n bytes. */
+uint32_t tfl_utf8_clean(const uint8_t *in, uint32_t n, uint8_t *out);
+/* Whether s[0..n) is a decimal number as parseMetadataNumber accepts it (spaces around allowed);
+ * [*start, *end) is the text without the spaces. */
+int tfl_decimal_span(const uint8_t *s, uint32_t n, uint32_t *start, uint32_t *end);
+
 /* ---- For the prepare functions (prepare_*.c) ---- */
 
 typedef int (*tfl_prepare_fn)(tfl_op *op);
@@ -239,9 +290,36 @@ float tfl_opt_float(const tfl_op *op, uint32_t field, float dflt);
 /* An int32 vector field: its length (0 when absent); up to `max` elements are copied to `out`. */
 uint32_t tfl_opt_int_array(const tfl_op *op, uint32_t field, int32_t *out, uint32_t max);
 
-/* Chooses the body and returns its zeroed parameter block of `words` words (NULL if out of memory,
- * with the loader failed). */
-int32_t *tfl_use_body(tfl_op *op, int32_t body, uint32_t words);
+/* Whether this build carries a body. A constant answer for a constant body, so a prepare's code
+ * for a left-out body is dropped along with the body. */
+static inline int tfl_body_in_build(int32_t body)
+{
+#if TINYML_ALL_OPS
+    (void)body;
+    return 1;
+#else
+#define TFL_CORE_BODY_CASE(name) case TFL_BODY_##name:
+    switch (body) {
+    TFLITE_CORE_BODIES(TFL_CORE_BODY_CASE)
+        return 1;
+    default:
+        return 0;
+    }
+#endif
+}
+int32_t *tfl_choose_body(tfl_op *op, int32_t body, uint32_t words);
+/* Chooses the body and returns its zeroed parameter block of `words` words (NULL if out of memory
+ * or if the body is not in this build, with the loader failed). */
+static inline int32_t *tfl_use_body(tfl_op *op, int32_t body, uint32_t words)
+{
+    if (!tfl_body_in_build(body)) {
+        tfl_op_fail(op, "its kernel for these tensor types is" TFL_NOT_IN_BUILD);
+        return 0;
+    }
+    return tfl_choose_body(op, body, words);
+}
+/* The prepare of an op this build leaves out: fails with TFL_NOT_IN_BUILD. */
+int tfl_prepare_left_out(tfl_op *op);
 void tfl_param_tensor(tfl_op *op, uint32_t word, const tfl_tensor_info *t);
 void tfl_param_scratch(tfl_op *op, uint32_t word, uint32_t bytes);
 void tfl_param_persistent(tfl_op *op, uint32_t word, uint32_t bytes);

@@ -4,6 +4,11 @@
  * Each output pixel looks at a filter window of its channel, clipped to the input (padding
  * contributes nothing, so an average divides by the pixels it covered). Quantized pools keep the
  * input's quantization; averages round to nearest, halves away from zero (integer division). */
+/* Small beats fast here: these bodies run once per invoke on a handful of values (the end of a
+ * classifier), and every C function of the extension takes flash in every program. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("Os")
+#endif
 #include "kernel_util.h"
 
 struct pool_shape {

@@ -128,6 +128,13 @@ static int equals(const char *a, uint32_t n, const char *b)
     return i == n;
 }
 
+/* An op none of whose kernels this build carries: its prepare is left out too. */
+#if TINYML_ALL_OPS
+#define RARE(prepare) prepare
+#else
+#define RARE(prepare) tfl_prepare_left_out
+#endif
+
 tfl_prepare_fn tfl_find_prepare(const tfl_op *op, const char *custom_name, uint32_t custom_name_length)
 {
     if (op->opcode == TFL_OP_CUSTOM) {
@@ -147,18 +154,18 @@ tfl_prepare_fn tfl_find_prepare(const tfl_op *op, const char *custom_name, uint3
         return 0;
     }
     switch (op->opcode) {
-    case TFL_OP_RELU: return tfl_prepare_relu;
-    case TFL_OP_RELU_N1_TO_1: return tfl_prepare_relu_n1_to_1;
-    case TFL_OP_RELU6: return tfl_prepare_relu6;
-    case TFL_OP_LEAKY_RELU: return tfl_prepare_leaky_relu;
-    case TFL_OP_LOGISTIC: return tfl_prepare_logistic;
-    case TFL_OP_TANH: return tfl_prepare_tanh;
-    case TFL_OP_HARD_SWISH: return tfl_prepare_hard_swish;
+    case TFL_OP_RELU: return RARE(tfl_prepare_relu);
+    case TFL_OP_RELU_N1_TO_1: return RARE(tfl_prepare_relu_n1_to_1);
+    case TFL_OP_RELU6: return RARE(tfl_prepare_relu6);
+    case TFL_OP_LEAKY_RELU: return RARE(tfl_prepare_leaky_relu);
+    case TFL_OP_LOGISTIC: return RARE(tfl_prepare_logistic);
+    case TFL_OP_TANH: return RARE(tfl_prepare_tanh);
+    case TFL_OP_HARD_SWISH: return RARE(tfl_prepare_hard_swish);
     case TFL_OP_CAST: return tfl_prepare_cast;
     case TFL_OP_CONV_2D: return tfl_prepare_conv_2d;
     case TFL_OP_DEPTHWISE_CONV_2D: return tfl_prepare_depthwise_conv_2d;
     case TFL_OP_ADD: return tfl_prepare_add;
-    case TFL_OP_SUB: return tfl_prepare_sub;
+    case TFL_OP_SUB: return RARE(tfl_prepare_sub);
     case TFL_OP_MUL: return tfl_prepare_mul;
     case TFL_OP_DIV: return tfl_prepare_div;
     case TFL_OP_MAXIMUM: return tfl_prepare_maximum;
@@ -166,19 +173,19 @@ tfl_prepare_fn tfl_find_prepare(const tfl_op *op, const char *custom_name, uint3
     case TFL_OP_FULLY_CONNECTED: return tfl_prepare_fully_connected;
     case TFL_OP_AVERAGE_POOL_2D:
     case TFL_OP_MAX_POOL_2D: return tfl_prepare_pool;
-    case TFL_OP_QUANTIZE: return tfl_prepare_quantize;
-    case TFL_OP_DEQUANTIZE: return tfl_prepare_dequantize;
+    case TFL_OP_QUANTIZE: return RARE(tfl_prepare_quantize);
+    case TFL_OP_DEQUANTIZE: return RARE(tfl_prepare_dequantize);
     case TFL_OP_RESHAPE: return tfl_prepare_reshape;
-    case TFL_OP_SQUEEZE: return tfl_prepare_squeeze;
-    case TFL_OP_EXPAND_DIMS: return tfl_prepare_expand_dims;
-    case TFL_OP_CONCATENATION: return tfl_prepare_concatenation;
+    case TFL_OP_SQUEEZE: return RARE(tfl_prepare_squeeze);
+    case TFL_OP_EXPAND_DIMS: return RARE(tfl_prepare_expand_dims);
+    case TFL_OP_CONCATENATION: return RARE(tfl_prepare_concatenation);
     case TFL_OP_PAD:
-    case TFL_OP_PADV2: return tfl_prepare_pad;
-    case TFL_OP_MEAN: return tfl_prepare_mean;
-    case TFL_OP_STRIDED_SLICE: return tfl_prepare_strided_slice;
-    case TFL_OP_TRANSPOSE: return tfl_prepare_transpose;
+    case TFL_OP_PADV2: return RARE(tfl_prepare_pad);
+    case TFL_OP_MEAN: return RARE(tfl_prepare_mean);
+    case TFL_OP_STRIDED_SLICE: return RARE(tfl_prepare_strided_slice);
+    case TFL_OP_TRANSPOSE: return RARE(tfl_prepare_transpose);
     case TFL_OP_SOFTMAX: return tfl_prepare_softmax;
-    case TFL_OP_SVDF: return tfl_prepare_svdf;
+    case TFL_OP_SVDF: return RARE(tfl_prepare_svdf);
     default: return 0;
     }
 }

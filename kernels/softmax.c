@@ -6,6 +6,11 @@
  * each exp to the output (scale 1/256, zero point -128; or 1/65536, -32768 for int16 output).
  * int16: exp and 1/(1+x) from the 513-entry tables prepare put in the parameter block.
  * float: in float, in TFLM's order, with glibc's expf. */
+/* Small beats fast here: these bodies run once per invoke on a handful of values (the end of a
+ * classifier), and every C function of the extension takes flash in every program. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("Os")
+#endif
 #include "kernel_util.h"
 #include "fixed_point.h"
 #include "libm.h"

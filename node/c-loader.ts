@@ -15,9 +15,18 @@ import { loadTflite } from "./sts-runtime";
 // TFL_LOADER_OUT builds and runs the tool elsewhere (several builds at once).
 const LOADER_OUT = process.env.TFL_LOADER_OUT || NATIVE_BUILT;
 export const LOADER_TOOL = path.join(LOADER_OUT, "loader-tool");
+/** The tool built as the board's default build is: only the built-in models' kernels (TINYML_ALL_OPS=0). */
+export const CORE_LOADER_TOOL = path.join(LOADER_OUT, "core", "loader-tool");
 
-/** Builds built/native/loader-tool (kernels/Makefile's loader-tool target). */
-export function buildLoaderTool(): string {
+/**
+ * Builds built/native/loader-tool (kernels/Makefile's loader-tool target), every op in; with
+ * `core`, built/native/core/loader-tool, the board's default set of kernels.
+ */
+export function buildLoaderTool(opts: { core?: boolean } = {}): string {
+    if (opts.core) {
+        makeKernels(["loader-tool", "OUT=" + path.dirname(CORE_LOADER_TOOL), "TINYML_ALL_OPS=0"]);
+        return CORE_LOADER_TOOL;
+    }
     makeKernels(["loader-tool", "OUT=" + LOADER_OUT]);
     return LOADER_TOOL;
 }
@@ -32,10 +41,10 @@ function scratchFile(name: string): string {
 }
 
 /** Runs the C loader on `model` and returns its dump. */
-export function cLoaderDump(model: Buffer): LoaderResult {
+export function cLoaderDump(model: Buffer, tool = LOADER_TOOL): LoaderResult {
     const file = scratchFile("model.tflite");
     fs.writeFileSync(file, model);
-    const res = childProcess.spawnSync(LOADER_TOOL, ["dump", file], { encoding: "utf8", maxBuffer: 64 << 20 });
+    const res = childProcess.spawnSync(tool, ["dump", file], { encoding: "utf8", maxBuffer: 64 << 20 });
     if (res.status !== 0 && res.status !== 1)
         throw new Error(`loader-tool crashed (status ${res.status}, signal ${res.signal}) on a ${model.length}-byte model:\n${res.stdout}${res.stderr}`);
     if (res.stderr.trim()) throw new Error(`loader-tool wrote to stderr:\n${res.stderr}`);

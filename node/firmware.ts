@@ -12,6 +12,7 @@
 // the C++ is always compiled here rather than taken from the compile service's prebuilt hexes.
 // Without ../shared/codal, pxt clones CODAL itself (online).
 import * as childProcess from "child_process";
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { SHARED } from "./conformance";
@@ -170,6 +171,30 @@ function copyProject(src: string, dst: string): string[] {
     return [...copies.values()];
 }
 
+/**
+ * CODAL's Makefiles record no header dependencies: a changed .h of ours would leave objects
+ * compiled against the old one (and a link that fails, or worse, works). So when the headers of
+ * the project and its file: packages differ from the last build's, their objects are deleted.
+ */
+function forgetObjectsOnHeaderChange(buildDir: string): void {
+    const hash = crypto.createHash("sha256");
+    const walk = (dir: string): void => {
+        for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : 1)) {
+            if (e.name === "built" || e.name === "pxt_modules" || e.name === "node_modules") continue;
+            const f = path.join(dir, e.name);
+            if (e.isDirectory()) walk(f);
+            else if (/\.h$/.test(e.name)) hash.update(path.relative(buildDir, f) + "\0" + fs.readFileSync(f, "utf8") + "\0");
+        }
+    };
+    walk(buildDir);
+    const digest = hash.digest("hex");
+    const stamp = path.join(buildDir, "built", "headers.sha256");
+    if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === digest) return;
+    fs.rmSync(path.join(buildDir, "built", "codal", "build", "CMakeFiles", "MICROBIT.dir", "pxtapp"), { recursive: true, force: true });
+    fs.mkdirSync(path.dirname(stamp), { recursive: true });
+    fs.writeFileSync(stamp, digest);
+}
+
 function run(cmd: string, args: string[]): string {
     return childProcess.execFileSync(cmd, args, { encoding: "utf8", maxBuffer: 256 << 20 });
 }
@@ -254,6 +279,7 @@ export function buildFirmware(projectDir: string, opts: FirmwareOptions = {}): F
     if (opts.clean) fs.rmSync(buildDir, { recursive: true, force: true });
     fs.mkdirSync(buildDir, { recursive: true });
     const localPackages = copyProject(projectDir, buildDir);
+    forgetObjectsOnHeaderChange(buildDir);
 
     let codal: FirmwareResult["codal"] = "present";
     if (!fs.existsSync(path.join(buildDir, "built", "codal", ".git", "config"))) {
@@ -316,6 +342,10 @@ export function writeFirmwareProject(name: string, dependencies: { [name: string
 
 /** The folder every program of the tinyml extension is built in: the C++ (the same for all) is compiled once. */
 export const TINYML_BUILD_DIR = path.join(FIRMWARE_DIR, "tinyml");
+/** The same for programs that also add tinyml-all-ops (libs/all-ops): another C build, every kernel in. */
+export const TINYML_ALL_OPS_BUILD_DIR = path.join(FIRMWARE_DIR, "tinyml-all-ops");
+/** The extension that puts every op's kernel into the board's build (kernels/loader.h, TINYML_ALL_OPS). */
+export const ALL_OPS_PACKAGE = path.join(ROOT, "libs", "all-ops");
 
 /**
  * Builds a program that uses the tinyml extension (the repository's root pxt.json, as a user adds
@@ -323,13 +353,17 @@ export const TINYML_BUILD_DIR = path.join(FIRMWARE_DIR, "tinyml");
  * built/firmware/projects/<name>/ with the dependencies of the sample projects. Every such program
  * has the same packages, so they share one build folder and the C++ is compiled once.
  */
-export function buildTinymlFirmware(program: { dir?: string; name?: string; files?: { [name: string]: string } }): FirmwareResult {
+export function buildTinymlFirmware(program: { dir?: string; name?: string; files?: { [name: string]: string }; allOps?: boolean }): FirmwareResult {
     let dir = program.dir;
     if (!dir) {
-        const tinyml = "file:" + path.relative(path.join(FIRMWARE_DIR, "projects", program.name!), ROOT).split(path.sep).join("/");
-        dir = writeFirmwareProject(program.name!, { core: "*", radio: "*", microphone: "*", tinyml }, program.files!);
+        const from = path.join(FIRMWARE_DIR, "projects", program.name!);
+        const fileDep = (to: string) => "file:" + path.relative(from, to).split(path.sep).join("/");
+        const dependencies: { [name: string]: string } = { core: "*", radio: "*", microphone: "*", tinyml: fileDep(ROOT) };
+        if (program.allOps) dependencies["tinyml-all-ops"] = fileDep(ALL_OPS_PACKAGE);
+        dir = writeFirmwareProject(program.name!, dependencies, program.files!);
     }
-    const r = buildFirmware(dir, { buildDir: TINYML_BUILD_DIR });
+    const deps = JSON.parse(fs.readFileSync(path.join(dir, "pxt.json"), "utf8")).dependencies || {};
+    const r = buildFirmware(dir, { buildDir: deps["tinyml-all-ops"] ? TINYML_ALL_OPS_BUILD_DIR : TINYML_BUILD_DIR });
     // The next build in the shared folder replaces its outputs: keep this program's.
     const name = program.name || path.basename(dir);
     const kept = path.join(FIRMWARE_DIR, "outputs", name);

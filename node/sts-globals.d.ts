@@ -28,6 +28,10 @@ interface Buffer {
     setNumber(format: NumberFormat, offset: number, value: number): void;
     fill(value: number, offset?: number, length?: number): void;
     toHex(): string;
+    /** pxt's slice(offset, length); Node's Buffer agrees when only the offset is given. */
+    slice(offset?: number): Buffer;
+    /** The bytes as UTF-8 text. */
+    toString(): string;
 }
 
 declare namespace control {

@@ -4,7 +4,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { FirmwareResult, TINYML_BUILD_DIR, buildTinymlFirmware } from "../node/firmware";
+import { FirmwareResult, TINYML_ALL_OPS_BUILD_DIR, TINYML_BUILD_DIR, buildTinymlFirmware } from "../node/firmware";
 import { decodeIntelHex, findInImage } from "../node/intel-hex";
 import { HELLO_MODEL, HELLO_PROJECT, writeHelloModel } from "../node/sample-project";
 import { sharedPath } from "../node/conformance";
@@ -12,13 +12,14 @@ import { ROOT } from "../node/simulator";
 
 /**
  * Flash left for the student (bytes before the usable end, 471,040) that each program must keep.
- * These are today's figures less a margin, so that growth is noticed; the goals are higher
- * (gestures-demo 100 KB, both models 60 KB: see the firmware table in README.md).
+ * These are today's figures less a margin, so that growth is noticed (the firmware table in
+ * README.md). The goals: gestures-demo 100 KB, both models 60 KB, tflite.loadModel with every op fits.
  */
 const FLASH_LEFT_AT_LEAST: { [program: string]: number } = {
-    "gestures-demo": 50 * 1024,
-    "gestures-speech-demo": 20 * 1024,
-    "hello-tflite": 70 * 1024,
+    "gestures-demo": 80 * 1024,
+    "gestures-speech-demo": 50 * 1024,
+    "hello-tflite": 100 * 1024,
+    "hello-tflite + tinyml-all-ops": 70 * 1024,
 };
 
 /** Labels of the STS interpreter's own code, which a native program must not contain. */
@@ -39,6 +40,25 @@ describe("micro:bit v2 firmware (CODAL from ../shared/codal, built offline)", fu
             const r = buildTinymlFirmware({ dir: programs[name] });
             assert.ok(r.ok, `${name}: the build failed (status ${r.status}):\n${r.output.slice(-3000)}`);
             built.set(name, r);
+        }
+        const files: { [name: string]: string } = {};
+        for (const f of ["main.ts", "model.ts"]) files[f] = fs.readFileSync(path.join(HELLO_PROJECT, f), "utf8");
+        const r = buildTinymlFirmware({ name: "hello-tflite-all-ops", files, allOps: true });
+        assert.ok(r.ok, `hello-tflite + tinyml-all-ops: the build failed (status ${r.status}):\n${r.output.slice(-3000)}`);
+        assert.strictEqual(r.buildDir, TINYML_ALL_OPS_BUILD_DIR);
+        built.set("hello-tflite + tinyml-all-ops", r);
+    });
+
+    it("carries only the built-in models' kernels by default, and every kernel with tinyml-all-ops", () => {
+        const names = (program: string) => new Set(built.get(program)!.symbols().map((s) => s.name));
+        const byDefault = names("gestures-demo"), allOps = names("hello-tflite + tinyml-all-ops");
+        for (const f of ["tflite_conv_2d_int8", "tflite_depthwise_conv_2d_int8", "tflite_signal_pcan_uint32", "tflite_div_int32", "tfl_prepare_reshape"]) {
+            assert.ok(byDefault.has(f), `${f} is not in the default build`);
+            assert.ok(allOps.has(f), `${f} is not in the all-ops build`);
+        }
+        for (const f of ["tflite_conv_2d_float", "tflite_svdf_int8", "tflite_logistic_int16", "tfl_prepare_svdf", "tfl_prepare_transpose", "tflite_quantize_float_int8"]) {
+            assert.ok(!byDefault.has(f), `${f} is in the default build`);
+            assert.ok(allOps.has(f), `${f} is not in the all-ops build`);
         }
     });
 
@@ -65,6 +85,7 @@ describe("micro:bit v2 firmware (CODAL from ../shared/codal, built offline)", fu
             ["gestures-speech-demo", fs.readFileSync(path.join(ROOT, "models", "keyword.tflite"))],
             ["gestures-speech-demo", fs.readFileSync(path.join(ROOT, "models", "keyword_frontend.tflite"))],
             ["hello-tflite", fs.readFileSync(sharedPath(HELLO_MODEL))],
+            ["hello-tflite + tinyml-all-ops", fs.readFileSync(sharedPath(HELLO_MODEL))],
         ];
         for (const [name, model] of models) {
             const image = decodeIntelHex(fs.readFileSync(built.get(name)!.hex, "utf8"));

@@ -4,7 +4,8 @@
 // C loader + C kernels give TFLM's golden outputs byte for byte.
 import * as assert from "assert";
 import * as fs from "fs";
-import { buildLoaderTool, cLoaderRun, compareLoaders } from "../node/c-loader";
+import { buildLoaderTool, cLoaderDump, cLoaderRun, compareLoaders, knownModels } from "../node/c-loader";
+import { generatedModels } from "../node/fuzz";
 import { caseName, conformanceCases, sharedPath } from "../node/conformance";
 
 describe("the C loader (the board's) against the STS loader", function () {
@@ -27,5 +28,36 @@ describe("the C loader (the board's) against the STS loader", function () {
             const want = fs.readFileSync(sharedPath(c.output));
             assert.ok(got.equals(want), `${caseName(c)}: outputs differ from TFLM's`);
         }
+    });
+
+    describe("built as the board's default (without tinyml-all-ops: the built-in models' kernels only)", () => {
+        let core = "";
+        before(() => { core = buildLoaderTool({ core: true }); });
+
+        it("loads the built-in models exactly as the full build does", () => {
+            for (const m of knownModels().filter((k) => /^(gesture|keyword|keyword_frontend)\.tflite$/.test(k.name))) {
+                const full = cLoaderDump(m.model), def = cLoaderDump(m.model, core);
+                assert.ok(full.ok, `${m.name}: ${full.text}`);
+                assert.strictEqual(def.text, full.text, m.name);
+            }
+        });
+
+        it("loads every other model alike or stops at load naming the op and tinyml-all-ops", () => {
+            let alike = 0, leftOut = 0;
+            const leftOutOps = new Set<string>();
+            const bases = knownModels().concat(generatedModels(1, 1));
+            for (const m of bases) {
+                const full = cLoaderDump(m.model), def = cLoaderDump(m.model, core);
+                if (def.text === full.text) { alike++; continue; }
+                assert.ok(full.ok && !def.ok, `${m.name}: the default build's verdict differs from the full build's:\n${def.text}\n${full.text}`);
+                const named = /^error operator \d+ \(([A-Za-z_0-9]+) v\d+\): (its kernel for these tensor types|this op) is not in the board's default build.*add the extension tinyml-all-ops/.exec(def.text);
+                assert.ok(named, `${m.name}: ${def.text}`);
+                leftOutOps.add(named[1]);
+                leftOut++;
+            }
+            // hello_world (int8 FULLY_CONNECTED) loads by default; micro_speech's int8 convolutions too.
+            assert.ok(alike >= 15 && leftOut >= 50, `${alike} alike, ${leftOut} left out`);
+            for (const op of ["SVDF", "LOGISTIC", "TRANSPOSE", "QUANTIZE"]) assert.ok(leftOutOps.has(op), `no model with ${op} was refused: ${[...leftOutOps]}`);
+        });
     });
 });

@@ -5,8 +5,12 @@ import { loadTflite } from "../node/sts-runtime";
 import { GraphBuilder } from "../node/model-writer";
 import { gestureMetadataText, BUILTIN } from "../node/gesture-model";
 import { runStsProgram } from "../node/simulator";
+import * as childProcess from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { buildLoaderTool } from "../node/c-loader";
+import { prng } from "../node/fuzz";
 
 const tflite = loadTflite();
 
@@ -107,6 +111,64 @@ describe("model metadata (key=value text)", () => {
         assert.deepStrictEqual(tflite.metadataNumbers(e, "offset"), norm.offset);
         assert.deepStrictEqual(tflite.metadataNumbers(e, "scale"), norm.scale);
         assert.throws(() => gestureMetadataText(["two\nlines"], { samplePeriodMs: 40, windowSamples: 32 }, norm), /a label must be one line/);
+    });
+});
+
+/** A random metadata text: keys, values, numbers, comments, CR/LF, UTF-8 and malformed bytes. */
+function randomMetadataText(rand: () => number): Buffer {
+    const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
+    const words = ["label", "k", "x", " ", "=", "Hä", "揺", "👋", ",", "#", "0x1", "1e", "."].map((a) => Buffer.from(a, "utf8"));
+    const numbers = ["1", "-2.5", " 3e-2 ", "+.5e+3", "7.", "1e", ".", "-", "1.2.3", "12 ", "1 2", "0.012345"];
+    const bytes = [0x80, 0xc3, 0xc0, 0xaf, 0xed, 0xa0, 0xe2, 0x82, 0xf0, 0x9f, 0xf5, 0xff, 0xef, 0xbf, 0xbd, 0x0d];
+    const some = (k: number): Buffer => {
+        const parts: Buffer[] = [];
+        for (let i = Math.floor(rand() * k); i > 0; i--) parts.push(rand() < 0.8 ? pick(words) : Buffer.from([pick(bytes)]));
+        return Buffer.concat(parts);
+    };
+    const lines: Buffer[] = [];
+    for (let n = 1 + Math.floor(rand() * 6); n > 0; n--) {
+        const r = rand();
+        if (r < 0.1) lines.push(Buffer.concat([Buffer.from("#"), some(4)]));
+        else if (r < 0.15) lines.push(Buffer.alloc(0));
+        else if (r < 0.2) lines.push(Buffer.from(pick(["no equals", "x", "\u00e9"]), "utf8"));
+        else lines.push(Buffer.concat([some(3), Buffer.from("="), rand() < 0.5 ? Buffer.from(pick(numbers)) : some(5)]));
+    }
+    return Buffer.concat(lines.map((l, i) => Buffer.concat([l, Buffer.from(i + 1 < lines.length || rand() < 0.5 ? pick(["\n", "\r\n"]) : "")])));
+}
+
+describe("model metadata: the board's C reader (kernels/metadata.c) against the STS one", function () {
+    this.timeout(10 * 60 * 1000);
+    let tool = "";
+    before(() => { tool = buildLoaderTool(); });
+
+    it("reads the same entries, numbers and errors from 600 generated texts", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "metadata-"));
+        const rand = prng(20261206);
+        let entriesSeen = 0, errors = 0, numbers = 0;
+        for (let t = 0; t < 600; t++) {
+            const text = randomMetadataText(rand);
+            const file = path.join(dir, "text");
+            fs.writeFileSync(file, text);
+            const lines = childProcess.execFileSync(tool, ["metadata", file], { encoding: "utf8" }).trimEnd().split("\n").filter((l) => l);
+            const hex = (s: string) => s.length ? Buffer.from(s, "utf8").toString("hex") : "-";
+            let want: string[];
+            try {
+                want = tflite.parseMetadataText(text, 0, text.length).map((e: any) =>
+                    `entry ${hex(e.key)} ${hex(e.value)} number ${isNaN(tflite.parseDecimal(e.value)) ? "no" : "ok"}`);
+            } catch (e) {
+                const m = /^tflite: model metadata line (\d+) is not key=value: '([^]*)'$/.exec(e as string);
+                assert.ok(m, `${text.toString("hex")}: ${e}`);
+                errors++;
+                const last = lines[lines.length - 1];
+                assert.strictEqual(last, `error ${m[1]} ${hex(m[2])}`, text.toString("hex"));
+                continue;
+            }
+            const got = lines.map((l) => l.replace(/ number \d+ \d+$/, " number ok"));
+            assert.deepStrictEqual(got, want, text.toString("hex"));
+            entriesSeen += want.length;
+            numbers += want.filter((w) => w.endsWith("ok")).length;
+        }
+        assert.ok(entriesSeen > 300 && errors > 50 && numbers > 30, `${entriesSeen} entries, ${errors} errors, ${numbers} numbers`);
     });
 });
 

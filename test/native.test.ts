@@ -179,10 +179,10 @@ describe("libs/tflite/tflite.cpp: the board's side of tflite.Interpreter", funct
             "-I" + path.join(REPO, "kernels", "pxt-stubs"), "-I" + core, path.join(LIB_DIR, "tflite.cpp")],
             { encoding: "utf8" });
         const symbols = childProcess.execFileSync("arm-none-eabi-nm", ["-C", object], { encoding: "utf8" });
-        const shims = [...fs.readFileSync(path.join(LIB_DIR, "interpreter_shim.ts"), "utf8").matchAll(/\/\/% shim=tflite::(\w+)/g)].map((m) => m[1]);
-        assert.deepStrictEqual(shims.sort(), ["invokeState", "loadState", "metadataText", "resetState", "stateData"]);
+        const shims = ["interpreter_shim.ts", "metadata.ts"].map((f) => [...fs.readFileSync(path.join(LIB_DIR, f), "utf8").matchAll(/\/\/% shim=tflite::(\w+)/g)].map((m) => m[1])).flat();
+        assert.deepStrictEqual(shims.sort(), ["invokeState", "loadState", "metadataEntries", "parseDecimal", "resetState", "stateData"]);
         for (const s of shims) assert.match(symbols, new RegExp(` T tflite::${s}\\(`), `tflite::${s} is not defined`);
-        for (const c of ["tfl_load", "tfl_write_state", "tfl_invoke", "tfl_reset", "tfl_find_metadata"])
+        for (const c of ["tfl_load", "tfl_write_state", "tfl_invoke", "tfl_reset", "tfl_find_metadata", "tfl_metadata_next", "tfl_utf8_clean", "tfl_decimal_span"])
             assert.match(symbols, new RegExp(` U ${c}$`, "m"), `the glue does not call ${c}`);
     });
 });

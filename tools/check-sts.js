@@ -61,6 +61,8 @@ function writeCheckProject() {
     const rel = (dir) => "file:" + path.relative(checkProject, dir).split(path.sep).join("/");
     const dependencies = { core: "*", radio: "*", microphone: "*", tflite: rel(lib) };
     for (const dir of blockLibs) dependencies[path.basename(dir)] = rel(dir);
+    // The extension that puts every kernel into the board's build: a pxt.json setting, no code.
+    dependencies["tinyml-all-ops"] = rel(path.join(root, "libs", "all-ops"));
     const config = { name: "sts-check", dependencies, files: ["main.ts"] };
     const text = JSON.stringify(config, null, 4) + "\n";
     const file = path.join(checkProject, "pxt.json");

@@ -3,7 +3,8 @@
 // where the whole program ends in flash, the bytes left before the usable end, the bytes of the
 // library's own C functions in the linked runtime, and the runtime's static RAM.
 import * as path from "path";
-import { FLASH_USABLE_END, buildFirmware, writeFirmwareProject } from "../node/firmware";
+import * as fs from "fs";
+import { ALL_OPS_PACKAGE, FLASH_USABLE_END, buildFirmware, writeFirmwareProject } from "../node/firmware";
 import { HELLO_PROJECT, writeHelloModel } from "../node/sample-project";
 import { ROOT } from "../node/simulator";
 
@@ -25,7 +26,21 @@ const PROGRAMS: Program[] = [
     { name: "gestures-demo", dir: path.join(ROOT, "projects", "gestures-demo") },
     { name: "gestures-speech-demo", dir: path.join(ROOT, "projects", "gestures-speech-demo") },
     { name: "hello-tflite", dir: HELLO_PROJECT, prepare: () => { writeHelloModel(); } },
+    {
+        name: "hello-tflite + tinyml-all-ops",
+        generate: {
+            dependencies: { core: "*", radio: "*", microphone: "*", tinyml: "file:" + ROOT, "tinyml-all-ops": "file:" + ALL_OPS_PACKAGE },
+            files: {},
+        },
+        prepare: helloWithAllOps,
+    },
 ];
+
+/** The hello-tflite program with tinyml-all-ops added: what tflite.loadModel costs with every op on the board. */
+function helloWithAllOps(this: Program): void {
+    writeHelloModel();
+    for (const f of ["main.ts", "model.ts"]) this.generate!.files[f] = fs.readFileSync(path.join(HELLO_PROJECT, f), "utf8");
+}
 
 /** The folder name of a program's build (and generated project). */
 function slug(name: string): string {
@@ -39,7 +54,7 @@ function main(): void {
     const rows: string[] = [];
     let failed = 0;
     for (const p of programs) {
-        if (p.prepare) p.prepare();
+        if (p.prepare) p.prepare.call(p);
         const dir = p.dir || writeFirmwareProject(slug(p.name), p.generate!.dependencies, p.generate!.files);
         process.stderr.write("building " + p.name + " ... ");
         const r = buildFirmware(dir, { name: slug(p.name) });

@@ -11,6 +11,12 @@
  *         input 0 is a stream: one invoke per window of the tensor's size, advancing by STRIDE
  *         bytes, outputs appended.
  *
+ *     loader_tool metadata TEXT
+ *         reads the file TEXT as "pxt-tinyml" metadata (kernels/metadata.c) and prints, per line
+ *         read, "entry KEY VALUE" (each the hex of its cleaned UTF-8, "-" when empty) or
+ *         "error LINE TEXT"; then, for every value, "number START END" when it is a decimal
+ *         number (the span without spaces) or "number no".
+ *
  * Temporaries come from malloc, the state from one more malloc, as the board's glue does with
  * its heap and a Buffer. */
 #include <stdio.h>
@@ -59,14 +65,51 @@ static void print_io(const char *what, int32_t i, const int32_t *w)
     printf("\n");
 }
 
+static void print_clean(const uint8_t *text, uint32_t n)
+{
+    uint8_t *out = (uint8_t *)malloc(3 * (size_t)n + 1);
+    uint32_t size = tfl_utf8_clean(text, n, out);
+    printf(" ");
+    if (!size) printf("-");
+    for (uint32_t i = 0; i < size; i++) printf("%02x", out[i]);
+    free(out);
+}
+
+static int metadata(const uint8_t *text, uint32_t length)
+{
+    uint32_t pos = 0, line = 0;
+    tfl_metadata_entry e;
+    int r;
+    while ((r = tfl_metadata_next(text, length, &pos, &line, &e)) != 0) {
+        if (r < 0) {
+            printf("error %u", line);
+            print_clean(text + e.key_at, e.key_length);
+            printf("\n");
+            return 0;
+        }
+        printf("entry");
+        print_clean(text + e.key_at, e.key_length);
+        print_clean(text + e.value_at, e.value_length);
+        uint32_t a, b;
+        if (tfl_decimal_span(text + e.value_at, e.value_length, &a, &b)) printf(" number %u %u\n", a, b);
+        else printf(" number no\n");
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: loader_tool dump MODEL | run MODEL [-s STRIDE] OUT IN0 [IN1 ...]\n");
+        fprintf(stderr, "usage: loader_tool dump MODEL | run MODEL [-s STRIDE] OUT IN0 [IN1 ...] | metadata TEXT\n");
         return 2;
     }
     long length;
     unsigned char *model = read_file(argv[2], &length);
+    if (strcmp(argv[1], "metadata") == 0) {
+        int status = metadata(model, (uint32_t)length);
+        free(model);
+        return status;
+    }
     char error[256];
     tfl_loader l;
     memset(&l, 0, sizeof(l));

@@ -2,6 +2,9 @@
 // microphone splitter, DC removed, scaled, resampled to exactly 16 kHz, kept in a ring that the
 // speech extension's background fiber reads 20 ms at a time (see microphone.ts). Thin on purpose:
 // the front end, the model and the recognizer are the speech extension's Static TypeScript.
+// Small beats fast: 16,000 samples a second is little work, and every C++ function of the
+// extension takes flash in every program, with or without speech blocks.
+#pragma GCC optimize("Os")
 #include "pxt.h"
 
 #if MICROBIT_CODAL

@@ -43,7 +43,7 @@ namespace tflite {
             if (stateWord(state, StateWord.Magic) === ERROR_MAGIC) {
                 // (Only on the board: the simulator's loader throws by itself.) An uncaught error
                 // shows just a code on the LEDs, so the reason goes to the serial port too.
-                const message = decodeUtf8(state, 4, state.length)
+                const message = state.slice(4).toString()
                 serial.writeLine("tflite: " + message)
                 fail(message)
             }
@@ -78,8 +78,12 @@ namespace tflite {
 
         /** The key=value entries of the model's "pxt-tinyml" metadata (labels, sample period...). */
         metadata(): MetadataEntry[] {
-            const text = metadataText(this.modelBytes)
-            return text ? parseMetadataText(text, 0, text.length) : []
+            const flat = metadataEntries(this.modelBytes)
+            // An odd length: the reader stopped at a line that is not key=value; the last is the message.
+            if (flat.length % 2) fail(flat[flat.length - 1])
+            const res: MetadataEntry[] = []
+            for (let i = 0; i + 1 < flat.length; i += 2) res.push(new MetadataEntry(flat[i], flat[i + 1]))
+            return res
         }
     }
 
@@ -179,11 +183,19 @@ namespace tflite {
         simInterpreter(state).resetState()
     }
 
-    /** The bytes of the model's "pxt-tinyml" metadata entry, or null. */
-    //% shim=tflite::metadataText
-    function metadataText(model: Buffer): Buffer {
-        const m = parseModel(model)
-        const i = metadataIndex(m)
-        return i < 0 ? null : copyBytes(model, m.metadataOffsets[i], m.metadataLengths[i])
+    /**
+     * The model's "pxt-tinyml" metadata as key, value, key, value... (on the board the C reader,
+     * kernels/metadata.c, which ends the list with an error message at a line that is not
+     * key=value; here parseMetadataText, which throws it).
+     */
+    //% shim=tflite::metadataEntries
+    function metadataEntries(model: Buffer): string[] {
+        const entries = modelMetadata(parseModel(model))
+        const flat: string[] = []
+        for (let i = 0; i < entries.length; i++) {
+            flat.push(entries[i].key)
+            flat.push(entries[i].value)
+        }
+        return flat
     }
 }

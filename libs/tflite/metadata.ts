@@ -106,8 +106,19 @@ namespace tflite {
         return res
     }
 
-    /** A decimal number (optional sign, digits, optional fraction and exponent), spaces around allowed. */
     function parseMetadataNumber(key: string, text: string): number {
+        const v = parseDecimal(text)
+        if (isNaN(v)) fail("model metadata " + key + ": '" + text + "' is not a number")
+        return v
+    }
+
+    /**
+     * The decimal number in `text` (optional sign, digits, optional fraction and exponent, spaces
+     * around allowed), or NaN when it is not one. On the board: the C check (kernels/metadata.c)
+     * and the runtime's parseFloat.
+     */
+    //% shim=tflite::parseDecimal
+    export function parseDecimal(text: string): number {
         let a = 0
         let b = text.length
         while (a < b && text.charCodeAt(a) === 32) a++
@@ -128,7 +139,7 @@ namespace tflite {
             while (i < b && isDigit(text.charCodeAt(i))) { i++; expDigits++ }
             if (expDigits === 0) digits = 0
         }
-        if (digits === 0 || i !== b) fail("model metadata " + key + ": '" + text + "' is not a number")
+        if (digits === 0 || i !== b) return NaN
         return parseFloat(text.substr(a, b - a))
     }
 

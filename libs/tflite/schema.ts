@@ -27,8 +27,13 @@ namespace tflite {
         MINIMUM = 57, PADV2 = 60, EXPAND_DIMS = 70, LEAKY_RELU = 98, QUANTIZE = 114, HARD_SWISH = 117,
     }
 
-    // Every builtin operator name, by code, so an unsupported op can be named in an error.
-    const OP_NAMES = ("ADD AVERAGE_POOL_2D CONCATENATION CONV_2D DEPTHWISE_CONV_2D DEPTH_TO_SPACE DEQUANTIZE " +
+    // Every builtin operator name, by code, so an unsupported op can be named in an error. Split
+    // on first use: a top-level call would run (and take flash) in every program, even on the
+    // board, where the C loader names ops itself.
+    let opNames: string[] = null
+
+    function opNamesText(): string {
+        return ("ADD AVERAGE_POOL_2D CONCATENATION CONV_2D DEPTHWISE_CONV_2D DEPTH_TO_SPACE DEQUANTIZE " +
         "EMBEDDING_LOOKUP FLOOR FULLY_CONNECTED HASHTABLE_LOOKUP L2_NORMALIZATION L2_POOL_2D " +
         "LOCAL_RESPONSE_NORMALIZATION LOGISTIC LSH_PROJECTION LSTM MAX_POOL_2D MUL RELU RELU_N1_TO_1 RELU6 " +
         "RESHAPE RESIZE_BILINEAR RNN SOFTMAX SPACE_TO_DEPTH SVDF TANH CONCAT_EMBEDDINGS SKIP_GRAM CALL CUSTOM " +
@@ -46,10 +51,12 @@ namespace tflite {
         "HASHTABLE_IMPORT HASHTABLE_SIZE REDUCE_ALL CONV_3D_TRANSPOSE VAR_HANDLE READ_VARIABLE ASSIGN_VARIABLE " +
         "BROADCAST_ARGS RANDOM_STANDARD_NORMAL BUCKETIZE RANDOM_UNIFORM MULTINOMIAL GELU DYNAMIC_UPDATE_SLICE " +
         "RELU_0_TO_1 UNSORTED_SEGMENT_PROD UNSORTED_SEGMENT_MAX UNSORTED_SEGMENT_SUM ATAN2 UNSORTED_SEGMENT_MIN " +
-        "SIGN BITCAST BITWISE_XOR RIGHT_SHIFT").split(" ")
+        "SIGN BITCAST BITWISE_XOR RIGHT_SHIFT")
+    }
 
     export function opName(code: number): string {
-        return code >= 0 && code < OP_NAMES.length ? OP_NAMES[code] : "BUILTIN_" + code
+        if (!opNames) opNames = opNamesText().split(" ")
+        return code >= 0 && code < opNames.length ? opNames[code] : "BUILTIN_" + code
     }
 
     export const enum Activation { None = 0, Relu = 1, ReluN1To1 = 2, Relu6 = 3, Tanh = 4, SignBit = 5 }

@@ -1,6 +1,6 @@
 // The board's side of tflite.Interpreter (libs/tflite/interpreter_shim.ts): the shims that load a
-// model with the C loader and run it with the C kernels (kernels/). The simulator runs the STS
-// bodies of the same shims instead.
+// model with the C loader and run it with the C kernels (kernels/), and read its metadata with the
+// C reader (kernels/metadata.c). The simulator runs the STS bodies of the same shims instead.
 //
 // A loaded model is one Buffer, its "state" (kernels/loader.h): op table, parameter blocks, input
 // and output records and the arena, laid out by tfl_write_state. The garbage collector owns it, and
@@ -8,6 +8,10 @@
 // model's own Buffer (usually a hex literal in flash) is read in place; the STS side keeps it alive.
 #include "pxt.h"
 #include "../../kernels/loader.h"
+
+namespace String_ {
+TNumber toNumber(String s); // pxt's parseFloat (core.cpp)
+}
 
 // The largest arena the board takes: what is left of the heap for a program beside a model.
 #define TFL_BOARD_MAX_ARENA (64 * 1024)
@@ -75,12 +79,63 @@ void resetState(Buffer state) {
     tfl_reset(state->data);
 }
 
-/** The bytes of the model's "pxt-tinyml" metadata entry, or null. */
+// A string of text[0..n) with malformed UTF-8 replaced as the STS decodeUtf8 does.
+static String cleanString(const uint8_t *text, uint32_t n) {
+    uint32_t size = tfl_utf8_clean(text, n, NULL);
+    if (size == n) return mkString((const char *)text, (int)n);
+    uint8_t *clean = (uint8_t *)xmalloc(size);
+    tfl_utf8_clean(text, n, clean);
+    String res = mkString((const char *)clean, (int)size);
+    xfree(clean);
+    return res;
+}
+
+static void appendText(char *to, uint32_t *at, uint32_t capacity, const char *text, uint32_t n) {
+    for (uint32_t i = 0; i < n && *at + 1 < capacity; i++) to[(*at)++] = text[i];
+    to[*at] = 0;
+}
+
+/**
+ * The model's "pxt-tinyml" metadata as key, value, key, value...; when a line is not key=value,
+ * the entries before it and then the error message (an odd length).
+ */
 //%
-Buffer metadataText(Buffer model) {
+RefCollection *metadataEntries(Buffer model) {
+    RefCollection *res = Array_::mk();
+    registerGCObj(res);
     uint32_t at = 0, length = 0;
-    if (!model || !tfl_find_metadata(model->data, model->length, "pxt-tinyml", &at, &length)) return NULL;
-    return mkBuffer(model->data + at, length);
+    if (model && tfl_find_metadata(model->data, model->length, "pxt-tinyml", &at, &length)) {
+        const uint8_t *text = model->data + at;
+        uint32_t pos = 0, line = 0;
+        tfl_metadata_entry e;
+        int r;
+        while ((r = tfl_metadata_next(text, length, &pos, &line, &e)) > 0) {
+            Array_::push(res, (TValue)cleanString(text + e.key_at, e.key_length));
+            Array_::push(res, (TValue)cleanString(text + e.value_at, e.value_length));
+        }
+        if (r < 0) {
+            char message[160], number[12];
+            uint32_t n = 0, digits = 0;
+            for (uint32_t v = line; v || !digits; v /= 10) number[11 - digits++] = (char)('0' + v % 10);
+            appendText(message, &n, sizeof(message), "model metadata line ", 20);
+            appendText(message, &n, sizeof(message), number + 12 - digits, digits);
+            appendText(message, &n, sizeof(message), " is not key=value: '", 20);
+            // The line as it is (the STS decodes it; a message cut mid-character is still readable).
+            appendText(message, &n, sizeof(message) - 1, (const char *)text + e.key_at, e.key_length);
+            appendText(message, &n, sizeof(message), "'", 1);
+            Array_::push(res, (TValue)cleanString((const uint8_t *)message, n));
+        }
+    }
+    unregisterGCObj(res);
+    return res;
+}
+
+/** The decimal number `text` holds (metadata.ts parseDecimal's syntax), or NaN. */
+//%
+TNumber parseDecimal(String text) {
+    uint32_t a, b;
+    if (!text || !tfl_decimal_span((const uint8_t *)text->getUTF8Data(), text->getUTF8Size(), &a, &b)) return fromDouble(NAN);
+    return String_::toNumber(text);
 }
 
 } // namespace tflite
