@@ -42,8 +42,15 @@ namespace tflite {
         }
         describe(): string {
             return "tensor " + this.index + (this.name ? " '" + this.name + "'" : "") +
-                " " + typeName(this.type) + "[" + this.shape.join(",") + "]"
+                " " + typeName(this.type) + "[" + shapeText(this.shape) + "]"
         }
+    }
+
+    /** "1,32,3": a loop, not Array.join, whose helper would take flash in every program on the board. */
+    function shapeText(shape: number[]): string {
+        let text = ""
+        for (let i = 0; i < shape.length; i++) text += (i > 0 ? "," : "") + shape[i]
+        return text
     }
 
     export function readElement(type: number, buf: Buffer, offset: number, i: number): number {
