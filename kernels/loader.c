@@ -211,27 +211,15 @@ int tfl_fail(tfl_loader *l, const char *f, ...)
     return 1;
 }
 
-/* Names of the builtin ops, so that an error can say which op a model uses. */
-static const char OP_NAMES[] =
-    "ADD AVERAGE_POOL_2D CONCATENATION CONV_2D DEPTHWISE_CONV_2D DEPTH_TO_SPACE DEQUANTIZE "
-    "EMBEDDING_LOOKUP FLOOR FULLY_CONNECTED HASHTABLE_LOOKUP L2_NORMALIZATION L2_POOL_2D "
-    "LOCAL_RESPONSE_NORMALIZATION LOGISTIC LSH_PROJECTION LSTM MAX_POOL_2D MUL RELU RELU_N1_TO_1 RELU6 "
-    "RESHAPE RESIZE_BILINEAR RNN SOFTMAX SPACE_TO_DEPTH SVDF TANH CONCAT_EMBEDDINGS SKIP_GRAM CALL CUSTOM "
-    "EMBEDDING_LOOKUP_SPARSE PAD UNIDIRECTIONAL_SEQUENCE_RNN GATHER BATCH_TO_SPACE_ND SPACE_TO_BATCH_ND "
-    "TRANSPOSE MEAN SUB DIV SQUEEZE UNIDIRECTIONAL_SEQUENCE_LSTM STRIDED_SLICE BIDIRECTIONAL_SEQUENCE_RNN "
-    "EXP TOPK_V2 SPLIT LOG_SOFTMAX DELEGATE BIDIRECTIONAL_SEQUENCE_LSTM CAST PRELU MAXIMUM ARG_MAX "
-    "MINIMUM LESS NEG PADV2 GREATER GREATER_EQUAL LESS_EQUAL SELECT SLICE SIN TRANSPOSE_CONV "
-    "SPARSE_TO_DENSE TILE EXPAND_DIMS EQUAL NOT_EQUAL LOG SUM SQRT RSQRT SHAPE POW ARG_MIN FAKE_QUANT "
-    "REDUCE_PROD REDUCE_MAX PACK LOGICAL_OR ONE_HOT LOGICAL_AND LOGICAL_NOT UNPACK REDUCE_MIN FLOOR_DIV REDUCE_ANY "
-    "SQUARE ZEROS_LIKE FILL FLOOR_MOD RANGE RESIZE_NEAREST_NEIGHBOR LEAKY_RELU SQUARED_DIFFERENCE "
-    "MIRROR_PAD ABS SPLIT_V UNIQUE CEIL REVERSE_V2 ADD_N GATHER_ND COS WHERE RANK ELU REVERSE_SEQUENCE "
-    "MATRIX_DIAG QUANTIZE MATRIX_SET_DIAG ROUND HARD_SWISH IF WHILE NON_MAX_SUPPRESSION_V4 "
-    "NON_MAX_SUPPRESSION_V5 SCATTER_ND SELECT_V2 DENSIFY SEGMENT_SUM BATCH_MATMUL PLACEHOLDER_FOR_GREATER_OP_CODES "
-    "CUMSUM CALL_ONCE BROADCAST_TO RFFT2D CONV_3D IMAG REAL COMPLEX_ABS HASHTABLE HASHTABLE_FIND "
-    "HASHTABLE_IMPORT HASHTABLE_SIZE REDUCE_ALL CONV_3D_TRANSPOSE VAR_HANDLE READ_VARIABLE ASSIGN_VARIABLE "
-    "BROADCAST_ARGS RANDOM_STANDARD_NORMAL BUCKETIZE RANDOM_UNIFORM MULTINOMIAL GELU DYNAMIC_UPDATE_SLICE "
-    "RELU_0_TO_1 UNSORTED_SEGMENT_PROD UNSORTED_SEGMENT_MAX UNSORTED_SEGMENT_SUM ATAN2 UNSORTED_SEGMENT_MIN "
-    "SIGN BITCAST BITWISE_XOR RIGHT_SHIFT";
+/* Names of the builtin ops, so that an error can say which op a model uses (tflite_abi.h). */
+static const uint8_t OP_NAMES[] = {TFL_OP_NAMES_PACKED};
+
+/* Character i of the ' '-separated names. */
+static char op_name_char(uint32_t i)
+{
+    uint32_t bit = 6 * i, pair = OP_NAMES[bit >> 3] | (uint32_t)OP_NAMES[(bit >> 3) + 1] << 8;
+    return TFL_OP_NAME_ALPHABET[(pair >> (bit & 7)) & 63];
+}
 
 static void put_op_name(text_sink *s, const tfl_loader *l, const tfl_op *op)
 {
@@ -239,15 +227,15 @@ static void put_op_name(text_sink *s, const tfl_loader *l, const tfl_op *op)
         put_bytes(s, l->model + op->custom_name_at, op->custom_name_length);
         return;
     }
-    const char *p = OP_NAMES;
-    for (int32_t i = 0; i < op->opcode && *p; p++)
-        if (*p == ' ') i++;
-    if (op->opcode < 0 || !*p) {
+    uint32_t at = 0;
+    for (int32_t i = 0; i < op->opcode && at < TFL_OP_NAMES_LENGTH; at++)
+        if (op_name_char(at) == ' ') i++;
+    if (op->opcode < 0 || at >= TFL_OP_NAMES_LENGTH) {
         put_string(s, "BUILTIN_");
         put_int(s, op->opcode);
         return;
     }
-    while (*p && *p != ' ') put_char(s, *p++);
+    for (char c; at < TFL_OP_NAMES_LENGTH && (c = op_name_char(at)) != ' '; at++) put_char(s, c);
 }
 
 static void put_op(text_sink *s, const tfl_loader *l, const tfl_op *op)
@@ -714,14 +702,19 @@ typedef void (*tfl_body_fn)(int32_t *params, const uint8_t *model, uint8_t *aren
 #define TFL_BODY_POINTER(name) tflite_##name,
 static const tfl_body_fn BODIES[] = {TFLITE_BODIES(TFL_BODY_POINTER)};
 #else
-/* The left-out bodies stay NULL, so nothing references them and the linker drops them. */
-#define TFL_BODY_POINTER(name) [TFL_BODY_##name] = tflite_##name,
-static const tfl_body_fn BODIES[TFL_BODY_COUNT] = {TFLITE_CORE_BODIES(TFL_BODY_POINTER)};
+/* Only the carried bodies are referenced, so the linker drops the others: their functions in
+ * CORE_BODIES, and for each body number its place there plus 1 (0 for a left-out body). */
+#define TFL_CORE_NUMBER(name) TFL_CORE_##name,
+enum { TFLITE_CORE_BODIES(TFL_CORE_NUMBER) TFL_CORE_COUNT };
+#define TFL_CORE_POINTER(name) tflite_##name,
+static const tfl_body_fn CORE_BODIES[TFL_CORE_COUNT] = {TFLITE_CORE_BODIES(TFL_CORE_POINTER)};
+#define TFL_CORE_SLOT(name) [TFL_BODY_##name] = TFL_CORE_##name + 1,
+static const uint8_t CORE_SLOTS[TFL_BODY_COUNT] = {TFLITE_CORE_BODIES(TFL_CORE_SLOT)};
 #endif
 
 int tfl_prepare_left_out(tfl_op *op)
 {
-    return tfl_op_fail(op, "this op is" TFL_NOT_IN_BUILD);
+    return tfl_op_fail(op, TFL_NOT_IN_BUILD, "this op is");
 }
 
 int32_t *tfl_choose_body(tfl_op *op, int32_t body, uint32_t words)
@@ -1071,7 +1064,11 @@ void tfl_invoke(uint8_t *state, const uint8_t *model)
     const int32_t *op_table = (const int32_t *)(state + header[TFL_STATE_OPS]);
     uint8_t *arena = state + header[TFL_STATE_ARENA];
     for (int32_t i = 0; i < header[TFL_STATE_OP_COUNT]; i++)
+#if TINYML_ALL_OPS
         BODIES[op_table[2 * i]]((int32_t *)(state + op_table[2 * i + 1]), model, arena);
+#else
+        CORE_BODIES[CORE_SLOTS[op_table[2 * i]] - 1]((int32_t *)(state + op_table[2 * i + 1]), model, arena);
+#endif
 }
 
 void tfl_reset(uint8_t *state)

@@ -60,8 +60,8 @@ extern "C" {
     X(signal_pcan_uint32) \
     X(signal_filter_bank_log_uint32) \
     X(softmax_int8)
-/* What a load reports for an op or a kernel this build left out. */
-#define TFL_NOT_IN_BUILD " not in the board's default build, which carries the built-in models' kernels only: add the extension tinyml-all-ops (libs/all-ops in pxt-tinyml) to load any model"
+/* What a load reports for an op or a kernel this build left out (%s: which). */
+#define TFL_NOT_IN_BUILD "%s not in the board's default build (the built-in models' kernels): add the extension tinyml-all-ops (libs/all-ops) for every op"
 
 /* Body numbers: the order of TFLITE_BODIES. */
 #define TFL_BODY_ID(name) TFL_BODY_##name,
@@ -313,11 +313,17 @@ int32_t *tfl_choose_body(tfl_op *op, int32_t body, uint32_t words);
 static inline int32_t *tfl_use_body(tfl_op *op, int32_t body, uint32_t words)
 {
     if (!tfl_body_in_build(body)) {
-        tfl_op_fail(op, "its kernel for these tensor types is" TFL_NOT_IN_BUILD);
+        tfl_op_fail(op, TFL_NOT_IN_BUILD, "its kernel for these tensor types is");
         return 0;
     }
     return tfl_choose_body(op, body, words);
 }
+/* In the board's default build, stops a prepare at once unless `supported` (the tensor types whose
+ * kernels that build carries), so that the compiler drops the prepare's code for the other types. */
+#define TFL_DEFAULT_BUILD_TYPES(op, supported) \
+    do { \
+        if (!TINYML_ALL_OPS && !(supported)) return tfl_op_fail((op), TFL_NOT_IN_BUILD, "its kernel for these tensor types is"); \
+    } while (0)
 /* The prepare of an op this build leaves out: fails with TFL_NOT_IN_BUILD. */
 int tfl_prepare_left_out(tfl_op *op);
 void tfl_param_tensor(tfl_op *op, uint32_t word, const tfl_tensor_info *t);

@@ -62,6 +62,7 @@ static int prepare_common(tfl_op *op, int depthwise, int32_t output_depth, int32
     if (bias) TFL_CHECK(op, bias->count == (uint32_t)output_depth, "bias %t must have %d values", bias, output_depth);
 
     int32_t body;
+    TFL_DEFAULT_BUILD_TYPES(op, input->type == TFL_TYPE_INT8);
     if (input->type == TFL_TYPE_FLOAT32) {
         TFL_CHECK(op, filter->type == TFL_TYPE_FLOAT32 && output->type == TFL_TYPE_FLOAT32 && (!bias || bias->type == TFL_TYPE_FLOAT32),
                   "float32 input needs float32 filter, bias and output");

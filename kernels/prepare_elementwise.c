@@ -165,6 +165,7 @@ static int prepare_elementwise(tfl_op *op, int kind)
     else if (type == TFL_TYPE_INT8 && kind != OP_DIV) slot = 0;
     else if (type == TFL_TYPE_INT16 && kind != OP_DIV) slot = 1;
     else return tfl_op_fail(op, "unsupported type %y", type);
+    TFL_DEFAULT_BUILD_TYPES(op, type == TFL_TYPE_INT32);
     /* MAXIMUM and MINIMUM have no options; the others keep the fused activation in field 0. */
     int has_activation = kind != OP_MAXIMUM && kind != OP_MINIMUM;
     int32_t activation = has_activation ? tfl_opt_byte(op, 0, TFL_ACT_NONE) : TFL_ACT_NONE;

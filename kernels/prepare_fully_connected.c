@@ -21,6 +21,7 @@ int tfl_prepare_fully_connected(tfl_op *op)
     int32_t activation = tfl_opt_byte(op, FC_OPT_FUSED_ACTIVATION, TFL_ACT_NONE);
 
     int32_t body;
+    TFL_DEFAULT_BUILD_TYPES(op, input->type == TFL_TYPE_INT8);
     if (input->type == TFL_TYPE_FLOAT32) {
         TFL_CHECK(op, filter->type == TFL_TYPE_FLOAT32 && output->type == TFL_TYPE_FLOAT32 && (!bias || bias->type == TFL_TYPE_FLOAT32),
                   "float32 input needs float32 filter, bias and output");

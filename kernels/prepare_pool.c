@@ -51,6 +51,7 @@ int tfl_prepare_pool(tfl_op *op)
 
     int average = op->opcode == TFL_OP_AVERAGE_POOL_2D;
     int32_t body;
+    TFL_DEFAULT_BUILD_TYPES(op, input->type == TFL_TYPE_INT8);
     if (input->type == TFL_TYPE_FLOAT32) body = average ? TFL_BODY_average_pool_2d_float : TFL_BODY_max_pool_2d_float;
     else if (input->type == TFL_TYPE_INT8) body = average ? TFL_BODY_average_pool_2d_int8 : TFL_BODY_max_pool_2d_int8;
     else if (input->type == TFL_TYPE_INT16) body = average ? TFL_BODY_average_pool_2d_int16 : TFL_BODY_max_pool_2d_int16;

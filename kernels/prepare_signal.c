@@ -296,6 +296,18 @@ int tfl_prepare_signal_fft_auto_scale(tfl_op *op)
  * Math.cos and Math.sin for every phase of every fft_length up to 2048 and every 5-smooth one up
  * to 65536, on the host and on the Cortex-M0 (QEMU). */
 
+#if defined(__NEWLIB__)
+/* On the board newlib's sin and cos are these same fdlibm routines (s_sin.c, s_cos.c over k_sin.c,
+ * k_cos.c, e_rem_pio2.c), and the firmware already carries them for Math.sin and Math.cos: use
+ * them instead of a second copy. test/loader.test.ts runs this build on QEMU and compares the
+ * twiddles with the STS's at every fft_length the op takes. The host's libm (glibc) is another
+ * algorithm, which can differ in the last bit: the host build keeps the copy below. */
+#include <math.h>
+static double fdlibm_trig(double x, int want_sin)
+{
+    return want_sin ? sin(x) : cos(x);
+}
+#else
 static uint32_t high_word(double x)
 {
     uint64_t u;
@@ -395,6 +407,8 @@ static double fdlibm_trig(double x, int want_sin)
     double v = q & 1 ? kernel_sin(y0, y1, 1) : kernel_cos(y0, y1);
     return q == 1 || q == 2 ? -v : v;
 }
+
+#endif
 
 /* floor(0.5 + 32767 * c), for |c| <= 1 */
 static int32_t twiddle_part(double c)

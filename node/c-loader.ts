@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { conformanceCases, sharedPath } from "./conformance";
 import { generatedModels, mutate, mutateSpec, prng } from "./fuzz";
-import { makeKernels, NATIVE_BUILT, REPO } from "./replay";
+import { makeKernels, NATIVE_BUILT, REPO, runQemuHarness } from "./replay";
 import { loadTflite } from "./sts-runtime";
 
 // TFL_LOADER_OUT builds and runs the tool elsewhere (several builds at once).
@@ -29,6 +29,32 @@ export function buildLoaderTool(opts: { core?: boolean } = {}): string {
     }
     makeKernels(["loader-tool", "OUT=" + LOADER_OUT]);
     return LOADER_TOOL;
+}
+
+/** kernels/host/loader_tool.c and the C loader at the firmware's flags (newlib), for QEMU's mps2-an386. */
+export const BOARD_LOADER_TOOL = path.join(NATIVE_BUILT, "board", "loader-tool.elf");
+
+export function buildBoardLoaderTool(): string {
+    makeKernels(["-j" + Math.max(1, os.cpus().length), "loader-tool-board"]);
+    return BOARD_LOADER_TOOL;
+}
+
+/** The board-built C loader's dump of each model, run on QEMU's Cortex-M4 in one go. */
+export function boardLoaderDumps(models: Buffer[]): LoaderResult[] {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "board-loader-"));
+    const files = models.map((m, i) => {
+        const f = path.join(dir, `m${i}.tflite`);
+        fs.writeFileSync(f, m);
+        return f;
+    });
+    const list = path.join(dir, "list");
+    fs.writeFileSync(list, files.join("\n") + "\n");
+    const run = runQemuHarness("mps2-an386", path.relative(NATIVE_BUILT, BOARD_LOADER_TOOL), ["dumps", list], 600000);
+    if (run.status !== 0) throw new Error(`loader-tool.elf failed on QEMU (status ${run.status}):\n${run.output.slice(-2000)}`);
+    const parts = run.output.split(/^model \S+\n/m).slice(1);
+    if (parts.length !== models.length) throw new Error(`loader-tool.elf dumped ${parts.length} of ${models.length} models:\n${run.output.slice(-2000)}`);
+    fs.rmSync(dir, { recursive: true, force: true });
+    return parts.map((t) => ({ ok: !t.startsWith("error "), text: t.trimEnd() }));
 }
 
 /** What a loader made of a model: "error ..." or the plan, the ops' bodies and parameter words, the inputs and outputs. */

@@ -17,7 +17,8 @@ import { sharedPath } from "../node/conformance";
 import { modelLabels } from "./speech-models";
 
 const CPU_HZ = 64e6;
-const BOARD_DIR = path.join(NATIVE_BUILT, "board");
+// The board's default build: the built-in models' kernels only (TINYML_ALL_OPS=0, kernels/loader.h).
+const BOARD_DIR = path.join(NATIVE_BUILT, "board-default");
 const MODELS = {
     gesture: path.join(REPO, "models", "gesture.tflite"),
     frontEnd: path.join(REPO, "models", "keyword_frontend.tflite"),
@@ -50,10 +51,10 @@ export interface BoardRun {
 
 /** Builds kernels/board_bench.c (make board-bench) and runs it on QEMU's Cortex-M4 with `clip`. */
 export function runBoardBench(clip = "yes_1000ms"): BoardRun {
-    makeKernels(["-j" + Math.max(1, os.cpus().length), "board-bench"]);
+    makeKernels(["-j" + Math.max(1, os.cpus().length), "board-bench", "TINYML_ALL_OPS=0", "BOARD_OUT=" + BOARD_DIR]);
     const args = [MODELS.gesture, MODELS.frontEnd, MODELS.keyword, sharedPath(path.join("audio", clip + ".wav"))];
     for (const a of args) if (/[, ]/.test(a)) throw new Error(`board-bench: QEMU's semihosting arguments cannot hold "${a}"`);
-    const run = runQemuHarness("mps2-an386", path.join("board", "board-bench.elf"), args, 120000);
+    const run = runQemuHarness("mps2-an386", path.join(path.basename(BOARD_DIR), "board-bench.elf"), args, 120000);
     if (run.status !== 0 || !/^done$/m.test(run.output)) throw new Error(`board-bench failed (exit ${run.status}):\n${run.output.slice(-2000)}`);
     const res: BoardRun = { invokes: new Map(), loads: new Map(), outputs: new Map() };
     for (const line of run.output.split("\n")) {

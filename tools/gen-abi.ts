@@ -15,6 +15,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
+import { loadTflite } from "../node/sts-runtime";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const LIB = path.join(ROOT, "libs", "tflite");
@@ -102,6 +103,30 @@ function comment(text: string, indent: string): string {
     return `${indent}/* ${lines.join(`\n${indent} * `)} */\n`;
 }
 
+/** The character set of the packed op names (every builtin op name is upper case, digits and '_'). */
+const OP_NAME_ALPHABET = " ABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789";
+
+/**
+ * schema.ts's builtin op names by code, ' '-separated, packed 6 bits per character (its index in
+ * OP_NAME_ALPHABET, least significant bits first) with a zero byte after: the C loader names ops
+ * in its errors from these, in 3/4 of the text's flash.
+ */
+export function packedOpNames(): { length: number; bytes: number[] } {
+    const tflite = loadTflite();
+    const names: string[] = [];
+    for (let code = 0; !tflite.opName(code).startsWith("BUILTIN_"); code++) names.push(tflite.opName(code));
+    const text = names.join(" ");
+    const bytes = new Array(Math.ceil(text.length * 6 / 8) + 1).fill(0);
+    for (let i = 0; i < text.length; i++) {
+        const v = OP_NAME_ALPHABET.indexOf(text[i]);
+        if (v < 0) throw new Error(`op name character '${text[i]}' is not in the packed alphabet`);
+        const bit = 6 * i;
+        bytes[bit >> 3] |= (v << (bit & 7)) & 0xff;
+        bytes[(bit >> 3) + 1] |= v >> (8 - (bit & 7));
+    }
+    return { length: text.length, bytes };
+}
+
 export function generateHeader(): string {
     const { enums, consts, bodies } = readAbi();
     const seen = new Map<string, string>();
@@ -143,6 +168,16 @@ export function generateHeader(): string {
     out += "#define TFLITE_BODIES(X) \\\n";
     out += unique.map((b) => `    X(${b})`).join(" \\\n") + "\n\n";
     for (const b of unique) out += `void tflite_${b}(int32_t *params, const uint8_t *model, uint8_t *arena);\n`;
+    const ops = packedOpNames();
+    out += "\n/* schema.ts's builtin op names by code, ' '-separated, each character packed in 6 bits (its index in\n";
+    out += " * TFL_OP_NAME_ALPHABET, least significant bits first; a zero byte after): the loader's errors name\n";
+    out += " * ops from these, in 3/4 of the text's flash. */\n";
+    out += `#define TFL_OP_NAME_ALPHABET "${OP_NAME_ALPHABET}"\n`;
+    out += `#define TFL_OP_NAMES_LENGTH ${ops.length}\n`;
+    out += "#define TFL_OP_NAMES_PACKED \\\n";
+    const rows: string[] = [];
+    for (let i = 0; i < ops.bytes.length; i += 16) rows.push("    " + ops.bytes.slice(i, i + 16).map((b) => "0x" + b.toString(16).padStart(2, "0")).join(", "));
+    out += rows.join(", \\\n") + "\n";
     out += "\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
     return out;
 }

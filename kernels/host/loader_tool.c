@@ -11,6 +11,8 @@
  *         input 0 is a stream: one invoke per window of the tensor's size, advancing by STRIDE
  *         bytes, outputs appended.
  *
+ *     loader_tool dumps LIST
+ *         "model PATH" and then what dump prints, for each path in the file LIST (one per line).
  *     loader_tool metadata TEXT
  *         reads the file TEXT as "pxt-tinyml" metadata (kernels/metadata.c) and prints, per line
  *         read, "entry KEY VALUE" (each the hex of its cleaned UTF-8, "-" when empty) or
@@ -100,11 +102,28 @@ static int metadata(const uint8_t *text, uint32_t length)
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: loader_tool dump MODEL | run MODEL [-s STRIDE] OUT IN0 [IN1 ...] | metadata TEXT\n");
+        fprintf(stderr, "usage: loader_tool dump MODEL | dumps LIST | run MODEL [-s STRIDE] OUT IN0 [IN1 ...] | metadata TEXT\n");
         return 2;
     }
     long length;
     unsigned char *model = read_file(argv[2], &length);
+    if (strcmp(argv[1], "dumps") == 0) {
+        /* One run for many models: QEMU starts once (its command line holds 15 arguments). */
+        char *line = (char *)model;
+        model[length] = 0;
+        while (*line) {
+            char *next = strchr(line, '\n');
+            if (next) *next++ = 0;
+            if (*line) {
+                char *sub[] = {argv[0], "dump", line, 0};
+                printf("model %s\n", line);
+                main(3, sub);
+            }
+            line = next ? next : line + strlen(line);
+        }
+        free(model);
+        return 0;
+    }
     if (strcmp(argv[1], "metadata") == 0) {
         int status = metadata(model, (uint32_t)length);
         free(model);

@@ -6,6 +6,9 @@
 // and output records and the arena, laid out by tfl_write_state. The garbage collector owns it, and
 // pxt's collector does not move objects, so the C side may keep pointers into it during a call. The
 // model's own Buffer (usually a hex literal in flash) is read in place; the STS side keeps it alive.
+// Small beats fast: this glue runs once per load or per call, and every C++ function of the
+// extension takes flash in every program.
+#pragma GCC optimize("Os")
 #include "pxt.h"
 #include "../../kernels/loader.h"
 
