@@ -53,6 +53,7 @@ export function inspect(file: string): string {
     lines.push(`tensors (${model.tensors.length}):`);
     for (const t of model.tensors) {
         const where = t.isConst ? `const ${t.bytes} B in model`
+            : ip && !t.data ? `unused ${t.bytes} B`
             : ip ? `arena @${t.offset} ${t.bytes} B${t.isVariable ? " (variable)" : ""}` : `${t.bytes} B${t.isVariable ? " (variable)" : ""}`;
         lines.push(`  ${String(t.index).padStart(3)}  ${tflite.typeName(t.type).padEnd(7)} [${t.shape.join(",")}]  ${where}  ${quantText(t)}  ${t.name}`);
     }

@@ -253,11 +253,14 @@ namespace tflite {
             if (this.arenaBytes > maxArenaBytes)
                 fail("the model needs a " + this.arenaBytes + "-byte arena, more than the limit of " + maxArenaBytes + " bytes")
             this.arena = control.createBuffer(this.arenaBytes)
+            // A tensor no op reads or writes, and not a model input or output, is placed nowhere (as
+            // TFLM leaves it unallocated): no data, so nothing can reach bytes outside the arena.
             for (let i = 0; i < m.tensors.length; i++) {
                 const t = m.tensors[i]
                 if (t.isConst) continue
-                t.data = this.arena
                 if (ids[i] >= 0) t.offset = persistent + planner.offsets[ids[i]]
+                else if (!t.isVariable) continue
+                t.data = this.arena
             }
             for (let k = 0; k < nops; k++) {
                 const op = m.operators[k]
