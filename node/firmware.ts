@@ -176,7 +176,7 @@ function copyProject(src: string, dst: string): string[] {
  * compiled against the old one (and a link that fails, or worse, works). So when the headers of
  * the project and its file: packages differ from the last build's, their objects are deleted.
  */
-function forgetObjectsOnHeaderChange(buildDir: string): void {
+function forgetObjectsOnHeaderChange(buildDir: string, elfName = "MICROBIT"): void {
     const hash = crypto.createHash("sha256");
     const walk = (dir: string): void => {
         for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : 1)) {
@@ -190,7 +190,7 @@ function forgetObjectsOnHeaderChange(buildDir: string): void {
     const digest = hash.digest("hex");
     const stamp = path.join(buildDir, "built", "headers.sha256");
     if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === digest) return;
-    fs.rmSync(path.join(buildDir, "built", "codal", "build", "CMakeFiles", "MICROBIT.dir", "pxtapp"), { recursive: true, force: true });
+    fs.rmSync(path.join(buildDir, "built", "codal", "build", "CMakeFiles", elfName + ".dir", "pxtapp"), { recursive: true, force: true });
     fs.mkdirSync(path.dirname(stamp), { recursive: true });
     fs.writeFileSync(stamp, digest);
 }
@@ -376,3 +376,91 @@ export function buildTinymlFirmware(program: { dir?: string; name?: string; file
     r.asm = path.join(kept, "binary.asm");
     return r;
 }
+
+// ---- MakeCode Arcade's SAMD51 hardware (hw---samd51: a Cortex-M4F at 120 MHz, 512 KB of flash) ----
+
+export const SAMD51_ARCHIVE = path.join(SHARED, "codal", "samd51-codal.tar.xz");
+/** Where the SAMD51's flash ends (pxt-arcade's samd51 variant: flashEnd). */
+export const SAMD51_FLASH_END = 524288;
+/** The folder every Arcade program of the tinyml extension is built in. */
+export const ARCADE_BUILD_DIR = path.join(FIRMWARE_DIR, "arcade-samd51");
+
+export interface ArcadeFirmwareResult {
+    status: number;
+    output: string;
+    ok: boolean;
+    uf2: string;
+    elf: string;
+    asm: string;
+    /** Where the program ends in flash (the UF2's highest address), and the bytes left before the flash's end. */
+    flashEnd: number;
+    bytesLeft: number;
+    runtimeText: number;
+    symbols: () => ElfSymbol[];
+}
+
+/** The payload of a UF2 file's blocks, in order (the flash image from its first address). */
+export function uf2Payload(file: string): Buffer {
+    const data = fs.readFileSync(file);
+    const parts: Buffer[] = [];
+    for (let at = 0; at + 512 <= data.length; at += 512) parts.push(data.subarray(at + 32, at + 32 + data.readUInt32LE(at + 16)));
+    return Buffer.concat(parts);
+}
+
+/** The end of what a UF2 file writes (its 512-byte blocks: target address at 12, payload size at 16). */
+export function uf2End(file: string): number {
+    const data = fs.readFileSync(file);
+    let end = 0;
+    for (let at = 0; at + 512 <= data.length; at += 512) {
+        if (data.readUInt32LE(at) !== 0x0a324655 || data.readUInt32LE(at + 4) !== 0x9e5d5157) throw new Error(`${file}: block ${at / 512} is not UF2`);
+        end = Math.max(end, data.readUInt32LE(at + 12) + data.readUInt32LE(at + 16));
+    }
+    return end;
+}
+
+/**
+ * Builds a program that uses the tinyml extension into firmware for MakeCode Arcade's SAMD51
+ * boards, offline: pxt-arcade (tools/pxt-arcade.js) with the CODAL tree of ../shared/codal
+ * (samd51-codal.tar.xz) unpacked into the build folder. `files` (main.ts first) are written to
+ * built/firmware/projects/<name>/; the C++ is compiled once in built/firmware/arcade-samd51/.
+ */
+export function buildArcadeFirmware(program: { name: string; files: { [name: string]: string } }): ArcadeFirmwareResult {
+    if (!fs.existsSync(SAMD51_ARCHIVE)) throw new Error("SAMD51 firmware needs " + SAMD51_ARCHIVE);
+    const from = path.join(FIRMWARE_DIR, "projects", program.name);
+    const tinyml = "file:" + path.relative(from, ROOT).split(path.sep).join("/");
+    const dir = writeFirmwareProject(program.name, { device: "*", "hw---samd51": "*", tinyml }, program.files);
+    const buildDir = ARCADE_BUILD_DIR;
+    fs.mkdirSync(buildDir, { recursive: true });
+    copyProject(dir, buildDir);
+    forgetObjectsOnHeaderChange(buildDir, "ITSYBITSY_M4");
+    if (!fs.existsSync(path.join(buildDir, "built", "codal", ".git", "config"))) {
+        fs.mkdirSync(path.join(buildDir, "built"), { recursive: true });
+        run("tar", ["-xJf", SAMD51_ARCHIVE, "-C", path.join(buildDir, "built")]);
+    }
+    const pxtArcade = (args: string[], env: { [name: string]: string } = {}): PxtResult => {
+        const res = childProcess.spawnSync(process.execPath, [path.join(ROOT, "tools", "pxt-arcade.js"), ...args], {
+            cwd: buildDir, encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 256 << 20,
+        });
+        if (res.error) throw res.error;
+        return { status: res.status === null ? -1 : res.status, output: (res.stdout || "") + (res.stderr || "") };
+    };
+    if (!fs.existsSync(path.join(buildDir, "pxt_modules", "device", "pxt.json"))) {
+        const res = pxtArcade(["install"]);
+        if (res.status !== 0) throw new Error("pxt install (arcade) failed in " + buildDir + ":\n" + res.output);
+    }
+    const uf2 = path.join(buildDir, "built", "binary.uf2");
+    const asm = path.join(buildDir, "built", "binary.asm");
+    const elf = path.join(buildDir, "built", "codal", "build", "ITSYBITSY_M4");
+    for (const f of [uf2, asm]) fs.rmSync(f, { force: true });
+    const res = pxtArcade(["build", "--localbuild"], { PXT_FORCE_LOCAL: "1", PXT_NODOCKER: "1", PATH: pythonPath() });
+    const ok = res.status === 0 && compileErrors(res.output).length === 0 && fs.existsSync(uf2) && fs.existsSync(elf);
+    const flashEnd = ok ? uf2End(uf2) : 0;
+    let symbols: ElfSymbol[] | null = null;
+    return {
+        status: res.status, output: res.output, ok, uf2, elf, asm,
+        flashEnd, bytesLeft: SAMD51_FLASH_END - flashEnd,
+        runtimeText: ok ? elfSections(elf)[".text"] || 0 : 0,
+        symbols: () => symbols || (symbols = elfSymbols(elf)),
+    };
+}
+

@@ -24,3 +24,17 @@ export function installProject(dir: string): void {
     const res = pxt(dir, ["install"]);
     if (res.status !== 0) throw new Error("pxt install failed in " + dir + ":\n" + res.output);
 }
+
+/** hello-tflite's model run once on MakeCode Arcade (no LEDs there): its files for buildArcadeFirmware. */
+export function arcadeHelloFiles(): { [name: string]: string } {
+    writeHelloModel();
+    return {
+        "main.ts": "// tflite.loadModel on MakeCode Arcade's SAMD51 boards: the C loader and kernels run the model.\n" +
+            "const interpreter = tflite.loadModel(helloWorldModel)\n" +
+            "interpreter.setInput(0, [1.5])\n" +
+            "interpreter.invoke()\n" +
+            "console.log(\"sin(1.5) ~ \" + interpreter.outputValues(0)[0])\n",
+        "model.ts": fs.readFileSync(path.join(HELLO_PROJECT, "model.ts"), "utf8"),
+    };
+}
+

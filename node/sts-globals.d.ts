@@ -36,6 +36,8 @@ interface Buffer {
 
 declare namespace control {
     function createBuffer(size: number): Buffer;
+    /** Where console.log writes (the serial port on the micro:bit). */
+    function __log(priority: number, text: string): void;
     function millis(): number;
     function micros(): number;
 }
@@ -43,6 +45,7 @@ declare namespace control {
 interface Math {
     idiv(x: number, y: number): number;
 }
+
 
 declare namespace serial {
     function writeLine(text: string): void;

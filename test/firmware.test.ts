@@ -4,9 +4,9 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { FirmwareResult, TINYML_ALL_OPS_BUILD_DIR, TINYML_BUILD_DIR, buildTinymlFirmware } from "../node/firmware";
+import { ArcadeFirmwareResult, FirmwareResult, SAMD51_FLASH_END, TINYML_ALL_OPS_BUILD_DIR, TINYML_BUILD_DIR, buildArcadeFirmware, buildTinymlFirmware, uf2Payload } from "../node/firmware";
 import { decodeIntelHex, findInImage } from "../node/intel-hex";
-import { HELLO_MODEL, HELLO_PROJECT, writeHelloModel } from "../node/sample-project";
+import { HELLO_MODEL, HELLO_PROJECT, arcadeHelloFiles, writeHelloModel } from "../node/sample-project";
 import { sharedPath } from "../node/conformance";
 import { ROOT } from "../node/simulator";
 
@@ -120,3 +120,30 @@ describe("micro:bit v2 firmware (CODAL from ../shared/codal, built offline)", fu
         assert.strictEqual(r.buildDir, TINYML_BUILD_DIR);
     });
 });
+
+describe("MakeCode Arcade's SAMD51 firmware (CODAL from ../shared/codal, built offline)", function () {
+    this.timeout(20 * 60 * 1000);
+    let r: ArcadeFirmwareResult;
+    before(() => {
+        r = buildArcadeFirmware({ name: "arcade-hello", files: arcadeHelloFiles() });
+        assert.ok(r.ok, `the Arcade build failed (status ${r.status}):\n${r.output.slice(-3000)}`);
+    });
+
+    it("builds the extension's STS for Arcade (the interpreter, without the micro:bit's gesture and speech files)", () => {
+        const asm = fs.readFileSync(r.asm, "utf8");
+        assert.match(asm, /bl tflite::loadState/, "the program does not call the C loader");
+        const found = STS_INTERPRETER.exec(asm);
+        assert.ok(!found, `the program contains ${found && found[0]}`);
+        assert.ok(!/^(gestures|speech)_\w+:/m.test(asm), "micro:bit-only code reached the Arcade program");
+    });
+
+    it("links the C loader and the default kernels into the SAMD51 runtime, and keeps the model in flash", () => {
+        const names = new Set(r.symbols().map((s) => s.name));
+        for (const f of ["tfl_load", "tfl_invoke", "tfl_write_state", "tflite_fully_connected_int8", "tflite_conv_2d_int8", "tflite::loadState(pxt::BoxedBuffer*)"])
+            assert.ok(names.has(f), `${f} is not in the SAMD51 ELF`);
+        assert.ok(!names.has("tflite_conv_2d_float"), "a left-out kernel is in the default build");
+        assert.ok(uf2Payload(r.uf2).indexOf(fs.readFileSync(sharedPath(HELLO_MODEL))) >= 0, "the model is not in the UF2");
+        assert.ok(r.bytesLeft >= 150 * 1024, `${r.bytesLeft} bytes left of the SAMD51's ${SAMD51_FLASH_END}`);
+    });
+});
+

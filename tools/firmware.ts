@@ -4,8 +4,8 @@
 // library's own C functions in the linked runtime, and the runtime's static RAM.
 import * as path from "path";
 import * as fs from "fs";
-import { ALL_OPS_PACKAGE, FLASH_USABLE_END, buildFirmware, writeFirmwareProject } from "../node/firmware";
-import { HELLO_PROJECT, writeHelloModel } from "../node/sample-project";
+import { ALL_OPS_PACKAGE, FLASH_USABLE_END, SAMD51_FLASH_END, buildArcadeFirmware, buildFirmware, writeFirmwareProject } from "../node/firmware";
+import { HELLO_PROJECT, arcadeHelloFiles, writeHelloModel } from "../node/sample-project";
 import { ROOT } from "../node/simulator";
 
 /** The C symbols that are the library's (its C kernels and their C++ glue), demangled names. */
@@ -74,6 +74,17 @@ function main(): void {
     console.log("\nSTS program: flash end minus the end of the C++ runtime image (with < 4 KB of page padding). " +
         "library's C/C++: bytes the link kept (map file) from the .c/.cpp files of the packages the program uses through file: paths. " +
         "tfl_/tflite_ symbols: sizes of the ELF's symbols matching " + LIBRARY_SYMBOLS + ".");
+    if (!only.length || only.some((o) => "arcade".indexOf(o) >= 0)) {
+        process.stderr.write("building arcade-hello (MakeCode Arcade, SAMD51) ... ");
+        const a = buildArcadeFirmware({ name: "arcade-hello", files: arcadeHelloFiles() });
+        process.stderr.write((a.ok ? "ok" : "FAILED (status " + a.status + ")") + "\n");
+        if (!a.ok) failed++;
+        console.log(`\nMakeCode Arcade (pxt-arcade 4.1.2), SAMD51 (hw---samd51), C/C++ built locally (flash ends at ${n(SAMD51_FLASH_END)}):\n`);
+        console.log("| program | flash end | bytes left | runtime text | tfl_/tflite_ symbols |");
+        console.log("| --- | ---: | ---: | ---: | ---: |");
+        console.log(a.ok ? `| arcade-hello (\`tflite.loadModel\`, hello_world int8) | ${n(a.flashEnd)} | ${n(a.bytesLeft)} | ${n(a.runtimeText)} | ${n(a.symbols().filter((s) => LIBRARY_SYMBOLS.test(s.name)).reduce((x, s) => x + s.size, 0))} |`
+            : `| arcade-hello | build failed (status ${a.status}) | | | |`);
+    }
     if (failed) process.exitCode = 1;
 }
 

@@ -43,10 +43,16 @@ function rootConfig() {
     const tflite = readLib("tflite");
     const files = ["README.md"];
     const dependencies = {};
+    // The gesture and speech blocks use the micro:bit's APIs (accelerometer, microphone, LEDs):
+    // MakeCode Arcade (its SAMD51 boards) gets the interpreter and the C alone (pxt's fileDependencies).
+    const fileDependencies = {};
     for (const name of LIBS) {
         const lib = readLib(name);
         if (!lib) continue;
-        for (const f of lib.files) files.push("libs/" + name + "/" + f);
+        for (const f of lib.files) {
+            files.push("libs/" + name + "/" + f);
+            if (name !== "tflite") fileDependencies["libs/" + name + "/" + f] = "target:microbit";
+        }
         if (name === "tflite") files.push(...nativeFiles());
         for (const dep of Object.keys(lib.dependencies || {})) {
             const version = lib.dependencies[dep];
@@ -63,10 +69,11 @@ function rootConfig() {
         license: tflite.license,
         dependencies,
         files,
+        fileDependencies,
         testFiles: [],
         public: tflite.public,
         targetVersions: tflite.targetVersions,
-        supportedTargets: tflite.supportedTargets,
+        supportedTargets: ["microbit", "arcade"],
         disablesVariants: tflite.disablesVariants,
     };
 }

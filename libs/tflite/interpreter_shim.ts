@@ -42,9 +42,10 @@ namespace tflite {
             const state = loadState(model)
             if (stateWord(state, StateWord.Magic) === ERROR_MAGIC) {
                 // (Only on the board: the simulator's loader throws by itself.) An uncaught error
-                // shows just a code on the LEDs, so the reason goes to the serial port too.
+                // shows just a code on the LEDs, so the reason goes to the console too (on the
+                // micro:bit, the serial port): console.log's own sink, without console.log's code.
                 const message = state.slice(4).toString()
-                serial.writeLine("tflite: " + message)
+                control.__log(1, "tflite: " + message + "\n")
                 fail(message)
             }
             this.state = state
