@@ -426,6 +426,8 @@ export function uf2End(file: string): number {
  */
 export function buildArcadeFirmware(program: { name: string; files: { [name: string]: string } }): ArcadeFirmwareResult {
     if (!fs.existsSync(SAMD51_ARCHIVE)) throw new Error("SAMD51 firmware needs " + SAMD51_ARCHIVE);
+    // MakeCode Arcade itself (tools/arcade), installed once from the npm registry.
+    run("bash", [path.join(ROOT, "tools", "setup-arcade.sh")]);
     const from = path.join(FIRMWARE_DIR, "projects", program.name);
     const tinyml = "file:" + path.relative(from, ROOT).split(path.sep).join("/");
     const dir = writeFirmwareProject(program.name, { device: "*", "hw---samd51": "*", tinyml }, program.files);
