@@ -717,6 +717,11 @@ int tfl_prepare_left_out(tfl_op *op)
     return tfl_op_fail(op, TFL_NOT_IN_BUILD, "this op is");
 }
 
+int tfl_types_left_out(tfl_op *op)
+{
+    return tfl_op_fail(op, TFL_NOT_IN_BUILD, "its kernel for these tensor types is");
+}
+
 int32_t *tfl_choose_body(tfl_op *op, int32_t body, uint32_t words)
 {
     op->body = body;

@@ -310,10 +310,12 @@ static inline int tfl_body_in_build(int32_t body)
 int32_t *tfl_choose_body(tfl_op *op, int32_t body, uint32_t words);
 /* Chooses the body and returns its zeroed parameter block of `words` words (NULL if out of memory
  * or if the body is not in this build, with the loader failed). */
+/* Fails with TFL_NOT_IN_BUILD: the op's tensor types have no kernel in this build. */
+int tfl_types_left_out(tfl_op *op);
 static inline int32_t *tfl_use_body(tfl_op *op, int32_t body, uint32_t words)
 {
     if (!tfl_body_in_build(body)) {
-        tfl_op_fail(op, TFL_NOT_IN_BUILD, "its kernel for these tensor types is");
+        tfl_types_left_out(op);
         return 0;
     }
     return tfl_choose_body(op, body, words);
@@ -322,7 +324,7 @@ static inline int32_t *tfl_use_body(tfl_op *op, int32_t body, uint32_t words)
  * kernels that build carries), so that the compiler drops the prepare's code for the other types. */
 #define TFL_DEFAULT_BUILD_TYPES(op, supported) \
     do { \
-        if (!TINYML_ALL_OPS && !(supported)) return tfl_op_fail((op), TFL_NOT_IN_BUILD, "its kernel for these tensor types is"); \
+        if (!TINYML_ALL_OPS && !(supported)) return tfl_types_left_out(op); \
     } while (0)
 /* The prepare of an op this build leaves out: fails with TFL_NOT_IN_BUILD. */
 int tfl_prepare_left_out(tfl_op *op);

@@ -60,8 +60,9 @@ uint32_t tfl_utf8_clean(const uint8_t *in, uint32_t n, uint8_t *out)
     while (i < n) {
         uint32_t used;
         uint32_t code = utf8_code(in + i, n - i, &used);
-        if (code == 0xfffd && !(used == 3 && in[i] == 0xef)) {
-            /* U+FFFD written out in UTF-8 (or copied, when the text holds it itself). */
+        if (code == 0xfffd && used == 1) {
+            /* A byte that starts no character: U+FFFD written out in UTF-8 (a U+FFFD the text
+             * holds itself is a 3-byte character, copied below). */
             if (out) { out[size] = 0xef; out[size + 1] = 0xbf; out[size + 2] = 0xbd; }
             size += 3;
         } else {

@@ -288,6 +288,6 @@ namespace gestures {
     }
 
     function failUnknownGesture(rec: GestureRecognizer, gesture: string): void {
-        fail("the model has no gesture '" + gesture + "'; its gestures: " + labelList(rec.labels))
+        fail("the model has no gesture '" + gesture + "'; its gestures: " + tflite.listText(rec.labels, ", "))
     }
 }

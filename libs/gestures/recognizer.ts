@@ -75,14 +75,14 @@ namespace gestures {
             const inputs = ip.input(0).elementCount()
             const outputs = ip.output(0).elementCount()
 
-            this.labels = tflite.metadataValues(entries, "label")
+            // A copy of the given labels (a loop: Array.slice's helper would take flash in every program).
             if (labels && labels.length > 0) {
                 this.labels = []
                 for (let i = 0; i < labels.length; i++) this.labels.push(labels[i])
-            }
+            } else this.labels = tflite.metadataValues(entries, "label")
             if (this.labels.length !== outputs)
                 fail("the model scores " + outputs + " gestures but has " + this.labels.length + " labels" +
-                    (this.labels.length ? " (" + labelList(this.labels) + ")" : ": give them to useModel"))
+                    (this.labels.length ? " (" + tflite.listText(this.labels, ", ") + ")" : ": give them to useModel"))
             this.samplePeriodMs = tflite.metadataNumber(entries, "sample_period_ms", 20)
             this.windowSamples = tflite.metadataNumber(entries, "window_samples", Math.idiv(inputs, 3))
             if (this.samplePeriodMs <= 0) fail("the model's sample period is " + this.samplePeriodMs + " ms")
@@ -251,16 +251,6 @@ namespace gestures {
     }
 
     /** A label as compared: lower case, without surrounding spaces. */
-    /**
-     * The labels as "a, b, c" for an error message. A loop rather than Array.join, whose runtime
-     * helper would otherwise take flash in every program with gesture blocks.
-     */
-    export function labelList(labels: string[]): string {
-        let text = ""
-        for (let i = 0; i < labels.length; i++) text += (i > 0 ? ", " : "") + labels[i]
-        return text
-    }
-
     export function normalizeLabel(label: string): string {
         let a = 0
         let b = label.length

@@ -41,7 +41,7 @@ namespace tflite {
     }
 
     function shapeText(shape: number[]): string {
-        return "[" + shape.join(",") + "]"
+        return "[" + listText(shape, ",") + "]"
     }
 
     function sameShape(a: number[], b: number[]): boolean {

@@ -42,14 +42,17 @@ namespace tflite {
         }
         describe(): string {
             return "tensor " + this.index + (this.name ? " '" + this.name + "'" : "") +
-                " " + typeName(this.type) + "[" + shapeText(this.shape) + "]"
+                " " + typeName(this.type) + "[" + listText(this.shape, ",") + "]"
         }
     }
 
-    /** "1,32,3": a loop, not Array.join, whose helper would take flash in every program on the board. */
-    function shapeText(shape: number[]): string {
+    /**
+     * The items as text, `separator` between them ("1,32,3"). A loop, not Array.join: join's runtime
+     * helper would take flash in every program on the board that describes a tensor or lists labels.
+     */
+    export function listText(items: any[], separator: string): string {
         let text = ""
-        for (let i = 0; i < shape.length; i++) text += (i > 0 ? "," : "") + shape[i]
+        for (let i = 0; i < items.length; i++) text += (i > 0 ? separator : "") + items[i]
         return text
     }
 
