@@ -273,36 +273,66 @@ export function elfSymbols(elf: string): ElfSymbol[] {
  * Builds the MakeCode project in `projectDir` into micro:bit v2 firmware (C/C++ compiled locally).
  * A failed build returns ok=false with pxt's status and output (or throws with throwOnError).
  */
+/** What differs between the boards a firmware is built for. */
+interface BoardTarget {
+    /** Runs the target's pxt command line in `dir`. */
+    pxt: (dir: string, args: string[], env?: { [name: string]: string }) => PxtResult;
+    /** The CODAL tree to unpack into built/ (offline), and the ELF it builds. */
+    archive: string;
+    elfName: string;
+    /** The program pxt writes into built/, and other outputs of an earlier build to remove first. */
+    output: string;
+    staleOutputs: string[];
+    /** A package `pxt install` puts into pxt_modules (its pxt.json says the install is done). */
+    installedPackage: string;
+    buildArgs: string[];
+}
+
+/**
+ * Copies the project into `buildDir`, unpacks the target's CODAL tree there unless one is there
+ * (with no archive, pxt fetches the sources itself: "online"), installs its packages once, and
+ * builds. `ok`: exit status 0, no compile errors, the program and the ELF written.
+ */
+function pxtBuild(projectDir: string, buildDir: string, target: BoardTarget) {
+    fs.mkdirSync(buildDir, { recursive: true });
+    const localPackages = copyProject(projectDir, buildDir);
+    forgetObjectsOnHeaderChange(buildDir, target.elfName);
+    let codal: "present" | "unpacked" | "online" = "present";
+    if (!fs.existsSync(path.join(buildDir, "built", "codal", ".git", "config"))) {
+        if (fs.existsSync(target.archive)) {
+            fs.mkdirSync(path.join(buildDir, "built"), { recursive: true });
+            run("tar", ["-xJf", target.archive, "-C", path.join(buildDir, "built")]);
+            codal = "unpacked";
+        } else codal = "online";
+    }
+    if (!fs.existsSync(path.join(buildDir, "pxt_modules", target.installedPackage, "pxt.json"))) {
+        const res = target.pxt(buildDir, ["install"]);
+        if (res.status !== 0) throw new Error("pxt install failed in " + buildDir + ":\n" + res.output);
+    }
+    const output = path.join(buildDir, "built", target.output);
+    const asm = path.join(buildDir, "built", "binary.asm");
+    const elf = path.join(buildDir, "built", "codal", "build", target.elfName);
+    for (const f of [output, asm, ...target.staleOutputs.map((o) => path.join(buildDir, "built", o))]) fs.rmSync(f, { force: true });
+    const start = Date.now();
+    const res = target.pxt(buildDir, target.buildArgs, { PXT_FORCE_LOCAL: "1", PXT_NODOCKER: "1", PATH: pythonPath() });
+    const ms = Date.now() - start;
+    const ok = res.status === 0 && compileErrors(res.output).length === 0 && fs.existsSync(output) && fs.existsSync(elf);
+    return { status: res.status, output: res.output, ok, ms, codal, localPackages, program: output, asm, elf };
+}
+
+const MICROBIT_V2: BoardTarget = {
+    pxt: pxtFirmware, archive: CODAL_ARCHIVE, elfName: "MICROBIT",
+    // The universal hex, and its v2 part alone.
+    output: "binary.hex", staleOutputs: ["mbcodal-binary.hex"],
+    installedPackage: "core", buildArgs: ["build"],
+};
+
 export function buildFirmware(projectDir: string, opts: FirmwareOptions = {}): FirmwareResult {
     projectDir = path.resolve(projectDir);
     const buildDir = opts.buildDir || path.join(FIRMWARE_DIR, opts.name || path.basename(projectDir));
     if (opts.clean) fs.rmSync(buildDir, { recursive: true, force: true });
-    fs.mkdirSync(buildDir, { recursive: true });
-    const localPackages = copyProject(projectDir, buildDir);
-    forgetObjectsOnHeaderChange(buildDir);
-
-    let codal: FirmwareResult["codal"] = "present";
-    if (!fs.existsSync(path.join(buildDir, "built", "codal", ".git", "config"))) {
-        if (fs.existsSync(CODAL_ARCHIVE)) {
-            fs.mkdirSync(path.join(buildDir, "built"), { recursive: true });
-            run("tar", ["-xJf", CODAL_ARCHIVE, "-C", path.join(buildDir, "built")]);
-            codal = "unpacked";
-        } else codal = "online";
-    }
-    if (!fs.existsSync(path.join(buildDir, "pxt_modules", "core", "pxt.json"))) {
-        const res = pxtFirmware(buildDir, ["install"]);
-        if (res.status !== 0) throw new Error("pxt install failed in " + buildDir + ":\n" + res.output);
-    }
-
-    const hex = path.join(buildDir, "built", "binary.hex");
-    const asm = path.join(buildDir, "built", "binary.asm");
-    const elf = path.join(buildDir, "built", "codal", "build", "MICROBIT");
-    for (const f of [hex, asm, path.join(buildDir, "built", "mbcodal-binary.hex")]) fs.rmSync(f, { force: true });
-    const start = Date.now();
-    const res = pxtFirmware(buildDir, ["build"], { PXT_FORCE_LOCAL: "1", PXT_NODOCKER: "1", PATH: pythonPath() });
-    const ms = Date.now() - start;
-    const ok = res.status === 0 && compileErrors(res.output).length === 0 && fs.existsSync(hex) && fs.existsSync(elf);
-    if (!ok && opts.throwOnError) throw new Error("firmware build failed in " + buildDir + " (status " + res.status + "):\n" + res.output);
+    const { status, output, ok, ms, codal, localPackages, program: hex, asm, elf } = pxtBuild(projectDir, buildDir, MICROBIT_V2);
+    if (!ok && opts.throwOnError) throw new Error("firmware build failed in " + buildDir + " (status " + status + "):\n" + output);
 
     let flashEnd = 0, runtimeEnd = 0, pxtTotalBytes: number | null = null, text = 0, data = 0, bss = 0;
     if (ok) {
@@ -319,7 +349,7 @@ export function buildFirmware(projectDir: string, opts: FirmwareOptions = {}): F
     let sections: ReturnType<typeof mapSections> | null = null;
     const escape = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     const result: FirmwareResult = {
-        project: projectDir, buildDir, status: res.status, output: res.output, ok, ms, codal,
+        project: projectDir, buildDir, status, output, ok, ms, codal,
         hex, asm, elf, map: elf + ".map",
         flashEnd, bytesLeft: FLASH_USABLE_END - flashEnd, pxtTotalBytes, runtimeEnd, stsBytes: flashEnd - runtimeEnd,
         runtimeText: text, data, bss, ram: data + bss,
@@ -431,38 +461,28 @@ export function buildArcadeFirmware(program: { name: string; files: { [name: str
     const from = path.join(FIRMWARE_DIR, "projects", program.name);
     const tinyml = "file:" + path.relative(from, ROOT).split(path.sep).join("/");
     const dir = writeFirmwareProject(program.name, { device: "*", "hw---samd51": "*", tinyml }, program.files);
-    const buildDir = ARCADE_BUILD_DIR;
-    fs.mkdirSync(buildDir, { recursive: true });
-    copyProject(dir, buildDir);
-    forgetObjectsOnHeaderChange(buildDir, "ITSYBITSY_M4");
-    if (!fs.existsSync(path.join(buildDir, "built", "codal", ".git", "config"))) {
-        fs.mkdirSync(path.join(buildDir, "built"), { recursive: true });
-        run("tar", ["-xJf", SAMD51_ARCHIVE, "-C", path.join(buildDir, "built")]);
-    }
-    const pxtArcade = (args: string[], env: { [name: string]: string } = {}): PxtResult => {
-        const res = childProcess.spawnSync(process.execPath, [path.join(ROOT, "tools", "pxt-arcade.js"), ...args], {
-            cwd: buildDir, encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 256 << 20,
-        });
-        if (res.error) throw res.error;
-        return { status: res.status === null ? -1 : res.status, output: (res.stdout || "") + (res.stderr || "") };
-    };
-    if (!fs.existsSync(path.join(buildDir, "pxt_modules", "device", "pxt.json"))) {
-        const res = pxtArcade(["install"]);
-        if (res.status !== 0) throw new Error("pxt install (arcade) failed in " + buildDir + ":\n" + res.output);
-    }
-    const uf2 = path.join(buildDir, "built", "binary.uf2");
-    const asm = path.join(buildDir, "built", "binary.asm");
-    const elf = path.join(buildDir, "built", "codal", "build", "ITSYBITSY_M4");
-    for (const f of [uf2, asm]) fs.rmSync(f, { force: true });
-    const res = pxtArcade(["build", "--localbuild"], { PXT_FORCE_LOCAL: "1", PXT_NODOCKER: "1", PATH: pythonPath() });
-    const ok = res.status === 0 && compileErrors(res.output).length === 0 && fs.existsSync(uf2) && fs.existsSync(elf);
-    const flashEnd = ok ? uf2End(uf2) : 0;
+    const r = pxtBuild(dir, ARCADE_BUILD_DIR, ARCADE_SAMD51);
+    const flashEnd = r.ok ? uf2End(r.program) : 0;
     let symbols: ElfSymbol[] | null = null;
     return {
-        status: res.status, output: res.output, ok, uf2, elf, asm,
+        status: r.status, output: r.output, ok: r.ok, uf2: r.program, elf: r.elf, asm: r.asm,
         flashEnd, bytesLeft: SAMD51_FLASH_END - flashEnd,
-        runtimeText: ok ? elfSections(elf)[".text"] || 0 : 0,
-        symbols: () => symbols || (symbols = elfSymbols(elf)),
+        runtimeText: r.ok ? elfSections(r.elf)[".text"] || 0 : 0,
+        symbols: () => symbols || (symbols = elfSymbols(r.elf)),
     };
 }
 
+/** Runs pxt-arcade's command line (tools/pxt-arcade.js) in `dir`. */
+function pxtArcade(dir: string, args: string[], env: { [name: string]: string } = {}): PxtResult {
+    const res = childProcess.spawnSync(process.execPath, [path.join(ROOT, "tools", "pxt-arcade.js"), ...args], {
+        cwd: dir, encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 256 << 20,
+    });
+    if (res.error) throw res.error;
+    return { status: res.status === null ? -1 : res.status, output: (res.stdout || "") + (res.stderr || "") };
+}
+
+const ARCADE_SAMD51: BoardTarget = {
+    pxt: pxtArcade, archive: SAMD51_ARCHIVE, elfName: "ITSYBITSY_M4",
+    output: "binary.uf2", staleOutputs: [],
+    installedPackage: "device", buildArgs: ["build", "--localbuild"],
+};
