@@ -2,14 +2,16 @@
 // (ModelRunnerClient, SensorAggregatorClient, its pipes and transports) on an in-process bus.
 import * as assert from "assert";
 import * as childProcess from "child_process";
+import * as crypto from "crypto";
 import * as fs from "fs";
+import * as http from "http";
 import * as path from "path";
 import * as v8 from "v8";
 import * as vm from "vm";
 import * as jd from "jacdac-ts";
 import { caseName, conformanceCases, runRaw, sharedPath, SHARED } from "../node/conformance";
 import { loadTflite } from "../node/sts-runtime";
-import { addModelHost, addRecordingAccelerometer, ModelHost, startJacdacHost } from "../node/jacdac/host";
+import { addModelHost, addRecordingAccelerometer, isOwnPageOrigin, ModelHost, startJacdacHost } from "../node/jacdac/host";
 import { loadJacdacTsClients, ModelRunnerClient, SensorAggregatorClient } from "../node/jacdac/jacdac-ts-clients";
 import { predictOverJacdac } from "../node/jacdac/predict";
 import { AccelerometerRecording } from "../node/jacdac/recording-accelerometer";
@@ -359,9 +361,10 @@ describe("Jacdac model runner and sensor aggregator", function () {
         }
     });
 
-    it("serves other processes: a jacdac-ts bus over TCP, and one over WebSocket in a child process", async function () {
+    it("serves other processes: a jacdac-ts bus over TCP, and over WebSocket in child processes, one as its own page", async function () {
         this.timeout(30000);
-        const host = await startJacdacHost({ wsPort: 0, tcpPort: 0 });
+        const logged: string[] = [];
+        const host = await startJacdacHost({ wsPort: 0, tcpPort: 0, log: (line) => logged.push(line) });
         // jacdac-ts's clients leave timeout timers armed after the answers came (deployModel's 3 s
         // wait for the pipe's port); unreferenced, they do not keep mocha running once the tests are done.
         const scheduler = new jd.WallClockScheduler();
@@ -384,15 +387,24 @@ describe("Jacdac model runner and sensor aggregator", function () {
             const rc = new ModelRunnerClient(runner);
             const model = readModel("micro_speech_quantized.tflite");
             await rc.deployModel(model);
-            assert.strictEqual((await rc.modelStats()).modelSize, model.length);
+            const stats = await rc.modelStats();
+            assert.deepStrictEqual([stats.modelSize, stats.arenaSize], [model.length, 5960]);
+            // The host's log says the arena the runner reports (it once said 0: it read the
+            // register on model_size's change, before allocated_arena_size was set).
+            assert.deepStrictEqual(logged.filter((l) => l.startsWith("model deployed")), [`model deployed: ${model.length} bytes, arena 5960 bytes`]);
             const c = conformanceCases().find((k) => caseName(k) === "micro_speech_quantized/yes_features")!;
             const out = await predictOverJacdac(runner, fs.readFileSync(sharedPath(c.inputs[0])));
             assert.deepStrictEqual(Buffer.from(out), fs.readFileSync(sharedPath(c.output)));
 
-            // WebSocket: Node 20's own client (--experimental-websocket) under jacdac-ts's WebSocketTransport.
+            // WebSocket: Node 20's own client (--experimental-websocket) under jacdac-ts's
+            // WebSocketTransport, with the Origin header of the host's page when ORIGIN is set.
             const script = `
                 const jd = require("jacdac-ts");
-                const bus = new jd.JDBus([new jd.WebSocketTransport("ws://127.0.0.1:${host.wsPort}/", { WebSocket })], { disableRoleManager: true });
+                const origin = process.env.ORIGIN;
+                class OriginWebSocket extends WebSocket {
+                    constructor(url, protocols) { super(url, { protocols, headers: origin ? { origin } : {} }); }
+                }
+                const bus = new jd.JDBus([new jd.WebSocketTransport("ws://127.0.0.1:${host.wsPort}/", { WebSocket: OriginWebSocket })], { disableRoleManager: true });
                 (async () => {
                     await bus.connect();
                     for (let i = 0; i < 50; i++) {
@@ -409,17 +421,75 @@ describe("Jacdac model runner and sensor aggregator", function () {
                     process.exit(0);
                 })();`;
             // Asynchronously: the host answers from this process's event loop.
-            const res = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+            const webSocketClient = (origin?: string) => new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
                 childProcess.execFile(process.execPath, ["--experimental-websocket", "-e", script],
-                    { cwd: path.join(__dirname, "..", ".."), encoding: "utf8", timeout: 20000 },
+                    { cwd: path.join(__dirname, "..", ".."), encoding: "utf8", timeout: 20000, env: { ...process.env, ORIGIN: origin || "" } },
                     (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stdout}\n${stderr}`)) : resolve({ stdout, stderr })));
             });
-            const line = res.stdout.split("\n").find((l) => l.startsWith("{"));
-            assert.ok(line, `the WebSocket client printed no result: ${res.stdout} ${res.stderr}`);
-            assert.deepStrictEqual(JSON.parse(line!), { modelSize: model.length, inputShape: [1, 1960] });
+            // A program (no Origin) and the host's own page (its Origin).
+            for (const res of await Promise.all([webSocketClient(), webSocketClient(`http://127.0.0.1:${host.wsPort}`)])) {
+                const line = res.stdout.split("\n").find((l) => l.startsWith("{"));
+                assert.ok(line, `the WebSocket client printed no result: ${res.stdout} ${res.stderr}`);
+                assert.deepStrictEqual(JSON.parse(line!), { modelSize: model.length, inputShape: [1, 1960] });
+            }
+            assert.ok(!logged.some((l) => l.startsWith("websocket: refused")), logged.join("\n"));
         } finally {
             await client.dispose();
             await host.close();
         }
+    });
+
+    it("refuses a WebSocket from another site's page (its Origin), and takes the host's own page and programs", async function () {
+        this.timeout(30000);
+        const logged: string[] = [];
+        const host = await startJacdacHost({ wsPort: 0, tcpPort: 0, log: (line) => logged.push(line) });
+        const port = host.wsPort;
+        /** The status a WebSocket upgrade request with these headers gets: 101 accepted, 403 refused. */
+        const upgrade = (headers: Record<string, string>) => new Promise<number>((resolve, reject) => {
+            const req = http.request({
+                host: "127.0.0.1", port, path: "/", headers: {
+                    Connection: "Upgrade", Upgrade: "websocket", "Sec-WebSocket-Version": "13",
+                    "Sec-WebSocket-Key": crypto.randomBytes(16).toString("base64"), ...headers,
+                },
+            });
+            req.on("upgrade", (res, socket) => { socket.destroy(); resolve(res.statusCode!); });
+            req.on("response", (res) => { res.resume(); resolve(res.statusCode!); });
+            req.on("error", reject);
+            req.end();
+        });
+        try {
+            const refused: [string, Record<string, string>][] = [
+                ["another site", { Origin: "http://evil.example" }],
+                ["another site whose DNS points here", { Origin: `http://evil.example:${port}`, Host: `evil.example:${port}` }],
+                ["another server on this machine", { Origin: `http://127.0.0.1:${port + 1}` }],
+                ["https, which the host does not serve", { Origin: `https://127.0.0.1:${port}` }],
+                ["a sandboxed frame or a file", { Origin: "null" }],
+            ];
+            for (const [what, headers] of refused) assert.strictEqual(await upgrade(headers), 403, what);
+            assert.strictEqual(host.connections(), 0);
+            assert.deepStrictEqual(logged.filter((l) => l.startsWith("websocket")), [
+                `websocket: refused a connection from http://evil.example (host 127.0.0.1:${port}): not this host's page`,
+                `websocket: refused a connection from http://evil.example:${port} (host evil.example:${port}): not this host's page`,
+                `websocket: refused a connection from http://127.0.0.1:${port + 1} (host 127.0.0.1:${port}): not this host's page`,
+                `websocket: refused a connection from https://127.0.0.1:${port} (host 127.0.0.1:${port}): not this host's page`,
+                `websocket: refused a connection from null (host 127.0.0.1:${port}): not this host's page`,
+            ]);
+            const accepted: [string, Record<string, string>][] = [
+                ["a program", {}],
+                ["the host's page", { Origin: `http://127.0.0.1:${port}` }],
+                ["the host's page as localhost", { Origin: `http://localhost:${port}`, Host: `localhost:${port}` }],
+            ];
+            for (const [what, headers] of accepted) assert.strictEqual(await upgrade(headers), 101, what);
+            assert.strictEqual(logged.filter((l) => / connected$/.test(l)).length, 3);
+        } finally {
+            await host.close();
+        }
+        // The rule on other addresses: IPv6 loopback, a host listening on every interface and
+        // opened at this machine's LAN address, and one listening on a name it was given.
+        assert.ok(isOwnPageOrigin("http://[::1]:8081", "[::1]:8081", "::1"));
+        assert.ok(isOwnPageOrigin("http://192.168.1.20:8081", "192.168.1.20:8081", "0.0.0.0"));
+        assert.ok(isOwnPageOrigin("http://bench.local:8081", "BENCH.local:8081", "bench.local"));
+        assert.ok(!isOwnPageOrigin("http://bench.local:8081", "bench.local:8081", "127.0.0.1"));
+        assert.ok(!isOwnPageOrigin("http://evil.example", undefined, "127.0.0.1"));
     });
 });

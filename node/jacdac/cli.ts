@@ -2,10 +2,9 @@
  * `pxt-tinyml jacdac-host`: starts the Model Runner and Sensor Aggregator servers (host.ts) and
  * runs until interrupted.
  */
-import * as fs from "fs";
-import { CHANGE } from "jacdac-ts";
 import { DEFAULT_TCP_PORT, DEFAULT_WS_PORT, startJacdacHost } from "./host";
 import { AccelerometerRecording } from "./recording-accelerometer";
+import { readNamedFile } from "../read-file";
 
 export const JACDAC_HOST_USAGE = `  pxt-tinyml jacdac-host [--port N] [--tcp-port N] [--host ADDRESS] [--model MODEL.tflite]
                          [--recording DATASET.json [--action NAME]]
@@ -17,7 +16,7 @@ export const JACDAC_HOST_USAGE = `  pxt-tinyml jacdac-host [--port N] [--tcp-por
 
 /** The recordings of a CreateAI dataset (all, or one action's) played one after the other. */
 export function datasetRecording(file: string, action?: string): AccelerometerRecording {
-    const json = JSON.parse(fs.readFileSync(file, "utf8"));
+    const json = JSON.parse(readNamedFile(file, "the recording").toString("utf8"));
     const actions: any[] = Array.isArray(json) ? json : json && (json.data || json.actions);
     if (!Array.isArray(actions)) throw new Error(`${file}: not a CreateAI dataset (a list of actions {name, recordings})`);
     const chosen = action ? actions.filter((a) => a && typeof a.name === "string" && a.name.trim() === action) : actions;
@@ -72,14 +71,6 @@ export async function jacdacHostCommand(args: string[], log: (line: string) => v
         host: opts.host, wsPort: opts.wsPort, tcpPort: opts.tcpPort, modelFile: opts.model, recording, log,
     });
     if (recording) log(`accelerometer: playing ${opts.recording}${opts.action ? ` (${opts.action})` : ""}, ${recording.x.length} samples, in a loop`);
-    host.runner.modelSize.on(CHANGE, () => {
-        const [size] = host.runner.modelSize.values();
-        if (size) log(`model deployed: ${size} bytes, arena ${host.runner.allocatedArenaSize.values()[0]} bytes`);
-    });
-    host.runner.lastError.on(CHANGE, () => {
-        const [err] = host.runner.lastError.values();
-        if (err) log(`model runner: ${err}`);
-    });
     await new Promise<void>((resolve) => {
         process.once("SIGINT", resolve);
         process.once("SIGTERM", resolve);

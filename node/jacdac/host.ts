@@ -10,15 +10,19 @@
  *   `createNodeSocketTransport()` speaks, so another Node process joins with jacdac-ts alone.
  *
  * Every frame from one connection goes to the host's bus and to every other connection.
+ *
+ * A browser page may open the WebSocket only if it is this host's own page (isOwnPageOrigin):
+ * another site open in a browser on this machine must not reach the bus, where it could deploy
+ * models and read sensors. Programs, which send no Origin, connect as before.
  */
-import * as fs from "fs";
 import * as http from "http";
 import * as net from "net";
-import { JDBridge, JDBus, JDServerServiceProvider, WallClockScheduler } from "jacdac-ts";
-import { ModelRunnerServer } from "./model-runner-server";
+import { CHANGE, JDBridge, JDBus, JDServerServiceProvider, WallClockScheduler } from "jacdac-ts";
+import { MODEL_LOADED, ModelRunnerServer } from "./model-runner-server";
 import { SensorAggregatorServer } from "./sensor-aggregator-server";
 import { AccelerometerRecording, RecordingAccelerometerServer } from "./recording-accelerometer";
 import { acceptWebSockets } from "./websocket";
+import { readNamedFile } from "../read-file";
 
 export const DEFAULT_WS_PORT = 8081;
 export const DEFAULT_TCP_PORT = 8082;
@@ -66,6 +70,27 @@ class FrameBridge extends JDBridge {
     protected sendPacket(data: Uint8Array): void {
         this.send(data);
     }
+}
+
+/**
+ * Whether a WebSocket request with this Origin header may join: true for this host's own page, and
+ * for programs (Node, Python), which send no Origin; a browser always sends one, so no page can
+ * pass as a program. The page's origin is where the browser loaded it from, which the request's
+ * Host names, but only when that is this machine by an IP address, "localhost" or the name the
+ * host listens on: any other name in both is a site whose DNS points here (DNS rebinding).
+ */
+export function isOwnPageOrigin(origin: string | undefined, hostHeader: string | undefined, listenHost: string): boolean {
+    if (origin === undefined) return true;
+    let url: URL;
+    try {
+        url = new URL(origin);
+    } catch {
+        // "null" (a sandboxed frame, a file:// page) or garbage: not this host's page.
+        return false;
+    }
+    if (url.protocol !== "http:" || !hostHeader || url.host !== hostHeader.toLowerCase()) return false;
+    const name = url.hostname.replace(/^\[(.*)\]$/, "$1");
+    return net.isIP(name) !== 0 || name === "localhost" || name === listenHost.toLowerCase();
 }
 
 /** The devtools page: the Jacdac dashboard in a frame, its packets relayed to this host's WebSocket. */
@@ -140,11 +165,18 @@ export async function startJacdacHost(options: JacdacHostOptions = {}): Promise<
     const bus = new JDBus([], { scheduler: new WallClockScheduler(), disableRoleManager: true });
     const host = addModelHost(bus, { maxModelBytes: options.maxModelBytes });
     if (options.modelFile) {
-        const ok = host.runner.loadModel(fs.readFileSync(options.modelFile));
+        const ok = host.runner.loadModel(readNamedFile(options.modelFile, "the model"));
         const err = host.runner.lastError.values()[0];
         log(ok ? `model ${options.modelFile}: loaded, arena ${host.runner.interpreter.arenaBytes} bytes`
             : `model ${options.modelFile}: ${err}`);
     }
+    // From here on, what clients do: every model deployed, every error.
+    host.runner.on(MODEL_LOADED, () =>
+        log(`model deployed: ${host.runner.modelSize.values()[0]} bytes, arena ${host.runner.interpreter.arenaBytes} bytes`));
+    host.runner.lastError.on(CHANGE, () => {
+        const [err] = host.runner.lastError.values();
+        if (err) log(`model runner: ${err}`);
+    });
     const accelerometer = options.recording ? addRecordingAccelerometer(bus, options.recording) : undefined;
 
     const closers: (() => void)[] = [];
@@ -207,6 +239,11 @@ export async function startJacdacHost(options: JacdacHostOptions = {}): Promise<
         const peer = connect(`websocket ${wsConnections.size}`, (frame) => ws.send(frame));
         ws.onMessage = (frame) => peer.receive(frame);
         ws.onClose = () => { wsConnections.delete(ws); peer.close(); };
+    }, (req) => {
+        const { origin, host } = req.headers;
+        if (isOwnPageOrigin(origin, host, hostname)) return true;
+        log(`websocket: refused a connection from ${origin} (host ${host}): not this host's page`);
+        return false;
     });
     let wsPort: number;
     try {

@@ -39,6 +39,12 @@ export const TFLITE_SCHEMA_VERSION = 3;
 export const DEFAULT_MAX_MODEL_BYTES = 8 * 1024 * 1024;
 /** Floats that fit in one report: the `outputs` register holds at most this many. */
 export const MAX_OUTPUT_VALUES = Math.floor(JD_SERIAL_MAX_PAYLOAD_SIZE / 4);
+/**
+ * Emitted by the runner once a model is loaded and every register says so. (A register's CHANGE
+ * comes while the others still hold the previous model's values: `model_size` changes before
+ * `allocated_arena_size` is set.)
+ */
+export const MODEL_LOADED = "modelLoaded";
 
 export interface ModelRunnerOptions {
     instanceName?: string;
@@ -194,6 +200,7 @@ export class ModelRunnerServer extends JDServiceServer {
         setData(this.outputShape, u16Array(ip.outputShape(0)));
         this.setError("");
         this.syncWindow();
+        this.emit(MODEL_LOADED);
         return true;
     }
 

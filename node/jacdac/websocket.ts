@@ -126,17 +126,25 @@ function decodeFrame(b: Buffer): { fin: boolean; opcode: number; payload: Buffer
     return { fin, opcode, payload, length: off + maskBytes + n };
 }
 
-/** Accepts WebSocket upgrades on an http server. */
-export function acceptWebSockets(server: http.Server, onConnection: (ws: WebSocketConnection) => void): void {
+/**
+ * Accepts WebSocket upgrades on an http server; those `accept` says no to (it sees the request:
+ * its Origin, its Host) are answered 403 Forbidden and closed.
+ */
+export function acceptWebSockets(server: http.Server, onConnection: (ws: WebSocketConnection) => void,
+    accept: (req: http.IncomingMessage) => boolean = () => true): void {
     server.on("upgrade", (req: http.IncomingMessage, socket: Duplex) => {
         const key = req.headers["sec-websocket-key"];
         if (typeof key !== "string" || (req.headers.upgrade || "").toLowerCase() !== "websocket") {
             socket.end("HTTP/1.1 400 Bad Request\r\n\r\n");
             return;
         }
-        const accept = crypto.createHash("sha1").update(key + GUID).digest("base64");
+        if (!accept(req)) {
+            socket.end("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            return;
+        }
+        const accepted = crypto.createHash("sha1").update(key + GUID).digest("base64");
         socket.write(["HTTP/1.1 101 Switching Protocols", "Upgrade: websocket", "Connection: Upgrade",
-            `Sec-WebSocket-Accept: ${accept}`, "", ""].join("\r\n"));
+            `Sec-WebSocket-Accept: ${accepted}`, "", ""].join("\r\n"));
         onConnection(new WebSocketConnection(socket));
     });
 }
