@@ -96,11 +96,11 @@ describe("the command line (tools/cli.ts)", function () {
             const res = cli("inspect", GESTURE_MODEL);
             assert.strictEqual(res.status, 0, res.stderr);
             const lines = res.stdout.split("\n");
-            assert.deepStrictEqual(lines.slice(1, 4), [
-                "input 0: tensor 0 INT8 [1,32,3] 96 B scale 0.02501711994409561 zp -2 'input'",
-                "output 0: tensor 18 INT8 [1,8] 8 B scale 0.00390625 zp -128 'classes/softmax'",
-                'labels of output 0 (metadata): "Shake Vertical", "Still up", "Circle", "Shake horizontal", "Still down", "Throw up", "Arm roll", "Free fall"',
-            ]);
+            // After the input and the output (the model is retrained now and then: their figures change).
+            assert.match(lines[1], /^input 0: tensor \d+ INT8 \[1,32,3\] 96 B /);
+            assert.match(lines[2], /^output 0: tensor \d+ INT8 \[1,8\] 8 B /);
+            assert.strictEqual(lines[3],
+                'labels of output 0 (metadata): "Shake Vertical", "Still up", "Circle", "Shake horizontal", "Still down", "Throw up", "Arm roll", "Free fall"');
             // The same labels the STS library reads on the board.
             const tflite = loadTflite();
             const labels = tflite.metadataValues(tflite.modelMetadata(tflite.parseModel(fs.readFileSync(GESTURE_MODEL))), "label");
@@ -157,7 +157,7 @@ describe("the command line (tools/cli.ts)", function () {
                 `  dequantized: ${probabilities.join(" ")}`,
                 `  top:         Circle ${Math.max(...probabilities)}`,
             ]);
-            assert.match(lines[5], /^invoke time: \d+ us \(last invoke\), arena 640 bytes$/);
+            assert.match(lines[5], new RegExp(`^invoke time: \\d+ us \\(last invoke\\), arena ${ip.arenaBytes} bytes$`));
         });
 
         it("names --stride for an input of several whole inputs, and for a longer one", () => {

@@ -50,7 +50,7 @@ function quantText(t: any): string {
 /** An input or output by its tensor: "tensor 9 INT8 [1,4] 4 B scale 0.0039 zp -128 'name'". */
 function tensorText(tflite: any, t: any): string {
     const quant = quantText(t);
-    return `tensor ${t.index} ${tflite.typeName(t.type)} [${t.shape.join(",")}] ${t.bytes} B${quant ? ` ${quant}` : ""} '${t.name}'`;
+    return `tensor ${t.index} ${tflite.typeName(t.type)} [${t.shape.join(",")}] ${t.bytes} B${quant ? ` ${quant}` : ""}${t.name ? ` '${t.name}'` : ""}`;
 }
 
 /** The labels in a model's "pxt-tinyml" metadata, one per value of output 0 ([] when it has none). */
