@@ -5,6 +5,7 @@
  * aggregator's raw values, and, for a gesture model, the sample period, window length and labels
  * that a client uses to configure the aggregator.
  */
+import { loadTflite } from "../sts-runtime";
 
 export const METADATA_NAME = "pxt-tinyml";
 
@@ -65,6 +66,11 @@ export function readWindowMetadata(model: any): WindowMetadata | null {
         windowSamples: samples ? samples[0] : null,
         normalization: offset && scale ? { offset, scale } : null,
     };
+}
+
+/** The "pxt-tinyml" metadata of a .tflite file's bytes, for a client to set the aggregator's inputs from; null when it has none. */
+export function modelFileMetadata(model: Uint8Array): WindowMetadata | null {
+    return readWindowMetadata(loadTflite().parseModel(Buffer.from(model.buffer, model.byteOffset, model.length)));
 }
 
 /** The normalization auto-invoke applies for a loaded interpreter's model (null: values go in as they are). */
