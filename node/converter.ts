@@ -130,6 +130,12 @@ export interface ConvertOptions {
     description?: string;
     /** Per-channel FULLY_CONNECTED weights (default true); false: one scale per weight tensor. */
     perChannelDense?: boolean;
+    /**
+     * Smaller for the board's flash (about 1.3 KB of the built-in gesture model's 7.7): no tensor
+     * names, and no quantization on the biases of per-channel filters, which neither TFLM nor
+     * TFLite reads (their per-channel kernels take each bias scale as input scale x filter scale).
+     */
+    lean?: boolean;
 }
 
 export interface ConvertedModel {
@@ -263,9 +269,11 @@ class Converter {
     macs = 0;
     cur!: Flow;
     perChannelDense: boolean;
+    lean: boolean;
 
-    constructor(perChannelDense: boolean) {
+    constructor(perChannelDense: boolean, lean: boolean) {
         this.perChannelDense = perChannelDense;
+        this.lean = lean;
     }
 
     activationTensor(shape: number[], logical: number[], q: QuantParams, name: string): Flow {
@@ -316,7 +324,7 @@ class Converter {
             shape, type: "int8", data: Buffer.from(w.data.buffer), scale: w.scales, zeroPoint: 0, quantizedDimension: channelDim, name: `${name}/weights`,
         });
         const b = quantizeBias(bias, inputScale, w.scales);
-        const biasT = this.g.constant({
+        const biasT = this.g.constant(this.lean ? { shape: [bias.length], type: "int32", data: Buffer.from(b.buffer), name: `${name}/bias` } : {
             shape: [bias.length], type: "int32", data: Buffer.from(b.buffer), scale: w.scales.map((s) => f32(inputScale * s)), zeroPoint: 0, quantizedDimension: 0, name: `${name}/bias`,
         });
         return { filter, bias: biasT };
@@ -403,7 +411,7 @@ export function convertToTflite(model: tf.LayersModel, opts: ConvertOptions): Co
         x = y;
     }
 
-    const c = new Converter(opts.perChannelDense !== false);
+    const c = new Converter(opts.perChannelDense !== false, !!opts.lean);
     try {
         const shape0 = [1, ...inShape.slice(1)] as number[];
         const inQ = asymmetricParams(inputRange[0], inputRange[1]);
@@ -476,6 +484,7 @@ export function convertToTflite(model: tf.LayersModel, opts: ConvertOptions): Co
         c.reshape(outShape, outShape, "output");
         c.g.output(c.cur.index);
         for (const m of opts.metadata ?? []) c.g.addMetadata(m.name, m.data);
+        if (opts.lean) for (const t of c.g.tensors) delete t.name;
         return { tflite: c.g.toBuffer({ description: opts.description ?? "pxt-tinyml converter: int8" }), input: inQ, output: c.cur.q, ops: c.ops, macs: c.macs };
     } finally {
         keep.forEach((t) => t.dispose());

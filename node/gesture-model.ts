@@ -203,6 +203,7 @@ export function exportGestureModel(t: TrainedGestureModel): ConvertedModel {
             representativeData: data,
             description: `pxt-tinyml gesture model: ${t.labels.join(", ")}`,
             metadata: [{ name: "pxt-tinyml", data: Buffer.from(text, "utf8") }],
+            lean: true,
         });
     } finally {
         data.dispose();

@@ -120,11 +120,12 @@ export function serializeFlatBuffer(root: FbTable, identifier: string): Buffer {
     // Breadth first: each node is written after its referrer, and the uoffsets that point to it
     // (fixups) are patched once its position is known.
     const queue: { node: FbNode; fixups: number[] }[] = [{ node: root, fixups: [0] }];
+    const vtables = new Map<string, number>();
     for (let q = 0; q < queue.length; q++) {
         const { node, fixups } = queue[q];
         const refer = (child: FbNode, at: number) => queue.push({ node: child, fixups: [at] });
         let at: number;
-        if (node instanceof FbTable) at = writeTable(out, node, refer);
+        if (node instanceof FbTable) at = writeTable(out, node, refer, vtables);
         else if (node instanceof FbScalars) {
             out.pad(Math.max(4, node.align), 4);
             at = out.reserve(4);
@@ -144,31 +145,46 @@ export function serializeFlatBuffer(root: FbTable, identifier: string): Buffer {
     return Buffer.from(out.buf.subarray(0, out.length));
 }
 
-function writeTable(out: Output, t: FbTable, refer: (child: FbNode, at: number) => void): number {
+function writeTable(out: Output, t: FbTable, refer: (child: FbNode, at: number) => void, vtables: Map<string, number>): number {
     const present: number[] = [];
     t.fields.forEach((f, i) => { if (f) present.push(i); });
     const size = (i: number) => { const f = t.fields[i]!; return "bytes" in f ? f.bytes.length : 4; };
     // Largest fields first: the least padding.
     const order = present.slice().sort((a, b) => size(b) - size(a) || a - b);
     const fieldCount = present.length ? present[present.length - 1] + 1 : 0;
-    const vtableBytes = 4 + 2 * fieldCount;
     const align = Math.max(4, ...present.map(size));
-    out.pad(2);
-    const vtable = out.reserve(vtableBytes);
-    out.pad(align);
-    const table = out.reserve(4);
-    out.buf.writeInt32LE(table - vtable, table); // soffset: vtable = table - soffset
+    // The layout relative to the table's start, which is aligned to every field's size: the same
+    // wherever the table lands, so its vtable is known before writing.
+    const vtable = Buffer.alloc(4 + 2 * fieldCount);
+    const fieldAt: number[] = [];
+    let end = 4;
     for (const i of order) {
-        const f = t.fields[i]!;
         const n = size(i);
-        out.pad(n);
-        const at = out.reserve(n);
-        out.buf.writeUInt16LE(at - table, vtable + 4 + 2 * i);
-        if ("bytes" in f) f.bytes.copy(out.buf, at);
-        else refer(f.ref, at);
+        end += (n - (end % n)) % n;
+        fieldAt[i] = end;
+        vtable.writeUInt16LE(end, 4 + 2 * i);
+        end += n;
     }
-    out.buf.writeUInt16LE(vtableBytes, vtable);
-    out.buf.writeUInt16LE(out.length - table, vtable + 2);
+    vtable.writeUInt16LE(vtable.length, 0);
+    vtable.writeUInt16LE(end, 2);
+    // Tables with the same layout share one vtable (as FlatBuffers' own builders do): tensors,
+    // quantizations and operators mostly look alike, so this saves most of their vtables' bytes.
+    const key = vtable.toString("hex");
+    let vtableAt = vtables.get(key);
+    if (vtableAt === undefined) {
+        out.pad(2);
+        vtableAt = out.reserve(vtable.length);
+        vtable.copy(out.buf, vtableAt);
+        vtables.set(key, vtableAt);
+    }
+    out.pad(align);
+    const table = out.reserve(end);
+    out.buf.writeInt32LE(table - vtableAt, table); // soffset: vtable = table - soffset
+    for (const i of present) {
+        const f = t.fields[i]!;
+        if ("bytes" in f) f.bytes.copy(out.buf, table + fieldAt[i]);
+        else refer(f.ref, table + fieldAt[i]);
+    }
     return table;
 }
 
