@@ -181,6 +181,10 @@ static void format(text_sink *s, const tfl_loader *l, const char *f, va_list arg
         else if (*f == 's') put_string(s, va_arg(args, const char *));
         else if (*f == 't') put_tensor(s, l, va_arg(args, const tfl_tensor_info *));
         else if (*f == 'y') put_type(s, va_arg(args, int32_t));
+        else if (*f == 'b') {   /* bytes: a pointer, then a length */
+            const uint8_t *bytes = va_arg(args, const uint8_t *);
+            put_bytes(s, bytes, va_arg(args, uint32_t));
+        }
         else if (*f == 'f') put_number(s, va_arg(args, double)); else if (*f == '%') put_char(s, '%');
         else return;
     }
@@ -195,6 +199,16 @@ static void begin_error(tfl_loader *l, text_sink *s)
 static void end_error(text_sink *s)
 {
     if (s->size) s->out[s->used] = 0;
+}
+
+void tfl_format(char *out, uint32_t size, const char *f, ...)
+{
+    text_sink s = {out, size, 0};
+    va_list args;
+    va_start(args, f);
+    format(&s, NULL, f, args);
+    va_end(args);
+    end_error(&s);
 }
 
 int tfl_fail(tfl_loader *l, const char *f, ...)

@@ -61,7 +61,7 @@ export function runPipeline(model: Buffer, readings: TimedReading[], options: { 
     const gestures = loadGestures();
     const rec = new gestures.GestureRecognizer(model, options.labels || []);
     if (options.smoothing) rec.setSmoothing(options.smoothing);
-    if (options.thresholdPercent !== undefined) rec.threshold = options.thresholdPercent / 100;
+    if (options.thresholdPercent !== undefined) rec.setThreshold(options.thresholdPercent / 100);
     const interval = options.intervalMs || 250;
     const events: GestureEvent[] = [];
     let now = 0;

@@ -12,13 +12,13 @@ import { ROOT } from "../node/simulator";
 
 /**
  * Flash left for the student (bytes before the usable end, 471,040) that each program must keep.
- * The goal for both built-in models (60 KB); for the others today's figures less a margin, so that
- * growth is noticed (the firmware table in README.md). The program starts on the 4 KB flash page
- * after the C++ runtime, so a few bytes more C can cost a whole page. The goals: gestures-demo
- * 100 KB (not reached), both models 60 KB, tflite.loadModel with every op fits.
+ * The goals of the board's issue: the gesture demo 100 KB, both built-in models 60 KB; for the
+ * others today's figures less a margin, so that growth is noticed (the firmware table in
+ * README.md). The program starts on the 4 KB flash page after the C++ runtime, so a few bytes
+ * more C can cost a whole page.
  */
 const FLASH_LEFT_AT_LEAST: { [program: string]: number } = {
-    "gestures-demo": 90 * 1024,
+    "gestures-demo": 100 * 1024,
     "gestures-speech-demo": 60 * 1024,
     "hello-tflite": 100 * 1024,
     "hello-tflite + tinyml-all-ops": 70 * 1024,

@@ -185,4 +185,21 @@ describe("libs/tflite/tflite.cpp: the board's side of tflite.Interpreter", funct
         for (const c of ["tfl_load", "tfl_write_state", "tfl_invoke", "tfl_reset", "tfl_find_metadata", "tfl_metadata_next", "tfl_utf8_clean", "tfl_decimal_span"])
             assert.match(symbols, new RegExp(` U ${c}$`, "m"), `the glue does not call ${c}`);
     });
+
+    it("libs/gestures/gestures.cpp type-checks the same way and defines every shim of recognizer.ts, calling kernels/gesture.c", () => {
+        const core = path.join(NATIVE_BUILT, "pxt-core");
+        assert.ok(fs.existsSync(path.join(core, "pxt.h")), "the test above wrote pxt-microbit's headers");
+        const object = path.join(NATIVE_BUILT, "gestures-glue.o");
+        const gestures = path.join(REPO, "libs", "gestures");
+        childProcess.execFileSync("arm-none-eabi-g++", ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=softfp", "-mfpu=fpv4-sp-d16",
+            "-std=c++11", "-Wall", "-Werror", "-c", "-o", object,
+            "-I" + path.join(REPO, "kernels", "pxt-stubs"), "-I" + core, path.join(gestures, "gestures.cpp")],
+            { encoding: "utf8" });
+        const symbols = childProcess.execFileSync("arm-none-eabi-nm", ["-C", object], { encoding: "utf8" });
+        const shims = [...fs.readFileSync(path.join(gestures, "recognizer.ts"), "utf8").matchAll(/\/\/% shim=gestures::(\w+)/g)].map((m) => m[1]);
+        assert.deepStrictEqual(shims.sort(), ["engineAddSample", "engineCreate", "engineFillInput", "engineReset", "engineSetSmoothing", "engineUpdate", "sameLabel"]);
+        for (const s of shims) assert.match(symbols, new RegExp(` T gestures::${s}\\(`), `gestures::${s} is not defined`);
+        for (const c of ["tfl_gesture_configure", "tfl_gesture_engine_init", "tfl_gesture_reset", "tfl_gesture_set_smoothing", "tfl_gesture_add_sample", "tfl_gesture_fill_input", "tfl_gesture_update"])
+            assert.match(symbols, new RegExp(` U ${c}$`, "m"), `the glue does not call ${c}`);
+    });
 });

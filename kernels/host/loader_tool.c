@@ -18,6 +18,14 @@
  *         read, "entry KEY VALUE" (each the hex of its cleaned UTF-8, "-" when empty) or
  *         "error LINE TEXT"; then, for every value, "number START END" when it is a decimal
  *         number (the span without spaces) or "number no".
+ *     loader_tool gesture MODEL ENGINE HISTORY_BYTES SCRIPT
+ *         the gesture pipeline's C (kernels/gesture.c) on MODEL, from the engine buffer in the
+ *         file ENGINE (as recognizer.ts made it) and a zeroed history of HISTORY_BYTES. SCRIPT
+ *         holds one step per line: "s X Y Z" adds a reading, "u" updates; each update prints
+ *         "update RESULT", "input HEX" (the model's input bytes) and "engine HEX".
+ *     loader_tool gesture-config MODEL
+ *         reads MODEL's gesture settings (tfl_gesture_configure, numbers by strtod) and prints
+ *         "engine HEX", the new engine's bytes, or "error HEX", the message's cleaned UTF-8.
  *
  * Temporaries come from malloc, the state from one more malloc, as the board's glue does with
  * its heap and a Buffer. */
@@ -25,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "loader.h"
+#include "gesture.h"
 
 #define TFL_BODY_NAME(name) #name,
 static const char *const BODY_NAMES[] = {TFLITE_BODIES(TFL_BODY_NAME)};
@@ -77,6 +86,65 @@ static void print_clean(const uint8_t *text, uint32_t n)
     free(out);
 }
 
+static void print_hex(const char *what, const uint8_t *b, uint32_t n)
+{
+    printf("%s ", what);
+    for (uint32_t i = 0; i < n; i++) printf("%02x", b[i]);
+    printf("\n");
+}
+
+static int gesture(uint8_t *state, const uint8_t *model, const char *engine_path, long history_bytes, const char *script_path)
+{
+    long engine_bytes, script_bytes;
+    uint8_t *engine = read_file(engine_path, &engine_bytes);
+    uint8_t *history = (uint8_t *)calloc((size_t)history_bytes + 1, 1);
+    char *script = (char *)read_file(script_path, &script_bytes);
+    script[script_bytes] = 0;
+    const int32_t *header = (const int32_t *)state;
+    const int32_t *input = (const int32_t *)(state + header[TFL_STATE_IO]);
+    for (char *line = strtok(script, "\n"); line; line = strtok(NULL, "\n")) {
+        int x, y, z;
+        if (sscanf(line, "s %d %d %d", &x, &y, &z) == 3) {
+            if (tfl_gesture_add_sample(engine, (uint32_t)engine_bytes, x, y, z)) printf("add_sample bad state\n");
+        } else if (line[0] == 'u') {
+            printf("update %d\n", tfl_gesture_update(engine, (uint32_t)engine_bytes, history, (uint32_t)history_bytes, state, model));
+            print_hex("input", state + header[TFL_STATE_ARENA] + input[TFL_IO_OFFSET], (uint32_t)input[TFL_IO_BYTES]);
+            print_hex("engine", engine, (uint32_t)engine_bytes);
+        }
+    }
+    free(engine);
+    free(history);
+    free(script);
+    return 0;
+}
+
+static double host_decimal(const uint8_t *text, uint32_t n)
+{
+    char *copy = (char *)malloc((size_t)n + 1);
+    memcpy(copy, text, n);
+    copy[n] = 0;
+    double v = strtod(copy, NULL);
+    free(copy);
+    return v;
+}
+
+static int gesture_config(const uint8_t *model, uint32_t length, const uint8_t *state)
+{
+    tfl_gesture_config c;
+    char error[256];
+    if (tfl_gesture_configure(model, length, state, host_decimal, &c, error, sizeof(error))) {
+        uint8_t clean[3 * sizeof(error)];
+        print_hex("error", clean, tfl_utf8_clean((const uint8_t *)error, (uint32_t)strlen(error), clean));
+        return 0;
+    }
+    uint32_t bytes = tfl_gesture_engine_bytes(c.window_samples, c.labels);
+    uint8_t *engine = (uint8_t *)malloc(bytes);
+    tfl_gesture_engine_init(engine, &c);
+    print_hex("engine", engine, bytes);
+    free(engine);
+    return 0;
+}
+
 static int metadata(const uint8_t *text, uint32_t length)
 {
     uint32_t pos = 0, line = 0;
@@ -102,7 +170,7 @@ static int metadata(const uint8_t *text, uint32_t length)
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: loader_tool dump MODEL | dumps LIST | run MODEL [-s STRIDE] OUT IN0 [IN1 ...] | metadata TEXT\n");
+        fprintf(stderr, "usage: loader_tool dump MODEL | dumps LIST | run MODEL [-s STRIDE] OUT IN0 [IN1 ...] | metadata TEXT | gesture MODEL ENGINE HISTORY_BYTES SCRIPT | gesture-config MODEL\n");
         return 2;
     }
     long length;
@@ -161,6 +229,18 @@ int main(int argc, char **argv)
         free(state);
         free(model);
         return 0;
+    }
+    if (strcmp(argv[1], "gesture-config") == 0) {
+        int status = gesture_config(model, (uint32_t)length, state);
+        free(state);
+        free(model);
+        return status;
+    }
+    if (strcmp(argv[1], "gesture") == 0 && argc == 6) {
+        int status = gesture(state, model, argv[3], atol(argv[4]), argv[5]);
+        free(state);
+        free(model);
+        return status;
     }
     if (strcmp(argv[1], "run") != 0 || argc < 4) {
         fprintf(stderr, "unknown command %s\n", argv[1]);

@@ -45,7 +45,7 @@ namespace gestures {
     let intervalMs = 250
     let smoothingInvokes = 2
     let thresholdPercent = 80
-    /** Every gesture name handlers or questions used (normalized), in order: its event value is its index + 1. */
+    /** Every gesture name handlers or questions used (as first written; sameLabel tells them apart), in order: its event value is its index + 1. */
     let names: string[] = []
     /** How long each gesture (by event value; 0 unused) lasted when it last stopped, for the stop-with-duration handlers. */
     let durations: number[] = [0]
@@ -104,7 +104,7 @@ namespace gestures {
     //% blockNamespace=tinyml group="Gestures" weight=80
     export function isGestureDetected(gesture: string): boolean {
         start()
-        if (!recognizer) return normalizeLabel(gesture) === ""
+        if (!recognizer) return sameLabel(gesture, "")
         return recognizer.current === indexOf(gesture)
     }
 
@@ -119,7 +119,7 @@ namespace gestures {
         start()
         if (!recognizer) return 0
         const i = indexOf(gesture)
-        return i === NO_GESTURE ? 0 : Math.round(recognizer.certainties[i] * 100)
+        return i === NO_GESTURE ? 0 : Math.round(recognizer.certainty(i) * 100)
     }
 
     /** The gesture the model is sure of now, or "" when there is none. */
@@ -139,7 +139,7 @@ namespace gestures {
     //% blockNamespace=tinyml group="Gestures" weight=50
     export function setCertaintyThreshold(percent: number): void {
         thresholdPercent = Math.max(0, Math.min(100, percent))
-        if (recognizer) recognizer.threshold = thresholdPercent / 100
+        if (recognizer) recognizer.setThreshold(thresholdPercent / 100)
     }
 
     /**
@@ -209,11 +209,11 @@ namespace gestures {
             const model = modelBytes ? modelBytes : builtinModel()
             const rec = new GestureRecognizer(model, modelBytes ? modelLabels : [])
             rec.setSmoothing(smoothingInvokes)
-            rec.threshold = thresholdPercent / 100
+            rec.setThreshold(thresholdPercent / 100)
             // "No gesture" lasts from now.
             rec.reset(control.millis())
             for (let i = 0; i < names.length; i++)
-                if (names[i] !== "" && rec.labelIndex(names[i]) < 0) failUnknownGesture(rec, names[i])
+                if (!sameLabel(names[i], "") && rec.labelIndex(names[i]) < 0) failUnknownGesture(rec, names[i])
             rec.onStart = function (label: number) {
                 control.raiseEvent(GESTURE_START_EVENT, eventValue(label === NO_GESTURE ? "" : rec.labels[label]))
             }
@@ -268,20 +268,16 @@ namespace gestures {
 
     /** The event value of a gesture name (the same for any case): its place in `names`, plus 1. */
     export function eventValue(gesture: string): number {
-        const name = normalizeLabel(gesture)
-        let i = names.indexOf(name)
-        if (i < 0) {
-            names.push(name)
-            durations.push(0)
-            i = names.length - 1
-            if (recognizer && name !== "" && recognizer.labelIndex(name) < 0) failUnknownGesture(recognizer, gesture)
-        }
-        return i + 1
+        for (let i = 0; i < names.length; i++) if (sameLabel(names[i], gesture)) return i + 1
+        names.push(gesture)
+        durations.push(0)
+        if (recognizer && !sameLabel(gesture, "") && recognizer.labelIndex(gesture) < 0) failUnknownGesture(recognizer, gesture)
+        return names.length
     }
 
     /** The model's index of a gesture (NO_GESTURE for ""); fails for a name the model does not know. */
     function indexOf(gesture: string): number {
-        if (normalizeLabel(gesture) === "") return NO_GESTURE
+        if (sameLabel(gesture, "")) return NO_GESTURE
         const i = recognizer.labelIndex(gesture)
         if (i < 0) failUnknownGesture(recognizer, gesture)
         return i

@@ -309,9 +309,14 @@ namespace tflite {
 
     /** A real number as tensor `t` stores it: rounded, offset by the zero point, clamped to the type. */
     export function quantizeValue(t: Tensor, v: number): number {
-        if (t.type === TensorType.Float32) return v
-        let q = t.scale ? roundHalfAwayFromZero(v / t.scale) + t.zeroPoint : Math.round(v)
-        switch (t.type) {
+        return quantizeNumber(t.type, t.scale, t.zeroPoint, v)
+    }
+
+    /** quantizeValue for a tensor of this type and quantization. */
+    export function quantizeNumber(type: number, scale: number, zeroPoint: number, v: number): number {
+        if (type === TensorType.Float32) return v
+        let q = scale ? roundHalfAwayFromZero(v / scale) + zeroPoint : Math.round(v)
+        switch (type) {
             case TensorType.Int8: return clamp(q, -128, 127)
             case TensorType.UInt8: return clamp(q, 0, 255)
             case TensorType.Int16: return clamp(q, -32768, 32767)

@@ -39,22 +39,13 @@ namespace tflite {
             super()
             this.modelBytes = model
             this.lastInvokeMicros = 0
-            const state = loadState(model)
-            if (stateWord(state, StateWord.Magic) === ERROR_MAGIC) {
-                // (Only on the board: the simulator's loader throws by itself.) An uncaught error
-                // shows just a code on the LEDs, so the reason goes to the console too (on the
-                // micro:bit, the serial port): console.log's own sink, without console.log's code.
-                const message = state.slice(4).toString()
-                control.__log(1, "tflite: " + message + "\n")
-                fail(message)
-            }
+            const state = loadModelState(model)
             this.state = state
             this.data = stateData(state)
-            const base = stateWord(state, StateWord.Arena)
             const nin = stateWord(state, StateWord.InputCount)
             const nout = stateWord(state, StateWord.OutputCount)
             for (let i = 0; i < nin + nout; i++) {
-                const t = tensorFromRecord(state, stateWord(state, StateWord.Io) + 4 * IoWord.Words * i, this.data, base)
+                const t = ioTensor(state, i)
                 if (i < nin) this.inputs.push(t)
                 else this.outputs.push(t)
             }
@@ -79,13 +70,35 @@ namespace tflite {
 
         /** The key=value entries of the model's "pxt-tinyml" metadata (labels, sample period...). */
         metadata(): MetadataEntry[] {
-            const flat = metadataEntries(this.modelBytes)
-            // An odd length: the reader stopped at a line that is not key=value; the last is the message.
-            if (flat.length % 2) fail(flat[flat.length - 1])
-            const res: MetadataEntry[] = []
-            for (let i = 0; i + 1 < flat.length; i += 2) res.push(new MetadataEntry(flat[i], flat[i + 1]))
-            return res
+            return modelMetadataEntries(this.modelBytes)
         }
+    }
+
+    /**
+     * Loads `model` to run: its state (kernels/loader.h), which the shims below take. What
+     * Interpreter is built on; the gesture blocks use it alone, without Interpreter's classes.
+     */
+    export function loadModelState(model: Buffer): Buffer {
+        const state = loadState(model)
+        if (stateWord(state, StateWord.Magic) === ERROR_MAGIC) {
+            // (Only on the board: the simulator's loader throws by itself.) An uncaught error
+            // shows just a code on the LEDs, so the reason goes to the console too (on the
+            // micro:bit, the serial port): console.log's own sink, without console.log's code.
+            const message = state.slice(4).toString()
+            control.__log(1, "tflite: " + message + "\n")
+            fail(message)
+        }
+        return state
+    }
+
+    /** The key=value entries of a model's "pxt-tinyml" metadata (labels, sample period...). */
+    export function modelMetadataEntries(model: Buffer): MetadataEntry[] {
+        const flat = metadataEntries(model)
+        // An odd length: the reader stopped at a line that is not key=value; the last is the message.
+        if (flat.length % 2) fail(flat[flat.length - 1])
+        const res: MetadataEntry[] = []
+        for (let i = 0; i + 1 < flat.length; i += 2) res.push(new MetadataEntry(flat[i], flat[i + 1]))
+        return res
     }
 
     function copyBytes(from: Buffer, offset: number, length: number): Buffer {
@@ -94,15 +107,39 @@ namespace tflite {
         return res
     }
 
-    function stateWord(state: Buffer, word: number): number {
+    /** A word of a state's header. */
+    export function stateWord(state: Buffer, word: number): number {
         return state.getNumber(NumberFormat.Int32LE, 4 * word)
     }
 
-    function recordWord(state: Buffer, at: number, word: number): number {
+    /** Where the record of input or output `io` (inputs first) starts in a state. */
+    export function ioRecord(state: Buffer, io: number): number {
+        return stateWord(state, StateWord.Io) + 4 * IoWord.Words * io
+    }
+
+    /** A word of the record at `at` (ioRecord). */
+    export function recordWord(state: Buffer, at: number, word: number): number {
         return state.getNumber(NumberFormat.Int32LE, at + 4 * word)
     }
 
-    function tensorFromRecord(state: Buffer, at: number, data: Buffer, base: number): Tensor {
+    /** A word of the record of input or output `io`. */
+    export function ioWord(state: Buffer, io: number, word: number): number {
+        return recordWord(state, ioRecord(state, io), word)
+    }
+
+    /** Elements of input or output `io`: the product of its shape. */
+    export function ioElementCount(state: Buffer, io: number): number {
+        const at = ioRecord(state, io)
+        let n = 1
+        for (let d = 0; d < recordWord(state, at, IoWord.Rank); d++) n *= recordWord(state, at, IoWord.Shape + d)
+        return n
+    }
+
+    /** Input or output `io` (inputs first) of a loaded state, as a Tensor over the state's data. */
+    export function ioTensor(state: Buffer, io: number): Tensor {
+        const at = ioRecord(state, io)
+        const data = stateData(state)
+        const base = stateWord(state, StateWord.Arena)
         const t = new Tensor()
         t.index = recordWord(state, at, IoWord.Index)
         t.name = ""
@@ -168,14 +205,15 @@ namespace tflite {
         return simInterpreters[stateWord(state, StateWord.Ops)]
     }
 
-    /** The Buffer the state's tensors live in. */
+    /** The Buffer the state's tensors live in (from the state's Arena word on). */
     //% shim=tflite::stateData
-    function stateData(state: Buffer): Buffer {
+    export function stateData(state: Buffer): Buffer {
         return simInterpreter(state).arena
     }
 
+    /** Runs a loaded model once. */
     //% shim=tflite::invokeState
-    function invokeState(state: Buffer, model: Buffer): void {
+    export function invokeState(state: Buffer, model: Buffer): void {
         simInterpreter(state).invoke()
     }
 
@@ -190,7 +228,7 @@ namespace tflite {
      * key=value; here parseMetadataText, which throws it).
      */
     //% shim=tflite::metadataEntries
-    function metadataEntries(model: Buffer): string[] {
+    export function metadataEntries(model: Buffer): string[] {
         const entries = modelMetadata(parseModel(model))
         const flat: string[] = []
         for (let i = 0; i < entries.length; i++) {
