@@ -14,9 +14,9 @@ function readJson(file: string): any {
 }
 
 describe("gesture blocks: MakeCode packaging", () => {
-    it("libs/gestures/pxt.json lists every .ts file of the library (node-runtime.d.ts is for tsc only)", () => {
+    it("libs/gestures/pxt.json lists every .ts and .cpp file of the library (node-runtime.d.ts is for tsc only)", () => {
         const config = readJson(path.join(GESTURES_LIB_DIR, "pxt.json"));
-        const sources = fs.readdirSync(GESTURES_LIB_DIR).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"));
+        const sources = fs.readdirSync(GESTURES_LIB_DIR).filter((f) => (f.endsWith(".ts") && !f.endsWith(".d.ts")) || f.endsWith(".cpp"));
         assert.deepStrictEqual([...config.files].sort(), sources.sort());
         assert.deepStrictEqual(config.dependencies, { core: "*", tflite: "file:../tflite" });
         assert.deepStrictEqual(config.disablesVariants, ["mbdal"]);
