@@ -454,14 +454,27 @@ export function uf2End(file: string): number {
  * (samd51-codal.tar.xz) unpacked into the build folder. `files` (main.ts first) are written to
  * built/firmware/projects/<name>/; the C++ is compiled once in built/firmware/arcade-samd51/.
  */
-export function buildArcadeFirmware(program: { name: string; files: { [name: string]: string } }): ArcadeFirmwareResult {
+export function buildArcadeFirmware(program: { name: string; files: { [name: string]: string }; dependencies?: { [name: string]: string } }): ArcadeFirmwareResult {
     if (!fs.existsSync(SAMD51_ARCHIVE)) throw new Error("SAMD51 firmware needs " + SAMD51_ARCHIVE);
     // MakeCode Arcade itself (tools/arcade), installed once from the npm registry.
     run("bash", [path.join(ROOT, "tools", "setup-arcade.sh")]);
     const from = path.join(FIRMWARE_DIR, "projects", program.name);
     const tinyml = "file:" + path.relative(from, ROOT).split(path.sep).join("/");
-    const dir = writeFirmwareProject(program.name, { device: "*", "hw---samd51": "*", tinyml }, program.files);
-    const r = pxtBuild(dir, ARCADE_BUILD_DIR, ARCADE_SAMD51);
+    const extra = program.dependencies || {};
+    const dir = writeFirmwareProject(program.name, { device: "*", "hw---samd51": "*", ...extra, tinyml }, program.files);
+    // One C++ build per set of packages (the C++ is compiled once per set).
+    const names = Object.keys(extra).sort();
+    const r = pxtBuild(dir, names.length ? ARCADE_BUILD_DIR + "-" + names.join("-") : ARCADE_BUILD_DIR, ARCADE_SAMD51);
+    // The next build in the shared folder replaces its program: keep this one's (the ELF, the C++
+    // runtime alone, is the same for every program of the folder).
+    const kept = path.join(FIRMWARE_DIR, "outputs", program.name);
+    fs.mkdirSync(kept, { recursive: true });
+    for (const [from, to] of [[r.program, "binary.uf2"], [r.asm, "binary.asm"]]) {
+        fs.rmSync(path.join(kept, to), { force: true });
+        if (fs.existsSync(from)) fs.copyFileSync(from, path.join(kept, to));
+    }
+    if (r.ok) r.program = path.join(kept, "binary.uf2");
+    r.asm = path.join(kept, "binary.asm");
     const flashEnd = r.ok ? uf2End(r.program) : 0;
     let symbols: ElfSymbol[] | null = null;
     return {
@@ -470,6 +483,26 @@ export function buildArcadeFirmware(program: { name: string; files: { [name: str
         runtimeText: r.ok ? elfSections(r.elf)[".text"] || 0 : 0,
         symbols: () => symbols || (symbols = elfSymbols(r.elf)),
     };
+}
+
+/**
+ * A program built for MakeCode Arcade's simulator (pxt-arcade's `pxt build`, no hardware variant):
+ * the STS compiled to JavaScript, built/debug/binary.js, with the shims' STS bodies.
+ */
+export function buildArcadeSimulator(program: { name: string; files: { [name: string]: string }; dependencies?: { [name: string]: string } }):
+    { ok: boolean; status: number; output: string; js: string } {
+    run("bash", [path.join(ROOT, "tools", "setup-arcade.sh")]);
+    const from = path.join(FIRMWARE_DIR, "projects", program.name);
+    const tinyml = "file:" + path.relative(from, ROOT).split(path.sep).join("/");
+    const dir = writeFirmwareProject(program.name, { device: "*", ...(program.dependencies || {}), tinyml }, program.files);
+    if (!fs.existsSync(path.join(dir, "pxt_modules", "device", "pxt.json"))) {
+        const res = pxtArcade(dir, ["install"]);
+        if (res.status !== 0) throw new Error("pxt install failed in " + dir + ":\n" + res.output);
+    }
+    const js = path.join(dir, "built", "debug", "binary.js");
+    fs.rmSync(js, { force: true });
+    const r = pxtArcade(dir, ["build"]);
+    return { ok: r.status === 0 && fs.existsSync(js), status: r.status, output: r.output, js };
 }
 
 /** Runs pxt-arcade's command line (tools/pxt-arcade.js) in `dir`. */

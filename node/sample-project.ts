@@ -26,6 +26,25 @@ export function installProject(dir: string): void {
 }
 
 /** hello-tflite's model run once on MakeCode Arcade (no LEDs there): its files for buildArcadeFirmware. */
+/**
+ * The gesture blocks on MakeCode Arcade's SAMD51 boards with an accelerometer: the built-in model,
+ * run by the C gesture engine and kernels, read from controller.acceleration (the project adds
+ * Arcade's controller extension: ARCADE_GESTURES_DEPENDENCIES).
+ */
+export const ARCADE_GESTURES_DEPENDENCIES = { controller: "*" };
+
+export function arcadeGesturesFiles(): { [name: string]: string } {
+    return {
+        "main.ts": "// The gesture blocks on MakeCode Arcade's SAMD51 boards with an accelerometer.\n" +
+            "gestures.onGestureStart(gestures.builtinGesture(BuiltinGesture.ShakeHorizontal), function () {\n" +
+            "    game.splash(\"shake\")\n" +
+            "})\n" +
+            "gestures.onGestureStop(gestures.builtinGesture(BuiltinGesture.Circle), function () {\n" +
+            "    console.log(\"circled: \" + gestures.certainty(gestures.builtinGesture(BuiltinGesture.Circle)))\n" +
+            "})\n",
+    };
+}
+
 export function arcadeHelloFiles(): { [name: string]: string } {
     writeHelloModel();
     return {

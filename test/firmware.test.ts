@@ -4,9 +4,9 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ArcadeFirmwareResult, FirmwareResult, SAMD51_FLASH_END, TINYML_ALL_OPS_BUILD_DIR, TINYML_BUILD_DIR, buildArcadeFirmware, buildTinymlFirmware, uf2Payload } from "../node/firmware";
+import { ArcadeFirmwareResult, FirmwareResult, SAMD51_FLASH_END, TINYML_ALL_OPS_BUILD_DIR, TINYML_BUILD_DIR, buildArcadeFirmware, buildArcadeSimulator, buildTinymlFirmware, uf2Payload } from "../node/firmware";
 import { decodeIntelHex, findInImage } from "../node/intel-hex";
-import { HELLO_MODEL, HELLO_PROJECT, arcadeHelloFiles, writeHelloModel } from "../node/sample-project";
+import { ARCADE_GESTURES_DEPENDENCIES, HELLO_MODEL, HELLO_PROJECT, arcadeGesturesFiles, arcadeHelloFiles, writeHelloModel } from "../node/sample-project";
 import { sharedPath } from "../node/conformance";
 import { ROOT } from "../node/simulator";
 
@@ -129,12 +129,38 @@ describe("MakeCode Arcade's SAMD51 firmware (CODAL from ../shared/codal, built o
         assert.ok(r.ok, `the Arcade build failed (status ${r.status}):\n${r.output.slice(-3000)}`);
     });
 
-    it("builds the extension's STS for Arcade (the interpreter, without the micro:bit's gesture and speech files)", () => {
+    it("builds the extension's STS for Arcade (the interpreter, without the micro:bit's speech files)", () => {
         const asm = fs.readFileSync(r.asm, "utf8");
         assert.match(asm, /bl tflite::loadState/, "the program does not call the C loader");
         const found = STS_INTERPRETER.exec(asm);
         assert.ok(!found, `the program contains ${found && found[0]}`);
-        assert.ok(!/^(gestures|speech)_\w+:/m.test(asm), "micro:bit-only code reached the Arcade program");
+        assert.ok(!/^speech_\w+:/m.test(asm), "micro:bit-only code reached the Arcade program");
+    });
+
+    it("runs the gesture blocks on the controller extension's accelerometer: the C engine in the firmware, the model in flash", () => {
+        const g = buildArcadeFirmware({ name: "arcade-gestures", files: arcadeGesturesFiles(), dependencies: ARCADE_GESTURES_DEPENDENCIES });
+        assert.ok(g.ok, `the Arcade gestures build failed (status ${g.status}):\n${g.output.slice(-3000)}`);
+        const names = new Set(g.symbols().map((s) => s.name));
+        for (const f of ["tfl_gesture_configure", "tfl_gesture_update", "tfl_invoke", "tflite_conv_2d_int8"]) assert.ok(names.has(f), `${f} is not in the SAMD51 ELF`);
+        const asm = fs.readFileSync(g.asm, "utf8");
+        for (const call of ["bl gestures::engineCreate", "bl gestures::engineUpdate", "bl gestures::engineAddSample", "bl controller_acceleration"])
+            assert.ok(asm.includes(call), `the program has no ${call}`);
+        const found = STS_INTERPRETER.exec(asm);
+        assert.ok(!found, `the program contains ${found && found[0]}`);
+        assert.ok(uf2Payload(g.uf2).indexOf(fs.readFileSync(path.join(ROOT, "models", "gesture.tflite"))) >= 0, "the gesture model is not in the UF2");
+        assert.ok(g.bytesLeft >= 150 * 1024, `${g.bytesLeft} bytes left`);
+        // Without the controller extension the blocks still build, and say at run time what to add.
+        const none = buildArcadeFirmware({ name: "arcade-gestures-no-controller", files: arcadeGesturesFiles() });
+        assert.ok(none.ok, `the build without the controller extension failed (status ${none.status}):\n${none.output.slice(-3000)}`);
+        assert.match(fs.readFileSync(none.asm, "utf8"), /add it \(Extensions, controller\)/);
+    });
+
+    it("builds the gesture blocks for Arcade's simulator, where the engine's shims run their STS bodies", () => {
+        const sim = buildArcadeSimulator({ name: "arcade-gestures-sim", files: arcadeGesturesFiles(), dependencies: ARCADE_GESTURES_DEPENDENCIES });
+        assert.ok(sim.ok, `the Arcade simulator build failed (status ${sim.status}):\n${sim.output.slice(-3000)}`);
+        const js = fs.readFileSync(sim.js, "utf8");
+        for (const f of ["gestures_engineCreate", "gestures_engineUpdate", "tflite_StsInterpreter_invoke", "controller_acceleration"])
+            assert.ok(new RegExp("function " + f + "__P\\d+\\(").test(js), `the simulator's program has no ${f}`);
     });
 
     it("links the C loader and the default kernels into the SAMD51 runtime, and keeps the model in flash", () => {

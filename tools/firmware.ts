@@ -5,11 +5,11 @@
 import * as path from "path";
 import * as fs from "fs";
 import { ALL_OPS_PACKAGE, FLASH_USABLE_END, SAMD51_FLASH_END, buildArcadeFirmware, buildFirmware, writeFirmwareProject } from "../node/firmware";
-import { HELLO_PROJECT, arcadeHelloFiles, writeHelloModel } from "../node/sample-project";
+import { ARCADE_GESTURES_DEPENDENCIES, HELLO_PROJECT, arcadeGesturesFiles, arcadeHelloFiles, writeHelloModel } from "../node/sample-project";
 import { ROOT } from "../node/simulator";
 
 /** The C symbols that are the library's (its C kernels and their C++ glue), demangled names. */
-const LIBRARY_SYMBOLS = /^(tfl_|tflite_|tflite::|speech::)/;
+const LIBRARY_SYMBOLS = /^(tfl_|tflite_|tflite::|speech::|gestures::)/;
 
 interface Program {
     name: string;
@@ -75,15 +75,23 @@ function main(): void {
         "library's C/C++: bytes the link kept (map file) from the .c/.cpp files of the packages the program uses through file: paths. " +
         "tfl_/tflite_ symbols: sizes of the ELF's symbols matching " + LIBRARY_SYMBOLS + ".");
     if (!only.length || only.some((o) => "arcade".indexOf(o) >= 0)) {
-        process.stderr.write("building arcade-hello (MakeCode Arcade, SAMD51) ... ");
-        const a = buildArcadeFirmware({ name: "arcade-hello", files: arcadeHelloFiles() });
-        process.stderr.write((a.ok ? "ok" : "FAILED (status " + a.status + ")") + "\n");
-        if (!a.ok) failed++;
+        const arcade = [
+            { name: "arcade-hello", what: "`tflite.loadModel`, hello_world int8", files: arcadeHelloFiles() },
+            { name: "arcade-gestures", what: "the gesture blocks, with the controller extension", files: arcadeGesturesFiles(), dependencies: ARCADE_GESTURES_DEPENDENCIES },
+        ];
+        const arcadeRows: string[] = [];
+        for (const p of arcade) {
+            process.stderr.write(`building ${p.name} (MakeCode Arcade, SAMD51) ... `);
+            const a = buildArcadeFirmware(p);
+            process.stderr.write((a.ok ? "ok" : "FAILED (status " + a.status + ")") + "\n");
+            if (!a.ok) failed++;
+            arcadeRows.push(a.ok ? `| ${p.name} (${p.what}) | ${n(a.flashEnd)} | ${n(a.bytesLeft)} | ${n(a.runtimeText)} | ${n(a.symbols().filter((s) => LIBRARY_SYMBOLS.test(s.name)).reduce((x, s) => x + s.size, 0))} |`
+                : `| ${p.name} | build failed (status ${a.status}) | | | |`);
+        }
         console.log(`\nMakeCode Arcade (pxt-arcade 4.1.2), SAMD51 (hw---samd51), C/C++ built locally (flash ends at ${n(SAMD51_FLASH_END)}):\n`);
         console.log("| program | flash end | bytes left | runtime text | tfl_/tflite_ symbols |");
         console.log("| --- | ---: | ---: | ---: | ---: |");
-        console.log(a.ok ? `| arcade-hello (\`tflite.loadModel\`, hello_world int8) | ${n(a.flashEnd)} | ${n(a.bytesLeft)} | ${n(a.runtimeText)} | ${n(a.symbols().filter((s) => LIBRARY_SYMBOLS.test(s.name)).reduce((x, s) => x + s.size, 0))} |`
-            : `| arcade-hello | build failed (status ${a.status}) | | | |`);
+        arcadeRows.forEach((r) => console.log(r));
     }
     if (failed) process.exitCode = 1;
 }

@@ -43,15 +43,17 @@ function rootConfig() {
     const tflite = readLib("tflite");
     const files = ["README.md"];
     const dependencies = {};
-    // The gesture and speech blocks use the micro:bit's APIs (accelerometer, microphone, LEDs):
-    // MakeCode Arcade (its SAMD51 boards) gets the interpreter and the C alone (pxt's fileDependencies).
+    // The speech blocks use the micro:bit's microphone: MakeCode Arcade (its SAMD51 boards) gets
+    // the interpreter, the C and the gesture blocks, whose board-specific files (accelerometer,
+    // pause) say their target in libs/gestures/pxt.json (pxt's fileDependencies).
     const fileDependencies = {};
     for (const name of LIBS) {
         const lib = readLib(name);
         if (!lib) continue;
         for (const f of lib.files) {
             files.push("libs/" + name + "/" + f);
-            if (name !== "tflite") fileDependencies["libs/" + name + "/" + f] = "target:microbit";
+            const condition = name === "speech" ? "target:microbit" : (lib.fileDependencies || {})[f];
+            if (condition) fileDependencies["libs/" + name + "/" + f] = condition;
         }
         if (name === "tflite") files.push(...nativeFiles());
         for (const dep of Object.keys(lib.dependencies || {})) {

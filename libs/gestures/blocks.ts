@@ -238,28 +238,28 @@ namespace gestures {
     /** A reading every sample period, on a fixed schedule (a late reading does not delay the next). */
     function sampleForever(): void {
         // Let the program's start code run first: it may choose the model.
-        basic.pause(0)
+        sleep(0)
         let next = control.millis()
         while (true) {
             const rec = gestureRecognizer()
-            rec.addSample(input.acceleration(Dimension.X), input.acceleration(Dimension.Y), input.acceleration(Dimension.Z))
+            addReading(rec)
             next += rec.samplePeriodMs
             const wait = next - control.millis()
-            if (wait > 0) basic.pause(wait)
+            if (wait > 0) sleep(wait)
             else {
                 next = control.millis()
-                basic.pause(0)
+                sleep(0)
             }
         }
     }
 
     /** The model every intervalMs, once a window of readings is in. */
     function inferForever(): void {
-        basic.pause(0)
+        sleep(0)
         let next = control.millis() + intervalMs
         while (true) {
             const wait = next - control.millis()
-            if (wait > 0) basic.pause(wait)
+            if (wait > 0) sleep(wait)
             const now = control.millis()
             next = Math.max(next + intervalMs, now + 1)
             gestureRecognizer().update(now)
