@@ -83,4 +83,105 @@ namespace tflite {
     export function int8At(buf: Buffer, offset: number, i: number): number {
         return (buf[offset + i] << 24) >> 24
     }
+
+    // Helpers of the int8 bodies that are hot in the simulator.
+    //
+    // pxt compiles STS for the simulator into a state machine: each operation of an expression
+    // (a +, a Buffer or array read, a comparison) becomes a statement that stores its result in
+    // the function's frame object, every jump (a loop's next iteration, a branch of an if or of
+    // ?:) goes back through the machine's dispatch, costing about ten such statements, and a call
+    // allocates a frame and returns through pxt's scheduler, costing a hundred or more. So the
+    // int8 bodies read each tensor once into a number[] with its zero point already removed (an
+    // array read is one statement, a signed byte three), do four output pixels' products per
+    // iteration of their inner loops, call nothing per element, and let one double carry two
+    // int8 dot products (LANE). Their results are the same integers, so every output byte is.
+
+    /**
+     * Two lanes of a packed sum: a packed weight a + b * LANE times an input value x is
+     * a * x + b * x * LANE, so a sum of such products holds two dot products. It stays exact (every
+     * partial sum an integer below 2^53) and splits back (the low lane below LANE / 2 in magnitude)
+     * for up to MAX_PACKED_TERMS products of an int8 weight (|w| <= 128) and an int8 value less
+     * its zero point (|x| <= 255): 2048 * 128 * 255 < 2^26 = LANE / 2, and
+     * 2048 * 128 * 255 * (LANE + 1) < 2^53.
+     */
+    export const LANE = 134217728
+    export const MAX_PACKED_TERMS = 2048
+
+    /** The high lane of a packed sum (rounding is exact: the low lane is below LANE / 2). */
+    export function highLane(packed: number): number {
+        return Math.round(packed / LANE)
+    }
+
+    /**
+     * Appends `count` int8 values of `buf` (from byte `at`, `stride` bytes apart) to `values`,
+     * each plus `addend` (minus the zero point, for a tensor whose zero point the kernel removes).
+     */
+    export function pushInt8Values(values: number[], buf: Buffer, at: number, count: number, stride: number, addend: number): void {
+        const end = at + count * stride
+        for (let i = at; i < end; i += stride) values.push(((buf[i] << 24) >> 24) + addend)
+    }
+
+    export function pushZeros(values: number[], count: number): void {
+        for (let i = 0; i < count; i++) values.push(0)
+    }
+
+    /**
+     * The per-output-channel requantization of a quantized body (parameter-block words from
+     * `word` on: (multiplier, shift) pairs, `step` words apart: 2 per channel, or 0 for one shared
+     * by all) and the int32 biases (none: zeros), as arrays the inner loops read in one statement.
+     */
+    export class ChannelRequantization {
+        multipliers: number[]
+        /** 2^shift for a positive shift, else 1. */
+        leftFactors: number[]
+        rightShifts: number[]
+        biases: number[]
+
+        constructor(p: Buffer, word: number, step: number, channels: number, bias: Buffer, biasAt: number) {
+            this.multipliers = []
+            this.leftFactors = []
+            this.rightShifts = []
+            this.biases = []
+            for (let c = 0; c < channels; c++) {
+                const shift = param(p, word + step * c + 1)
+                this.multipliers.push(param(p, word + step * c))
+                this.leftFactors.push(shift > 0 ? 1 << shift : 1)
+                this.rightShifts.push(shift > 0 ? 0 : -shift)
+                this.biases.push(bias ? bias.getNumber(NumberFormat.Int32LE, biasAt + 4 * c) : 0)
+            }
+        }
+    }
+
+    /**
+     * Stores `count` int8 outputs (whole pixels of `channels`) from int32 accumulators without
+     * their biases: output byte `at + i`, of channel c, is
+     * clamp(multiplyByQuantizedMultiplier((sums[i] + bias[c]) wrapped to int32, channel c's
+     * multiplier and shift) + outputOffset, actMin, actMax), TFLM's arithmetic.
+     */
+    export function storeRequantizedInt8(sums: number[], count: number, channels: number, rq: ChannelRequantization,
+        outputOffset: number, actMin: number, actMax: number, output: Buffer, at: number): void {
+        const multipliers = rq.multipliers
+        const leftFactors = rq.leftFactors
+        const rightShifts = rq.rightShifts
+        const biases = rq.biases
+        let c = 0
+        for (let i = 0; i < count; i++) {
+            const multiplier = multipliers[c]
+            // TFLM's int32 accumulator wraps (it assumes fewer than 2^16 products).
+            const x = Math.imul((sums[i] + biases[c]) | 0, leftFactors[c])
+            // SaturatingRoundingDoublingHighMul is the product / 2^31 rounded half up, which one
+            // double gives exactly while the product is exact: |x| < 2^21 (the test is x + 2^21 - 1
+            // in [0, 2^22 - 2], as one unsigned comparison). Multipliers are never INT32_MIN, so
+            // its saturating case cannot occur.
+            let high = Math.round(x * multiplier / 2147483648)
+            if ((x + 2097151) >>> 0 > 4194302) high = saturatingRoundingDoublingHighMul(x, multiplier)
+            // roundingDivideByPOT(high, right): its rounding step is 1 when the remainder exceeds
+            // the threshold, that is when threshold - remainder is negative (both below 2^31).
+            const right = rightShifts[c]
+            const mask = (1 << right) - 1
+            const v = (high >> right) + (((mask >> 1) + (high >>> 31) - (high & mask)) >>> 31) + outputOffset
+            output[at + i] = (v < actMin ? actMin : v > actMax ? actMax : v) & 0xff
+            c = (c + 1) % channels
+        }
+    }
 }

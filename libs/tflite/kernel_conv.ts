@@ -204,6 +204,173 @@ namespace tflite {
         return buf.getNumber(NumberFormat.Int32LE, offset + 8 * i + 4) * 4294967296 + buf.getNumber(NumberFormat.UInt32LE, offset + 8 * i)
     }
 
+    /**
+     * An int8 convolution as convolveInt8 computes it: conv2dInt8 and depthwiseConv2dInt8 differ
+     * only in how they lay out its values and weights. The values are one batch's input less its
+     * zero point, zero-padded so that every window lies inside them (TFLM skips the taps outside
+     * the input; a zero adds nothing). Each output pixel has `sumBases.length` dot products:
+     * sum s of the pixel whose window starts at value `origin` (pixelOrigins) is
+     *
+     *     sum over runs j and k < runLength of
+     *         weights[s * sumSize + j * runLength + k] * values[sumBases[s] + origin + runOffsets[j] + k]
+     *
+     * and goes to output channel sumChannels[s]; a paired sum (packed weights, two lanes) puts its
+     * high lane in output channel sumChannels[s] + 1.
+     */
+    class PackedConvolution {
+        weights: number[]
+        sumSize: number
+        sumBases: number[]
+        sumChannels: number[]
+        sumPaired: boolean[]
+        runOffsets: number[]
+        runLength: number
+        pixelOrigins: number[]
+        /** Output channels per pixel. */
+        channels: number
+
+        constructor() {
+            this.weights = []
+            this.sumBases = []
+            this.sumChannels = []
+            this.sumPaired = []
+            this.runOffsets = []
+            this.pixelOrigins = []
+        }
+    }
+
+    /**
+     * The rows (or columns) a zero-padded input needs: the padding before it, the input, and
+     * enough after it for the last window.
+     */
+    function paddedSize(size: number, padBefore: number, outSize: number, stride: number, filterSize: number, dilation: number): number {
+        const needed = (outSize - 1) * stride + (filterSize - 1) * dilation + 1
+        return needed > padBefore + size ? needed : padBefore + size
+    }
+
+    /**
+     * Appends one batch's int8 input less its zero point (`inputOffset` is minus it) to `values`,
+     * zero-padded: `padH` rows and `padW` pixels before it, up to paddedH x paddedW pixels. Each
+     * value is `channels` channels of the input read `stride` bytes apart from `at` (every channel
+     * of an NHWC pixel: channels = depth, stride 1; one channel's plane: channels 1, stride depth).
+     */
+    function pushPaddedInt8(values: number[], input: Buffer, at: number, inH: number, inW: number, channels: number, stride: number,
+        inputOffset: number, padH: number, padW: number, paddedH: number, paddedW: number): void {
+        const rowValues = paddedW * channels
+        pushZeros(values, padH * rowValues)
+        for (let y = 0; y < inH; y++) {
+            pushZeros(values, padW * channels)
+            pushInt8Values(values, input, at + y * inW * channels * stride, inW * channels, stride, inputOffset)
+            pushZeros(values, (paddedW - padW - inW) * channels)
+        }
+        pushZeros(values, (paddedH - padH - inH) * rowValues)
+    }
+
+    /**
+     * Runs `conv` on one batch's `values` and stores its int8 outputs from `outputAt` on. Four
+     * output pixels at a time share each weight read and each iteration of the inner loop.
+     */
+    function convolveInt8(conv: PackedConvolution, values: number[], rq: ChannelRequantization, outputOffset: number,
+        actMin: number, actMax: number, output: Buffer, outputAt: number): void {
+        const weights = conv.weights
+        const sumSize = conv.sumSize
+        const sumBases = conv.sumBases
+        const sumChannels = conv.sumChannels
+        const sumPaired = conv.sumPaired
+        const runOffsets = conv.runOffsets
+        const runLength = conv.runLength
+        const pixelOrigins = conv.pixelOrigins
+        const channels = conv.channels
+        const sumCount = sumBases.length
+        const runs = runOffsets.length
+        const pixels = pixelOrigins.length
+        // The int32 accumulators of up to four pixels, channel after channel.
+        const sums: number[] = []
+        pushZeros(sums, 4 * channels)
+        let out = outputAt
+        let p = 0
+        while (p < pixels) {
+            const block = pixels - p >= 4 ? 4 : 1
+            const origin = pixelOrigins[p]
+            if (block === 4) {
+                // Where the other three pixels' windows start, relative to the first's.
+                const d1 = pixelOrigins[p + 1] - origin
+                const d2 = pixelOrigins[p + 2] - origin
+                const d3 = pixelOrigins[p + 3] - origin
+                for (let s = 0; s < sumCount; s++) {
+                    let a0 = 0
+                    let a1 = 0
+                    let a2 = 0
+                    let a3 = 0
+                    let w = s * sumSize
+                    const base = sumBases[s] + origin
+                    for (let j = 0; j < runs; j++) {
+                        let v = base + runOffsets[j]
+                        const runEnd = w + runLength
+                        while (w < runEnd) {
+                            const weight = weights[w]
+                            a0 += weight * values[v]
+                            a1 += weight * values[v + d1]
+                            a2 += weight * values[v + d2]
+                            a3 += weight * values[v + d3]
+                            w++
+                            v++
+                        }
+                    }
+                    const at = sumChannels[s]
+                    if (sumPaired[s]) {
+                        let high = highLane(a0)
+                        sums[at] = a0 - high * LANE
+                        sums[at + 1] = high
+                        high = highLane(a1)
+                        sums[at + channels] = a1 - high * LANE
+                        sums[at + channels + 1] = high
+                        high = highLane(a2)
+                        sums[at + 2 * channels] = a2 - high * LANE
+                        sums[at + 2 * channels + 1] = high
+                        high = highLane(a3)
+                        sums[at + 3 * channels] = a3 - high * LANE
+                        sums[at + 3 * channels + 1] = high
+                    } else {
+                        sums[at] = a0
+                        sums[at + channels] = a1
+                        sums[at + 2 * channels] = a2
+                        sums[at + 3 * channels] = a3
+                    }
+                }
+            } else {
+                for (let s = 0; s < sumCount; s++) {
+                    let acc = 0
+                    let w = s * sumSize
+                    const base = sumBases[s] + origin
+                    for (let j = 0; j < runs; j++) {
+                        let v = base + runOffsets[j]
+                        const runEnd = w + runLength
+                        while (w < runEnd) {
+                            acc += weights[w] * values[v]
+                            w++
+                            v++
+                        }
+                    }
+                    const at = sumChannels[s]
+                    if (sumPaired[s]) {
+                        const high = highLane(acc)
+                        sums[at] = acc - high * LANE
+                        sums[at + 1] = high
+                    } else sums[at] = acc
+                }
+            }
+            storeRequantizedInt8(sums, block * channels, channels, rq, outputOffset, actMin, actMax, output, out)
+            out += block * channels
+            p += block
+        }
+    }
+
+    /**
+     * int8 CONV_2D through convolveInt8: output channels o and o + 1 of a group read the same
+     * input channels, so they share one packed sum; without dilation and with one group, a filter
+     * row's taps and channels are one run, in the input as in the filter.
+     */
     export function conv2dInt8(p: Buffer, model: Buffer, arena: Buffer): void {
         const input = paramBuffer(p, ConvParams.Input, model, arena)
         const inputAt = paramOffset(p, ConvParams.Input)
@@ -234,36 +401,45 @@ namespace tflite {
         const outputOffset = param(p, ConvParams.OutputOffset)
         const actMin = param(p, ConvParams.ActivationMin)
         const actMax = param(p, ConvParams.ActivationMax)
-        let out = outputAt
-        for (let b = 0; b < batches; b++) {
-            for (let oy = 0; oy < outH; oy++) {
-                const y0 = oy * strideH - padH
-                for (let ox = 0; ox < outW; ox++) {
-                    const x0 = ox * strideW - padW
-                    for (let oc = 0; oc < outD; oc++) {
-                        const channel0 = Math.floor(oc / perGroup) * filterD
-                        let acc = 0
-                        for (let fy = 0; fy < filterH; fy++) {
-                            const y = y0 + dilationH * fy
-                            if (y < 0 || y >= inH) continue
-                            for (let fx = 0; fx < filterW; fx++) {
-                                const x = x0 + dilationW * fx
-                                if (x < 0 || x >= inW) continue
-                                const pixel = inputAt + ((b * inH + y) * inW + x) * inD + channel0
-                                const weights = filterAt + ((oc * filterH + fy) * filterW + fx) * filterD
-                                for (let i = 0; i < filterD; i++)
-                                    acc += int8At(filter, weights, i) * (int8At(input, pixel, i) + inputOffset)
-                            }
-                        }
-                        if (bias) acc += bias.getNumber(NumberFormat.Int32LE, biasAt + 4 * oc)
-                        // TFLM's int32 accumulator wraps (it assumes fewer than 2^16 products).
-                        acc = acc | 0
-                        const m = ConvParams.Multipliers + 2 * oc
-                        acc = multiplyByQuantizedMultiplier(acc, param(p, m), param(p, m + 1)) + outputOffset
-                        output[out++] = clamp(acc, actMin, actMax) & 0xff
-                    }
+        const groups = Math.idiv(outD, perGroup)
+        const windowSize = filterH * filterW * filterD
+        const packing = windowSize <= MAX_PACKED_TERMS
+        const paddedH = paddedSize(inH, padH, outH, strideH, filterH, dilationH)
+        const paddedW = paddedSize(inW, padW, outW, strideW, filterW, dilationW)
+        const rowStride = paddedW * inD
+        const conv = new PackedConvolution()
+        conv.channels = outD
+        conv.sumSize = windowSize
+        for (let g = 0; g < groups; g++) {
+            for (let m = 0; m < perGroup;) {
+                const o = g * perGroup + m
+                const paired = packing && m + 1 < perGroup
+                const at = filterAt + o * windowSize
+                for (let k = 0; k < windowSize; k++) {
+                    const low = (filter[at + k] << 24) >> 24
+                    conv.weights.push(paired ? low + ((filter[at + windowSize + k] << 24) >> 24) * LANE : low)
                 }
+                conv.sumBases.push(g * filterD)
+                conv.sumChannels.push(o)
+                conv.sumPaired.push(paired)
+                m += paired ? 2 : 1
             }
+        }
+        if (dilationW === 1 && filterD === inD) {
+            conv.runLength = filterW * inD
+            for (let fy = 0; fy < filterH; fy++) conv.runOffsets.push(fy * dilationH * rowStride)
+        } else {
+            conv.runLength = filterD
+            for (let fy = 0; fy < filterH; fy++)
+                for (let fx = 0; fx < filterW; fx++) conv.runOffsets.push(fy * dilationH * rowStride + fx * dilationW * inD)
+        }
+        for (let oy = 0; oy < outH; oy++)
+            for (let ox = 0; ox < outW; ox++) conv.pixelOrigins.push(oy * strideH * rowStride + ox * strideW * inD)
+        const rq = new ChannelRequantization(p, ConvParams.Multipliers, 2, outD, bias, biasAt)
+        for (let b = 0; b < batches; b++) {
+            const values: number[] = []
+            pushPaddedInt8(values, input, inputAt + b * inH * inW * inD, inH, inW, inD, 1, inputOffset, padH, padW, paddedH, paddedW)
+            convolveInt8(conv, values, rq, outputOffset, actMin, actMax, output, outputAt + b * outH * outW * outD)
         }
     }
 
@@ -405,6 +581,11 @@ namespace tflite {
         }
     }
 
+    /**
+     * int8 DEPTHWISE_CONV_2D through convolveInt8, the input as one plane per channel: output
+     * channels ic * M + m and ic * M + m + 1 read the same input channel, so they share one
+     * packed sum; without dilation a filter row's taps are one run.
+     */
     export function depthwiseConv2dInt8(p: Buffer, model: Buffer, arena: Buffer): void {
         const input = paramBuffer(p, ConvParams.Input, model, arena)
         const inputAt = paramOffset(p, ConvParams.Input)
@@ -434,34 +615,45 @@ namespace tflite {
         const outputOffset = param(p, ConvParams.OutputOffset)
         const actMin = param(p, ConvParams.ActivationMin)
         const actMax = param(p, ConvParams.ActivationMax)
-        let out = outputAt
-        for (let b = 0; b < batches; b++) {
-            for (let oy = 0; oy < outH; oy++) {
-                const y0 = oy * strideH - padH
-                for (let ox = 0; ox < outW; ox++) {
-                    const x0 = ox * strideW - padW
-                    // Output channels in order: oc = ic * multiplier + m.
-                    for (let oc = 0; oc < outD; oc++) {
-                        const ic = Math.floor(oc / multiplier)
-                        let acc = 0
-                        for (let fy = 0; fy < filterH; fy++) {
-                            const y = y0 + dilationH * fy
-                            if (y < 0 || y >= inH) continue
-                            for (let fx = 0; fx < filterW; fx++) {
-                                const x = x0 + dilationW * fx
-                                if (x < 0 || x >= inW) continue
-                                acc += int8At(filter, filterAt, (fy * filterW + fx) * outD + oc) *
-                                    (int8At(input, inputAt, ((b * inH + y) * inW + x) * inD + ic) + inputOffset)
-                            }
-                        }
-                        if (bias) acc += bias.getNumber(NumberFormat.Int32LE, biasAt + 4 * oc)
-                        acc = acc | 0
-                        const m = ConvParams.Multipliers + 2 * oc
-                        acc = multiplyByQuantizedMultiplier(acc, param(p, m), param(p, m + 1)) + outputOffset
-                        output[out++] = clamp(acc, actMin, actMax) & 0xff
-                    }
+        const taps = filterH * filterW
+        const packing = taps <= MAX_PACKED_TERMS
+        const paddedH = paddedSize(inH, padH, outH, strideH, filterH, dilationH)
+        const paddedW = paddedSize(inW, padW, outW, strideW, filterW, dilationW)
+        const plane = paddedH * paddedW
+        const conv = new PackedConvolution()
+        conv.channels = outD
+        conv.sumSize = taps
+        for (let ic = 0; ic < inD; ic++) {
+            for (let m = 0; m < multiplier;) {
+                const oc = ic * multiplier + m
+                const paired = packing && m + 1 < multiplier
+                for (let tap = 0; tap < taps; tap++) {
+                    const at = filterAt + tap * outD + oc
+                    const low = (filter[at] << 24) >> 24
+                    conv.weights.push(paired ? low + ((filter[at + 1] << 24) >> 24) * LANE : low)
                 }
+                conv.sumBases.push(ic * plane)
+                conv.sumChannels.push(oc)
+                conv.sumPaired.push(paired)
+                m += paired ? 2 : 1
             }
+        }
+        if (dilationW === 1) {
+            conv.runLength = filterW
+            for (let fy = 0; fy < filterH; fy++) conv.runOffsets.push(fy * dilationH * paddedW)
+        } else {
+            conv.runLength = 1
+            for (let fy = 0; fy < filterH; fy++)
+                for (let fx = 0; fx < filterW; fx++) conv.runOffsets.push(fy * dilationH * paddedW + fx * dilationW)
+        }
+        for (let oy = 0; oy < outH; oy++)
+            for (let ox = 0; ox < outW; ox++) conv.pixelOrigins.push(oy * strideH * paddedW + ox * strideW)
+        const rq = new ChannelRequantization(p, ConvParams.Multipliers, 2, outD, bias, biasAt)
+        for (let b = 0; b < batches; b++) {
+            const values: number[] = []
+            for (let ic = 0; ic < inD; ic++)
+                pushPaddedInt8(values, input, inputAt + b * inH * inW * inD + ic, inH, inW, 1, inD, inputOffset, padH, padW, paddedH, paddedW)
+            convolveInt8(conv, values, rq, outputOffset, actMin, actMax, output, outputAt + b * outH * outW * outD)
         }
     }
 
