@@ -3,11 +3,14 @@
 // model.tflite and model.ts (a hex literal and the labels) for a MakeCode project.
 import * as fs from "fs";
 import * as path from "path";
-import { loadCreateAiDataset, Recording } from "../node/gesture-data";
+import { loadCreateAiDataset, recordingDurationMs, windowDurationMs, Recording } from "../node/gesture-data";
 import {
     trainGestureModel, exportGestureModel, makeCodeModelSource, GestureClassifier, evaluate, formatConfusion, argMax,
     DEFAULT_TRAIN_OPTIONS, TrainOptions,
 } from "../node/gesture-model";
+
+/** CreateAI asks for at least this many recordings of each action. */
+export const MIN_RECORDINGS_PER_ACTION = 3;
 
 export const TRAIN_USAGE = `  pxt-tinyml train DATASET.json --out DIR [--epochs N] [--seed N] [--test-fraction F]
                    [--window-samples N] [--sample-period MS] [--namespace NAME] [--quiet]
@@ -15,7 +18,8 @@ export const TRAIN_USAGE = `  pxt-tinyml train DATASET.json --out DIR [--epochs 
       in g), quantizes it to int8 and writes DIR/model.tflite and DIR/model.ts (the model as a hex
       literal plus its labels, for a MakeCode project); prints the accuracy on recordings held out
       from training (--test-fraction of each action's recordings, default ${DEFAULT_TRAIN_OPTIONS.testFraction};
-      0 trains on all) and a confusion matrix. Defaults: ${DEFAULT_TRAIN_OPTIONS.epochs} epochs, seed ${DEFAULT_TRAIN_OPTIONS.seed}, ` +
+      0 skips it) and a confusion matrix; then trains the saved model again on all the recordings.
+      Warns about actions with fewer than ${MIN_RECORDINGS_PER_ACTION} recordings and recordings shorter than the window. Defaults: ${DEFAULT_TRAIN_OPTIONS.epochs} epochs, seed ${DEFAULT_TRAIN_OPTIONS.seed}, ` +
     `${DEFAULT_TRAIN_OPTIONS.window.windowSamples} samples every ${DEFAULT_TRAIN_OPTIONS.window.samplePeriodMs} ms, namespace trainedModel`;
 
 export interface TrainArgs {
@@ -82,6 +86,28 @@ export interface TrainResult {
     /** Held-out accuracy of the int8 model: one window per recording (the centre), and windows every 250 ms averaged. */
     centreAccuracy: number;
     smoothedAccuracy: number;
+    /** The warnings printed about the dataset (too few recordings, recordings shorter than the window). */
+    warnings: string[];
+}
+
+/** What may make a model poor, said before training: actions with few recordings, recordings shorter than the window. */
+export function datasetWarnings(labels: string[], recordings: Recording[], window: { windowSamples: number; samplePeriodMs: number }): string[] {
+    const warnings: string[] = [];
+    labels.forEach((label, i) => {
+        const n = recordings.filter((r) => r.label === i).length;
+        if (n < MIN_RECORDINGS_PER_ACTION)
+            warnings.push(`action '${label}' has ${n} recording${n === 1 ? "" : "s"}: record at least ${MIN_RECORDINGS_PER_ACTION} (as CreateAI asks), or the model may not learn it`);
+    });
+    const needMs = windowDurationMs(window);
+    const short = recordings.filter((r) => recordingDurationMs(r) < needMs);
+    if (short.length) {
+        const seconds = (ms: number) => (ms / 1000).toFixed(2) + " s";
+        const examples = [...new Set(short.map((r) => `'${labels[r.label]}' ${seconds(recordingDurationMs(r))}`))].slice(0, 3).join(", ");
+        warnings.push(`${short.length} of ${recordings.length} recordings are shorter than the model's window (${seconds(needMs)}: ` +
+            `${window.windowSamples} samples every ${window.samplePeriodMs} ms), e.g. ${examples}: their windows repeat the first and last ` +
+            `readings to fill it; record longer, or pass a smaller --window-samples`);
+    }
+    return warnings;
 }
 
 /** Runs the command; `log` gets training progress as it happens. */
@@ -90,18 +116,16 @@ export async function trainCommand(args: string[], log: (line: string) => void =
     const ds = loadCreateAiDataset(a.dataset);
     const counts = ds.labels.map((_, i) => ds.recordings.filter((r) => r.label === i).length);
     log(`${a.dataset}: ${ds.labels.length} actions: ${ds.labels.map((l, i) => `${l} (${counts[i]})`).join(", ")}`);
+    const window = a.options.window ?? DEFAULT_TRAIN_OPTIONS.window;
+    const warnings = datasetWarnings(ds.labels, ds.recordings, window);
+    for (const w of warnings) log("warning: " + w);
     const trained = await trainGestureModel(ds, { ...a.options, log: a.quiet ? undefined : log });
-    const converted = exportGestureModel(trained);
-    fs.mkdirSync(a.out, { recursive: true });
-    const modelFile = path.join(a.out, "model.tflite");
-    const sourceFile = path.join(a.out, "model.ts");
-    fs.writeFileSync(modelFile, converted.tflite);
-    const classifier = new GestureClassifier(converted.tflite);
     const lines: string[] = [];
     const t = trained.test;
     let centreAccuracy = NaN, smoothedAccuracy = NaN;
     const summary: string[] = [];
     if (t.length) {
+        const classifier = new GestureClassifier(exportGestureModel(trained).tflite);
         const centre = evaluate(t, ds.labels.length, ds.labels.length, (r) => argMax(classifier.classifyCentre(r)));
         const smoothed = evaluate(t, ds.labels.length, ds.labels.length, (r) => argMax(classifier.classifyRecording(r)));
         centreAccuracy = centre.accuracy;
@@ -113,18 +137,28 @@ export async function trainCommand(args: string[], log: (line: string) => void =
         lines.push(formatConfusion(ds.labels, ds.labels, smoothed.confusion));
         summary.push(`held-out accuracy ${pct(smoothed)}`);
     } else lines.push("no recordings held out (--test-fraction 0, or fewer than 2 recordings per action): no accuracy to report");
+    // The accuracy above is the held-out run's; the saved model learns from every recording.
+    const final = t.length ? await trainGestureModel(ds, { ...a.options, testFraction: 0, log: a.quiet ? undefined : log }) : trained;
+    if (t.length) lines.push(`the saved model: trained again, the same way, on all ${ds.recordings.length} recordings (the accuracy above is of the run that held ${t.length} out)`);
+    const converted = exportGestureModel(final);
+    fs.mkdirSync(a.out, { recursive: true });
+    const modelFile = path.join(a.out, "model.tflite");
+    const sourceFile = path.join(a.out, "model.ts");
+    fs.writeFileSync(modelFile, converted.tflite);
+    const classifier = new GestureClassifier(converted.tflite);
     lines.push(`model: ${converted.tflite.length} bytes int8, ${converted.macs} multiply-accumulates per invoke, ` +
-        `${classifier.interpreter.arenaBytes}-byte arena; input ${trained.window.windowSamples} samples x 3 axes every ${trained.window.samplePeriodMs} ms`);
+        `${classifier.interpreter.arenaBytes}-byte arena; input ${final.window.windowSamples} samples x 3 axes every ${final.window.samplePeriodMs} ms`);
     const source = makeCodeModelSource(converted.tflite, ds.labels, {
         namespace: a.namespace,
         comment: [
             `Written by \`pxt-tinyml train ${path.basename(a.dataset)}\`: a gesture model for ${ds.labels.join(", ")}.`,
-            `Input: ${trained.window.windowSamples} accelerometer samples (x, y, z in g) every ${trained.window.samplePeriodMs} ms; ` +
+            `Input: ${final.window.windowSamples} accelerometer samples (x, y, z in g) every ${final.window.samplePeriodMs} ms; ` +
             `the model's metadata holds the labels, sample period, window and normalization.`,
-            ...(summary.length ? [summary[0] + " (recordings held out from training)."] : []),
+            ...(summary.length ? [summary[0] + " (recordings held out from a first training run; this model was then trained on all of them)."] : []),
         ],
     });
     fs.writeFileSync(sourceFile, source);
     lines.push(`wrote ${modelFile} and ${sourceFile} (namespace ${a.namespace}: ${a.namespace}.model, ${a.namespace}.labels)`);
-    return { report: lines.join("\n"), modelFile, sourceFile, labels: ds.labels, test: t, centreAccuracy, smoothedAccuracy };
+    if (warnings.length) lines.push(...warnings.map((w) => "warning: " + w));
+    return { report: lines.join("\n"), modelFile, sourceFile, labels: ds.labels, test: t, centreAccuracy, smoothedAccuracy, warnings };
 }
