@@ -213,8 +213,10 @@ describe("gesture pipeline (libs/gestures/recognizer.ts)", function () {
                 read.push(label + " as " + (got || "no gesture"));
                 if (got === label) right++;
             }
-            // 5 of 6 at the time of writing (a still read as clap); chance is 2 of 6.
-            assert.ok(right >= 4, read.join(", "));
+            // The saved model learned these recordings too (train trains it again on all of them after
+            // reporting the held-out accuracy): this checks that the pipeline, with the blocks'
+            // timing and rests around each movement, reads a trained model's own gestures. Chance is 2 of 6.
+            assert.ok(right >= 5, read.join(", "));
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
