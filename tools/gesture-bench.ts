@@ -95,6 +95,18 @@ async function main() {
     say("```");
     say(formatConfusion(legacy.labels, c.labels, mapped.confusion));
     say("```");
+    // Many legacy recordings are big-8 recordings too (the same readings): they are not other data,
+    // and the built-in model trained on some of them. Its figure on the independent ones alone:
+    const key = (r: Recording) => JSON.stringify([r.x, r.y, r.z]);
+    const inTrain = new Set(train.map(key)), inBig = new Set(big.recordings.map(key));
+    const shared = legacy.recordings.filter((r) => inBig.has(key(r)));
+    const sharedTrain = shared.filter((r) => inTrain.has(key(r)));
+    const independent = legacy.recordings.map((r, i) => ({ r, i })).filter(({ r }) => !inBig.has(key(r)));
+    const independentRight = independent.filter(({ r, i }) => (groups[legacy.labels[r.label]] || []).includes(c.labels[predicted[i]])).length;
+    say();
+    say(`${shared.length} of the ${legacy.recordings.length} recordings are also in ${path.basename(BUILTIN.dataset)} (the same readings), ` +
+        `${sharedTrain.length} of them in the built-in model's training split; on the ${independent.length} others the built-in model, ` +
+        `classes mapped, gets ${independentRight}/${independent.length}.`);
 
     // 2b. The train command's recipe on that file alone.
     if (!args.includes("--no-train")) {
