@@ -401,6 +401,14 @@ namespace tflite {
         const outputOffset = param(p, ConvParams.OutputOffset)
         const actMin = param(p, ConvParams.ActivationMin)
         const actMax = param(p, ConvParams.ActivationMax)
+        const rq = new ChannelRequantization(p, ConvParams.Multipliers, 2, outD, bias, biasAt)
+        if (outH === 1 && outW === 1 && filterH === inH && filterW === inW && filterD === inD && padH === 0 && padW === 0) {
+            // One window, the whole input (a dense layer written as a convolution): each output
+            // channel's weights are read once, so packing them would cost what it saves.
+            denseInt8(input, inputAt, batches, inH * inW * inD, filter, filterAt, outD, inputOffset, 0, rq, outputOffset,
+                actMin, actMax, output, outputAt)
+            return
+        }
         const groups = Math.idiv(outD, perGroup)
         const windowSize = filterH * filterW * filterD
         const packing = windowSize <= MAX_PACKED_TERMS
@@ -435,7 +443,6 @@ namespace tflite {
         }
         for (let oy = 0; oy < outH; oy++)
             for (let ox = 0; ox < outW; ox++) conv.pixelOrigins.push(oy * strideH * rowStride + ox * strideW * inD)
-        const rq = new ChannelRequantization(p, ConvParams.Multipliers, 2, outD, bias, biasAt)
         for (let b = 0; b < batches; b++) {
             const values: number[] = []
             pushPaddedInt8(values, input, inputAt + b * inH * inW * inD, inH, inW, inD, 1, inputOffset, padH, padW, paddedH, paddedW)

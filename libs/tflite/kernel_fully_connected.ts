@@ -91,37 +91,79 @@ namespace tflite {
     }
 
     export function fullyConnectedInt8(p: Buffer, model: Buffer, arena: Buffer): void {
-        const input = paramBuffer(p, FullyConnectedParams.Input, model, arena)
-        const inputAt = paramOffset(p, FullyConnectedParams.Input)
-        const filter = paramBuffer(p, FullyConnectedParams.Filter, model, arena)
-        const filterAt = paramOffset(p, FullyConnectedParams.Filter)
-        const bias = paramBuffer(p, FullyConnectedParams.Bias, model, arena)
-        const biasAt = paramOffset(p, FullyConnectedParams.Bias)
-        const output = paramBuffer(p, FullyConnectedParams.Output, model, arena)
-        const outputAt = paramOffset(p, FullyConnectedParams.Output)
-        const batches = param(p, FullyConnectedParams.Batches)
-        const outputDepth = param(p, FullyConnectedParams.OutputDepth)
-        const accumDepth = param(p, FullyConnectedParams.AccumDepth)
-        const inputOffset = param(p, FullyConnectedParams.InputOffset)
-        const filterOffset = param(p, FullyConnectedParams.FilterOffset)
-        const outputOffset = param(p, FullyConnectedParams.OutputOffset)
-        const actMin = param(p, FullyConnectedParams.ActivationMin)
-        const actMax = param(p, FullyConnectedParams.ActivationMax)
         const step = param(p, FullyConnectedParams.PerChannel) ? 2 : 0
-        for (let b = 0; b < batches; b++) {
-            const row = inputAt + b * accumDepth
-            for (let o = 0; o < outputDepth; o++) {
-                const weights = filterAt + o * accumDepth
-                let acc = 0
-                for (let d = 0; d < accumDepth; d++)
-                    acc += (int8At(filter, weights, d) + filterOffset) * (int8At(input, row, d) + inputOffset)
-                if (bias) acc += bias.getNumber(NumberFormat.Int32LE, biasAt + 4 * o)
-                // The sum of up to 2^16 products of 9-bit numbers wraps like C's int32.
-                acc = acc | 0
-                const m = FullyConnectedParams.Multipliers + step * o
-                acc = multiplyByQuantizedMultiplier(acc, param(p, m), param(p, m + 1)) + outputOffset
-                output[outputAt + b * outputDepth + o] = clamp(acc, actMin, actMax) & 0xff
+        const outputDepth = param(p, FullyConnectedParams.OutputDepth)
+        const bias = paramBuffer(p, FullyConnectedParams.Bias, model, arena)
+        const rq = new ChannelRequantization(p, FullyConnectedParams.Multipliers, step, outputDepth, bias,
+            paramOffset(p, FullyConnectedParams.Bias))
+        denseInt8(paramBuffer(p, FullyConnectedParams.Input, model, arena), paramOffset(p, FullyConnectedParams.Input),
+            param(p, FullyConnectedParams.Batches), param(p, FullyConnectedParams.AccumDepth),
+            paramBuffer(p, FullyConnectedParams.Filter, model, arena), paramOffset(p, FullyConnectedParams.Filter), outputDepth,
+            param(p, FullyConnectedParams.InputOffset), param(p, FullyConnectedParams.FilterOffset), rq,
+            param(p, FullyConnectedParams.OutputOffset), param(p, FullyConnectedParams.ActivationMin),
+            param(p, FullyConnectedParams.ActivationMax),
+            paramBuffer(p, FullyConnectedParams.Output, model, arena), paramOffset(p, FullyConnectedParams.Output))
+    }
+
+    /**
+     * int8 FULLY_CONNECTED's arithmetic (and CONV_2D's when one window covers the whole input):
+     * for each of `rows` input rows of `depth` values, `units` outputs
+     * clamp(requantize(sum over d of (filter[o, d] + filterOffset) * (input[d] + inputOffset))).
+     * Made fast for the simulator as kernel_api.ts's int8 helpers say: the row is read once into a
+     * number[] less its zero point, and four filter rows share each iteration of the inner loop.
+     * A filter byte u is read as u ^ 128 = int8(u) + 128 (one operation where the sign takes
+     * two); the 128 and the filter offset times the row's sum are taken off once per output.
+     */
+    export function denseInt8(input: Buffer, inputAt: number, rows: number, depth: number, filter: Buffer, filterAt: number,
+        units: number, inputOffset: number, filterOffset: number, rq: ChannelRequantization, outputOffset: number,
+        actMin: number, actMax: number, output: Buffer, outputAt: number): void {
+        const sums: number[] = []
+        pushZeros(sums, units)
+        const row1 = depth
+        const row2 = 2 * depth
+        const row3 = 3 * depth
+        for (let b = 0; b < rows; b++) {
+            const values: number[] = []
+            pushInt8Values(values, input, inputAt + b * depth, depth, 1, inputOffset)
+            let valueSum = 0
+            for (let d = 0; d < depth; d++) valueSum += values[d]
+            const correction = (filterOffset - 128) * valueSum
+            let o = 0
+            while (o < units) {
+                let w = filterAt + o * depth
+                const rowEnd = w + depth
+                let v = 0
+                if (units - o >= 4) {
+                    let a0 = correction
+                    let a1 = correction
+                    let a2 = correction
+                    let a3 = correction
+                    while (w < rowEnd) {
+                        const x = values[v]
+                        a0 += (filter[w] ^ 128) * x
+                        a1 += (filter[w + row1] ^ 128) * x
+                        a2 += (filter[w + row2] ^ 128) * x
+                        a3 += (filter[w + row3] ^ 128) * x
+                        w++
+                        v++
+                    }
+                    sums[o] = a0
+                    sums[o + 1] = a1
+                    sums[o + 2] = a2
+                    sums[o + 3] = a3
+                    o += 4
+                } else {
+                    let acc = correction
+                    while (w < rowEnd) {
+                        acc += (filter[w] ^ 128) * values[v]
+                        w++
+                        v++
+                    }
+                    sums[o] = acc
+                    o++
+                }
             }
+            storeRequantizedInt8(sums, units, units, rq, outputOffset, actMin, actMax, output, outputAt + b * units)
         }
     }
 
