@@ -987,6 +987,20 @@ int tfl_load(tfl_loader *l, const uint8_t *model, uint32_t length, char *error, 
         const tfl_tensor_info *t = &l->tensors[i];
         if (!t->is_const && tfl_type_size(t->type) == 0) return tfl_fail(l, "unsupported tensor type %y: %t", (int32_t)t->type, t);
     }
+    /* What an operator writes must be in the arena: a constant lives in the model (flash, on the board). */
+    for (uint32_t i = 0; i < l->op_count; i++) {
+        tfl_op *op = &l->ops[i];
+        for (uint32_t j = 0; j < op->output_count; j++)
+            if (op->outputs[j] && op->outputs[j]->is_const)
+                return tfl_op_fail(op, "output %d is a constant (%t): outputs must not be", (int32_t)j, op->outputs[j]);
+    }
+    /* Outputs are read in the arena (their records hold arena offsets; a constant input is refused
+     * as the model is read): a constant lives in the model, and its offset taken as an arena offset
+     * points elsewhere, past the state on the board. */
+    for (uint32_t i = 0; i < l->output_count; i++) {
+        const tfl_tensor_info *t = &l->tensors[l->outputs[i]];
+        if (t->is_const) return tfl_fail(l, "model output %d is a constant (%t): outputs must not be", (int32_t)i, t);
+    }
     for (uint32_t i = 0; i < l->op_count; i++) {
         tfl_op *op = &l->ops[i];
         if (prepares[i](op) || l->failed) return 1;

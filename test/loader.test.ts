@@ -6,7 +6,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as flex from "flatbuffers/js/flexbuffers";
 import { boardLoaderDumps, buildBoardLoaderTool, buildLoaderTool, cLoaderDump, cLoaderRun, compareLoaders, knownModels, stsLoaderDump } from "../node/c-loader";
-import { GraphBuilder } from "../node/model-writer";
+import { GraphBuilder, writeModel } from "../node/model-writer";
 import { generatedModels } from "../node/fuzz";
 import { caseName, conformanceCases, sharedPath } from "../node/conformance";
 
@@ -20,6 +20,33 @@ describe("the C loader (the board's) against the STS loader", function () {
         const shown = res.differences.slice(0, 5).map((d) => `${d.name}:\n  C:   ${d.c.slice(0, 300)}\n  STS: ${d.sts.slice(0, 300)}`);
         assert.deepStrictEqual(shown, [], `${res.differences.length} models differ`);
         assert.ok(res.same > 250 && res.rejected > 100, `${res.same} loaded alike, ${res.rejected} rejected alike`);
+    });
+
+    it("refuses an operator that writes a constant, and a model input or output that is a constant, as the STS does", () => {
+        // Found by the fuzzer's C path: the op wrote into the model (flash on the board), and a
+        // constant's record held its model offset where the board reads an arena offset.
+        const model = (what: "op output" | "model input" | "model output") => {
+            const g = new GraphBuilder();
+            const x = g.input({ shape: [4], type: "float32" });
+            const c = g.constant({ shape: [4], type: "float32", data: [1, 2, 3, 4] });
+            const y = g.tensor({ shape: [4], type: "float32" });
+            g.op("ADD", [x, c], [what === "op output" ? c : y]);
+            g.output(what === "model output" ? c : y);
+            const spec = g.spec();
+            if (what === "model input") spec.subgraphs[0].inputs = [c];
+            return writeModel(spec);
+        };
+        const want = {
+            "op output": /^error operator 0 \(ADD v1\): output 0 is a constant \(tensor 1 .*FLOAT32\[4\]\): outputs must not be$/,
+            "model input": /^error corrupt model: subgraph input 0 is a constant: tensor 1 .*FLOAT32\[4\]$/,
+            "model output": /^error model output 0 is a constant \(tensor 1 .*FLOAT32\[4\]\): outputs must not be$/,
+        };
+        for (const [what, message] of Object.entries(want)) {
+            const m = model(what as keyof typeof want);
+            const c = cLoaderDump(m), sts = stsLoaderDump(m);
+            assert.match(sts.text, message, what);
+            assert.strictEqual(c.text, sts.text, what);
+        }
     });
 
     it("runs every golden case through the C loader and C kernels byte for byte", () => {

@@ -165,6 +165,18 @@ namespace tflite {
                 const t = m.tensors[i]
                 if (!t.isConst && typeSize(t.type) === 0) fail("unsupported tensor type " + typeName(t.type) + ": " + t.describe())
             }
+            // What an operator writes must be in the arena: a constant lives in the model (flash, on the board).
+            for (let i = 0; i < m.operators.length; i++) {
+                const op = m.operators[i]
+                for (let j = 0; j < op.outputs.length; j++)
+                    if (op.outputs[j] && op.outputs[j].isConst)
+                        fail(op.describe() + ": output " + j + " is a constant (" + op.outputs[j].describe() + "): outputs must not be")
+            }
+            // Outputs are read in the arena (the board's records of them hold arena offsets; a constant
+            // input is refused as the model is read): a constant lives in the model, and its offset
+            // taken as an arena offset points elsewhere, past the state on the board.
+            for (let i = 0; i < m.outputs.length; i++)
+                if (m.outputs[i].isConst) fail("model output " + i + " is a constant (" + m.outputs[i].describe() + "): outputs must not be")
             for (let i = 0; i < m.operators.length; i++) {
                 const op = m.operators[i]
                 op.kernel.prepare(op)
