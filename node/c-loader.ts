@@ -10,7 +10,10 @@ import * as path from "path";
 import { conformanceCases, sharedPath } from "./conformance";
 import { generatedModels, mutate, mutateSpec, prng } from "./fuzz";
 import { makeKernels, NATIVE_BUILT, REPO, runQemuHarness } from "./replay";
+import { LoaderResult, stsErrorDump, stsInterpreterDump } from "./loader-dump";
 import { loadTflite } from "./sts-runtime";
+
+export { LoaderResult };
 
 // TFL_LOADER_OUT builds and runs the tool elsewhere (several builds at once).
 const LOADER_OUT = process.env.TFL_LOADER_OUT || NATIVE_BUILT;
@@ -57,9 +60,6 @@ export function boardLoaderDumps(models: Buffer[]): LoaderResult[] {
     return parts.map((t) => ({ ok: !t.startsWith("error "), text: t.trimEnd() }));
 }
 
-/** What a loader made of a model: "error ..." or the plan, the ops' bodies and parameter words, the inputs and outputs. */
-export interface LoaderResult { ok: boolean; text: string }
-
 let scratchDir = "";
 function scratchFile(name: string): string {
     if (!scratchDir) scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), "c-loader-"));
@@ -77,17 +77,6 @@ export function cLoaderDump(model: Buffer, tool = LOADER_TOOL): LoaderResult {
     return { ok: res.status === 0, text: res.stdout.trimEnd() };
 }
 
-function floatBits(v: number): number {
-    const b = Buffer.alloc(4);
-    b.writeFloatLE(v, 0);
-    return b.readInt32LE(0);
-}
-
-function ioLine(what: string, i: number, t: any): string {
-    const words = [t.index, t.type, t.offset, t.bytes, floatBits(t.scale), t.zeroPoint, t.shape.length, ...t.shape];
-    return `${what} ${i} ${words.join(" ")}`;
-}
-
 /** Loads `model` with the STS loader (every kernel registered) and prints what loader_tool's dump prints. */
 export function stsLoaderDump(model: Buffer): LoaderResult {
     const tflite = loadTflite();
@@ -95,18 +84,9 @@ export function stsLoaderDump(model: Buffer): LoaderResult {
     try {
         ip = new tflite.StsInterpreter(model);
     } catch (e) {
-        const text = typeof e === "string" ? e.replace(/^tflite: /, "") : String(e);
-        return { ok: false, text: "error " + text };
+        return stsErrorDump(e);
     }
-    const lines = [`arena ${ip.arenaBytes} op_state ${ip.opStateStart} ${ip.opStateBytes}`];
-    for (const op of ip.model.operators) {
-        const words: number[] = [];
-        for (let i = 0; i < op.params.length; i += 4) words.push(op.params.readInt32LE(i));
-        lines.push(`op ${op.index} ${op.bodyName} ${words.join(" ")}`);
-    }
-    ip.model.inputs.forEach((t: any, i: number) => lines.push(ioLine("input", i, t)));
-    ip.model.outputs.forEach((t: any, i: number) => lines.push(ioLine("output", i, t)));
-    return { ok: true, text: lines.join("\n") };
+    return stsInterpreterDump(ip);
 }
 
 /** Runs `model` through the C loader and kernels: the raw outputs of each invoke, appended. */

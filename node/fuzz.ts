@@ -3,6 +3,7 @@
 // JavaScript TypeError, RangeError or a hang.
 import * as fs from "fs";
 import * as path from "path";
+import { LoaderResult, stsErrorDump, stsInterpreterDump } from "./loader-dump";
 import { loadTflite } from "./sts-runtime";
 import { SHARED } from "./conformance";
 import { encodeValues, singleOpModel, specFromParsed, writeModel, Options, OP_OPTIONS, SingleOpSpec, TensorSpec, TypeName } from "./model-writer";
@@ -63,6 +64,31 @@ export interface FuzzResult {
 }
 
 export class FuzzFailure extends Error {}
+
+/** One mutant as the STS interpreter saw it, for a second implementation to be checked against. */
+export interface StsMutant {
+    /** The fuzzModels seed and the mutant's index in that run: fuzzModels({ seed, mutants: index + 1 }) makes it again. */
+    seed: number;
+    index: number;
+    /** The mutant's source, seed, index and change, for failure messages. */
+    replay: string;
+    model: Buffer;
+    /** What the STS loader made of it (node/loader-dump.ts), taken right after loading. */
+    sts: LoaderResult;
+    /** When the STS invoked it: each input's bytes as set, and each output's bytes after one invoke. */
+    inputs?: Buffer[];
+    outputs?: Buffer[];
+}
+
+/**
+ * A second implementation run on every mutant (node/c-fuzz.ts: the C loader and kernels): `add`
+ * may keep mutants to check them in batches; `flush` checks what it kept. Both throw a
+ * FuzzFailure naming the mutant that failed.
+ */
+export interface MutantCheck {
+    add(mutant: StsMutant): void;
+    flush(): void;
+}
 
 /**
  * Valid models that a byte flip rarely reaches: one per kind of op and type the generators below
@@ -175,11 +201,12 @@ export function mutateSpec(model: Buffer, rand: () => number): { model: Buffer; 
  * that is not the interpreter's own, or when one mutant takes longer than `maxMsPerMutant`.
  * Sources are the TFLM models (`models`, file names) and `generated` single-op models per kind
  * (default 1; 0 for none); a share `semantic` of the mutants (default 0.3) changes a field of
- * the model's description (mutateSpec), the others its bytes (mutate).
+ * the model's description (mutateSpec), the others its bytes (mutate). With `check`, every
+ * mutant, its inputs and the STS outputs also go to that check (flushed before returning).
  */
 export function fuzzModels(opts: {
     seed: number; mutants: number; models?: string[]; generated?: number; semantic?: number;
-    maxMsPerMutant?: number; invokeArenaLimit?: number;
+    maxMsPerMutant?: number; invokeArenaLimit?: number; check?: MutantCheck;
 }): FuzzResult {
     const tflite = loadTflite();
     const dir = path.join(SHARED, "models", "tflm");
@@ -203,9 +230,11 @@ export function fuzzModels(opts: {
         if (!mutant) mutant = mutate(source.model, rand);
         const replay = `mutant ${k} of ${source.name} (seed ${opts.seed}, ${what})`;
         res.mutants++;
+        const checked: StsMutant | null = opts.check ? { seed: opts.seed, index: k, replay, model: mutant, sts: { ok: false, text: "" } } : null;
         try {
             const ip = new tflite.StsInterpreter(mutant);
             res.loaded++;
+            if (checked) checked.sts = stsInterpreterDump(ip);
             // What loads must be planned: every tensor not read from the model lies in the arena.
             for (const t of ip.model.tensors) {
                 if (t.isConst || t.data !== ip.arena) continue;
@@ -213,27 +242,38 @@ export function fuzzModels(opts: {
                     throw new FuzzFailure(`${replay} loaded with ${t.describe()} (${t.bytes} bytes at ${t.offset}) outside its ${ip.arenaBytes}-byte arena`);
             }
             if (ip.arenaBytes <= invokeLimit) {
+                const inputs: Buffer[] = [];
                 for (let i = 0; i < ip.inputCount(); i++) {
                     const t = ip.input(i);
                     const bytes = Buffer.alloc(t.bytes);
                     for (let j = 0; j < bytes.length; j++) bytes[j] = Math.floor(rand() * 256);
                     // Random bytes as float32 can be NaN or Inf: that is valid input, it must not crash.
                     ip.setInputBytes(i, bytes);
+                    inputs.push(bytes);
                 }
                 ip.invoke();
                 res.invoked++;
+                if (checked) {
+                    checked.inputs = inputs;
+                    checked.outputs = [];
+                    for (let i = 0; i < ip.outputCount(); i++) checked.outputs.push(ip.outputBytes(i));
+                }
             }
         } catch (e: any) {
             if (e instanceof FuzzFailure) throw e;
             if (typeof e !== "string" || !e.startsWith("tflite: "))
                 throw new FuzzFailure(`${replay} raised a non-interpreter error: ${e && e.stack || e}`);
             res.rejected++;
+            // An error at invoke leaves the load's verdict in place; the check then only loads it.
+            if (checked && !checked.sts.text) checked.sts = stsErrorDump(e);
             const key = e.replace(/[0-9]+/g, "N");
             res.messages.set(key, (res.messages.get(key) ?? 0) + 1);
         }
         const ms = Date.now() - start;
         if (ms > maxMs) throw new FuzzFailure(`${replay} took ${ms} ms`);
+        if (checked && opts.check) opts.check.add(checked);
     }
+    opts.check?.flush();
     return res;
 }
 

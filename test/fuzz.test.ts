@@ -1,10 +1,17 @@
 // A fixed-seed batch of corrupt models: each ends in a clear interpreter error or runs; none
 // crashes with a JavaScript error, leaves a tensor outside its arena, or hangs. The sources are
 // the TFLM models and one generated single-op model of every kind (node/fuzz.ts); mutants change
-// bytes, or one field of the model's description rewritten with the model writer. The long run
-// is `node built/tools/fuzz.js 100000`.
+// bytes, or one field of the model's description rewritten with the model writer. A second
+// fixed-seed batch also goes through the C loader and kernels (the board's, built for the host
+// with ASan and UBSan): the same verdict, the same outputs, no sanitizer report. The long run
+// is `npm run fuzz -- 100000`.
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { loadTflite } from "../node/sts-runtime";
+import { buildLoaderTool } from "../node/c-loader";
+import { CFuzzCheck, firstDifference } from "../node/c-fuzz";
 import { fuzzModels, generatedModels, mutate, mutateSpec, prng } from "../node/fuzz";
 
 describe("fuzzing the model reader, loader and kernels", () => {
@@ -24,6 +31,59 @@ describe("fuzzing the model reader, loader and kernels", () => {
             if (op) ops.add(op[1]);
         });
         assert.ok(ops.size >= 15, `kernel checks of only ${ops.size} ops reached: ${[...ops].join(", ")}`);
+    });
+
+    it("2,000 mutants through the C loader and kernels too: the STS's verdict, plan and output bytes, no sanitizer report, but for the known failures", function () {
+        this.timeout(300000);
+        buildLoaderTool();
+        const failures: string[] = [];
+        const check = new CFuzzCheck({ failures });
+        try {
+            const r = fuzzModels({ seed: 20261206, mutants: 2000, maxMsPerMutant: 10000, check });
+            assert.strictEqual(check.counts.checked, r.mutants);
+            assert.ok(r.invoked > 300, `only ${r.invoked} mutants invoked`);
+        } finally {
+            check.close();
+        }
+        // Known failures of this batch, not fixed yet (README): UBSan reports on extreme scales (a
+        // multiplier's shift past 31: 1408, 1837), int16 FULLY_CONNECTED output bytes apart (1635)
+        // and a DEQUANTIZE int16 -> float32 output one float32 step apart (299). A new failure,
+        // or one of these fixed, fails the test: take it off the list then.
+        const known = [299, 1408, 1635, 1837];
+        const failed = failures.map((f) => /replay: node built\/tools\/fuzz.js --replay \d+ (\d+)$/m.exec(f)![1]).map(Number);
+        assert.deepStrictEqual(failed, known, failures.filter((f) => !known.includes(Number(/--replay \d+ (\d+)$/m.exec(f)![1]))).join("\n\n").slice(0, 6000));
+    });
+
+    it("the C path tells the mutant that crashed loader_tool, and goes on after it when failures are collected", function () {
+        this.timeout(120000);
+        buildLoaderTool();
+        // A "tool" that crashes on its second model as a sanitizer would: a report on stderr, exit status 1.
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-tool-"));
+        const tool = path.join(dir, "crash-on-second");
+        fs.writeFileSync(tool, "#!/bin/sh\nn=0\nwhile read -r line; do n=$((n+1)); m=${line%% *}; echo \"model $m\"; " +
+            "if [ $n = 2 ]; then echo 'ERROR: AddressSanitizer: heap-buffer-overflow' >&2; exit 1; fi; echo 'error not a model'; done < \"$2\"; echo done\n");
+        fs.chmodSync(tool, 0o755);
+        const failures: string[] = [];
+        const check = new CFuzzCheck({ tool, failures });
+        try {
+            fuzzModels({ seed: 5, mutants: 4, models: [], generated: 1, semantic: 0, check });
+        } finally {
+            check.close();
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+        // The crash names mutant 1 and how to replay it; the others are compared (and differ: the fake refuses them all).
+        const crash = failures.filter((f) => /crashed/.test(f));
+        assert.strictEqual(crash.length, 2, failures.join("\n"));
+        assert.match(crash[0], /^mutant 1 of .*seed 5.*AddressSanitizer: heap-buffer-overflow.*replay: node built\/tools\/fuzz.js --replay 5 1$/s);
+        assert.strictEqual(check.counts.checked, 4);
+    });
+
+    it("outputs are compared byte for byte, any two float32 NaNs alike", () => {
+        const f32 = (bits: number[]) => Buffer.from(new Uint32Array(bits).buffer);
+        assert.strictEqual(firstDifference(0, f32([0xffc54cfa, 1]), f32([0xffc00000, 1])), -1);
+        assert.strictEqual(firstDifference(0, f32([0x7fc00000, 1]), f32([0x7fc00000, 2])), 4);
+        assert.strictEqual(firstDifference(0, f32([0x7f800000]), f32([0x7fc00000])), 2); // infinity is no NaN
+        assert.strictEqual(firstDifference(9, f32([0xffc54cfa]), f32([0xffc00000])), 0); // int8 bytes are bytes
     });
 
     it("every generated source model loads and runs", () => {

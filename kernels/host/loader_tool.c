@@ -2,7 +2,7 @@
  *
  *     loader_tool dump MODEL
  *         loads MODEL and prints the plan and every operator's body and parameter block:
- *           arena BYTES persistent BYTES op_state START BYTES
+ *           arena BYTES op_state START BYTES
  *           op INDEX BODY WORD WORD ...
  *           input|output I TENSOR TYPE OFFSET BYTES SCALE_BITS ZERO_POINT RANK DIMS...
  *         or "error MESSAGE" (exit status 1).
@@ -13,6 +13,13 @@
  *
  *     loader_tool dumps LIST
  *         "model PATH" and then what dump prints, for each path in the file LIST (one per line).
+ *     loader_tool runs LIST
+ *         the fuzzer's batch (node/c-fuzz.ts): LIST holds one "MODEL [INPUTS OUTPUTS]" per line.
+ *         For each it prints "model MODEL" and what dump prints; when MODEL loads and INPUTS is
+ *         given, it copies the file INPUTS (every input's raw bytes, one after another) in,
+ *         invokes once, writes every output's bytes to OUTPUTS and prints "invoked". Then "done".
+ *         stdout is flushed before each model is loaded, so the last "model" line of a run that
+ *         crashed names the model that crashed it.
  *     loader_tool metadata TEXT
  *         reads the file TEXT as "pxt-tinyml" metadata (kernels/metadata.c) and prints, per line
  *         read, "entry KEY VALUE" (each the hex of its cleaned UTF-8, "-" when empty) or
@@ -167,10 +174,106 @@ static int metadata(const uint8_t *text, uint32_t length)
     return 0;
 }
 
+/* Prints the loaded state as dump does. */
+static void print_dump(const uint8_t *state)
+{
+    const int32_t *header = (const int32_t *)state;
+    const int32_t *io = (const int32_t *)(state + header[TFL_STATE_IO]);
+    int32_t inputs = header[TFL_STATE_INPUT_COUNT], outputs = header[TFL_STATE_OUTPUT_COUNT];
+    printf("arena %d op_state %d %d\n", header[TFL_STATE_ARENA_BYTES], header[TFL_STATE_OP_STATE_START],
+           header[TFL_STATE_OP_STATE_BYTES]);
+    const int32_t *ops = (const int32_t *)(state + header[TFL_STATE_OPS]);
+    for (int32_t i = 0; i < header[TFL_STATE_OP_COUNT]; i++) {
+        int32_t end = i + 1 < header[TFL_STATE_OP_COUNT] ? ops[2 * i + 3] : header[TFL_STATE_VARIABLES];
+        printf("op %d %s", i, BODY_NAMES[ops[2 * i]]);
+        for (int32_t at = ops[2 * i + 1]; at < end; at += 4) printf(" %d", *(const int32_t *)(state + at));
+        printf("\n");
+    }
+    for (int32_t i = 0; i < inputs; i++) print_io("input", i, io + TFL_IO_WORDS * i);
+    for (int32_t i = 0; i < outputs; i++) print_io("output", i, io + TFL_IO_WORDS * (inputs + i));
+}
+
+/* Loads the model as the board's glue does: the state (zeroed by tfl_write_state, as the board's
+ * Buffer is) from malloc, or NULL with the loader's message in `error`. */
+static uint8_t *load_state(const uint8_t *model, uint32_t length, char *error, uint32_t error_size)
+{
+    tfl_loader l;
+    memset(&l, 0, sizeof(l));
+    if (tfl_load(&l, model, length, error, error_size, host_alloc, host_free, 0)) {
+        tfl_loader_finish(&l);
+        return NULL;
+    }
+    uint8_t *state = (uint8_t *)malloc(tfl_state_bytes(&l));
+    tfl_write_state(&l, state);
+    tfl_loader_finish(&l);
+    return state;
+}
+
+/* One entry of runs: see the comment at the top. Returns 0, or 2 when a file is missing or the
+ * inputs' bytes do not fit the model's inputs (a fault of the caller, not of the model). */
+static int run_entry(char *line)
+{
+    char *model_path = strtok(line, " ");
+    char *inputs_path = strtok(NULL, " ");
+    char *outputs_path = strtok(NULL, " ");
+    printf("model %s\n", model_path);
+    fflush(stdout);
+    long length;
+    uint8_t *model = read_file(model_path, &length);
+    char error[256];
+    uint8_t *state = load_state(model, (uint32_t)length, error, sizeof(error));
+    if (!state) {
+        printf("error %s\n", error);
+        free(model);
+        return 0;
+    }
+    print_dump(state);
+    int status = 0;
+    if (inputs_path && outputs_path) {
+        const int32_t *header = (const int32_t *)state;
+        const int32_t *io = (const int32_t *)(state + header[TFL_STATE_IO]);
+        int32_t inputs = header[TFL_STATE_INPUT_COUNT], outputs = header[TFL_STATE_OUTPUT_COUNT];
+        uint8_t *arena = state + header[TFL_STATE_ARENA];
+        long given;
+        uint8_t *data = read_file(inputs_path, &given);
+        long needed = 0;
+        for (int32_t i = 0; i < inputs; i++) needed += io[TFL_IO_WORDS * i + TFL_IO_BYTES];
+        if (given != needed) {
+            fprintf(stderr, "%s: %ld bytes of inputs, the model's inputs take %ld\n", inputs_path, given, needed);
+            status = 2;
+        } else {
+            /* In order, as the STS sets them: inputs that share a tensor end with the last one's bytes. */
+            long at = 0;
+            for (int32_t i = 0; i < inputs; i++) {
+                const int32_t *rec = io + TFL_IO_WORDS * i;
+                memcpy(arena + rec[TFL_IO_OFFSET], data + at, (size_t)rec[TFL_IO_BYTES]);
+                at += rec[TFL_IO_BYTES];
+            }
+            tfl_invoke(state, model);
+            FILE *out = fopen(outputs_path, "wb");
+            if (!out) {
+                fprintf(stderr, "cannot write %s\n", outputs_path);
+                status = 2;
+            } else {
+                for (int32_t i = 0; i < outputs; i++) {
+                    const int32_t *rec = io + TFL_IO_WORDS * (inputs + i);
+                    fwrite(arena + rec[TFL_IO_OFFSET], 1, (size_t)rec[TFL_IO_BYTES], out);
+                }
+                fclose(out);
+                printf("invoked\n");
+            }
+        }
+        free(data);
+    }
+    free(state);
+    free(model);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: loader_tool dump MODEL | dumps LIST | run MODEL [-s STRIDE] OUT IN0 [IN1 ...] | metadata TEXT | gesture MODEL ENGINE HISTORY_BYTES SCRIPT | gesture-config MODEL\n");
+        fprintf(stderr, "usage: loader_tool dump MODEL | dumps LIST | runs LIST | run MODEL [-s STRIDE] OUT IN0 [IN1 ...] | metadata TEXT | gesture MODEL ENGINE HISTORY_BYTES SCRIPT | gesture-config MODEL\n");
         return 2;
     }
     long length;
@@ -192,40 +295,40 @@ int main(int argc, char **argv)
         free(model);
         return 0;
     }
+    if (strcmp(argv[1], "runs") == 0) {
+        /* The fuzzer's batches: one process for a few hundred mutants, as process start with the
+         * sanitizers costs more than loading a small model. */
+        char *line = (char *)model;
+        model[length] = 0;
+        int status = 0;
+        while (*line && status == 0) {
+            char *next = strchr(line, '\n');
+            if (next) *next++ = 0;
+            if (*line) status = run_entry(line);
+            line = next ? next : line + strlen(line);
+        }
+        if (status == 0) printf("done\n");
+        free(model);
+        return status;
+    }
     if (strcmp(argv[1], "metadata") == 0) {
         int status = metadata(model, (uint32_t)length);
         free(model);
         return status;
     }
     char error[256];
-    tfl_loader l;
-    memset(&l, 0, sizeof(l));
-    if (tfl_load(&l, model, (uint32_t)length, error, sizeof(error), host_alloc, host_free, 0)) {
-        tfl_loader_finish(&l);
+    uint8_t *state = load_state(model, (uint32_t)length, error, sizeof(error));
+    if (!state) {
         printf("error %s\n", error);
         free(model);
         return 1;
     }
-    uint32_t bytes = tfl_state_bytes(&l);
-    uint8_t *state = (uint8_t *)malloc(bytes);
-    tfl_write_state(&l, state);
-    tfl_loader_finish(&l);
     const int32_t *header = (const int32_t *)state;
     const int32_t *io = (const int32_t *)(state + header[TFL_STATE_IO]);
     int32_t inputs = header[TFL_STATE_INPUT_COUNT], outputs = header[TFL_STATE_OUTPUT_COUNT];
 
     if (strcmp(argv[1], "dump") == 0) {
-        printf("arena %d op_state %d %d\n", header[TFL_STATE_ARENA_BYTES], header[TFL_STATE_OP_STATE_START],
-               header[TFL_STATE_OP_STATE_BYTES]);
-        const int32_t *ops = (const int32_t *)(state + header[TFL_STATE_OPS]);
-        for (int32_t i = 0; i < header[TFL_STATE_OP_COUNT]; i++) {
-            int32_t end = i + 1 < header[TFL_STATE_OP_COUNT] ? ops[2 * i + 3] : header[TFL_STATE_VARIABLES];
-            printf("op %d %s", i, BODY_NAMES[ops[2 * i]]);
-            for (int32_t at = ops[2 * i + 1]; at < end; at += 4) printf(" %d", *(const int32_t *)(state + at));
-            printf("\n");
-        }
-        for (int32_t i = 0; i < inputs; i++) print_io("input", i, io + TFL_IO_WORDS * i);
-        for (int32_t i = 0; i < outputs; i++) print_io("output", i, io + TFL_IO_WORDS * (inputs + i));
+        print_dump(state);
         free(state);
         free(model);
         return 0;
