@@ -314,211 +314,242 @@ namespace tflite {
         }
     }
 
-    /** sround: a product (or sum of two) of int16s back to int16 with 15 fraction bits, rounded. */
-    function kissRound(x: number): number {
-        return wrapInt16((x + 16384) >> 15)
-    }
+    // The FFT works on number[] copies of its complex values (real and imaginary parts apart)
+    // and of the twiddles, and spells out KISS FFT's fixed-point steps inline, so the simulator
+    // runs no call and no Buffer access per element (see kernel_api.ts's int8 helpers on why):
+    //   sround(x)      = (int16)((x + 2^14) >> 15)      (((x + 16384) >> 15) << 16) >> 16
+    //   C_FIXDIV(c, r) = each part sround(part * floor(32767 / r))
+    //   an int16 store = (x << 16) >> 16
+    // Every value is the int16 TFLM stores, in the same order of operations.
 
-    /** C_FIXDIV: a complex int16 at byte `at` multiplied by floor(32767 / radix) in fixed point. */
-    function kissFixDiv(buf: Buffer, at: number, radix: number): void {
-        const k = Math.idiv(32767, radix)
-        buf.setNumber(NumberFormat.Int16LE, at, kissRound(buf.getNumber(NumberFormat.Int16LE, at) * k))
-        buf.setNumber(NumberFormat.Int16LE, at + 2, kissRound(buf.getNumber(NumberFormat.Int16LE, at + 2) * k))
-    }
-
-    function twiddleR(p: Buffer, word: number): number {
-        return p.getNumber(NumberFormat.Int16LE, 4 * word)
-    }
-    function twiddleI(p: Buffer, word: number): number {
-        return p.getNumber(NumberFormat.Int16LE, 4 * word + 2)
-    }
-    function cplxR(buf: Buffer, at: number): number {
-        return buf.getNumber(NumberFormat.Int16LE, at)
-    }
-    function cplxI(buf: Buffer, at: number): number {
-        return buf.getNumber(NumberFormat.Int16LE, at + 2)
-    }
-    function setCplx(buf: Buffer, at: number, r: number, i: number): void {
-        buf.setNumber(NumberFormat.Int16LE, at, wrapInt16(r))
-        buf.setNumber(NumberFormat.Int16LE, at + 2, wrapInt16(i))
+    /** One complex FFT as kissWork runs it: its input, its output and the twiddles, by index. */
+    class KissFft {
+        inRe: number[]
+        inIm: number[]
+        outRe: number[]
+        outIm: number[]
+        twiddleRe: number[]
+        twiddleIm: number[]
+        /** (radix, remaining length) per stage. */
+        factors: number[]
     }
 
     /**
-     * kf_work: the complex FFT of the elements of `buf` at f, f + fstride, ... (byte offsets,
-     * 4 bytes per complex) into fout..fout + (radix * m), for the stage `stage` onwards.
+     * kf_work: the complex FFT of the input elements f, f + fstride, ... into outputs
+     * fout .. fout + radix * m - 1, for stage `stage` onwards.
      */
-    function kissWork(p: Buffer, buf: Buffer, fout: number, f: number, fstride: number, stage: number): void {
-        const radix = param(p, SignalRfftParams.Factors + 2 * stage)
-        const m = param(p, SignalRfftParams.Factors + 2 * stage + 1)
+    function kissWork(fft: KissFft, fout: number, f: number, fstride: number, stage: number): void {
+        const radix = fft.factors[2 * stage]
+        const m = fft.factors[2 * stage + 1]
         if (m === 1) {
+            const inRe = fft.inRe
+            const inIm = fft.inIm
+            const outRe = fft.outRe
+            const outIm = fft.outIm
             for (let q = 0; q < radix; q++) {
-                const from = f + 4 * q * fstride
-                setCplx(buf, fout + 4 * q, cplxR(buf, from), cplxI(buf, from))
+                outRe[fout + q] = inRe[f + q * fstride]
+                outIm[fout + q] = inIm[f + q * fstride]
             }
         } else {
-            for (let q = 0; q < radix; q++) kissWork(p, buf, fout + 4 * q * m, f + 4 * q * fstride, fstride * radix, stage + 1)
+            for (let q = 0; q < radix; q++) kissWork(fft, fout + q * m, f + q * fstride, fstride * radix, stage + 1)
         }
-        if (radix === 2) kissButterfly2(p, buf, fout, fstride, m)
-        else if (radix === 3) kissButterfly3(p, buf, fout, fstride, m)
-        else if (radix === 4) kissButterfly4(p, buf, fout, fstride, m)
-        else if (radix === 5) kissButterfly5(p, buf, fout, fstride, m)
+        if (radix === 2) kissButterfly2(fft, fout, fstride, m)
+        else if (radix === 3) kissButterfly3(fft, fout, fstride, m)
+        else if (radix === 4) kissButterfly4(fft, fout, fstride, m)
+        else if (radix === 5) kissButterfly5(fft, fout, fstride, m)
     }
 
-    function kissButterfly2(p: Buffer, buf: Buffer, fout: number, fstride: number, m: number): void {
-        const tw = param(p, SignalRfftParams.Twiddles)
+    function kissButterfly2(fft: KissFft, fout: number, fstride: number, m: number): void {
+        const re = fft.outRe
+        const im = fft.outIm
+        const twRe = fft.twiddleRe
+        const twIm = fft.twiddleIm
         for (let k = 0; k < m; k++) {
-            const a0 = fout + 4 * k
-            const a1 = a0 + 4 * m
-            kissFixDiv(buf, a0, 2)
-            kissFixDiv(buf, a1, 2)
-            const wr = twiddleR(p, tw + k * fstride)
-            const wi = twiddleI(p, tw + k * fstride)
-            const xr = cplxR(buf, a1)
-            const xi = cplxI(buf, a1)
-            const tr = kissRound(xr * wr - xi * wi)
-            const ti = kissRound(xr * wi + xi * wr)
-            const r0 = cplxR(buf, a0)
-            const i0 = cplxI(buf, a0)
-            setCplx(buf, a1, r0 - tr, i0 - ti)
-            setCplx(buf, a0, r0 + tr, i0 + ti)
+            const a0 = fout + k
+            const a1 = a0 + m
+            // C_FIXDIV by 2: floor(32767 / 2) = 16383.
+            const r0 = (((re[a0] * 16383 + 16384) >> 15) << 16) >> 16
+            const i0 = (((im[a0] * 16383 + 16384) >> 15) << 16) >> 16
+            const xr = (((re[a1] * 16383 + 16384) >> 15) << 16) >> 16
+            const xi = (((im[a1] * 16383 + 16384) >> 15) << 16) >> 16
+            const wr = twRe[k * fstride]
+            const wi = twIm[k * fstride]
+            const tr = (((xr * wr - xi * wi + 16384) >> 15) << 16) >> 16
+            const ti = (((xr * wi + xi * wr + 16384) >> 15) << 16) >> 16
+            re[a1] = ((r0 - tr) << 16) >> 16
+            im[a1] = ((i0 - ti) << 16) >> 16
+            re[a0] = ((r0 + tr) << 16) >> 16
+            im[a0] = ((i0 + ti) << 16) >> 16
         }
     }
 
-    function kissButterfly3(p: Buffer, buf: Buffer, fout: number, fstride: number, m: number): void {
-        const tw = param(p, SignalRfftParams.Twiddles)
-        const epi3i = twiddleI(p, tw + fstride * m)
+    function kissButterfly3(fft: KissFft, fout: number, fstride: number, m: number): void {
+        const re = fft.outRe
+        const im = fft.outIm
+        const twRe = fft.twiddleRe
+        const twIm = fft.twiddleIm
+        const epi3i = twIm[fstride * m]
         for (let k = 0; k < m; k++) {
-            const a0 = fout + 4 * k
-            const a1 = a0 + 4 * m
-            const a2 = a1 + 4 * m
-            kissFixDiv(buf, a0, 3)
-            kissFixDiv(buf, a1, 3)
-            kissFixDiv(buf, a2, 3)
-            const w1r = twiddleR(p, tw + k * fstride)
-            const w1i = twiddleI(p, tw + k * fstride)
-            const w2r = twiddleR(p, tw + 2 * k * fstride)
-            const w2i = twiddleI(p, tw + 2 * k * fstride)
-            const x1r = cplxR(buf, a1)
-            const x1i = cplxI(buf, a1)
-            const x2r = cplxR(buf, a2)
-            const x2i = cplxI(buf, a2)
-            const s1r = kissRound(x1r * w1r - x1i * w1i)
-            const s1i = kissRound(x1r * w1i + x1i * w1r)
-            const s2r = kissRound(x2r * w2r - x2i * w2i)
-            const s2i = kissRound(x2r * w2i + x2i * w2r)
-            const s3r = wrapInt16(s1r + s2r)
-            const s3i = wrapInt16(s1i + s2i)
-            let s0r = wrapInt16(s1r - s2r)
-            let s0i = wrapInt16(s1i - s2i)
-            const r0 = cplxR(buf, a0)
-            const i0 = cplxI(buf, a0)
-            // HALF_OF(x) is x >> 1 in fixed point.
-            const f1r = wrapInt16(r0 - (s3r >> 1))
-            const f1i = wrapInt16(i0 - (s3i >> 1))
-            s0r = kissRound(s0r * epi3i)
-            s0i = kissRound(s0i * epi3i)
-            setCplx(buf, a0, r0 + s3r, i0 + s3i)
-            setCplx(buf, a2, f1r + s0i, f1i - s0r)
-            setCplx(buf, a1, f1r - s0i, f1i + s0r)
+            const a0 = fout + k
+            const a1 = a0 + m
+            const a2 = a1 + m
+            // C_FIXDIV by 3: floor(32767 / 3) = 10922.
+            const r0 = (((re[a0] * 10922 + 16384) >> 15) << 16) >> 16
+            const i0 = (((im[a0] * 10922 + 16384) >> 15) << 16) >> 16
+            const x1r = (((re[a1] * 10922 + 16384) >> 15) << 16) >> 16
+            const x1i = (((im[a1] * 10922 + 16384) >> 15) << 16) >> 16
+            const x2r = (((re[a2] * 10922 + 16384) >> 15) << 16) >> 16
+            const x2i = (((im[a2] * 10922 + 16384) >> 15) << 16) >> 16
+            const w1r = twRe[k * fstride]
+            const w1i = twIm[k * fstride]
+            const w2r = twRe[2 * k * fstride]
+            const w2i = twIm[2 * k * fstride]
+            const s1r = (((x1r * w1r - x1i * w1i + 16384) >> 15) << 16) >> 16
+            const s1i = (((x1r * w1i + x1i * w1r + 16384) >> 15) << 16) >> 16
+            const s2r = (((x2r * w2r - x2i * w2i + 16384) >> 15) << 16) >> 16
+            const s2i = (((x2r * w2i + x2i * w2r + 16384) >> 15) << 16) >> 16
+            const s3r = ((s1r + s2r) << 16) >> 16
+            const s3i = ((s1i + s2i) << 16) >> 16
+            const d0r = ((s1r - s2r) << 16) >> 16
+            const d0i = ((s1i - s2i) << 16) >> 16
+            const f1r = ((r0 - (s3r >> 1)) << 16) >> 16
+            const f1i = ((i0 - (s3i >> 1)) << 16) >> 16
+            const s0r = (((d0r * epi3i + 16384) >> 15) << 16) >> 16
+            const s0i = (((d0i * epi3i + 16384) >> 15) << 16) >> 16
+            re[a0] = ((r0 + s3r) << 16) >> 16
+            im[a0] = ((i0 + s3i) << 16) >> 16
+            re[a2] = ((f1r + s0i) << 16) >> 16
+            im[a2] = ((f1i - s0r) << 16) >> 16
+            re[a1] = ((f1r - s0i) << 16) >> 16
+            im[a1] = ((f1i + s0r) << 16) >> 16
         }
     }
 
-    function kissButterfly4(p: Buffer, buf: Buffer, fout: number, fstride: number, m: number): void {
-        const tw = param(p, SignalRfftParams.Twiddles)
+    function kissButterfly4(fft: KissFft, fout: number, fstride: number, m: number): void {
+        const re = fft.outRe
+        const im = fft.outIm
+        const twRe = fft.twiddleRe
+        const twIm = fft.twiddleIm
         for (let k = 0; k < m; k++) {
-            const a0 = fout + 4 * k
-            const a1 = a0 + 4 * m
-            const a2 = a1 + 4 * m
-            const a3 = a2 + 4 * m
-            kissFixDiv(buf, a0, 4)
-            kissFixDiv(buf, a1, 4)
-            kissFixDiv(buf, a2, 4)
-            kissFixDiv(buf, a3, 4)
-            const t1 = tw + k * fstride
-            const t2 = tw + 2 * k * fstride
-            const t3 = tw + 3 * k * fstride
-            const x1r = cplxR(buf, a1)
-            const x1i = cplxI(buf, a1)
-            const x2r = cplxR(buf, a2)
-            const x2i = cplxI(buf, a2)
-            const x3r = cplxR(buf, a3)
-            const x3i = cplxI(buf, a3)
-            const s0r = kissRound(x1r * twiddleR(p, t1) - x1i * twiddleI(p, t1))
-            const s0i = kissRound(x1r * twiddleI(p, t1) + x1i * twiddleR(p, t1))
-            const s1r = kissRound(x2r * twiddleR(p, t2) - x2i * twiddleI(p, t2))
-            const s1i = kissRound(x2r * twiddleI(p, t2) + x2i * twiddleR(p, t2))
-            const s2r = kissRound(x3r * twiddleR(p, t3) - x3i * twiddleI(p, t3))
-            const s2i = kissRound(x3r * twiddleI(p, t3) + x3i * twiddleR(p, t3))
-            let r0 = cplxR(buf, a0)
-            let i0 = cplxI(buf, a0)
-            const s5r = wrapInt16(r0 - s1r)
-            const s5i = wrapInt16(i0 - s1i)
-            r0 = wrapInt16(r0 + s1r)
-            i0 = wrapInt16(i0 + s1i)
-            const s3r = wrapInt16(s0r + s2r)
-            const s3i = wrapInt16(s0i + s2i)
-            const s4r = wrapInt16(s0r - s2r)
-            const s4i = wrapInt16(s0i - s2i)
-            setCplx(buf, a2, r0 - s3r, i0 - s3i)
-            setCplx(buf, a0, r0 + s3r, i0 + s3i)
-            // The forward transform multiplies the odd difference by -i.
-            setCplx(buf, a1, s5r + s4i, s5i - s4r)
-            setCplx(buf, a3, s5r - s4i, s5i + s4r)
+            const a0 = fout + k
+            const a1 = a0 + m
+            const a2 = a1 + m
+            const a3 = a2 + m
+            // C_FIXDIV by 4: floor(32767 / 4) = 8191.
+            let r0 = (((re[a0] * 8191 + 16384) >> 15) << 16) >> 16
+            let i0 = (((im[a0] * 8191 + 16384) >> 15) << 16) >> 16
+            const x1r = (((re[a1] * 8191 + 16384) >> 15) << 16) >> 16
+            const x1i = (((im[a1] * 8191 + 16384) >> 15) << 16) >> 16
+            const x2r = (((re[a2] * 8191 + 16384) >> 15) << 16) >> 16
+            const x2i = (((im[a2] * 8191 + 16384) >> 15) << 16) >> 16
+            const x3r = (((re[a3] * 8191 + 16384) >> 15) << 16) >> 16
+            const x3i = (((im[a3] * 8191 + 16384) >> 15) << 16) >> 16
+            const t1 = k * fstride
+            const t2 = 2 * t1
+            const t3 = 3 * t1
+            const w1r = twRe[t1]
+            const w1i = twIm[t1]
+            const w2r = twRe[t2]
+            const w2i = twIm[t2]
+            const w3r = twRe[t3]
+            const w3i = twIm[t3]
+            const s0r = (((x1r * w1r - x1i * w1i + 16384) >> 15) << 16) >> 16
+            const s0i = (((x1r * w1i + x1i * w1r + 16384) >> 15) << 16) >> 16
+            const s1r = (((x2r * w2r - x2i * w2i + 16384) >> 15) << 16) >> 16
+            const s1i = (((x2r * w2i + x2i * w2r + 16384) >> 15) << 16) >> 16
+            const s2r = (((x3r * w3r - x3i * w3i + 16384) >> 15) << 16) >> 16
+            const s2i = (((x3r * w3i + x3i * w3r + 16384) >> 15) << 16) >> 16
+            const s5r = ((r0 - s1r) << 16) >> 16
+            const s5i = ((i0 - s1i) << 16) >> 16
+            r0 = ((r0 + s1r) << 16) >> 16
+            i0 = ((i0 + s1i) << 16) >> 16
+            const s3r = ((s0r + s2r) << 16) >> 16
+            const s3i = ((s0i + s2i) << 16) >> 16
+            const s4r = ((s0r - s2r) << 16) >> 16
+            const s4i = ((s0i - s2i) << 16) >> 16
+            re[a2] = ((r0 - s3r) << 16) >> 16
+            im[a2] = ((i0 - s3i) << 16) >> 16
+            re[a0] = ((r0 + s3r) << 16) >> 16
+            im[a0] = ((i0 + s3i) << 16) >> 16
+            re[a1] = ((s5r + s4i) << 16) >> 16
+            im[a1] = ((s5i - s4r) << 16) >> 16
+            re[a3] = ((s5r - s4i) << 16) >> 16
+            im[a3] = ((s5i + s4r) << 16) >> 16
         }
     }
 
-    function kissButterfly5(p: Buffer, buf: Buffer, fout: number, fstride: number, m: number): void {
-        const tw = param(p, SignalRfftParams.Twiddles)
-        const yar = twiddleR(p, tw + fstride * m)
-        const yai = twiddleI(p, tw + fstride * m)
-        const ybr = twiddleR(p, tw + 2 * fstride * m)
-        const ybi = twiddleI(p, tw + 2 * fstride * m)
+    function kissButterfly5(fft: KissFft, fout: number, fstride: number, m: number): void {
+        const re = fft.outRe
+        const im = fft.outIm
+        const twRe = fft.twiddleRe
+        const twIm = fft.twiddleIm
+        const yar = twRe[fstride * m]
+        const yai = twIm[fstride * m]
+        const ybr = twRe[2 * fstride * m]
+        const ybi = twIm[2 * fstride * m]
         for (let u = 0; u < m; u++) {
-            const a0 = fout + 4 * u
-            const a1 = a0 + 4 * m
-            const a2 = a1 + 4 * m
-            const a3 = a2 + 4 * m
-            const a4 = a3 + 4 * m
-            kissFixDiv(buf, a0, 5)
-            kissFixDiv(buf, a1, 5)
-            kissFixDiv(buf, a2, 5)
-            kissFixDiv(buf, a3, 5)
-            kissFixDiv(buf, a4, 5)
-            const s0r = cplxR(buf, a0)
-            const s0i = cplxI(buf, a0)
-            const t1 = tw + u * fstride
-            const t2 = tw + 2 * u * fstride
-            const t3 = tw + 3 * u * fstride
-            const t4 = tw + 4 * u * fstride
-            const s1r = kissRound(cplxR(buf, a1) * twiddleR(p, t1) - cplxI(buf, a1) * twiddleI(p, t1))
-            const s1i = kissRound(cplxR(buf, a1) * twiddleI(p, t1) + cplxI(buf, a1) * twiddleR(p, t1))
-            const s2r = kissRound(cplxR(buf, a2) * twiddleR(p, t2) - cplxI(buf, a2) * twiddleI(p, t2))
-            const s2i = kissRound(cplxR(buf, a2) * twiddleI(p, t2) + cplxI(buf, a2) * twiddleR(p, t2))
-            const s3r = kissRound(cplxR(buf, a3) * twiddleR(p, t3) - cplxI(buf, a3) * twiddleI(p, t3))
-            const s3i = kissRound(cplxR(buf, a3) * twiddleI(p, t3) + cplxI(buf, a3) * twiddleR(p, t3))
-            const s4r = kissRound(cplxR(buf, a4) * twiddleR(p, t4) - cplxI(buf, a4) * twiddleI(p, t4))
-            const s4i = kissRound(cplxR(buf, a4) * twiddleI(p, t4) + cplxI(buf, a4) * twiddleR(p, t4))
-            const s7r = wrapInt16(s1r + s4r)
-            const s7i = wrapInt16(s1i + s4i)
-            const s10r = wrapInt16(s1r - s4r)
-            const s10i = wrapInt16(s1i - s4i)
-            const s8r = wrapInt16(s2r + s3r)
-            const s8i = wrapInt16(s2i + s3i)
-            const s9r = wrapInt16(s2r - s3r)
-            const s9i = wrapInt16(s2i - s3i)
-            setCplx(buf, a0, s0r + s7r + s8r, s0i + s7i + s8i)
-            const s5r = wrapInt16(s0r + kissRound(s7r * yar) + kissRound(s8r * ybr))
-            const s5i = wrapInt16(s0i + kissRound(s7i * yar) + kissRound(s8i * ybr))
-            const s6r = wrapInt16(kissRound(s10i * yai) + kissRound(s9i * ybi))
-            const s6i = wrapInt16(-kissRound(s10r * yai) - kissRound(s9r * ybi))
-            setCplx(buf, a1, s5r - s6r, s5i - s6i)
-            setCplx(buf, a4, s5r + s6r, s5i + s6i)
-            const s11r = wrapInt16(s0r + kissRound(s7r * ybr) + kissRound(s8r * yar))
-            const s11i = wrapInt16(s0i + kissRound(s7i * ybr) + kissRound(s8i * yar))
-            const s12r = wrapInt16(-kissRound(s10i * ybi) + kissRound(s9i * yai))
-            const s12i = wrapInt16(kissRound(s10r * ybi) - kissRound(s9r * yai))
-            setCplx(buf, a2, s11r + s12r, s11i + s12i)
-            setCplx(buf, a3, s11r - s12r, s11i - s12i)
+            const a0 = fout + u
+            const a1 = a0 + m
+            const a2 = a1 + m
+            const a3 = a2 + m
+            const a4 = a3 + m
+            // C_FIXDIV by 5: floor(32767 / 5) = 6553.
+            const s0r = (((re[a0] * 6553 + 16384) >> 15) << 16) >> 16
+            const s0i = (((im[a0] * 6553 + 16384) >> 15) << 16) >> 16
+            const x1r = (((re[a1] * 6553 + 16384) >> 15) << 16) >> 16
+            const x1i = (((im[a1] * 6553 + 16384) >> 15) << 16) >> 16
+            const x2r = (((re[a2] * 6553 + 16384) >> 15) << 16) >> 16
+            const x2i = (((im[a2] * 6553 + 16384) >> 15) << 16) >> 16
+            const x3r = (((re[a3] * 6553 + 16384) >> 15) << 16) >> 16
+            const x3i = (((im[a3] * 6553 + 16384) >> 15) << 16) >> 16
+            const x4r = (((re[a4] * 6553 + 16384) >> 15) << 16) >> 16
+            const x4i = (((im[a4] * 6553 + 16384) >> 15) << 16) >> 16
+            const t1 = u * fstride
+            const t2 = 2 * t1
+            const t3 = 3 * t1
+            const t4 = 4 * t1
+            const s1r = (((x1r * twRe[t1] - x1i * twIm[t1] + 16384) >> 15) << 16) >> 16
+            const s1i = (((x1r * twIm[t1] + x1i * twRe[t1] + 16384) >> 15) << 16) >> 16
+            const s2r = (((x2r * twRe[t2] - x2i * twIm[t2] + 16384) >> 15) << 16) >> 16
+            const s2i = (((x2r * twIm[t2] + x2i * twRe[t2] + 16384) >> 15) << 16) >> 16
+            const s3r = (((x3r * twRe[t3] - x3i * twIm[t3] + 16384) >> 15) << 16) >> 16
+            const s3i = (((x3r * twIm[t3] + x3i * twRe[t3] + 16384) >> 15) << 16) >> 16
+            const s4r = (((x4r * twRe[t4] - x4i * twIm[t4] + 16384) >> 15) << 16) >> 16
+            const s4i = (((x4r * twIm[t4] + x4i * twRe[t4] + 16384) >> 15) << 16) >> 16
+            const s7r = ((s1r + s4r) << 16) >> 16
+            const s7i = ((s1i + s4i) << 16) >> 16
+            const s10r = ((s1r - s4r) << 16) >> 16
+            const s10i = ((s1i - s4i) << 16) >> 16
+            const s8r = ((s2r + s3r) << 16) >> 16
+            const s8i = ((s2i + s3i) << 16) >> 16
+            const s9r = ((s2r - s3r) << 16) >> 16
+            const s9i = ((s2i - s3i) << 16) >> 16
+            re[a0] = ((s0r + s7r + s8r) << 16) >> 16
+            im[a0] = ((s0i + s7i + s8i) << 16) >> 16
+            const s5r = ((s0r + ((((s7r * yar + 16384) >> 15) << 16) >> 16) + ((((s8r * ybr + 16384) >> 15) << 16) >> 16)) << 16) >> 16
+            const s5i = ((s0i + ((((s7i * yar + 16384) >> 15) << 16) >> 16) + ((((s8i * ybr + 16384) >> 15) << 16) >> 16)) << 16) >> 16
+            const s6r = ((((((s10i * yai + 16384) >> 15) << 16) >> 16) + ((((s9i * ybi + 16384) >> 15) << 16) >> 16)) << 16) >> 16
+            const s6i = ((-((((s10r * yai + 16384) >> 15) << 16) >> 16) - ((((s9r * ybi + 16384) >> 15) << 16) >> 16)) << 16) >> 16
+            re[a1] = ((s5r - s6r) << 16) >> 16
+            im[a1] = ((s5i - s6i) << 16) >> 16
+            re[a4] = ((s5r + s6r) << 16) >> 16
+            im[a4] = ((s5i + s6i) << 16) >> 16
+            const s11r = ((s0r + ((((s7r * ybr + 16384) >> 15) << 16) >> 16) + ((((s8r * yar + 16384) >> 15) << 16) >> 16)) << 16) >> 16
+            const s11i = ((s0i + ((((s7i * ybr + 16384) >> 15) << 16) >> 16) + ((((s8i * yar + 16384) >> 15) << 16) >> 16)) << 16) >> 16
+            const s12r = ((-((((s10i * ybi + 16384) >> 15) << 16) >> 16) + ((((s9i * yai + 16384) >> 15) << 16) >> 16)) << 16) >> 16
+            const s12i = ((((((s10r * ybi + 16384) >> 15) << 16) >> 16) - ((((s9r * yai + 16384) >> 15) << 16) >> 16)) << 16) >> 16
+            re[a2] = ((s11r + s12r) << 16) >> 16
+            im[a2] = ((s11i + s12i) << 16) >> 16
+            re[a3] = ((s11r - s12r) << 16) >> 16
+            im[a3] = ((s11i - s12i) << 16) >> 16
+        }
+    }
+
+    /** Reads `count` complex int16 values (r, i per word) of a parameter block from `word` on. */
+    function pushTwiddles(re: number[], im: number[], p: Buffer, word: number, count: number): void {
+        for (let i = 0; i < count; i++) {
+            re.push(p.getNumber(NumberFormat.Int16LE, 4 * (word + i)))
+            im.push(p.getNumber(NumberFormat.Int16LE, 4 * (word + i) + 2))
         }
     }
 
@@ -530,39 +561,60 @@ namespace tflite {
         const fftLength = param(p, SignalRfftParams.FftLength)
         const inputLength = param(p, SignalRfftParams.InputLength)
         const rows = param(p, SignalRfftParams.Rows)
-        const work = param(p, SignalRfftParams.Work)
-        const tmp = param(p, SignalRfftParams.Tmp)
-        const superTw = param(p, SignalRfftParams.SuperTwiddles)
+        const stages = param(p, SignalRfftParams.Stages)
         const n = fftLength >> 1
+        const fft = new KissFft()
+        fft.factors = []
+        for (let i = 0; i < 2 * stages; i++) fft.factors.push(param(p, SignalRfftParams.Factors + i))
+        fft.twiddleRe = []
+        fft.twiddleIm = []
+        pushTwiddles(fft.twiddleRe, fft.twiddleIm, p, param(p, SignalRfftParams.Twiddles), n)
+        const superRe: number[] = []
+        const superIm: number[] = []
+        pushTwiddles(superRe, superIm, p, param(p, SignalRfftParams.SuperTwiddles), n >> 1)
+        const re: number[] = []
+        const im: number[] = []
+        pushZeros(re, n)
+        pushZeros(im, n)
+        fft.outRe = re
+        fft.outIm = im
         for (let row = 0; row < rows; row++) {
+            // The row zero-padded to fftLength samples, read as n complex values.
             const from = inputAt + 2 * row * inputLength
-            for (let i = 0; i < inputLength; i++) arena.setNumber(NumberFormat.Int16LE, work + 2 * i, input.getNumber(NumberFormat.Int16LE, from + 2 * i))
-            for (let i = inputLength; i < fftLength; i++) arena.setNumber(NumberFormat.Int16LE, work + 2 * i, 0)
-            // The complex FFT of the N/2 (even, odd) pairs. C_FIXDIV by 2 is * 16383 in fixed point.
-            kissWork(p, arena, tmp, work, 1, 0)
-            // kiss_fftr's split: DC and Nyquist from bin 0, then bins k and N/2 - k together.
+            const inRe: number[] = []
+            const inIm: number[] = []
+            for (let i = 0; i < fftLength; i += 2) {
+                inRe.push(i < inputLength ? input.getNumber(NumberFormat.Int16LE, from + 2 * i) : 0)
+                inIm.push(i + 1 < inputLength ? input.getNumber(NumberFormat.Int16LE, from + 2 * i + 2) : 0)
+            }
+            fft.inRe = inRe
+            fft.inIm = inIm
+            kissWork(fft, 0, 0, 1, 0)
+            // The real FFT's split of the n-point complex result into n + 1 bins.
             const out = outputAt + 4 * row * (n + 1)
-            const dcr = kissRound(cplxR(arena, tmp) * 16383)
-            const dci = kissRound(cplxI(arena, tmp) * 16383)
-            setCplx(output, out, dcr + dci, 0)
-            setCplx(output, out + 4 * n, dcr - dci, 0)
+            const dcr = (((re[0] * 16383 + 16384) >> 15) << 16) >> 16
+            const dci = (((im[0] * 16383 + 16384) >> 15) << 16) >> 16
+            output.setNumber(NumberFormat.Int16LE, out, ((dcr + dci) << 16) >> 16)
+            output.setNumber(NumberFormat.Int16LE, out + 2, 0)
+            output.setNumber(NumberFormat.Int16LE, out + 4 * n, ((dcr - dci) << 16) >> 16)
+            output.setNumber(NumberFormat.Int16LE, out + 4 * n + 2, 0)
             for (let k = 1; k <= (n >> 1); k++) {
-                const ak = tmp + 4 * k
-                const ank = tmp + 4 * (n - k)
-                const fpkr = kissRound(cplxR(arena, ak) * 16383)
-                const fpki = kissRound(cplxI(arena, ak) * 16383)
-                const fpnkr = kissRound(cplxR(arena, ank) * 16383)
-                const fpnki = kissRound(wrapInt16(-cplxI(arena, ank)) * 16383)
-                const f1r = wrapInt16(fpkr + fpnkr)
-                const f1i = wrapInt16(fpki + fpnki)
-                const f2r = wrapInt16(fpkr - fpnkr)
-                const f2i = wrapInt16(fpki - fpnki)
-                const wr = twiddleR(p, superTw + k - 1)
-                const wi = twiddleI(p, superTw + k - 1)
-                const twr = kissRound(f2r * wr - f2i * wi)
-                const twi = kissRound(f2r * wi + f2i * wr)
-                setCplx(output, out + 4 * k, (f1r + twr) >> 1, (f1i + twi) >> 1)
-                setCplx(output, out + 4 * (n - k), (f1r - twr) >> 1, (twi - f1i) >> 1)
+                const fpkr = (((re[k] * 16383 + 16384) >> 15) << 16) >> 16
+                const fpki = (((im[k] * 16383 + 16384) >> 15) << 16) >> 16
+                const fpnkr = (((re[n - k] * 16383 + 16384) >> 15) << 16) >> 16
+                const fpnki = (((((-im[n - k] << 16) >> 16) * 16383 + 16384) >> 15) << 16) >> 16
+                const f1r = ((fpkr + fpnkr) << 16) >> 16
+                const f1i = ((fpki + fpnki) << 16) >> 16
+                const f2r = ((fpkr - fpnkr) << 16) >> 16
+                const f2i = ((fpki - fpnki) << 16) >> 16
+                const wr = superRe[k - 1]
+                const wi = superIm[k - 1]
+                const twr = (((f2r * wr - f2i * wi + 16384) >> 15) << 16) >> 16
+                const twi = (((f2r * wi + f2i * wr + 16384) >> 15) << 16) >> 16
+                output.setNumber(NumberFormat.Int16LE, out + 4 * k, (((f1r + twr) >> 1) << 16) >> 16)
+                output.setNumber(NumberFormat.Int16LE, out + 4 * k + 2, (((f1i + twi) >> 1) << 16) >> 16)
+                output.setNumber(NumberFormat.Int16LE, out + 4 * (n - k), (((f1r - twr) >> 1) << 16) >> 16)
+                output.setNumber(NumberFormat.Int16LE, out + 4 * (n - k) + 2, (((twi - f1i) >> 1) << 16) >> 16)
             }
         }
     }
