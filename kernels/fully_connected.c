@@ -7,6 +7,11 @@
 #include "kernel_util.h"
 #include "dot.h"
 
+/* Small over fast: the built-in models' fully connected layers are a few hundred multiply-adds
+ * (the keyword model's time is in its convolutions: npm run bench shows no change at -Os), and
+ * every byte of C is in every program's flash. */
+#pragma GCC optimize("Os")
+
 /* The bias, the rescale to output units, the zero point and the clamp of one output value. */
 static inline int8_t fc_output_int8(const int32_t *p, const uint8_t *bias, int32_t o, uint32_t acc)
 {

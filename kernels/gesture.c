@@ -20,11 +20,11 @@ static double engine_f64(const uint8_t *engine, int w) { return load_f64(engine 
 
 static uint32_t io_type_size(int32_t type);
 
-static uint8_t *ring(uint8_t *engine) { return engine + 4 * TFL_GESTURE_CERTAINTIES + 8 * word(engine, TFL_GESTURE_LABELS); }
+static uint8_t *ring(uint8_t *engine) { return engine + 4 * TFL_GESTURE_CERTAINTIES + 16 * word(engine, TFL_GESTURE_LABELS); }
 
 uint32_t tfl_gesture_engine_bytes(int32_t window_samples, int32_t labels)
 {
-    return 4 * TFL_GESTURE_CERTAINTIES + 8 * (uint32_t)labels + 6 * (uint32_t)window_samples;
+    return 4 * TFL_GESTURE_CERTAINTIES + 16 * (uint32_t)labels + 6 * (uint32_t)window_samples;
 }
 
 void tfl_gesture_engine_init(uint8_t *engine, const tfl_gesture_config *c)
@@ -241,6 +241,16 @@ int32_t tfl_gesture_set_smoothing(uint8_t *engine, uint32_t engine_bytes, int32_
     return smoothing;
 }
 
+int tfl_gesture_set_threshold(uint8_t *engine, uint32_t engine_bytes, int32_t label, double fraction)
+{
+    if (!engine_ok(engine, engine_bytes)) return 1;
+    const int32_t n = word(engine, TFL_GESTURE_LABELS);
+    if (label < -1 || label >= n) return 1;
+    uint8_t *thresholds = engine + 4 * TFL_GESTURE_CERTAINTIES + 8 * n;
+    for (int32_t i = label < 0 ? 0 : label; i < (label < 0 ? n : label + 1); i++) store_f64(thresholds + 8 * i, fraction);
+    return 0;
+}
+
 /* Bytes per element of the types a gesture model's input and output may have; 0 for others. */
 static uint32_t io_type_size(int32_t type)
 {
@@ -356,5 +366,6 @@ int32_t tfl_gesture_update(uint8_t *engine, uint32_t engine_bytes, uint8_t *hist
         store_f64(certainties + 8 * i, sum / count);
         if (load_f64(certainties + 8 * i) > load_f64(certainties + 8 * best)) best = i;
     }
-    return load_f64(certainties + 8 * best) >= engine_f64(engine, TFL_GESTURE_THRESHOLD) ? best : TFL_GESTURE_NONE;
+    const uint8_t *thresholds = certainties + 8 * n;
+    return load_f64(certainties + 8 * best) >= load_f64(thresholds + 8 * best) ? best : TFL_GESTURE_NONE;
 }

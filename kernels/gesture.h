@@ -2,8 +2,8 @@
  * explains the pipeline; its STS bodies of the same shims run in the simulator and in Node and
  * give the same bits). Everything lives in two buffers the STS side allocates and sizes once:
  *
- *   the engine: the words below, then `labels` averaged certainties (float64), then the window
- *     ring, `window_samples` readings of x, y, z as int16 milli-g;
+ *   the engine: the words below, then `labels` averaged certainties and `labels` thresholds
+ *     (float64), then the window ring, `window_samples` readings of x, y, z as int16 milli-g;
  *   the history: the last `smoothing` score vectors, `labels` float64 each, a ring of rows.
  *
  * Scores and their averages are doubles, as the STS numbers are, summed in the same order, so
@@ -34,11 +34,11 @@ enum tfl_gesture_word {
     /* Per axis x, y, z: model value = (reading in units - offset) * scale; three doubles each. */
     TFL_GESTURE_OFFSET = 8,
     TFL_GESTURE_SCALE = 14,
-    /* The average a label's score must reach to be the gesture, 0..1 (a double). */
-    TFL_GESTURE_THRESHOLD = 20,
     /* Milliseconds between readings (a double). */
-    TFL_GESTURE_SAMPLE_PERIOD = 22,
-    TFL_GESTURE_CERTAINTIES = 24,
+    TFL_GESTURE_SAMPLE_PERIOD = 20,
+    /* Then `labels` averaged certainties and `labels` thresholds (the average a label's score must
+     * reach to be the gesture, 0..1), doubles, then the window ring. */
+    TFL_GESTURE_CERTAINTIES = 22,
 };
 
 /* update's answers besides a label index: no gesture, a window not yet full, buffers that do not
@@ -81,6 +81,10 @@ void tfl_gesture_reset(uint8_t *engine, uint32_t engine_bytes);
  * 8 x smoothing x labels bytes; 0 for a corrupted engine. */
 int32_t tfl_gesture_set_smoothing(uint8_t *engine, uint32_t engine_bytes, int32_t invokes);
 
+/* The average label `label`'s score must reach to be the gesture (every label's for -1); 1 for a
+ * label out of range or a corrupted engine. */
+int tfl_gesture_set_threshold(uint8_t *engine, uint32_t engine_bytes, int32_t label, double fraction);
+
 /* Adds one accelerometer reading in milli-g (input.acceleration's integers), clamped to int16. */
 int tfl_gesture_add_sample(uint8_t *engine, uint32_t engine_bytes, int32_t x, int32_t y, int32_t z);
 
@@ -90,7 +94,7 @@ int tfl_gesture_fill_input(const uint8_t *engine, uint32_t engine_bytes, uint8_t
 
 /* Once the window is full: fills the input, invokes the model, adds its dequantized scores to
  * the history and averages the last `smoothing` of them into the certainties. Returns the label
- * with the highest certainty when it reaches the threshold, else TFL_GESTURE_NONE;
+ * with the highest certainty when it reaches that label's threshold, else TFL_GESTURE_NONE;
  * TFL_GESTURE_NOT_READY (nothing done) before the window is full. */
 int32_t tfl_gesture_update(uint8_t *engine, uint32_t engine_bytes, uint8_t *history, uint32_t history_bytes,
                            uint8_t *state, const uint8_t *model);

@@ -125,7 +125,8 @@ describe("gesture engine: kernels/gesture.c gives the STS bodies' bytes (loader_
         const answers = new Set<string>();
         for (const [smoothing, threshold, recordings] of [[1, 0.8, [0, 30]], [2, 0.5, [60, 90, 120]], [3, 0, [150, 199]]] as [number, number, number[]][]) {
             const steps = stepsOf(recordings.flatMap(readingsOf));
-            const sts = stsRun(model, (rec) => { rec.setSmoothing(smoothing); rec.setThreshold(threshold); }, steps);
+            // Per-gesture thresholds too: Circle (2) needs 95%, Still down (4) 30%.
+            const sts = stsRun(model, (rec) => { rec.setSmoothing(smoothing); rec.setThreshold(threshold); rec.setLabelThreshold(2, 0.95); rec.setLabelThreshold(4, 0.3); }, steps);
             const c = cRun(tool, model, sts.engine0, sts.historyBytes, steps);
             assert.strictEqual(c.length, sts.lines.length);
             for (let i = 0; i < c.length; i++) assert.strictEqual(c[i], sts.lines[i], `smoothing ${smoothing}: line ${i}`);
@@ -172,9 +173,9 @@ describe("gesture engine: kernels/gesture.c gives the STS bodies' bytes (loader_
             try {
                 const rec = new g.GestureRecognizer(model, []);
                 const engine = Buffer.from(rec.engine);
-                // What the constructor set after engineCreate: smoothing and threshold.
+                // What the constructor set after engineCreate: the smoothing and the 5 labels' thresholds.
                 engine.fill(0, 4 * 5, 4 * 6);
-                engine.fill(0, 4 * 20, 4 * 22);
+                engine.fill(0, 4 * 22 + 8 * 5, 4 * 22 + 16 * 5);
                 sts = "engine " + engine.toString("hex");
             } catch (e) {
                 assert.strictEqual(typeof e, "string", String(e));

@@ -123,6 +123,30 @@ describe("gesture blocks in the micro:bit simulator", function () {
         }
     });
 
+    it("a gesture's own threshold: Circle at 100% never counts, and 'on gesture unknown' runs when nothing does", async () => {
+        const acts: Act[] = [
+            { label: "Still up", recordings: [still[0]] },
+            { label: "Circle", recordings: [held.first("Circle")] },
+            { label: "Still up", recordings: [still[1]] },
+        ];
+        const total = performance(acts, 200).spans[acts.length - 1].toMs;
+        // int8 softmax scores stop at 255/256: a 100% threshold is never reached.
+        const setup = "gestures.setCertaintyThreshold(70)\n" +
+            "gestures.setGestureThreshold(gestures.builtinGesture(BuiltinGesture.Circle), 100)\n" +
+            "gestures.onGestureUnknown(function () {\n    serial.writeString(\"unknown \" + control.millis() + \"\\n\")\n})\n";
+        const source = program(setup, BUILTIN.map(([label, member]) => ({ label, expr: `gestures.builtinGesture(BuiltinGesture.${member})` })), total + 600);
+        const r = await run("gestures-thresholds", source, acts);
+        const where = "\nserial:\n" + r.lines.join("\n");
+        assert.deepStrictEqual(eventProblems(r.events, 1000), [], where);
+        assert.ok(!r.events.some((e) => e.label === "Circle"), "Circle counted despite its 100% threshold" + where);
+        assert.ok(r.events.some((e) => e.kind === "start" && e.label === "Still up"), "the other gestures keep the common threshold" + where);
+        // Each "no gesture" start is an "unknown": the same moments.
+        const unknown = r.lines.filter((l) => l.startsWith("unknown ")).map((l) => +l.split(" ")[1]);
+        const noGesture = r.events.filter((e) => e.kind === "start" && e.label === "").map((e) => e.atMs);
+        assert.ok(unknown.length > 0 && unknown.length === noGesture.length, `unknown at ${unknown}, no gesture at ${noGesture}` + where);
+        assert.ok(unknown.some((t) => t >= r.spans[1].fromMs && t <= r.spans[1].toMs + 1300), `no unknown during the circle: ${unknown}` + where);
+    });
+
     it("use model: your own labels, chosen with the label block, name the model's outputs", async () => {
         // The built-in model's bytes given as a user's model, its outputs named by the user.
         const labels = ["shake up down", "rest", "circling", "shake sideways", "face down", "toss", "roll", "fall"];

@@ -197,9 +197,9 @@ describe("libs/tflite/tflite.cpp: the board's side of tflite.Interpreter", funct
             { encoding: "utf8" });
         const symbols = childProcess.execFileSync("arm-none-eabi-nm", ["-C", object], { encoding: "utf8" });
         const shims = [...fs.readFileSync(path.join(gestures, "recognizer.ts"), "utf8").matchAll(/\/\/% shim=gestures::(\w+)/g)].map((m) => m[1]);
-        assert.deepStrictEqual(shims.sort(), ["engineAddSample", "engineCreate", "engineFillInput", "engineReset", "engineSetSmoothing", "engineUpdate", "sameLabel"]);
+        assert.deepStrictEqual(shims.sort(), ["engineAddSample", "engineCreate", "engineFillInput", "engineReset", "engineSetSmoothing", "engineSetThreshold", "engineUpdate", "sameLabel"]);
         for (const s of shims) assert.match(symbols, new RegExp(` T gestures::${s}\\(`), `gestures::${s} is not defined`);
-        for (const c of ["tfl_gesture_configure", "tfl_gesture_engine_init", "tfl_gesture_reset", "tfl_gesture_set_smoothing", "tfl_gesture_add_sample", "tfl_gesture_fill_input", "tfl_gesture_update"])
+        for (const c of ["tfl_gesture_configure", "tfl_gesture_engine_init", "tfl_gesture_reset", "tfl_gesture_set_smoothing", "tfl_gesture_set_threshold", "tfl_gesture_add_sample", "tfl_gesture_fill_input", "tfl_gesture_update"])
             assert.match(symbols, new RegExp(` U ${c}$`, "m"), `the glue does not call ${c}`);
     });
 });

@@ -37,6 +37,8 @@ namespace gestures {
     /** Event sources: a gesture started or stopped; the event value is the gesture's number + 1 (see eventValue). */
     export const GESTURE_START_EVENT = 0x5a52
     export const GESTURE_STOP_EVENT = 0x5a53
+    /** Raised (value 1) with each start of "no gesture", for the "on gesture unknown" handler. */
+    export const GESTURE_UNKNOWN_EVENT = 0x5a54
 
     let modelBytes: Buffer = null
     let modelLabels: string[] = []
@@ -65,6 +67,17 @@ namespace gestures {
     //% blockNamespace=tinyml group="Gestures" weight=100
     export function onGestureStart(gesture: string, handler: () => void): void {
         control.onEvent(GESTURE_START_EVENT, eventValue(gesture), handler)
+        start()
+    }
+
+    /**
+     * Runs code when no gesture reaches its certainty threshold any more (CreateAI's "unknown"):
+     * when "no gesture" starts.
+     */
+    //% blockId=gestures_on_unknown block="on gesture unknown" help=gestures/on-gesture-unknown
+    //% blockNamespace=tinyml group="Gestures" weight=90
+    export function onGestureUnknown(handler: () => void): void {
+        control.onEvent(GESTURE_UNKNOWN_EVENT, 1, handler)
         start()
     }
 
@@ -143,6 +156,22 @@ namespace gestures {
     }
 
     /**
+     * How sure the model must be of one gesture for it to count, from 0 to 100 (the others keep
+     * theirs; "set certainty threshold" and "use model" set every gesture's again).
+     * @param gesture the gesture, eg: "Circle"
+     * @param percent the certainty it needs, eg: 80
+     */
+    //% blockId=gestures_set_gesture_threshold block="set certainty threshold of $gesture to $percent \\%" help=gestures/set-gesture-threshold
+    //% gesture.shadow=gestures_builtin_gesture
+    //% percent.min=0 percent.max=100 percent.defl=80
+    //% blockNamespace=tinyml group="Gestures" weight=48
+    export function setGestureThreshold(gesture: string, percent: number): void {
+        if (sameLabel(gesture, "")) fail("'no gesture' has no threshold: it is what is left when no gesture reaches its own")
+        // On the recognizer itself (made now if need be): a model given later starts again from the common threshold.
+        gestureRecognizer().setLabelThreshold(indexOf(gesture), Math.max(0, Math.min(100, percent)) / 100)
+    }
+
+    /**
      * Uses your own gesture model instead of the built-in one: a .tflite file made by
      * `pxt-tinyml train` (its settings travel inside it), with its gesture names in output order.
      * @param model the .tflite file (a hex literal)
@@ -162,7 +191,9 @@ namespace gestures {
      * A model given as hexadecimal text (the bytes of a .tflite file; spaces and line breaks are ignored).
      * @param hex the bytes, two hexadecimal digits each
      */
-    //% blockId=gestures_model_from_hex block="model $hex" help=gestures/use-model
+    // blockHidden: not a block of its own in the toolbox (empty, it waits for a whole model's
+    // thousands of hex digits); it is the model input of "use model", which brings it along.
+    //% blockId=gestures_model_from_hex block="model $hex" help=gestures/use-model blockHidden=true
     //% blockNamespace=tinyml group="Your model" weight=30
     export function modelFromHex(hex: string): Buffer {
         return bytesFromHex(hex)
@@ -216,6 +247,7 @@ namespace gestures {
                 if (!sameLabel(names[i], "") && rec.labelIndex(names[i]) < 0) failUnknownGesture(rec, names[i])
             rec.onStart = function (label: number) {
                 control.raiseEvent(GESTURE_START_EVENT, eventValue(label === NO_GESTURE ? "" : rec.labels[label]))
+                if (label === NO_GESTURE) control.raiseEvent(GESTURE_UNKNOWN_EVENT, 1)
             }
             rec.onStop = function (label: number, durationMs: number) {
                 const value = eventValue(label === NO_GESTURE ? "" : rec.labels[label])

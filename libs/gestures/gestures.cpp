@@ -84,6 +84,12 @@ bool sameLabel(String a, String b) {
     return true;
 }
 
+/** Sets the certainty threshold (0..1) of one label, or of every label for -1; 1 for a label out of range. */
+//%
+int engineSetThreshold(Buffer engine, int label, TNumber fraction) {
+    return tfl_gesture_set_threshold(engine->data, engine->length, label, toDouble(fraction));
+}
+
 /** Adds one accelerometer reading (milli-g, whole numbers as input.acceleration gives) to the window; -3 for a corrupted engine. */
 //%
 int engineAddSample(Buffer engine, int x, int y, int z) {

@@ -5,7 +5,7 @@ namespace gestures {
     // extension) the window is normalized per axis, `(g - offset) * scale`, quantized into the
     // model's input and the model invoked. Its scores (softmax outputs, 0..1) are averaged over the
     // last few invokes; the gesture is the label with the highest average when that average
-    // reaches the certainty threshold, else none. A gesture starts when it becomes the estimate and
+    // reaches the label's certainty threshold, else none (CreateAI's "unknown"). A gesture starts when it becomes the estimate and
     // stops when another one (or none) does, so a gesture held for several invokes raises one start
     // and one stop.
     //
@@ -22,7 +22,7 @@ namespace gestures {
     /** Words of a GestureRecognizer's engine Buffer (kernels/gesture.h tfl_gesture_word); a double takes two. */
     export const enum GestureWord {
         WindowSamples = 0, UnitDivisor = 1, Next = 2, Samples = 3, Labels = 4, Smoothing = 5,
-        HistoryNext = 6, HistoryCount = 7, Offset = 8, Scale = 14, Threshold = 20, SamplePeriod = 22, Certainties = 24,
+        HistoryNext = 6, HistoryCount = 7, Offset = 8, Scale = 14, SamplePeriod = 20, Certainties = 22,
     }
     /** engineUpdate's answers besides a label index (kernels/gesture.h). */
     export const NOT_READY = -2
@@ -48,7 +48,7 @@ namespace gestures {
         /** Milliseconds between accelerometer samples, and samples per window. */
         samplePeriodMs: number
         windowSamples: number
-        /** GestureWord layout, then the certainties (float64) and the window ring (x y z int16 per reading). */
+        /** GestureWord layout, then the certainties and the thresholds (float64) and the window ring (x y z int16 per reading). */
         engine: Buffer
         /** The last `smoothing` score vectors, float64, a ring of rows. */
         history: Buffer
@@ -108,9 +108,14 @@ namespace gestures {
             this.history = engineSetSmoothing(this.engine, invokes)
         }
 
-        /** The average a label's score must reach to be the gesture, 0..1. */
+        /** The average every label's score must reach to be the gesture, 0..1. */
         setThreshold(fraction: number): void {
-            this.engine.setNumber(NumberFormat.Float64LE, 4 * GestureWord.Threshold, fraction)
+            engineSetThreshold(this.engine, -1, fraction)
+        }
+
+        /** The average label `i`'s score must reach to be the gesture, 0..1. */
+        setLabelThreshold(i: number, fraction: number): void {
+            engineSetThreshold(this.engine, i, fraction)
         }
 
         /** The averaged score of label `i`, 0..1. */
@@ -178,7 +183,7 @@ namespace gestures {
     }
 
     function ringStart(engine: Buffer): number {
-        return 4 * GestureWord.Certainties + 8 * engineWord(engine, GestureWord.Labels)
+        return 4 * GestureWord.Certainties + 16 * engineWord(engine, GestureWord.Labels)
     }
 
     /**
@@ -221,7 +226,7 @@ namespace gestures {
         if (offset.length !== 3 || scale.length !== 3)
             fail("the model's normalization needs 3 offsets and 3 scales (x, y, z), not " + offset.length + " and " + scale.length)
         const labels = tflite.ioElementCount(state, output)
-        const e = control.createBuffer(4 * GestureWord.Certainties + 8 * labels + 6 * window)
+        const e = control.createBuffer(4 * GestureWord.Certainties + 16 * labels + 6 * window)
         e.setNumber(NumberFormat.Int32LE, 4 * GestureWord.WindowSamples, window)
         e.setNumber(NumberFormat.Int32LE, 4 * GestureWord.UnitDivisor, units === "g" ? 1000 : 1)
         e.setNumber(NumberFormat.Int32LE, 4 * GestureWord.Labels, labels)
@@ -275,6 +280,15 @@ namespace gestures {
         setEngineWord(engine, GestureWord.HistoryNext, 0)
         setEngineWord(engine, GestureWord.HistoryCount, 0)
         return control.createBuffer(8 * smoothing * engineWord(engine, GestureWord.Labels))
+    }
+
+    //% shim=gestures::engineSetThreshold
+    function engineSetThreshold(engine: Buffer, label: number, fraction: number): number {
+        const n = engineWord(engine, GestureWord.Labels)
+        if (label < -1 || label >= n) return 1
+        for (let i = label < 0 ? 0 : label; i < (label < 0 ? n : label + 1); i++)
+            engine.setNumber(NumberFormat.Float64LE, 4 * GestureWord.Certainties + 8 * (n + i), fraction)
+        return 0
     }
 
     //% shim=gestures::engineAddSample
@@ -345,7 +359,8 @@ namespace gestures {
             engine.setNumber(NumberFormat.Float64LE, certainties + 8 * i, sum / count)
             if (engine.getNumber(NumberFormat.Float64LE, certainties + 8 * i) > engine.getNumber(NumberFormat.Float64LE, certainties + 8 * best)) best = i
         }
-        return engine.getNumber(NumberFormat.Float64LE, certainties + 8 * best) >= engine.getNumber(NumberFormat.Float64LE, 4 * GestureWord.Threshold) ? best : NO_GESTURE
+        const thresholds = certainties + 8 * n
+        return engine.getNumber(NumberFormat.Float64LE, certainties + 8 * best) >= engine.getNumber(NumberFormat.Float64LE, thresholds + 8 * best) ? best : NO_GESTURE
     }
 
     /**
