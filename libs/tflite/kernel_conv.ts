@@ -308,11 +308,13 @@ namespace tflite {
                         let v = base + runOffsets[j]
                         const runEnd = w + runLength
                         while (w < runEnd) {
+                            // Each array read comes first in its expression: pxt then keeps no
+                            // operand aside in the frame while the read (a call) runs.
                             const weight = weights[w]
-                            a0 += weight * values[v]
-                            a1 += weight * values[v + d1]
-                            a2 += weight * values[v + d2]
-                            a3 += weight * values[v + d3]
+                            a0 = values[v] * weight + a0
+                            a1 = values[v + d1] * weight + a1
+                            a2 = values[v + d2] * weight + a2
+                            a3 = values[v + d3] * weight + a3
                             w++
                             v++
                         }
@@ -347,7 +349,7 @@ namespace tflite {
                         let v = base + runOffsets[j]
                         const runEnd = w + runLength
                         while (w < runEnd) {
-                            acc += weights[w] * values[v]
+                            acc = weights[w] * values[v] + acc
                             w++
                             v++
                         }

@@ -139,11 +139,12 @@ namespace tflite {
                     let a2 = correction
                     let a3 = correction
                     while (w < rowEnd) {
+                        // Each Buffer read comes first in its expression, as in convolveInt8.
                         const x = values[v]
-                        a0 += (filter[w] ^ 128) * x
-                        a1 += (filter[w + row1] ^ 128) * x
-                        a2 += (filter[w + row2] ^ 128) * x
-                        a3 += (filter[w + row3] ^ 128) * x
+                        a0 = (filter[w] ^ 128) * x + a0
+                        a1 = (filter[w + row1] ^ 128) * x + a1
+                        a2 = (filter[w + row2] ^ 128) * x + a2
+                        a3 = (filter[w + row3] ^ 128) * x + a3
                         w++
                         v++
                     }
@@ -155,7 +156,7 @@ namespace tflite {
                 } else {
                     let acc = correction
                     while (w < rowEnd) {
-                        acc += (filter[w] ^ 128) * values[v]
+                        acc = (filter[w] ^ 128) * values[v] + acc
                         w++
                         v++
                     }
