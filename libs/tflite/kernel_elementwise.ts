@@ -300,7 +300,8 @@ namespace tflite {
                     case BinaryOp.Maximum: v = x > y ? x : y; break
                     case BinaryOp.Minimum: v = x < y ? x : y; break
                 }
-                out.setNumber(format, outAt + bytes * o, clamp(v, lo, hi))
+                // Clamped inline: a call per element is slow in the simulator (kernel_api.ts).
+                out.setNumber(format, outAt + bytes * o, v < lo ? lo : v > hi ? hi : v)
                 o++
                 i1 += step1
                 i2 += step2

@@ -158,7 +158,8 @@ namespace tflite {
                         }
                         // C's division truncates toward zero; adding half the count first rounds.
                         acc = acc > 0 ? Math.idiv(acc + half, count) : Math.idiv(acc - half, count)
-                        output.setNumber(format, outputAt + elementBytes * o, clamp(acc, actMin, actMax))
+                        // Clamped inline: a call per element is slow in the simulator (kernel_api.ts).
+                        output.setNumber(format, outputAt + elementBytes * o, acc < actMin ? actMin : acc > actMax ? actMax : acc)
                         o++
                     }
                 }
@@ -261,7 +262,8 @@ namespace tflite {
                                 if (v > max) max = v
                             }
                         }
-                        output.setNumber(format, outputAt + elementBytes * o, clamp(max, actMin, actMax))
+                        // Clamped inline: a call per element is slow in the simulator (kernel_api.ts).
+                        output.setNumber(format, outputAt + elementBytes * o, max < actMin ? actMin : max > actMax ? actMax : max)
                         o++
                     }
                 }

@@ -166,7 +166,8 @@ namespace tflite {
                 const w = weights.getNumber(NumberFormat.Int16LE, weightsAt + 2 * i)
                 // The product of two int16 fits an int32; >> is arithmetic, as for C's int32_t.
                 const raw = (x * w) >> shift
-                output.setNumber(NumberFormat.Int16LE, outputAt + 2 * (start + i), clamp(raw, -32768, 32767))
+                // Saturated inline: a call per element is slow in the simulator (kernel_api.ts).
+                output.setNumber(NumberFormat.Int16LE, outputAt + 2 * (start + i), raw < -32768 ? -32768 : raw > 32767 ? 32767 : raw)
             }
         }
     }

@@ -264,17 +264,25 @@ namespace tflite {
         for (let i = 0; i < outerSize; i++) {
             const row = inputAt + i * depth
             let maxInRow = -128
-            for (let c = 0; c < depth; c++) maxInRow = Math.max(maxInRow, int8At(input, row, c))
+            for (let c = 0; c < depth; c++) {
+                const x = int8At(input, row, c)
+                if (x > maxInRow) maxInRow = x
+            }
 
-            // Sum of exps in Q12.19: each Q0.31 exp loses 12 fractional bits, rounded.
+            // Sum of exps in Q12.19: each Q0.31 exp loses 12 fractional bits, rounded. TFLM
+            // computes each exp again for the output; here it is kept (the same value), which
+            // saves the simulator half of the fixed-point calls.
             let sumOfExps = 0
+            const exps: number[] = []
             for (let c = 0; c < depth; c++) {
                 const diff = int8At(input, row, c) - maxInRow
+                let exp = 0
                 if (diff >= diffMin) {
                     const scaledDiff = multiplyByQuantizedMultiplierGreaterThanOne(diff, multiplier, leftShift)
-                    const exp = expOnNegativeValues(scaledDiff, SCALED_DIFF_INTEGER_BITS)
+                    exp = expOnNegativeValues(scaledDiff, SCALED_DIFF_INTEGER_BITS)
                     sumOfExps = (sumOfExps + roundingDivideByPOT(exp, ACCUMULATION_INTEGER_BITS)) | 0
                 }
+                exps.push(exp)
             }
 
             // GetReciprocal: sum = 2^bitsOverUnit * (1 + f) with f in [0, 1); 1/(1 + f) in Q0.31.
@@ -288,9 +296,7 @@ namespace tflite {
                 const diff = int8At(input, row, c) - maxInRow
                 let out = outputMin
                 if (diff >= diffMin) {
-                    const scaledDiff = multiplyByQuantizedMultiplierGreaterThanOne(diff, multiplier, leftShift)
-                    const exp = expOnNegativeValues(scaledDiff, SCALED_DIFF_INTEGER_BITS)
-                    const unsaturated = roundingDivideByPOT(saturatingRoundingDoublingHighMul(shiftedScale, exp), exponent)
+                    const unsaturated = roundingDivideByPOT(saturatingRoundingDoublingHighMul(shiftedScale, exps[c]), exponent)
                     out = clamp(unsaturated + outputMin, outputMin, outputMax)
                 }
                 if (outputBits === 8) output[outputAt + i * depth + c] = out & 0xff
