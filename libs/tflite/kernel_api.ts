@@ -98,14 +98,20 @@ namespace tflite {
 
     /**
      * Two lanes of a packed sum: a packed weight a + b * LANE times an input value x is
-     * a * x + b * x * LANE, so a sum of such products holds two dot products. It stays exact (every
-     * partial sum an integer below 2^53) and splits back (the low lane below LANE / 2 in magnitude)
-     * for up to MAX_PACKED_TERMS products of an int8 weight (|w| <= 128) and an int8 value less
-     * its zero point (|x| <= 255): 2048 * 128 * 255 < 2^26 = LANE / 2, and
-     * 2048 * 128 * 255 * (LANE + 1) < 2^53.
+     * a * x + b * x * LANE, so a sum of such products holds two dot products (see packable).
      */
     export const LANE = 134217728
-    export const MAX_PACKED_TERMS = 2048
+
+    /**
+     * Whether sums of `terms` products of an int8 weight (|w| <= 128) and an int8 value plus
+     * `inputOffset` (|x| <= 128 + |inputOffset|) can share a double as two lanes: each lane's sum
+     * (and every partial sum) is then at most 2^26 - 1 = LANE / 2 - 1 in magnitude, so it splits
+     * back exactly, and the packed sum, at most (2^26 - 1) * (LANE + 1) < 2^53, stays an exact
+     * integer. With a zero point in int8's range, up to 2047 products.
+     */
+    export function packable(terms: number, inputOffset: number): boolean {
+        return terms * 128 * (128 + (inputOffset < 0 ? -inputOffset : inputOffset)) < 67108864
+    }
 
     /** The high lane of a packed sum (rounding is exact: the low lane is below LANE / 2). */
     export function highLane(packed: number): number {
@@ -171,8 +177,8 @@ namespace tflite {
             const x = Math.imul((sums[i] + biases[c]) | 0, leftFactors[c])
             // SaturatingRoundingDoublingHighMul is the product / 2^31 rounded half up, which one
             // double gives exactly while the product is exact: |x| < 2^21 (the test is x + 2^21 - 1
-            // in [0, 2^22 - 2], as one unsigned comparison). Multipliers are never INT32_MIN, so
-            // its saturating case cannot occur.
+            // in [0, 2^22 - 2], as one unsigned comparison). Its one saturating case, x and the
+            // multiplier both INT32_MIN, is among the others.
             let high = Math.round(x * multiplier / 2147483648)
             if ((x + 2097151) >>> 0 > 4194302) high = saturatingRoundingDoublingHighMul(x, multiplier)
             // roundingDivideByPOT(high, right): its rounding step is 1 when the remainder exceeds

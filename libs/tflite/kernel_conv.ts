@@ -413,7 +413,7 @@ namespace tflite {
         }
         const groups = Math.idiv(outD, perGroup)
         const windowSize = filterH * filterW * filterD
-        const packing = windowSize <= MAX_PACKED_TERMS
+        const packing = packable(windowSize, inputOffset)
         const paddedH = paddedSize(inH, padH, outH, strideH, filterH, dilationH)
         const paddedW = paddedSize(inW, padW, outW, strideW, filterW, dilationW)
         const rowStride = paddedW * inD
@@ -625,7 +625,7 @@ namespace tflite {
         const actMin = param(p, ConvParams.ActivationMin)
         const actMax = param(p, ConvParams.ActivationMax)
         const taps = filterH * filterW
-        const packing = taps <= MAX_PACKED_TERMS
+        const packing = packable(taps, inputOffset)
         const paddedH = paddedSize(inH, padH, outH, strideH, filterH, dilationH)
         const paddedW = paddedSize(inW, padW, outW, strideW, filterW, dilationW)
         const plane = paddedH * paddedW
