@@ -1,10 +1,17 @@
 // npm run bench: per model, ms per invoke in Node and in the headless micro:bit simulator, our
-// arena beside TFLM's, and tfjs-tflite's ms on the same input, all measured in this one run.
+// arena beside TFLM's, and tfjs-tflite's ms on the same input, all measured in this one run; then
+// the simulator's speed on the built-in models against the goals of issue 11 (the gesture model,
+// micro_speech, keyword spotting as the speech blocks run it). `node built/tools/bench.js
+// --simulator-goals` prints that last table alone.
 import * as fs from "fs";
+import * as path from "path";
 import { conformanceCases, sharedPath, ConformanceCase } from "../node/conformance";
 import { loadTflite } from "../node/sts-runtime";
 import { TfjsTfliteRunner } from "../node/tfjs-tflite";
-import { conformanceProgram, runStsProgram } from "../node/simulator";
+import { conformanceProgram, runStsProgram, ProgramCase, ROOT } from "../node/simulator";
+import { BUILTIN, GestureClassifier } from "../node/gesture-model";
+import { loadCreateAiDataset, centreWindow, normalizeWindow } from "../node/gesture-data";
+import { clipFeatures, sharedClip, FRAMES, STRIDE_SAMPLES } from "../node/speech";
 
 interface Row { model: string; nodeMs: number; simMs: number | null; tfjsMs: number | null; arena: number; tflmArena: number; note: string }
 
@@ -36,11 +43,56 @@ function timeNode(model: Buffer, inputs: Buffer[], budgetMs: number): { ms: numb
  */
 async function timeSimulator(name: string, model: Buffer, c: ConformanceCase, budgetMs: number): Promise<number> {
     const inputs = c.inputs.map((f) => fs.readFileSync(sharedPath(f)));
-    const program = conformanceProgram(model, [{ name: c.case, inputs, strideBytes: c.stream_stride_bytes }], budgetMs);
-    const run = await runStsProgram("bench-" + name, program);
+    return simulatorMsPerInvoke(name, model, { name: c.case, inputs, strideBytes: c.stream_stride_bytes }, budgetMs);
+}
+
+/** conformanceProgram's timing of `c` (a streamed case: of its last window) in the simulator. */
+async function simulatorMsPerInvoke(name: string, model: Buffer, c: ProgramCase, budgetMs: number): Promise<number> {
+    const run = await runStsProgram("bench-" + name, conformanceProgram(model, [c], budgetMs));
     const line = run.lines.find((l) => l.startsWith("ms-per-invoke "));
     if (!line) throw new Error("the simulator printed no timing: " + run.lines.slice(-3).join(" / "));
     return parseFloat(line.split(" ")[1]);
+}
+
+/**
+ * The simulator's ms per invoke of the built-in models on real inputs, against issue 11's goals:
+ * the gesture model (the centre window of a recording of its dataset) <= 3 ms; micro_speech (its
+ * first golden case, timed above) <= 50 ms; keyword spotting as the speech blocks run it, the front
+ * end on every 20 ms frame (streamed over a real clip, then its last window timed) and the keyword
+ * model on the clip's 49 frames every 100 ms, at most 50 ms of simulator time per 100 ms of audio
+ * (twice as fast as real time).
+ */
+async function builtinModelsTable(microSpeechMs: number | null, budgetMs: number): Promise<string[]> {
+    if (microSpeechMs === null) {
+        const c = firstCasePerModel().find((x) => x.model.endsWith("/micro_speech_quantized.tflite"));
+        if (c) microSpeechMs = await timeSimulator("micro_speech_quantized", fs.readFileSync(sharedPath(c.model)), c, budgetMs);
+    }
+    const readModel = (file: string) => fs.readFileSync(path.join(ROOT, file));
+    const gestureModel = readModel(BUILTIN.modelFile);
+    const classifier = new GestureClassifier(gestureModel);
+    const recording = loadCreateAiDataset(sharedPath(BUILTIN.dataset)).recordings[0];
+    classifier.interpreter.setInput(0, normalizeWindow(centreWindow(recording, classifier.window), classifier.normalization));
+    const t = classifier.interpreter.input(0);
+    const gestureMs = await simulatorMsPerInvoke("gesture", gestureModel,
+        { name: "window", inputs: [Buffer.from(t.data.subarray(t.offset, t.offset + t.bytes))] }, budgetMs);
+    const frontEnd = readModel("models/keyword_frontend.tflite");
+    const audio = sharedClip("yes_1000ms");
+    const frontEndMs = await simulatorMsPerInvoke("keyword_frontend", frontEnd,
+        { name: "yes_1000ms", inputs: [audio], strideBytes: 2 * STRIDE_SAMPLES }, budgetMs);
+    const features = clipFeatures(audio, FRAMES, new (loadTflite().StsInterpreter)(frontEnd));
+    const keywordMs = await simulatorMsPerInvoke("keyword", readModel("models/keyword.tflite"),
+        { name: "yes_features", inputs: [features] }, budgetMs);
+    const per100Ms = 5 * frontEndMs + keywordMs;
+    const fmt = (x: number | null) => (x === null ? "-" : x.toFixed(x < 10 ? 2 : 1));
+    return [
+        "| built-in model in the simulator | ms | goal |",
+        "|---|---:|---|",
+        `| gesture model (${BUILTIN.modelFile}), per invoke | ${fmt(gestureMs)} | <= 3 |`,
+        `| micro_speech, per invoke | ${fmt(microSpeechMs)} | <= 50 |`,
+        `| keyword front end (models/keyword_frontend.tflite), per 20 ms frame | ${fmt(frontEndMs)} | |`,
+        `| keyword model (models/keyword.tflite), per invoke | ${fmt(keywordMs)} | |`,
+        `| keyword spotting, per 100 ms of audio (5 frames, 1 invoke) | ${fmt(per100Ms)} (${(100 / per100Ms).toFixed(1)}x real time) | <= 50 (2x real time) |`,
+    ];
 }
 
 /**
@@ -70,6 +122,11 @@ async function timeTfjs(model: Buffer, inputs: Buffer[], budgetMs: number): Prom
 const TFJS_BREAKS_ON = ["keyword_scrambled_8bit"];
 
 async function main() {
+    if (process.argv.includes("--simulator-goals")) {
+        // Only the built-in models' table: a quick check of the simulator's speed.
+        for (const line of await builtinModelsTable(null, 3000)) console.log(line);
+        return;
+    }
     const rows: Row[] = [];
     for (const c of firstCasePerModel()) {
         const name = c.model.replace(/^.*\//, "").replace(/\.tflite$/, "");
@@ -106,6 +163,9 @@ async function main() {
     console.log("|---|---:|---:|---:|---:|---:|---:|---|");
     for (const r of rows)
         console.log(`| ${r.model} | ${fmt(r.nodeMs)} | ${fmt(r.simMs)} | ${fmt(r.tfjsMs)} | ${r.arena || "-"} | ${r.tflmArena} | ${r.arena ? (r.arena / r.tflmArena).toFixed(2) : "-"} | ${r.note} |`);
+    const microSpeech = rows.find((r) => r.model === "micro_speech_quantized");
+    console.log();
+    for (const line of await builtinModelsTable(microSpeech ? microSpeech.simMs : null, 3000)) console.log(line);
 }
 
 main().catch((e) => {
