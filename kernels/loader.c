@@ -490,7 +490,11 @@ static int read_tensor(tfl_loader *l, uint32_t table, tfl_tensor_info *t, const 
             t->scale = tfl_load_f32(l->model + t->scales_at);
             int64_t zp = t->zero_point_count > 0 ? tfl_load_i64(l->model + t->zero_points_at) : 0;
             t->zero_point = (int32_t)zp;
-            if (zp != (int64_t)t->zero_point) return tfl_fail(l, "corrupt model: %t has zero point %f", t, (double)zp);
+            /* A zero point is a value of its tensor's type (an int32 for other types): no real model
+             * has another, and the kernels' int32 sums (input - zero point) assume it. */
+            int32_t fitted = t->type == TFL_TYPE_INT8 ? (int8_t)zp : t->type == TFL_TYPE_UINT8 ? (uint8_t)zp
+                           : t->type == TFL_TYPE_INT16 ? (int16_t)zp : t->zero_point;
+            if (zp != fitted) return tfl_fail(l, "corrupt model: %t has zero point %f", t, (double)zp);
             if (t->scale_count > 1) {
                 int32_t qd = t->quantized_dimension;
                 /* A rank-1 bias may carry the filter's quantized dimension: its scales then cover every element. */
@@ -1003,6 +1007,7 @@ int tfl_load(tfl_loader *l, const uint8_t *model, uint32_t length, char *error, 
     }
     for (uint32_t i = 0; i < l->op_count; i++) {
         tfl_op *op = &l->ops[i];
+        tfl_preparing = op;
         if (prepares[i](op) || l->failed) return 1;
         if (!op->params) return tfl_op_fail(op, "its kernel chose no body");
     }

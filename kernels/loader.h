@@ -353,6 +353,9 @@ void *tfl_temp_alloc(tfl_loader *l, uint32_t bytes);
 
 /* Quantization helpers (quantization.ts), bit for bit. */
 void tfl_quantize_multiplier(double real, int32_t *multiplier, int32_t *shift);
+/* The operator being prepared: the quantization helpers refuse, on its behalf, a multiplier whose
+ * shift TFLM's MultiplyByQuantizedMultiplier cannot apply (no prepare checks its own). */
+extern tfl_op *tfl_preparing;
 int32_t tfl_round_half_away(double x);
 /* std::round on a double, kept a double (NaN and infinities pass through). */
 double tfl_round_half_away_double(double x);

@@ -17,6 +17,16 @@ double tfl_round_half_away_double(double x)
 
 int32_t tfl_round_half_away(double x) { return (int32_t)tfl_round_half_away_double(x); }
 
+tfl_op *tfl_preparing;
+
+/* Fails the operator being prepared over a rescale multiplier whose shift passes `limit`, past
+ * what TFLM's MultiplyByQuantizedMultiplier can apply (C leaves those shifts undefined). */
+static void check_shift(int32_t shift, int32_t limit)
+{
+    if (shift > limit && tfl_preparing)
+        tfl_op_fail(tfl_preparing, "output %t: rescale shift %d out of range", tfl_preparing->outputs[0], shift);
+}
+
 /* TFLM's QuantizeMultiplier: real ~= q * 2^(shift - 31) with q in [2^30, 2^31). Scaling by
  * powers of two is exact, so this frexp matches the C library's bit for bit. */
 void tfl_quantize_multiplier(double real, int32_t *multiplier, int32_t *shift)
@@ -45,8 +55,17 @@ void tfl_quantize_multiplier(double real, int32_t *multiplier, int32_t *shift)
         e = 0;
         q = 0;
     }
+    check_shift(e, 31);   /* a left shift of an int32 */
     *multiplier = (int32_t)q;
     *shift = e;
+}
+
+/* A convolution's multiplier: the int16 kernels rescale a 64-bit sum by a right shift of 15 - shift,
+ * so their shift must stay below 15 (TFLM shifts by a negative amount past it). */
+__attribute__((noinline)) static void convolution_multiplier(double real, const tfl_tensor_info *input, int32_t *out)
+{
+    tfl_quantize_multiplier(real, &out[0], &out[1]);
+    if (input->type == TFL_TYPE_INT16) check_shift(out[1], 14);
 }
 
 /* JavaScript's ToInt32 (what the STS setParam stores): NaN and infinities give 0, anything else
@@ -109,7 +128,7 @@ void tfl_per_channel_multipliers(const tfl_op *op, const tfl_tensor_info *input,
     int per_channel = filter->scale_count > 1;
     for (uint32_t c = 0; c < channels; c++) {
         double filter_scale = per_channel ? tfl_scale_at(op, filter, c) : filter->scale;
-        tfl_quantize_multiplier((double)input->scale * filter_scale / (double)output->scale, &out[2 * c], &out[2 * c + 1]);
+        convolution_multiplier((double)input->scale * filter_scale / (double)output->scale, input, &out[2 * c]);
     }
 }
 
@@ -117,7 +136,7 @@ void tfl_per_channel_multipliers(const tfl_op *op, const tfl_tensor_info *input,
 void tfl_per_tensor_multiplier(const tfl_tensor_info *input, const tfl_tensor_info *filter, const tfl_tensor_info *output, int32_t *out)
 {
     float product = input->scale * filter->scale;
-    tfl_quantize_multiplier((double)product / (double)output->scale, &out[0], &out[1]);
+    convolution_multiplier((double)product / (double)output->scale, input, out);
 }
 
 static int equals(const char *a, uint32_t n, const char *b)

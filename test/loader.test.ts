@@ -49,6 +49,65 @@ describe("the C loader (the board's) against the STS loader", function () {
         }
     });
 
+    it("refuses a zero point outside its tensor's type (int8, uint8, int16), as the STS does", () => {
+        // Found by the fuzzer's C path: the kernels' int32 sums (input - zero point) overflowed
+        // (UB in C) or, near 2^24, came out one float32 step apart; no real model has such zero points.
+        const dequantize = (type: "int8" | "uint8" | "int16", zeroPoint: number) => {
+            const g = new GraphBuilder();
+            const x = g.input({ shape: [4], type, scale: 0.5, zeroPoint });
+            const y = g.output(g.tensor({ shape: [4], type: "float32" }));
+            g.op("DEQUANTIZE", [x], [y]);
+            return writeModel(g.spec());
+        };
+        const cases: [type: "int8" | "uint8" | "int16", zeroPoint: number, ok: boolean][] = [
+            ["int8", -128, true], ["int8", 127, true], ["int8", 128, false], ["int8", -129, false], ["int8", -2097280, false],
+            ["uint8", 0, true], ["uint8", 255, true], ["uint8", -1, false], ["uint8", 256, false],
+            ["int16", -32768, true], ["int16", 32767, true], ["int16", 32768, false], ["int16", 16777216, false],
+        ];
+        for (const [type, zeroPoint, ok] of cases) {
+            const m = dequantize(type, zeroPoint);
+            const c = cLoaderDump(m), sts = stsLoaderDump(m);
+            const what = `${type} zero point ${zeroPoint}`;
+            if (ok) assert.doesNotMatch(sts.text, /^error/, what);
+            else assert.match(sts.text, new RegExp(`^error corrupt model: tensor 0 .*${type.toUpperCase()}\\[4\\] has zero point ${zeroPoint}$`), what);
+            assert.strictEqual(c.text, sts.text, what);
+        }
+    });
+
+    it("refuses a rescale multiplier whose shift TFLM's MultiplyByQuantizedMultiplier cannot apply, as the STS does", () => {
+        // Found by the fuzzer's C path: extreme scales gave shifts past 31 (a C left shift past the
+        // int32, undefined; JS wraps it) and, in the int16 kernels' 64-bit variant, past 14 (a
+        // negative shift). A shift of 31 (int8 SOFTMAX's beta multiplier reaches it) still loads.
+        const requantize = (ratio: number) => {
+            const g = new GraphBuilder();
+            const x = g.input({ shape: [4], type: "int8", scale: ratio * 1e-3, zeroPoint: 0 });
+            const y = g.output(g.tensor({ shape: [4], type: "int8", scale: 1e-3, zeroPoint: 0 }));
+            g.op("QUANTIZE", [x], [y]);
+            return writeModel(g.spec());
+        };
+        const int16Dense = (outputScale: number) => {
+            const g = new GraphBuilder();
+            const x = g.input({ shape: [1, 2], type: "int16", scale: 1, zeroPoint: 0 });
+            const w = g.constant({ shape: [3, 2], type: "int8", data: [1, 2, 3, 4, 5, 6], scale: 1, zeroPoint: 0 });
+            const y = g.output(g.tensor({ shape: [1, 3], type: "int16", scale: outputScale, zeroPoint: 0 }));
+            g.op("FULLY_CONNECTED", [x, w], [y]);
+            return writeModel(g.spec());
+        };
+        const cases: [name: string, model: Buffer, shift: number | null][] = [
+            ["QUANTIZE ratio 2^30 (shift 31)", requantize(2 ** 30), null],
+            ["QUANTIZE ratio 2^31 (shift 32)", requantize(2 ** 31), 32],
+            ["QUANTIZE ratio 1e30", requantize(1e30), 100],
+            ["int16 FULLY_CONNECTED multiplier 2^13 (shift 14)", int16Dense(2 ** -13), null],
+            ["int16 FULLY_CONNECTED multiplier 2^14 (shift 15)", int16Dense(2 ** -14), 15],
+        ];
+        for (const [name, m, shift] of cases) {
+            const c = cLoaderDump(m), sts = stsLoaderDump(m);
+            if (shift === null) assert.doesNotMatch(sts.text, /^error/, name);
+            else assert.match(sts.text, new RegExp(`^error operator 0 \\((QUANTIZE|FULLY_CONNECTED) v\\d+\\): output tensor \\d+ .*: rescale shift ${shift} out of range$`), name);
+            assert.strictEqual(c.text, sts.text, name);
+        }
+    });
+
     it("runs every golden case through the C loader and C kernels byte for byte", () => {
         for (const c of conformanceCases()) {
             const model = fs.readFileSync(sharedPath(c.model));

@@ -179,7 +179,9 @@ namespace tflite {
                 if (m.outputs[i].isConst) fail("model output " + i + " is a constant (" + m.outputs[i].describe() + "): outputs must not be")
             for (let i = 0; i < m.operators.length; i++) {
                 const op = m.operators[i]
+                preparing = op
                 op.kernel.prepare(op)
+                preparing = null
                 if (!op.params) fail(op.describe() + ": its kernel chose no body")
                 op.body = findBody(op.bodyName)
                 if (!op.body) fail(op.describe() + ": no kernel body named " + op.bodyName)

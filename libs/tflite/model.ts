@@ -338,7 +338,13 @@ namespace tflite {
             if (tensor.scales.length > 0) {
                 tensor.scale = tensor.scales[0]
                 tensor.zeroPoint = tensor.zeroPoints.length > 0 ? tensor.zeroPoints[0] : 0
-                if (tensor.zeroPoint !== (tensor.zeroPoint | 0)) fail("corrupt model: " + tensor.describe() + " has zero point " + tensor.zeroPoint)
+                // A zero point is a value of its tensor's type (an int32 for other types): no real
+                // model has another, and the kernels' int32 sums (input - zero point) assume it.
+                const zp = tensor.zeroPoint
+                const type = tensor.type
+                const fitted = type === TensorType.Int8 ? (zp << 24) >> 24 : type === TensorType.UInt8 ? zp & 0xff :
+                    type === TensorType.Int16 ? (zp << 16) >> 16 : zp | 0
+                if (zp !== fitted) fail("corrupt model: " + tensor.describe() + " has zero point " + zp)
                 if (tensor.scales.length > 1) {
                     const qd = tensor.quantizedDimension
                     // Converters sometimes give a rank-1 bias the filter's quantized dimension: then

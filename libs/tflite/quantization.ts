@@ -101,7 +101,20 @@ namespace tflite {
             shift = 0
             q = 0
         }
+        checkShift(shift, 31) // a left shift of an int32
         return [q, shift]
+    }
+
+    /** The operator being prepared: the quantization helpers refuse rescale multipliers on its behalf. */
+    export let preparing: Operator = null
+
+    /**
+     * Fails the operator being prepared over a rescale multiplier whose shift passes `limit`, past
+     * what TFLM's MultiplyByQuantizedMultiplier can apply (C leaves those shifts undefined).
+     */
+    export function checkShift(shift: number, limit: number): void {
+        const op = preparing
+        if (shift > limit && op) fail(op.describe() + ": output " + op.outputs[0].describe() + ": rescale shift " + shift + " out of range")
     }
 
     /** TFLM's QuantizeMultiplierSmallerThanOneExp: as QuantizeMultiplier, for 0 < M < 1. */
@@ -183,7 +196,7 @@ namespace tflite {
         const perChannel = filter.scales.length > 1
         for (let c = 0; c < channels; c++) {
             const filterScale = perChannel ? filter.scales[c] : filter.scale
-            const qs = quantizeMultiplier(input.scale * filterScale / output.scale)
+            const qs = convolutionMultiplier(input.scale * filterScale / output.scale, input)
             res.push(qs[0])
             res.push(qs[1])
         }
@@ -191,11 +204,21 @@ namespace tflite {
     }
 
     /**
+     * A convolution's multiplier: the int16 kernels rescale a 64-bit sum by a right shift of
+     * 15 - shift, so their shift must stay below 15 (TFLM shifts by a negative amount past it).
+     */
+    function convolutionMultiplier(real: number, input: Tensor): number[] {
+        const qs = quantizeMultiplier(real)
+        if (input.type === TensorType.Int16) checkShift(qs[1], 14)
+        return qs
+    }
+
+    /**
      * The single output multiplier of a per-tensor FULLY_CONNECTED, as TFLM's
      * GetQuantizedConvolutionMultipler: the scales' product is taken in float32, the quotient in double.
      */
     export function perTensorMultiplier(input: Tensor, filter: Tensor, output: Tensor): number[] {
-        return quantizeMultiplier(f32(input.scale * filter.scale) / output.scale)
+        return convolutionMultiplier(f32(input.scale * filter.scale) / output.scale, input)
     }
 
     /**
