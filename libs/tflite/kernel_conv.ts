@@ -369,6 +369,72 @@ namespace tflite {
     }
 
     /**
+     * Whether padding the input for convolveInt8 would take much more memory than the input: only
+     * windows far larger than the input do that (a huge dilation with SAME padding, from a corrupt
+     * model); convolveInt8Reference serves them without padding.
+     */
+    function paddingTooLarge(inH: number, inW: number, paddedH: number, paddedW: number): boolean {
+        return paddedH * paddedW > 4 * inH * inW + 4096
+    }
+
+    /**
+     * The int8 CONV_2D (or, `depthwise`, DEPTHWISE_CONV_2D) of TFLM's reference kernels, tap by tap
+     * with the taps outside the input skipped: slow in the simulator, kept for the windows that
+     * paddingTooLarge refuses to pad.
+     */
+    function convolveInt8Reference(p: Buffer, model: Buffer, arena: Buffer, depthwise: boolean, rq: ChannelRequantization): void {
+        const input = paramBuffer(p, ConvParams.Input, model, arena)
+        const inputAt = paramOffset(p, ConvParams.Input)
+        const filter = paramBuffer(p, ConvParams.Filter, model, arena)
+        const filterAt = paramOffset(p, ConvParams.Filter)
+        const inH = param(p, ConvParams.InputHeight)
+        const inW = param(p, ConvParams.InputWidth)
+        const inD = param(p, ConvParams.InputDepth)
+        const filterH = param(p, ConvParams.FilterHeight)
+        const filterW = param(p, ConvParams.FilterWidth)
+        // Terms per tap, and output channels per input channel (group).
+        const depth = depthwise ? 1 : param(p, ConvParams.FilterInputDepth)
+        const perGroup = param(p, depthwise ? ConvParams.DepthMultiplier : ConvParams.FiltersPerGroup)
+        const outH = param(p, ConvParams.OutputHeight)
+        const outW = param(p, ConvParams.OutputWidth)
+        const outD = param(p, ConvParams.OutputDepth)
+        const inputOffset = param(p, ConvParams.InputOffset)
+        const sums: number[] = []
+        pushZeros(sums, outD)
+        let out = paramOffset(p, ConvParams.Output)
+        for (let b = 0; b < param(p, ConvParams.Batches); b++) {
+            for (let oy = 0; oy < outH; oy++) {
+                const y0 = oy * param(p, ConvParams.StrideHeight) - param(p, ConvParams.PadHeight)
+                for (let ox = 0; ox < outW; ox++) {
+                    const x0 = ox * param(p, ConvParams.StrideWidth) - param(p, ConvParams.PadWidth)
+                    for (let oc = 0; oc < outD; oc++) {
+                        const channel0 = Math.idiv(oc, perGroup) * depth
+                        let acc = 0
+                        for (let fy = 0; fy < filterH; fy++) {
+                            const y = y0 + param(p, ConvParams.DilationHeight) * fy
+                            if (y < 0 || y >= inH) continue
+                            for (let fx = 0; fx < filterW; fx++) {
+                                const x = x0 + param(p, ConvParams.DilationWidth) * fx
+                                if (x < 0 || x >= inW) continue
+                                const pixel = inputAt + ((b * inH + y) * inW + x) * inD + channel0
+                                const tap = fy * filterW + fx
+                                for (let i = 0; i < depth; i++) {
+                                    const weight = depthwise ? filterAt + tap * outD + oc : filterAt + (oc * filterH * filterW + tap) * depth + i
+                                    acc += int8At(filter, weight, 0) * (int8At(input, pixel, i) + inputOffset)
+                                }
+                            }
+                        }
+                        sums[oc] = acc
+                    }
+                    storeRequantizedInt8(sums, outD, outD, rq, param(p, ConvParams.OutputOffset), param(p, ConvParams.ActivationMin),
+                        param(p, ConvParams.ActivationMax), paramBuffer(p, ConvParams.Output, model, arena), out)
+                    out += outD
+                }
+            }
+        }
+    }
+
+    /**
      * int8 CONV_2D through convolveInt8: output channels o and o + 1 of a group read the same
      * input channels, so they share one packed sum; without dilation and with one group, a filter
      * row's taps and channels are one run, in the input as in the filter.
@@ -416,6 +482,10 @@ namespace tflite {
         const packing = packable(windowSize, inputOffset)
         const paddedH = paddedSize(inH, padH, outH, strideH, filterH, dilationH)
         const paddedW = paddedSize(inW, padW, outW, strideW, filterW, dilationW)
+        if (paddingTooLarge(inH, inW, paddedH, paddedW)) {
+            convolveInt8Reference(p, model, arena, false, rq)
+            return
+        }
         const rowStride = paddedW * inD
         const conv = new PackedConvolution()
         conv.channels = outD
@@ -628,6 +698,11 @@ namespace tflite {
         const packing = packable(taps, inputOffset)
         const paddedH = paddedSize(inH, padH, outH, strideH, filterH, dilationH)
         const paddedW = paddedSize(inW, padW, outW, strideW, filterW, dilationW)
+        const rq = new ChannelRequantization(p, ConvParams.Multipliers, 2, outD, bias, biasAt)
+        if (paddingTooLarge(inH, inW, paddedH, paddedW)) {
+            convolveInt8Reference(p, model, arena, true, rq)
+            return
+        }
         const plane = paddedH * paddedW
         const conv = new PackedConvolution()
         conv.channels = outD
@@ -657,7 +732,6 @@ namespace tflite {
         }
         for (let oy = 0; oy < outH; oy++)
             for (let ox = 0; ox < outW; ox++) conv.pixelOrigins.push(oy * strideH * paddedW + ox * strideW)
-        const rq = new ChannelRequantization(p, ConvParams.Multipliers, 2, outD, bias, biasAt)
         for (let b = 0; b < batches; b++) {
             const values: number[] = []
             for (let ic = 0; ic < inD; ic++)
