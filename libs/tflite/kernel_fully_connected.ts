@@ -207,7 +207,9 @@ namespace tflite {
                 if (bias) acc += bias.getNumber(NumberFormat.Int32LE, biasAt + 8 * o + 4) * 4294967296 +
                     bias.getNumber(NumberFormat.UInt32LE, biasAt + 8 * o)
                 const m = FullyConnectedParams.Multipliers + step * o
-                const scaled = multiplyByQuantizedMultiplier64(acc, param(p, m), param(p, m + 1))
+                // Cast to int32 before the clamp, as TFLM (and the C) does: an int64 bias near 2^47
+                // takes the rescaled sum past int32.
+                const scaled = multiplyByQuantizedMultiplier64(acc, param(p, m), param(p, m + 1)) | 0
                 output.setNumber(NumberFormat.Int16LE, outputAt + 2 * (b * outputDepth + o), clamp(scaled, actMin, actMax))
             }
         }
