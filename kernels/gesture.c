@@ -247,7 +247,8 @@ int tfl_gesture_set_threshold(uint8_t *engine, uint32_t engine_bytes, int32_t la
     const int32_t n = word(engine, TFL_GESTURE_LABELS);
     if (label < -1 || label >= n) return 1;
     uint8_t *thresholds = engine + 4 * TFL_GESTURE_CERTAINTIES + 8 * n;
-    for (int32_t i = label < 0 ? 0 : label; i < (label < 0 ? n : label + 1); i++) store_f64(thresholds + 8 * i, fraction);
+    for (int32_t i = 0; i < n; i++)
+        if (label < 0 || i == label) store_f64(thresholds + 8 * i, fraction);
     return 0;
 }
 

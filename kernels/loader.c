@@ -201,7 +201,7 @@ static void end_error(text_sink *s)
     if (s->size) s->out[s->used] = 0;
 }
 
-void tfl_format(char *out, uint32_t size, const char *f, ...)
+uint32_t tfl_format(char *out, uint32_t size, const char *f, ...)
 {
     text_sink s = {out, size, 0};
     va_list args;
@@ -209,6 +209,7 @@ void tfl_format(char *out, uint32_t size, const char *f, ...)
     format(&s, NULL, f, args);
     va_end(args);
     end_error(&s);
+    return s.used;
 }
 
 int tfl_fail(tfl_loader *l, const char *f, ...)

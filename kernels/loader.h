@@ -280,8 +280,8 @@ int tfl_op_fail(tfl_op *op, const char *format, ...);
 #define TFL_CHECK(op, cond, ...) do { if (!(cond)) return tfl_op_fail((op), __VA_ARGS__); } while (0)
 int tfl_fail(tfl_loader *l, const char *format, ...);
 /* The loader's message formatting into out[0..size), NUL-terminated: %d int32, %s string, %y a
- * tensor type's name, %f a double, %b bytes (a pointer, then a uint32 length). */
-void tfl_format(char *out, uint32_t size, const char *format, ...);
+ * tensor type's name, %f a double, %b bytes (a pointer, then a uint32 length). Returns the length. */
+uint32_t tfl_format(char *out, uint32_t size, const char *format, ...);
 
 tfl_tensor_info *tfl_input(const tfl_op *op, uint32_t i);
 tfl_tensor_info *tfl_output_tensor(const tfl_op *op, uint32_t i);

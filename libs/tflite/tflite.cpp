@@ -93,11 +93,6 @@ static String cleanString(const uint8_t *text, uint32_t n) {
     return res;
 }
 
-static void appendText(char *to, uint32_t *at, uint32_t capacity, const char *text, uint32_t n) {
-    for (uint32_t i = 0; i < n && *at + 1 < capacity; i++) to[(*at)++] = text[i];
-    to[*at] = 0;
-}
-
 /**
  * The model's "pxt-tinyml" metadata as key, value, key, value...; when a line is not key=value,
  * the entries before it and then the error message (an odd length).
@@ -117,15 +112,10 @@ RefCollection *metadataEntries(Buffer model) {
             Array_::push(res, (TValue)cleanString(text + e.value_at, e.value_length));
         }
         if (r < 0) {
-            char message[160], number[12];
-            uint32_t n = 0, digits = 0;
-            for (uint32_t v = line; v || !digits; v /= 10) number[11 - digits++] = (char)('0' + v % 10);
-            appendText(message, &n, sizeof(message), "model metadata line ", 20);
-            appendText(message, &n, sizeof(message), number + 12 - digits, digits);
-            appendText(message, &n, sizeof(message), " is not key=value: '", 20);
-            // The line as it is (the STS decodes it; a message cut mid-character is still readable).
-            appendText(message, &n, sizeof(message) - 1, (const char *)text + e.key_at, e.key_length);
-            appendText(message, &n, sizeof(message), "'", 1);
+            // The line as it is (cleaned as the STS decodes it; a message cut mid-character is still readable).
+            char message[160];
+            uint32_t n = tfl_format(message, sizeof(message), "model metadata line %d is not key=value: '%b'", (int32_t)line,
+                                    text + e.key_at, e.key_length < 100 ? e.key_length : 100);
             Array_::push(res, (TValue)cleanString((const uint8_t *)message, n));
         }
     }
