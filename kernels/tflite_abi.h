@@ -540,14 +540,6 @@ enum tfl_type {
 };
 
 /* Integer constants of the kernel sources (fixed limits that size some parameter blocks). */
-/* kernel_api.ts: Two lanes of a packed sum: a packed weight a + b * LANE times an input value x is
- * a * x + b * x * LANE, so a sum of such products holds two dot products. It stays exact (every
- * partial sum an integer below 2^53) and splits back (the low lane below LANE / 2 in magnitude) for
- * up to MAX_PACKED_TERMS products of an int8 weight (|w| <= 128) and an int8 value less its zero
- * point (|x| <= 255): 2048 * 128 * 255 < 2^26 = LANE / 2, and 2048 * 128 * 255 * (LANE + 1) < 2^53. */
-#define TFL_CONST_LANE 134217728
-/* kernel_api.ts */
-#define TFL_CONST_MAX_PACKED_TERMS 2048
 /* kernel_elementwise.ts */
 #define TFL_CONST_BROADCAST_DIMS 6
 /* kernel_shape.ts: TFLM's fixed limits: SQUEEZE handles up to 8 dimensions. */

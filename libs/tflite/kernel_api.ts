@@ -99,8 +99,10 @@ namespace tflite {
     /**
      * Two lanes of a packed sum: a packed weight a + b * LANE times an input value x is
      * a * x + b * x * LANE, so a sum of such products holds two dot products (see packable).
+     * Written as a shift, which tools/gen-abi.ts does not copy into the C header: only the STS
+     * bodies pack.
      */
-    export const LANE = 134217728
+    export const LANE = 1 << 27
 
     /**
      * Whether sums of `terms` products of an int8 weight (|w| <= 128) and an int8 value plus
