@@ -26,10 +26,24 @@ import * as net from "net";
 import * as path from "path";
 import type { Browser } from "playwright-core";
 import { CODAL_ARCHIVE, FIRMWARE_DIR, FirmwareResult, TINYML_BUILD_DIR, buildFirmware, writeFirmwareProject } from "../node/firmware";
+import { EDITOR_HOOKS_ENV, EditorHooksConfig } from "./editor-server-hooks";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 const PXT_JS = path.join(ROOT, "node_modules", "pxt-core", "built", "pxt.js");
 const TARGET_SOURCE = path.join(ROOT, "node_modules", "pxt-microbit");
+const EDITOR_HOOKS_JS = path.join(__dirname, "editor-server-hooks.js");
+
+/** The extension's name (the root pxt.json's): the editor has it as a built-in extension of this name. */
+export const EXTENSION_NAME: string = JSON.parse(fs.readFileSync(path.join(ROOT, "pxt.json"), "utf8")).name;
+
+/**
+ * Folders under projects/ that the editor does not list under My Projects: they are for the
+ * repository's builds and tests, not for students.
+ */
+export const DEVELOPER_PROJECTS = [
+    "tinyml",        // the folder of links through which the sample projects' file: dependency reaches the extension
+    "hello-tflite",  // the tflite API in JavaScript, with a generated model.ts: built by npm run sample and the tests
+];
 
 /** Where Debian's chromium lives (tools/debian-packages.txt installs it). */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -128,18 +142,29 @@ function prepareEditorTarget(workspace: string): string {
  * Starts `pxt serve --just` (no target build: pxt-microbit from npm is already built) in
  * options.workspace, on the target copy editorTargetDir(workspace), and resolves once the editor
  * page answers. The server runs in its own process group, so stop() ends it and anything it started.
+ * tools/editor-server-hooks.ts runs in it first: saves that keep working, the extension as a
+ * built-in extension of the editor (found by the Extensions dialog's search, offline), the
+ * developer projects (DEVELOPER_PROJECTS) left out of My Projects.
  */
 export async function startEditorServer(options: ServeOptions): Promise<EditorServer> {
     const port = options.port || await freePort();
     let wsPort = options.wsPort || await freePort();
     while (wsPort === port) wsPort = await freePort();
     const target = prepareEditorTarget(options.workspace);
-    // tools/pxt.js's way of running pxt-core's CLI, with the target copy instead of node_modules/pxt-microbit.
-    const script = "require(" + JSON.stringify(PXT_JS) + ").mainCli(" + JSON.stringify(target) + ", process.argv.slice(1))";
+    // tools/pxt.js's way of running pxt-core's CLI, with the target copy instead of node_modules/pxt-microbit,
+    // after the hooks (which read their settings from the environment).
+    const script = "require(" + JSON.stringify(EDITOR_HOOKS_JS) + "); require(" + JSON.stringify(PXT_JS) + ").mainCli(" + JSON.stringify(target) + ", process.argv.slice(1))";
     const args = ["-e", script, "serve", "--noBrowser", "--just", "--noSerial", "--port", String(port), "--wsport", String(wsPort)];
     if (options.noAuth) args.push("--noauth");
+    const hooks: EditorHooksConfig = {
+        workspace: path.resolve(options.workspace),
+        targetDir: target,
+        bundledPackages: { [EXTENSION_NAME]: ROOT },
+        hiddenProjects: DEVELOPER_PROJECTS,
+    };
     const child = childProcess.spawn(process.execPath, args, {
         cwd: options.workspace, detached: true, stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, [EDITOR_HOOKS_ENV]: JSON.stringify(hooks) },
     });
     let output = "";
     let exited = false;
@@ -230,13 +255,23 @@ function readConfig(dir: string): any {
     return JSON.parse(fs.readFileSync(path.join(dir, "pxt.json"), "utf8"));
 }
 
-/** The real folders of the packages a project reaches through `file:` dependencies (links followed), recursively. */
+/**
+ * The real folder (links followed) of a project's dependency that comes from this repository: a
+ * `file:` package, or the extension as the editor's built-in extension (`"tinyml": "*"`, as the
+ * Extensions dialog adds it; tools/editor-server-hooks.ts). Null for pxt-microbit's packages.
+ */
+function localPackageDir(projectDir: string, name: string, version: string): string | null {
+    if (/^file:/.test(version)) return path.dirname(fs.realpathSync(path.join(path.resolve(projectDir, version.slice(5)), "pxt.json")));
+    if (name === EXTENSION_NAME && version === "*") return fs.realpathSync(ROOT);
+    return null;
+}
+
+/** The real folders of the packages a project reaches through localPackageDir's dependencies, recursively. */
 function filePackages(dir: string, seen = new Set<string>()): string[] {
     const deps = readConfig(dir).dependencies || {};
     for (const name of Object.keys(deps).sort()) {
-        if (!/^file:/.test(deps[name])) continue;
-        const real = path.dirname(fs.realpathSync(path.join(path.resolve(dir, deps[name].slice(5)), "pxt.json")));
-        if (seen.has(real)) continue;
+        const real = localPackageDir(dir, name, deps[name]);
+        if (!real || seen.has(real)) continue;
         seen.add(real);
         filePackages(real, seen);
     }
@@ -254,7 +289,8 @@ function moduleVersion(name: string): string {
 
 /**
  * Builds (unless already built) the C++ runtime of each package set that the projects in
- * `workspace`/projects use through `file:` packages with C/C++ (the extension), and puts it where
+ * `workspace`/projects use through `file:` packages with C/C++ (the extension; or `"tinyml": "*"`, the
+ * extension added from the editor's Extensions dialog: localPackageDir), and puts it where
  * startEditorServer's `pxt serve` answers the editor's Download: editorHexCache(workspace)/<sha>.hex
  * (built/editor-target/built/hexcache/; pxt serve finds it as built/hexcache/<sha>.hex in its
  * working directory, the target copy).
@@ -283,8 +319,10 @@ export function prepareEditorRuntimes(workspace: string, log: (line: string) => 
         if (!packages.some(hasCpp)) continue;
         const deps = readConfig(dir).dependencies || {};
         const dependencies: { [name: string]: string } = {};
-        for (const d of Object.keys(deps).sort())
-            dependencies[d] = /^file:/.test(deps[d]) ? "file:" + path.dirname(fs.realpathSync(path.join(path.resolve(dir, deps[d].slice(5)), "pxt.json"))) : deps[d];
+        for (const d of Object.keys(deps).sort()) {
+            const local = localPackageDir(dir, d, deps[d]);
+            dependencies[d] = local ? "file:" + local : deps[d];
+        }
         const key = JSON.stringify(dependencies);
         if (!sets.has(key)) sets.set(key, { dependencies, packages, projects: [] });
         sets.get(key)!.projects.push(name);
