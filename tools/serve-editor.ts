@@ -105,36 +105,75 @@ export function editorHexCache(workspace: string): string {
 }
 
 /**
+ * Puts `from` at `to`: a folder as a symbolic link, a file as a hard link (or a copy, from another
+ * file system): pxt serve takes only real files for files (nodeutil.fileExistsSync: lstat), not
+ * links. Left alone when already there.
+ */
+function placeLink(from: string, to: string) {
+    const existing = fs.lstatSync(to, { throwIfNoEntry: false });
+    if (fs.statSync(from).isDirectory()) {
+        if (existing && existing.isSymbolicLink() && fs.readlinkSync(to) === from) return;
+        if (existing) fs.rmSync(to, { recursive: true, force: true });  // a link, or a folder of links: their targets stay
+        fs.symlinkSync(from, to);
+        return;
+    }
+    if (existing && existing.isFile() && (existing.ino === fs.statSync(from).ino || fs.readFileSync(to).equals(fs.readFileSync(from)))) return;
+    if (existing) fs.rmSync(to, { recursive: true, force: true });
+    try {
+        fs.linkSync(from, to);
+    } catch (e) {
+        fs.copyFileSync(from, to); // another file system
+    }
+}
+
+/**
+ * Makes `dest` a folder of links (placeLink) to the entries of `base` and `extra`, merged: a
+ * folder both have becomes a folder of the same kind, one level down; of a file both have, base's.
+ * Entries of an earlier merge that neither has any more go.
+ */
+function mergeFolders(base: string, extra: string, dest: string) {
+    const existing = fs.lstatSync(dest, { throwIfNoEntry: false });
+    if (existing && !existing.isDirectory()) fs.rmSync(dest);  // a link to one of them, from before
+    fs.mkdirSync(dest, { recursive: true });
+    const names = new Set([...fs.readdirSync(base), ...fs.readdirSync(extra)]);
+    for (const name of [...names].sort()) {
+        const inBase = path.join(base, name), inExtra = path.join(extra, name);
+        const baseStat = fs.statSync(inBase, { throwIfNoEntry: false }), extraStat = fs.statSync(inExtra, { throwIfNoEntry: false });
+        if (baseStat && extraStat && baseStat.isDirectory() && extraStat.isDirectory())
+            mergeFolders(inBase, inExtra, path.join(dest, name));
+        else
+            placeLink(baseStat ? inBase : inExtra, path.join(dest, name));
+    }
+    for (const name of fs.readdirSync(dest))
+        if (!names.has(name)) fs.rmSync(path.join(dest, name), { recursive: true, force: true });
+}
+
+/** The extension's help pages: docs/ (pages under docs/reference/<namespace>/, pictures under docs/static/). */
+const EXTENSION_DOCS = path.join(ROOT, "docs");
+
+/**
  * Makes editorTargetDir(workspace): pxt-microbit's folders as links, its files as hard links (or
  * copies: pxt serve takes only real files for files, not links), and a built/hexcache/ of its own:
  * pxt-microbit's prebuilt runtimes beside the runtimes built here.
+ *
+ * Its docs/ is pxt-microbit's docs/ merged with the extension's (mergeFolders; pxt-microbit's pages
+ * win where both have one): pxt serve looks for help pages and their pictures only in the
+ * target's docs/, and a block's help=gestures/on-gesture-start opens /reference/gestures/on-gesture-start.
+ * The Extensions dialog's "Learn more" of the extension opens /reference/tinyml: the extension's
+ * docs/reference.md.
  */
 function prepareEditorTarget(workspace: string): string {
     const target = editorTargetDir(workspace);
-    const place = (from: string, to: string) => {
-        const existing = fs.lstatSync(to, { throwIfNoEntry: false });
-        if (fs.statSync(from).isDirectory()) {
-            if (existing && existing.isSymbolicLink() && fs.readlinkSync(to) === from) return;
-            if (existing) fs.rmSync(to, { recursive: true, force: true });
-            fs.symlinkSync(from, to);
-            return;
-        }
-        if (existing && existing.isFile() && (existing.ino === fs.statSync(from).ino || fs.readFileSync(to).equals(fs.readFileSync(from)))) return;
-        if (existing) fs.rmSync(to, { recursive: true, force: true });
-        try {
-            fs.linkSync(from, to);
-        } catch (e) {
-            fs.copyFileSync(from, to); // another file system
-        }
-    };
     const cache = editorHexCache(workspace);
     fs.mkdirSync(cache, { recursive: true });
     for (const f of fs.readdirSync(TARGET_SOURCE))
-        if (f !== "built") place(path.join(TARGET_SOURCE, f), path.join(target, f));
+        if (f !== "built" && f !== "docs") placeLink(path.join(TARGET_SOURCE, f), path.join(target, f));
+    mergeFolders(path.join(TARGET_SOURCE, "docs"), EXTENSION_DOCS, path.join(target, "docs"));
+    placeLink(path.join(EXTENSION_DOCS, "reference.md"), path.join(target, "docs", "reference", EXTENSION_NAME + ".md"));
     for (const f of fs.readdirSync(path.join(TARGET_SOURCE, "built")))
-        if (f !== "hexcache") place(path.join(TARGET_SOURCE, "built", f), path.join(target, "built", f));
+        if (f !== "hexcache") placeLink(path.join(TARGET_SOURCE, "built", f), path.join(target, "built", f));
     const prebuilt = path.join(TARGET_SOURCE, "built", "hexcache");
-    for (const f of fs.existsSync(prebuilt) ? fs.readdirSync(prebuilt) : []) place(path.join(prebuilt, f), path.join(cache, f));
+    for (const f of fs.existsSync(prebuilt) ? fs.readdirSync(prebuilt) : []) placeLink(path.join(prebuilt, f), path.join(cache, f));
     return target;
 }
 

@@ -33,7 +33,7 @@ namespace speech {
      * Samples the microphone dropped because the program fell more than 0.5 s behind: each one
      * is audio the recognizer never heard. 0 when it keeps up.
      */
-    //% blockId=speech_mic_dropped block="microphone samples dropped"
+    //% blockId=speech_mic_dropped block="microphone samples dropped" help=speech/microphone
     //% blockNamespace=tinyml group="Audio" weight=5 advanced=true
     export function microphoneDroppedSamples(): number {
         return micDropped()
@@ -43,7 +43,7 @@ namespace speech {
      * Sets the microphone's gain: samples are multiplied by 2 to the power `shift`.
      * @param shift from 0 to 8, eg: 4
      */
-    //% blockId=speech_mic_gain block="set microphone gain to 2^ $shift"
+    //% blockId=speech_mic_gain block="set microphone gain to 2^ $shift" help=speech/microphone
     //% shift.min=0 shift.max=8 shift.defl=4
     //% blockNamespace=tinyml group="Audio" weight=4 advanced=true
     export function setMicrophoneGain(shift: number): void {
