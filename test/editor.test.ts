@@ -1,12 +1,16 @@
 // The MakeCode editor, offline, in headless chromium (Debian's, driven by playwright-core): what
-// `npm start` serves. A private copy of projects/gestures-demo and projects/tinyml (read through
-// its links, as pxt serve reads them) is served by `pxt serve`; requests to any other address are
-// refused, so this also shows that the editor needs no network. Checks: the sample project opens
-// in the blocks editor, the TinyML category is in the toolbox and its flyout draws the gesture
-// blocks, the simulator runs the built-in model on its accelerometer (the board lying still gives
-// the "still up" face; button B shows a certainty), Download compiles the project natively for the
-// micro:bit v2 on the C++ runtime that npm start builds here (tools/serve-editor.ts
-// prepareEditorRuntimes: the extension's C kernels, compiled with CODAL from ../shared/codal), and
+// `npm start` serves. A private copy of projects/gestures-demo, projects/tinyml (read through its
+// links, as pxt serve reads them) and projects/hello-tflite is served by `pxt serve` with
+// tools/editor-server-hooks.ts; requests to any other address are refused, so this also shows that
+// the editor needs no network. Checks: My Projects shows the sample project and not the
+// developer projects, the sample opens in the blocks editor without its README over the
+// workspace, the TinyML category is in the toolbox and its flyout draws the gesture blocks (not the
+// empty "model" block), the simulator runs the built-in model on its accelerometer (the board
+// lying still gives the "still up" face; button B shows a certainty), Download compiles the
+// project natively for the micro:bit v2 on the C++ runtime that npm start builds here
+// (tools/serve-editor.ts prepareEditorRuntimes: the extension's C kernels, compiled with CODAL
+// from ../shared/codal), every edit is saved (also after a reload), every TinyML block's Help opens
+// its page from docs/, a new project gets the extension from the Extensions dialog's search, and
 // the render page that draws docs/static/blocks draws a gesture block.
 import * as assert from "assert";
 import * as childProcess from "child_process";
@@ -17,7 +21,7 @@ import * as zlib from "zlib";
 import type { Browser, Frame, Page } from "playwright-core";
 import { FLASH_USABLE_END, elfFlashEnd, elfSymbols } from "../node/firmware";
 import { decodeIntelHex, findInImage } from "../node/intel-hex";
-import { EditorRuntime, EditorServer, ROOT, copyProject, launchChromium, prepareEditorRuntimes, startEditorServer } from "../tools/serve-editor";
+import { EXTENSION_NAME, EditorRuntime, EditorServer, ROOT, copyProject, launchChromium, prepareEditorRuntimes, startEditorServer } from "../tools/serve-editor";
 import { BlockRenderer, DOCS, blocksSnippets, docsPages, pictureKey, picturePath, readSnippetHashes, snippetHash } from "../tools/render-blocks";
 
 /** Text of each block in the visible flyout, words in reading order (dropdowns and inputs included). */
@@ -39,6 +43,154 @@ async function flyoutBlockTexts(page: Page): Promise<string[]> {
         }
         return texts;
     });
+}
+
+/** The block type (blockId) of each block in the visible flyout, top to bottom. */
+async function flyoutBlockTypes(page: Page): Promise<string[]> {
+    return page.evaluate(() => {
+        const doc = (globalThis as any).document;
+        const flyouts = Array.from(doc.querySelectorAll(".blocklyFlyout")).filter((f: any) => f.getBoundingClientRect().width > 0);
+        const blocks: any[] = [];
+        for (const flyout of flyouts as any[])
+            blocks.push(...Array.from(flyout.querySelectorAll(".blocklyBlockCanvas > g.blocklyDraggable")));
+        blocks.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+        return blocks.map(b => (b.getAttribute("class") as string).split(" ")[0]);
+    });
+}
+
+/** Clicks a toolbox row of the TinyML category ("TinyML" or its "more") until its flyout shows a block of `blockType`. */
+async function openTinymlFlyout(page: Page, row: "TinyML" | "more", blockType: string) {
+    const treeRow = page.locator(".blocklyTreeRow[data-ns=\"tinyml\"]", { has: page.locator(".blocklyTreeLabel", { hasText: new RegExp("^" + row + "$") }) }).first();
+    for (let attempt = 0; attempt < 3; attempt++) {
+        // The "more" row unfolds under the category's row once that is open.
+        if (row === "more") await openTinymlFlyout(page, "TinyML", "gestures_on_start");
+        // (a click on the open category's row closes its flyout: then the next click opens it)
+        await treeRow.click();
+        try {
+            await page.waitForFunction(type => Array.from((globalThis as any).document.querySelectorAll(".blocklyFlyout .blocklyBlockCanvas > g." + type))
+                .some((b: any) => b.getBoundingClientRect().width > 0), blockType, { timeout: 5000 });
+            return;
+        } catch (e) { /* closed by this click: again */ }
+    }
+    assert.fail("the " + row + " flyout of TinyML shows no " + blockType + " block");
+}
+
+/**
+ * Where to click a block of the flyout: the middle of its first label (its own text, not an
+ * input's), scrolled into the flyout's view with the mouse wheel as a student would.
+ */
+async function flyoutBlockLabel(page: Page, blockType: string): Promise<{ x: number; y: number }> {
+    for (let scrolls = 0; ; scrolls++) {
+        const place = await page.evaluate(type => {
+            const doc = (globalThis as any).document;
+            const flyout = Array.from(doc.querySelectorAll(".blocklyFlyout")).find((f: any) => f.getBoundingClientRect().width > 0) as any;
+            const block = flyout && flyout.querySelector(".blocklyBlockCanvas > g." + type);
+            const label = block && block.querySelector(":scope > .blocklyLabelField");
+            if (!label) return null;
+            const r = label.getBoundingClientRect(), view = flyout.getBoundingClientRect();
+            const height = Math.min(view.bottom, (globalThis as any).innerHeight) - view.top;
+            // (the wheel over the flyout's left edge: the side docs, once open, cover its right part)
+            return { x: r.left + r.width / 2, y: r.top + r.height / 2, viewX: view.left + 20, viewY: view.top + height / 2, top: view.top + 20, bottom: view.top + height - 20 };
+        }, blockType);
+        assert.ok(place, "no label on the flyout's " + blockType + " block");
+        if (place!.y >= place!.top && place!.y <= place!.bottom) return place!;
+        assert.ok(scrolls < 10, "the flyout's " + blockType + " block stays out of view");
+        await page.mouse.move(place!.viewX, place!.viewY);
+        await page.mouse.wheel(0, place!.y - place!.viewY);
+        await page.waitForTimeout(300);
+    }
+}
+
+/** For each block of the extension's libraries (blockId), its //% annotations (help, blockHidden, blockNamespace...). */
+function blockAnnotations(): Map<string, { [key: string]: string }> {
+    const config = JSON.parse(fs.readFileSync(path.join(ROOT, "pxt.json"), "utf8"));
+    const blocks = new Map<string, { [key: string]: string }>();
+    for (const file of (config.files as string[]).filter(f => /^libs\/.*\.ts$/.test(f))) {
+        // One function's annotations: consecutive //% lines.
+        const groups = fs.readFileSync(path.join(ROOT, file), "utf8").split(/\n(?!\s*\/\/%)/).map(g => g.split("\n").filter(l => /^\s*\/\/%/.test(l)).join(" "));
+        for (const group of groups) {
+            const annotations: { [key: string]: string } = {};
+            for (const m of group.matchAll(/([\w.]+)=("[^"]*"|'[^']*'|\S+)/g)) annotations[m[1]] = m[2].replace(/^["']|["']$/g, "");
+            if (annotations.blockId) blocks.set(annotations.blockId, annotations);
+        }
+    }
+    return blocks;
+}
+
+/**
+ * As a student: right-clicks a block of a TinyML flyout, Help; then checks the side docs: the
+ * page of the block's help= from docs/reference/, its title and first paragraph, its block
+ * pictures (docs/static/blocks) loaded, and its signature drawn (the docs renderer has the extension).
+ */
+async function checkBlockHelp(page: Page, row: "TinyML" | "more", type: string, annotations: Map<string, { [key: string]: string }>) {
+    const help = annotations.get(type) && annotations.get(type)!.help;
+    assert.ok(help, "no help= annotation");
+    const file = path.join(ROOT, "docs", "reference", help + ".md");
+    assert.ok(fs.existsSync(file), "no docs/reference/" + help + ".md");
+    const markdown = fs.readFileSync(file, "utf8");
+    await openTinymlFlyout(page, row, type);
+    const label = await flyoutBlockLabel(page, type);
+    await page.mouse.click(label.x, label.y, { button: "right" });
+    await page.locator(".blocklyWidgetDiv .blocklyMenuItem", { hasText: "Help" }).first().click();
+    const deadline = Date.now() + 60000;
+    let docs: Frame | undefined;
+    while (!(docs = page.frames().find(f => f.url().indexOf("#doc:/reference/" + help + ":") >= 0))) {
+        if (Date.now() > deadline) assert.fail("no side docs for /reference/" + help + " in " + page.frames().map(f => f.url()).join(", "));
+        await page.waitForTimeout(200);
+    }
+    const title = /^# (.+)$/m.exec(markdown)![1].trim();
+    await docs.locator("h1", { hasText: title }).first().waitFor({ timeout: 60000 });
+    const text = (await docs.locator("body").innerText()).replace(/\s+/g, " ");
+    assert.doesNotMatch(text, /Not found/, help);
+    // The first paragraph, as the page shows it (links and code as their text).
+    const paragraph = markdown.split(/\n\s*\n/).map(p => p.trim()).find(p => p && !/^(#|!\[|```)/.test(p))!;
+    const shown = paragraph.replace(/\[([^\]]*)\]\([^)]*\)/g, "$1").replace(/[`*]/g, "").replace(/\s+/g, " ").slice(0, 60);
+    assert.ok(text.indexOf(shown) >= 0, "'" + shown + "' not on the page " + help + ": " + text.slice(0, 300));
+    // The block pictures of the page load.
+    for (const picture of markdown.match(/\(\/static\/blocks\/[^)\s]+\.png\)/g) || []) {
+        const src = picture.slice(1, -1);
+        const image = docs.locator("img[src$='" + src + "']").first();
+        await image.waitFor({ state: "attached", timeout: 30000 });
+        await docs.waitForFunction(img => img.complete, await image.elementHandle(), { timeout: 30000 });
+        assert.ok(await image.evaluate((img: any) => img.naturalWidth) > 0, "picture " + src + " does not load");
+    }
+    // The signature: its block and its declaration ("function gestures.onGestureStart(gesture: string, ...").
+    const sig = /```sig\s*\n\s*(\w+)\.(\w+)\(/.exec(markdown);
+    if (sig) await docs.waitForFunction(declaration => {
+        const doc = (globalThis as any).document;
+        return doc.body.innerText.replace(/\s+/g, " ").indexOf(declaration) >= 0 && !!doc.querySelector("svg .blocklyPath, svg .blocklyText");
+    }, "function " + sig[1] + "." + sig[2] + "(", { timeout: 60000 });
+}
+
+/** The threshold field of the program's "set certainty threshold" block (its middle and its text). */
+async function thresholdField(page: Page): Promise<{ x: number; y: number; text: string } | null> {
+    return page.evaluate(() => {
+        const background = (globalThis as any).document.querySelector(".blocklyMainBackground");
+        const field = background && background.parentNode.querySelector(".blocklyBlockCanvas g.gestures_set_threshold .blocklyEditableField");
+        if (!field) return null;
+        const r = field.getBoundingClientRect();
+        return { x: r.left + r.width / 2, y: r.top + r.height / 2, text: (field.textContent as string).trim() };
+    });
+}
+
+/** Types a new value into the program's certainty threshold, as a student does. */
+async function editThreshold(page: Page, percent: number) {
+    const field = await thresholdField(page);
+    assert.ok(field, "the program's 'set certainty threshold' block is on screen");
+    await page.mouse.click(field!.x, field!.y);
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type(String(percent));
+    await page.keyboard.press("Enter");
+}
+
+async function waitForFileMatch(file: string, pattern: RegExp, timeoutMs: number): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+        if (pattern.test(text)) return text;
+        if (Date.now() > deadline) assert.fail(path.basename(file) + " does not match " + pattern + " after " + timeoutMs + " ms:\n" + text.slice(0, 2000));
+        await new Promise(r => setTimeout(r, 250));
+    }
 }
 
 async function simulatorFrame(page: Page, timeoutMs: number): Promise<Frame> {
@@ -161,6 +313,12 @@ describe("MakeCode editor (npm start) in headless chromium", function () {
         workspace = fs.mkdtempSync(path.join(os.tmpdir(), "tinyml-editor-"));
         copyProject(path.join(ROOT, "projects", "gestures-demo"), path.join(workspace, "projects", "gestures-demo"));
         copyProject(path.join(ROOT, "projects", "tinyml"), path.join(workspace, "projects", "tinyml"));
+        // A developer project, to show that My Projects leaves it out: its pxt.json and main.ts (its
+        // model.ts is generated by npm run sample, and pxt serve lists a project without it too).
+        for (const file of ["pxt.json", "main.ts"]) {
+            fs.mkdirSync(path.join(workspace, "projects", "hello-tflite"), { recursive: true });
+            fs.copyFileSync(path.join(ROOT, "projects", "hello-tflite", file), path.join(workspace, "projects", "hello-tflite", file));
+        }
         // As npm start: the C++ runtime of the projects' package set into <workspace>/built/hexcache/.
         const log: string[] = [];
         const runtimes = prepareEditorRuntimes(workspace, line => log.push(line));
@@ -185,10 +343,20 @@ describe("MakeCode editor (npm start) in headless chromium", function () {
         if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
     });
 
-    it("opens the sample project in the blocks editor, with the TinyML category", async function () {
+    it("lists the sample project under My Projects, not the developer projects", async function () {
         await page.goto(server.editorUrl, { waitUntil: "load", timeout: 60000 });
+        await page.locator(".ui.card", { hasText: "gestures-demo" }).first().waitFor({ timeout: 60000 });
+        // (the projects come in one list: when one card is there, all are)
+        const cards = (await page.locator(".ui.card .header").allTextContents()).map(t => t.trim());
+        assert.ok(cards.indexOf("gestures-demo") >= 0, "cards: " + JSON.stringify(cards));
+        for (const hidden of ["tinyml", "hello-tflite"])
+            assert.strictEqual(cards.indexOf(hidden), -1, "a '" + hidden + "' card on the home page: " + JSON.stringify(cards));
+        // The folders are still there for the builds (projects/tinyml is how the sample reaches the extension).
+        assert.ok(fs.existsSync(path.join(workspace, "projects", "tinyml", "pxt.json")));
+    });
+
+    it("opens the sample project in the blocks editor, with the TinyML category", async function () {
         const card = page.locator(".ui.card", { hasText: "gestures-demo" }).first();
-        await card.waitFor({ timeout: 60000 });
         await card.click();
         // The toolbox appears once the project and the extension have compiled in the browser.
         await page.locator(".blocklyTreeRow", { hasText: "TinyML" }).first().waitFor({ timeout: 90000 });
@@ -203,6 +371,12 @@ describe("MakeCode editor (npm start) in headless chromium", function () {
         });
         assert.match(workspaceText, /on gesture/);
         assert.match(workspaceText, /set certainty threshold to/);
+        // The project's README (### @autoOpen false) is not opened over the workspace, and has no
+        // developer text should a student open it.
+        assert.strictEqual(await page.locator("#root.sideDocs").count(), 0, "side docs open over the workspace");
+        assert.strictEqual(page.frames().filter(f => /\/--docs/.test(f.url())).length, 0, "a docs frame: " + page.frames().map(f => f.url()).join(", "));
+        const readme = fs.readFileSync(path.join(workspace, "projects", "gestures-demo", "README.md"), "utf8");
+        assert.doesNotMatch(readme, /\bnpm\b|test\/|\.ts\b|firmware|projects\//, "developer text in the sample's README");
     });
 
     it("shows the gesture blocks in the TinyML flyout, with the built-in gestures as dropdown values", async function () {
@@ -227,6 +401,12 @@ describe("MakeCode editor (npm start) in headless chromium", function () {
         assert.ok(blocks.some(b => /^set certainty threshold to \d+ ?%$/.test(b)), "no 'set certainty threshold' block in " + JSON.stringify(blocks));
         // (its inputs wrap over several lines: only the order of its own words is checked)
         assert.ok(blocks.some(b => /\buse model .*with labels\b/.test(b)), "no 'use model ... with labels' block in " + JSON.stringify(blocks));
+        // The model block is not a block of its own (blockHidden: empty, it waits for a whole
+        // model in hex): only the model input of "use model".
+        const types = await flyoutBlockTypes(page);
+        assert.ok(types.indexOf("gestures_use_model") >= 0, "flyout: " + JSON.stringify(types));
+        assert.strictEqual(types.indexOf("gestures_model_from_hex"), -1, "a model block of its own in the flyout: " + JSON.stringify(types));
+        assert.ok(await page.locator(".blocklyFlyout g.gestures_use_model g.gestures_model_from_hex").count() > 0, "use model's model input");
 
         // A gesture dropdown of the program (not the flyout's: a click there drags a new block out)
         // lists the built-in model's gestures.
@@ -330,6 +510,110 @@ describe("MakeCode editor (npm start) in headless chromium", function () {
         const runtimeEnd = elfFlashEnd(firmware.elf);
         assert.ok(at >= runtimeEnd && at + model.length <= FLASH_USABLE_END,
             "the " + model.length + "-byte gesture model at " + at + " (runtime ends at " + runtimeEnd + ")");
+    });
+
+    it("saves every edit: a block edited after a reload reaches main.ts and main.blocks too", async function () {
+        const project = path.join(workspace, "projects", "gestures-demo");
+        await editThreshold(page, 55);
+        await waitForFileMatch(path.join(project, "main.ts"), /gestures\.setCertaintyThreshold\(55\)/, 30000);
+        await waitForFileMatch(path.join(project, "main.blocks"), /gestures_set_threshold.*?<field name="SLIDER">55<\/field>/, 30000);
+        // Reloaded, the editor reads the project back (with the undo history it saved) and has the edit.
+        await page.reload({ waitUntil: "load", timeout: 60000 });
+        await page.locator(".blocklyTreeRow", { hasText: "TinyML" }).first().waitFor({ timeout: 90000 });
+        let field = await thresholdField(page);
+        assert.strictEqual(field && field.text, "55", "the threshold after a reload");
+        // Before, this second save was refused (409, "merge error for _history") and the editor
+        // said "Project Auto-Save Disabled".
+        await editThreshold(page, 65);
+        await waitForFileMatch(path.join(project, "main.ts"), /gestures\.setCertaintyThreshold\(65\)/, 30000);
+        await waitForFileMatch(path.join(project, "main.blocks"), /gestures_set_threshold.*?<field name="SLIDER">65<\/field>/, 30000);
+        assert.ok(fs.existsSync(path.join(project, "_history")), "the undo history is saved");
+        await editThreshold(page, 70);
+        await waitForFileMatch(path.join(project, "main.ts"), /gestures\.setCertaintyThreshold\(70\)/, 30000);
+        assert.doesNotMatch(server.output(), /merge error|Error 409/);
+        assert.strictEqual(await page.locator(".modal", { hasText: "Auto-Save Disabled" }).count(), 0, "the auto-save warning");
+        field = await thresholdField(page);
+        assert.strictEqual(field && field.text, "70");
+    });
+
+    it("opens the help page of every TinyML block from docs/, with its text, picture and signature", async function () {
+        this.timeout(600000);
+        const annotations = blockAnnotations();
+        const seen: string[] = [];
+        const problems: string[] = [];
+        for (const row of ["TinyML", "more"] as const) {
+            await openTinymlFlyout(page, row, row === "TinyML" ? "gestures_on_start" : "gestures_set_interval");
+            const types = await flyoutBlockTypes(page);
+            for (const type of types) {
+                seen.push(type);
+                try {
+                    await checkBlockHelp(page, row, type, annotations);
+                } catch (e: any) {
+                    problems.push(type + ": " + (e.message || e).split("\n")[0]);
+                }
+            }
+        }
+        assert.deepStrictEqual(problems, []);
+        // Every block of the category (neither hidden nor of another namespace) was in a flyout.
+        const expected = [...annotations.entries()].filter(([, a]) => a.blockNamespace === "tinyml" && a.blockHidden !== "true" && a.blockHidden !== "1").map(([id]) => id);
+        assert.deepStrictEqual(seen.slice().sort(), expected.sort());
+        assert.ok(seen.length >= 18, seen.length + " blocks: " + seen.join(", "));
+    });
+
+    it("adds the extension to a new project from the Extensions dialog's search, offline, and downloads it", async function () {
+        this.timeout(300000);
+        await page.locator(".openproject[role=button]").first().click(); // the menu's Home
+        await page.locator(".ui.card", { hasText: "New Project" }).first().click();
+        await page.locator(".modal input").first().fill("my gestures");
+        await page.locator(".modal button", { hasText: "Create" }).first().click();
+        const extensions = page.locator(".blocklyTreeRow", { hasText: "Extensions" }).first();
+        await extensions.waitFor({ timeout: 90000 });
+        assert.strictEqual(await page.locator(".blocklyTreeRow", { hasText: "TinyML" }).count(), 0, "a new project has no TinyML yet");
+        await extensions.click();
+        const search = page.locator(".extension-search-header input");
+        await search.fill("tinyml");
+        await search.press("Enter");
+        const card = page.locator(".common-extension-card", { has: page.locator(".common-extension-card-title", { hasText: /^tinyml$/ }) }).first();
+        await card.waitFor({ timeout: 30000 });
+        assert.match(await card.innerText(), /Machine learning on the micro:bit/);
+        // Its "Learn more" is the extension's reference page.
+        assert.strictEqual(await card.locator("a", { hasText: "Learn More" }).getAttribute("href"), "/reference/tinyml");
+        const learnMore = await page.request.get(server.origin + "/reference/tinyml");
+        assert.strictEqual(learnMore.status(), 200);
+        assert.match(await learnMore.text(), /Gestures \(TinyML\)/);
+        await card.locator(".common-card-action").click();
+
+        await openTinymlFlyout(page, "TinyML", "gestures_on_start");
+        const types = await flyoutBlockTypes(page);
+        for (const type of ["gestures_on_start", "gestures_set_threshold", "speech_on_word_heard"])
+            assert.ok(types.indexOf(type) >= 0, "flyout of the new project: " + JSON.stringify(types));
+        await page.keyboard.press("Escape");
+        // Saved with the extension as the dialog adds a built-in one.
+        const projects = path.join(workspace, "projects");
+        const deadline = Date.now() + 30000;
+        let config: any = null;
+        while (!config || !config.dependencies[EXTENSION_NAME]) {
+            if (Date.now() > deadline) assert.fail("no project 'my gestures' with the extension in " + fs.readdirSync(projects).join(", "));
+            for (const dir of fs.readdirSync(projects)) {
+                const file = path.join(projects, dir, "pxt.json");
+                const c = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : null;
+                if (c && c.name === "my gestures") config = c;
+            }
+            await new Promise(r => setTimeout(r, 250));
+        }
+        assert.strictEqual(config.dependencies[EXTENSION_NAME], "*");
+
+        // Download compiles it on the C++ runtime built here (the same package set as the sample, so
+        // the same sha; the browser may have kept it from the sample's Download): the extension's
+        // tfl_invoke is in the hex, as the ELF built here has it.
+        const deploy = page.waitForRequest(r => r.method() === "POST" && new URL(r.url()).pathname === "/api/deploy", { timeout: 150000 });
+        await page.locator(".download-button").first().click();
+        const build = JSON.parse((await deploy).postData() || "{}");
+        assert.strictEqual(build.success, true, "compile failed: " + JSON.stringify(build.diagnostics).slice(0, 2000));
+        const image = decodeIntelHex(build.outfiles["mbcodal-binary.hex"] || "");
+        const invoke = elfSymbols(runtime.firmware!.elf).find(s => s.name === "tfl_invoke")!;
+        assert.strictEqual(findInImage(image, elfBytes(runtime.firmware!.elf, invoke.address, invoke.size)), invoke.address);
+        assert.doesNotMatch(server.output(), /offline HEX not found/);
     });
 
     it("draws a gesture block with the render page (docs/static/blocks)", async function () {
