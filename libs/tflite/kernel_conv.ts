@@ -267,8 +267,35 @@ namespace tflite {
     }
 
     /**
+     * Puts one sum of four pixels into `sums` (the pixels' accumulators, `channels` apart) at
+     * output channel `at`, and its high lanes at `at + 1` when `paired`.
+     */
+    function putPixelSums(sums: number[], at: number, channels: number, paired: boolean, a0: number, a1: number, a2: number, a3: number): void {
+        if (paired) {
+            let high = highLane(a0)
+            sums[at] = a0 - high * LANE
+            sums[at + 1] = high
+            high = highLane(a1)
+            sums[at + channels] = a1 - high * LANE
+            sums[at + channels + 1] = high
+            high = highLane(a2)
+            sums[at + 2 * channels] = a2 - high * LANE
+            sums[at + 2 * channels + 1] = high
+            high = highLane(a3)
+            sums[at + 3 * channels] = a3 - high * LANE
+            sums[at + 3 * channels + 1] = high
+        } else {
+            sums[at] = a0
+            sums[at + channels] = a1
+            sums[at + 2 * channels] = a2
+            sums[at + 3 * channels] = a3
+        }
+    }
+
+    /**
      * Runs `conv` on one batch's `values` and stores its int8 outputs from `outputAt` on. Four
-     * output pixels at a time share each weight read and each iteration of the inner loop.
+     * output pixels at a time share each weight read and each iteration of the inner loop, and two
+     * sums over the same values each value read.
      */
     function convolveInt8(conv: PackedConvolution, values: number[], rq: ChannelRequantization, outputOffset: number,
         actMin: number, actMax: number, output: Buffer, outputAt: number): void {
@@ -297,47 +324,68 @@ namespace tflite {
                 const d1 = pixelOrigins[p + 1] - origin
                 const d2 = pixelOrigins[p + 2] - origin
                 const d3 = pixelOrigins[p + 3] - origin
-                for (let s = 0; s < sumCount; s++) {
-                    let a0 = 0
-                    let a1 = 0
-                    let a2 = 0
-                    let a3 = 0
+                let s = 0
+                while (s < sumCount) {
                     let w = s * sumSize
                     const base = sumBases[s] + origin
-                    for (let j = 0; j < runs; j++) {
-                        let v = base + runOffsets[j]
-                        const runEnd = w + runLength
-                        while (w < runEnd) {
-                            // Each array read comes first in its expression: pxt then keeps no
-                            // operand aside in the frame while the read (a call) runs.
-                            const weight = weights[w]
-                            a0 = values[v] * weight + a0
-                            a1 = values[v + d1] * weight + a1
-                            a2 = values[v + d2] * weight + a2
-                            a3 = values[v + d3] * weight + a3
-                            w++
-                            v++
+                    if (s + 1 < sumCount && sumBases[s + 1] === sumBases[s]) {
+                        // Two sums over the same values (one group or input channel): each value
+                        // read serves both, and each turn of the loop does eight products.
+                        let a0 = 0
+                        let a1 = 0
+                        let a2 = 0
+                        let a3 = 0
+                        let b0 = 0
+                        let b1 = 0
+                        let b2 = 0
+                        let b3 = 0
+                        for (let j = 0; j < runs; j++) {
+                            let v = base + runOffsets[j]
+                            const runEnd = w + runLength
+                            while (w < runEnd) {
+                                // Each array read comes first in its expression: pxt then keeps
+                                // no operand aside in the frame while the read (a call) runs.
+                                const x0 = values[v]
+                                const x1 = values[v + d1]
+                                const x2 = values[v + d2]
+                                const x3 = values[v + d3]
+                                const weightA = weights[w]
+                                const weightB = weights[w + sumSize]
+                                a0 = x0 * weightA + a0
+                                a1 = x1 * weightA + a1
+                                a2 = x2 * weightA + a2
+                                a3 = x3 * weightA + a3
+                                b0 = x0 * weightB + b0
+                                b1 = x1 * weightB + b1
+                                b2 = x2 * weightB + b2
+                                b3 = x3 * weightB + b3
+                                w++
+                                v++
+                            }
                         }
-                    }
-                    const at = sumChannels[s]
-                    if (sumPaired[s]) {
-                        let high = highLane(a0)
-                        sums[at] = a0 - high * LANE
-                        sums[at + 1] = high
-                        high = highLane(a1)
-                        sums[at + channels] = a1 - high * LANE
-                        sums[at + channels + 1] = high
-                        high = highLane(a2)
-                        sums[at + 2 * channels] = a2 - high * LANE
-                        sums[at + 2 * channels + 1] = high
-                        high = highLane(a3)
-                        sums[at + 3 * channels] = a3 - high * LANE
-                        sums[at + 3 * channels + 1] = high
+                        putPixelSums(sums, sumChannels[s], channels, sumPaired[s], a0, a1, a2, a3)
+                        putPixelSums(sums, sumChannels[s + 1], channels, sumPaired[s + 1], b0, b1, b2, b3)
+                        s += 2
                     } else {
-                        sums[at] = a0
-                        sums[at + channels] = a1
-                        sums[at + 2 * channels] = a2
-                        sums[at + 3 * channels] = a3
+                        let a0 = 0
+                        let a1 = 0
+                        let a2 = 0
+                        let a3 = 0
+                        for (let j = 0; j < runs; j++) {
+                            let v = base + runOffsets[j]
+                            const runEnd = w + runLength
+                            while (w < runEnd) {
+                                const weight = weights[w]
+                                a0 = values[v] * weight + a0
+                                a1 = values[v + d1] * weight + a1
+                                a2 = values[v + d2] * weight + a2
+                                a3 = values[v + d3] * weight + a3
+                                w++
+                                v++
+                            }
+                        }
+                        putPixelSums(sums, sumChannels[s], channels, sumPaired[s], a0, a1, a2, a3)
+                        s++
                     }
                 }
             } else {
