@@ -89,12 +89,12 @@ namespace tflite {
     // pxt compiles STS for the simulator into a state machine: each operation of an expression
     // (a +, a Buffer or array read, a comparison) becomes a statement that stores its result in
     // the function's frame object, every jump (a loop's next iteration, a branch of an if or of
-    // ?:) goes back through the machine's dispatch, costing about ten such statements, and a call
-    // allocates a frame and returns through pxt's scheduler, costing a hundred or more. So the
-    // int8 bodies read each tensor once into a number[] with its zero point already removed (an
-    // array read is one statement, a signed byte three), do four output pixels' products per
-    // iteration of their inner loops, call nothing per element, and let one double carry two
-    // int8 dot products (LANE). Their results are the same integers, so every output byte is.
+    // ?:) goes back through the machine's dispatch, costing a few such operations, and a call
+    // allocates a frame and returns through pxt's scheduler, costing fifty or so. So the int8
+    // bodies read each tensor once into a number[] with its zero point already removed (an array
+    // read is one operation, a signed byte three), do four output pixels and two sums per
+    // iteration of their inner loops, call nothing per element, and let one double carry two int8
+    // dot products (LANE). Their results are the same integers, so every output byte is.
 
     /**
      * Two lanes of a packed sum: a packed weight a + b * LANE times an input value x is
@@ -129,6 +129,7 @@ namespace tflite {
         for (let i = at; i < end; i += stride) values.push(((buf[i] << 24) >> 24) + addend)
     }
 
+    /** Appends `count` zeros to `values`. */
     export function pushZeros(values: number[], count: number): void {
         for (let i = 0; i < count; i++) values.push(0)
     }
