@@ -1,9 +1,12 @@
 // CONV_2D and DEPTHWISE_CONV_2D on tiny single-op models whose outputs are worked out by hand.
 // Scales are powers of two (or 1/48 where rounding is the point), so every expected value below
-// is exact arithmetic on the quantized numbers; the comments show the sums.
+// is exact arithmetic on the quantized numbers; the comments show the sums. Then the int8 bodies
+// on seeded random models in each of the layouts they pick for speed, against TFLM's formula
+// computed in BigInt.
 import * as assert from "assert";
 import { loadTflite } from "../node/sts-runtime";
 import { singleOpModel, encodeValues, Options, TensorSpec } from "../node/model-writer";
+import { Rand } from "../node/fuzz";
 
 const tflite = loadTflite();
 
@@ -224,6 +227,157 @@ describe("DEPTHWISE_CONV_2D int8", () => {
         assert.deepStrictEqual(run(c).y, [127]);
         c.options = { ...c.options, activation: "RELU6" };
         assert.deepStrictEqual(run(c).y, [-104]);
+    });
+});
+
+/**
+ * TFLM's int8 convolution, tap by tap in BigInt-exact arithmetic: what the int8 bodies must give
+ * whatever layout they choose (packed output-channel pairs or not, four pixels and two sums at a
+ * time, one window over the whole input, the tap-by-tap loop for windows too large to pad). The
+ * multipliers are the interpreter's own (perChannelMultipliers), so this checks the bodies only.
+ */
+function tflmInt8Conv(c: ConvCase, ip: any): number[] {
+    const depthwise = c.op === "DEPTHWISE_CONV_2D";
+    const o = c.options as any;
+    const [batches, inH, inW, inD] = c.input.shape;
+    const [, outH, outW, outD] = c.output.shape;
+    const fh = c.filter.shape[1], fw = c.filter.shape[2];
+    const filterD = depthwise ? 1 : c.filter.shape[3];
+    const w = c.filter.data as number[];
+    const bias = c.bias ? (c.bias.data as number[]) : null;
+    const op = ip.model.operators[0];
+    const m: number[] = tflite.perChannelMultipliers(op.input(0), op.input(1), op.output(0), outD);
+    const pad = (size: number, out: number, f: number, s: number, d: number) =>
+        o.padding === "SAME" ? Math.max(0, Math.floor(((out - 1) * s + (f - 1) * d + 1 - size) / 2)) : 0;
+    const padH = pad(inH, outH, fh, o.strideH, o.dilationH || 1), padW = pad(inW, outW, fw, o.strideW, o.dilationW || 1);
+    const srdhm = (a: number, b: number) => {
+        if (a === -2147483648 && b === -2147483648) return 2147483647;
+        const ab = BigInt(a) * BigInt(b);
+        return Number((ab + (ab >= 0n ? 1n << 30n : 1n - (1n << 30n))) / (1n << 31n));
+    };
+    const roundingDivide = (x: number, e: number) => {
+        const mask = (1 << e) - 1, rem = x & mask, threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+        return (x >> e) + (rem > threshold ? 1 : 0);
+    };
+    const y: number[] = [];
+    for (let b = 0; b < batches; b++)
+        for (let oy = 0; oy < outH; oy++)
+            for (let ox = 0; ox < outW; ox++)
+                for (let oc = 0; oc < outD; oc++) {
+                    let acc = 0n;
+                    const ic0 = depthwise ? Math.floor(oc / o.depthMultiplier) : Math.floor(oc / (outD / (inD / filterD))) * filterD;
+                    for (let fy = 0; fy < fh; fy++)
+                        for (let fx = 0; fx < fw; fx++) {
+                            const yy = oy * o.strideH - padH + fy * (o.dilationH || 1), xx = ox * o.strideW - padW + fx * (o.dilationW || 1);
+                            if (yy < 0 || yy >= inH || xx < 0 || xx >= inW) continue;
+                            for (let i = 0; i < filterD; i++) {
+                                const weight = depthwise ? w[(fy * fw + fx) * outD + oc] : w[((oc * fh + fy) * fw + fx) * filterD + i];
+                                acc += BigInt(weight) * BigInt(c.x[((b * inH + yy) * inW + xx) * inD + ic0 + i] - (c.input.zeroPoint as number));
+                            }
+                        }
+                    if (bias) acc += BigInt(bias[oc]);
+                    const q = m[2 * oc], shift = m[2 * oc + 1];
+                    const x = Math.imul(Number(BigInt.asIntN(32, acc)), 1 << Math.max(shift, 0));
+                    const v = roundingDivide(srdhm(x, q), Math.max(-shift, 0)) + (c.output.zeroPoint as number);
+                    y.push(Math.min(127, Math.max(-128, v)));
+                }
+    return y;
+}
+
+describe("CONV_2D and DEPTHWISE_CONV_2D int8 in every layout the bodies take, against TFLM's formula", () => {
+    const rand = new Rand(20261206);
+    const values = (n: number, lo = -128, hi = 127) => Array.from({ length: n }, () => rand.int(lo, hi));
+    /** A case with random values: input [batches, h, w, inD], filter fh x fw, per-channel scales. */
+    function randomCase(op: "CONV_2D" | "DEPTHWISE_CONV_2D", batches: number, h: number, w: number, inD: number, outD: number,
+        fh: number, fw: number, options: Options, biasRange = 1 << 14, filterD = inD, extreme = false): ConvCase {
+        const depthwise = op === "DEPTHWISE_CONV_2D";
+        const o = options as any;
+        const out = (size: number, f: number, s: number, d: number) =>
+            o.padding === "SAME" ? Math.ceil(size / s) : Math.floor((size - (f - 1) * d - 1) / s) + 1;
+        const outH = out(h, fh, o.strideH, o.dilationH || 1), outW = out(w, fw, o.strideW, o.dilationW || 1);
+        const terms = fh * fw * (depthwise ? 1 : filterD);
+        const filterCount = fh * fw * outD * (depthwise ? 1 : filterD);
+        // `extreme`: every product 128 * 255, the largest sums there are, the output scale set so
+        // that they land inside the output's range.
+        const scales = Array.from({ length: outD }, () => (extreme ? 0.01 : 0.002 + 0.01 * rand.next()));
+        return {
+            op, input: int8([batches, h, w, inD], 0.05, extreme ? 127 : rand.int(-128, 127)),
+            x: extreme ? new Array(batches * h * w * inD).fill(-128) : values(batches * h * w * inD),
+            filter: { shape: depthwise ? [1, fh, fw, outD] : [outD, fh, fw, filterD], type: "int8", scale: scales, zeroPoint: 0,
+                quantizedDimension: depthwise ? 3 : 0, data: extreme ? new Array(filterCount).fill(-128) : values(filterCount) },
+            bias: { shape: [outD], type: "int32", scale: scales.map((sc) => Math.fround(0.05 * sc)), zeroPoint: 0, data: values(outD, -biasRange, biasRange) },
+            output: int8([batches, outH, outW, outD], 0.05 * 0.01 * (extreme ? terms * 128 * 255 / 100 : Math.sqrt(terms) * 40), rand.int(-20, 20)),
+            options,
+        };
+    }
+    const check = (c: ConvCase) => {
+        const ip = load(c);
+        ip.setInputBytes(0, encodeValues("int8", c.x));
+        ip.invoke();
+        const t = ip.output(0);
+        const y: number[] = [];
+        for (let i = 0; i < t.elementCount(); i++) y.push(t.get(i));
+        assert.deepStrictEqual(y, tflmInt8Conv(c, ip));
+    };
+    const valid = (s = 1, d = 1) => ({ padding: "VALID", strideW: s, strideH: s, dilationW: d, dilationH: d });
+    const same = (s = 1, d = 1) => ({ padding: "SAME", strideW: s, strideH: s, dilationW: d, dilationH: d });
+
+    it("CONV_2D: SAME and VALID, strides, dilation, two batches, output channel pairs and an odd one left", () => {
+        check(randomCase("CONV_2D", 2, 7, 9, 5, 7, 3, 3, same(2)));
+        check(randomCase("CONV_2D", 1, 9, 8, 3, 4, 2, 3, valid(1, 2)));
+        check(randomCase("CONV_2D", 1, 5, 6, 16, 24, 1, 3, same()));
+    });
+    it("CONV_2D: groups (a filter shallower than the input), 1x1 filters", () => {
+        check(randomCase("CONV_2D", 1, 4, 5, 6, 4, 2, 2, same(), 1 << 14, 3));
+        check(randomCase("CONV_2D", 1, 6, 5, 12, 24, 1, 1, valid()));
+    });
+    it("CONV_2D: windows of 2,047 and 2,304 products, the largest sums: two channels in one double, then too many for that", () => {
+        check(randomCase("CONV_2D", 1, 1, 23, 89, 5, 1, 23, valid(), 0, 89, true));
+        check(randomCase("CONV_2D", 1, 8, 8, 64, 5, 6, 6, valid(), 0, 64, true));
+        check(randomCase("CONV_2D", 1, 8, 8, 64, 5, 6, 6, valid()));
+    });
+    it("CONV_2D: one window over the whole input (a dense layer), with and without padding", () => {
+        check(randomCase("CONV_2D", 2, 10, 9, 24, 4, 10, 9, valid()));
+        check(randomCase("CONV_2D", 1, 3, 3, 4, 3, 3, 3, same(3)));
+    });
+    it("DEPTHWISE_CONV_2D: depth multipliers 1, 3 and 12, SAME and VALID, strides, dilation", () => {
+        check(randomCase("DEPTHWISE_CONV_2D", 1, 21, 19, 12, 12, 3, 3, { ...valid(2), depthMultiplier: 1 }));
+        check(randomCase("DEPTHWISE_CONV_2D", 2, 7, 8, 2, 6, 3, 2, { ...same(2), depthMultiplier: 3 }));
+        check(randomCase("DEPTHWISE_CONV_2D", 1, 49, 40, 1, 12, 8, 4, { ...valid(2), depthMultiplier: 12 }));
+        check(randomCase("DEPTHWISE_CONV_2D", 1, 9, 9, 3, 3, 3, 3, { ...valid(1, 3), depthMultiplier: 1 }));
+    });
+    it("DEPTHWISE_CONV_2D: a 60 x 40 window, the largest sums, too many products for two channels in one double", () => {
+        check(randomCase("DEPTHWISE_CONV_2D", 1, 60, 40, 1, 2, 60, 40, { ...valid(), depthMultiplier: 2 }, 0, 1, true));
+        check(randomCase("DEPTHWISE_CONV_2D", 1, 60, 40, 1, 2, 60, 40, { ...valid(), depthMultiplier: 2 }));
+    });
+    it("accumulators past 2^21 (large biases) take the general rescaling", () => {
+        check(randomCase("CONV_2D", 1, 5, 5, 3, 6, 3, 3, same(), 1 << 30));
+        check(randomCase("DEPTHWISE_CONV_2D", 1, 5, 5, 2, 4, 3, 3, { ...same(), depthMultiplier: 2 }, 1 << 30));
+    });
+    it("rescales accumulators past 2^21 exactly, where one double product would round the wrong way", () => {
+        // x * m / 2^31 just off a half, in bits of x * m that a double cannot hold: x = +-(2^30 + d), m = 2^31 - 1.
+        const exact = (x: number, m: number) => {
+            const ab = BigInt(x) * BigInt(m);
+            return Number((ab + (ab >= 0n ? 1n << 30n : 1n - (1n << 30n))) / (1n << 31n));
+        };
+        const multiplier = 2147483647;
+        const params = Buffer.alloc(8);
+        params.writeInt32LE(multiplier, 0);
+        const rq = new tflite.ChannelRequantization(params, 0, 0, 1, null, 0);
+        const out = Buffer.alloc(1);
+        let shortcutWrong = 0;
+        for (let d = -300; d <= 300; d++) {
+            for (const x of [1073741824 + d, -1073741824 - d]) {
+                tflite.storeRequantizedInt8([x], 1, 1, rq, 0, -2147483648, 2147483647, out, 0);
+                assert.strictEqual(out[0], exact(x, multiplier) & 0xff, `x = ${x}`);
+                if (Math.round(x * multiplier / 2147483648) !== exact(x, multiplier)) shortcutWrong++;
+            }
+        }
+        assert.ok(shortcutWrong > 0, "no x here where the one-product shortcut would be wrong");
+    });
+    it("a window far larger than the input (dilation 1000, SAME) runs tap by tap, unpadded", () => {
+        check(randomCase("CONV_2D", 1, 6, 6, 3, 4, 3, 3, same(1, 1000)));
+        check(randomCase("DEPTHWISE_CONV_2D", 1, 6, 6, 3, 6, 3, 3, { ...same(1, 1000), depthMultiplier: 2 }));
     });
 });
 
