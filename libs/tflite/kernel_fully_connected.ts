@@ -122,21 +122,11 @@ namespace tflite {
         const row1 = depth
         const row2 = 2 * depth
         const row3 = 3 * depth
-        // The rearranged sum equals the reference's while both are exact integers: always for
-        // zero points of int8's range. Others (only in corrupt models) take the reference loop.
-        const reference = inputOffset < -255 || inputOffset > 255 || filterOffset < -255 || filterOffset > 255
+        // The rearranged sum is the same integer as TFLM's: both are exact, the zero points being
+        // in int8's range (the loader refuses others).
         for (let b = 0; b < rows; b++) {
             const values: number[] = []
             pushInt8Values(values, input, inputAt + b * depth, depth, 1, inputOffset)
-            if (reference) {
-                for (let o = 0; o < units; o++) {
-                    let acc = 0
-                    for (let d = 0; d < depth; d++) acc += (int8At(filter, filterAt + o * depth, d) + filterOffset) * values[d]
-                    sums[o] = acc
-                }
-                storeRequantizedInt8(sums, units, units, rq, outputOffset, actMin, actMax, output, outputAt + b * units)
-                continue
-            }
             let valueSum = 0
             for (let d = 0; d < depth; d++) valueSum += values[d]
             const correction = (filterOffset - 128) * valueSum
