@@ -204,7 +204,7 @@ export interface Augmentation {
 export const DEFAULT_AUGMENTATION: Augmentation = { rotationDeg: 20, scale: 0.15, speed: 0.15, shiftMs: 200, noiseG: 0.03 };
 
 /** A rotation matrix (row-major 3x3) of `deg` degrees about the unit axis (ux, uy, uz) (Rodrigues). */
-function rotation(ux: number, uy: number, uz: number, deg: number): number[] {
+export function rotation(ux: number, uy: number, uz: number, deg: number): number[] {
     const a = deg * Math.PI / 180, c = Math.cos(a), s = Math.sin(a), t = 1 - c;
     return [
         t * ux * ux + c, t * ux * uy - s * uz, t * ux * uz + s * uy,
@@ -214,10 +214,88 @@ function rotation(ux: number, uy: number, uz: number, deg: number): number[] {
 }
 
 /**
- * A randomly augmented window of raw g values: a random start (time shift), speed, rotation of
- * the board, amplitude scale and noise, clipped to the accelerometer's +-2.04 g as a real reading.
+ * A rotation drawn uniformly from all rotations (a normalized 4-D Gaussian is a uniform unit
+ * quaternion), as a row-major 3x3 matrix: the board in any orientation.
  */
-export function augmentedWindow(r: Recording, w: WindowSpec, aug: Augmentation, rng: Random): number[] {
+export function randomRotation(rng: Random): number[] {
+    let w = rng.normal(), x = rng.normal(), y = rng.normal(), z = rng.normal();
+    const len = Math.sqrt(w * w + x * x + y * y + z * z) || 1;
+    w /= len; x /= len; y /= len; z /= len;
+    return [
+        1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y),
+        2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
+        2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y),
+    ];
+}
+
+/** The rotation (row-major 3x3) that turns unit vector `from` onto unit vector `to` by the shortest way. */
+export function rotationBetween(from: number[], to: number[]): number[] {
+    const cx = from[1] * to[2] - from[2] * to[1], cy = from[2] * to[0] - from[0] * to[2], cz = from[0] * to[1] - from[1] * to[0];
+    const s = Math.sqrt(cx * cx + cy * cy + cz * cz);
+    const c = from[0] * to[0] + from[1] * to[1] + from[2] * to[2];
+    const deg = Math.atan2(s, c) * 180 / Math.PI;
+    if (s > 1e-9) return rotation(cx / s, cy / s, cz / s, deg);
+    if (c > 0) return [1, 0, 0, 0, 1, 0, 0, 0, 1];
+    // Opposite vectors: half a turn about any axis perpendicular to them.
+    const p = Math.abs(from[0]) < 0.9 ? [1, 0, 0] : [0, 1, 0];
+    const px = from[1] * p[2] - from[2] * p[1], py = from[2] * p[0] - from[0] * p[2], pz = from[0] * p[1] - from[1] * p[0];
+    const pl = Math.sqrt(px * px + py * py + pz * pz);
+    return rotation(px / pl, py / pl, pz / pl, 180);
+}
+
+/** Row-major 3x3 product a * b (b applied first). */
+export function multiplyRotations(a: number[], b: number[]): number[] {
+    const m: number[] = [];
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) m.push(a[3 * i] * b[j] + a[3 * i + 1] * b[3 + j] + a[3 * i + 2] * b[6 + j]);
+    return m;
+}
+
+/** A copy of a recording with the board turned by rotation `m` (row-major 3x3), clipped to +-2.04 g. */
+export function rotateRecording(r: Recording, m: number[]): Recording {
+    const clip = (v: number) => Math.max(-SATURATION_G, Math.min(SATURATION_G, v));
+    const x: number[] = [], y: number[] = [], z: number[] = [];
+    for (let k = 0; k < r.x.length; k++) {
+        x.push(clip(m[0] * r.x[k] + m[1] * r.y[k] + m[2] * r.z[k]));
+        y.push(clip(m[3] * r.x[k] + m[4] * r.y[k] + m[5] * r.z[k]));
+        z.push(clip(m[6] * r.x[k] + m[7] * r.y[k] + m[8] * r.z[k]));
+    }
+    return { label: r.label, index: r.index, x, y, z };
+}
+
+/** The mean reading of a recording (x, y, z in g): for a board held still, gravity. */
+export function meanReading(r: Recording): number[] {
+    return [r.x, r.y, r.z].map((v) => v.reduce((a, b) => a + b, 0) / v.length);
+}
+
+/** Root of the summed per-axis variances of a recording, g: about 0.01 for a board lying still, 1 or more for a shake. */
+export function movementG(r: Recording): number {
+    const mean = meanReading(r);
+    let sum = 0;
+    [r.x, r.y, r.z].forEach((v, a) => { for (const g of v) sum += (g - mean[a]) * (g - mean[a]); });
+    return Math.sqrt(sum / r.x.length);
+}
+
+/**
+ * How much the recordings agree on which way the board is held: the length of the mean of their
+ * mean readings' directions (the "mean resultant length"). 1: all in one orientation (Still up:
+ * all face up); near 0: orientations all round (still on each of its six faces).
+ */
+export function orientationAgreement(recordings: Recording[]): number {
+    const sum = [0, 0, 0];
+    for (const r of recordings) {
+        const m = meanReading(r);
+        const len = Math.sqrt(m[0] * m[0] + m[1] * m[1] + m[2] * m[2]) || 1;
+        for (let a = 0; a < 3; a++) sum[a] += m[a] / len;
+    }
+    return recordings.length ? Math.sqrt(sum[0] * sum[0] + sum[1] * sum[1] + sum[2] * sum[2]) / recordings.length : 1;
+}
+
+/**
+ * A randomly augmented window of raw g values: a random start (time shift), speed, rotation of
+ * the board (up to `aug.rotationDeg`, or any rotation at all when `anyOrientation`), amplitude
+ * scale and noise, clipped to the accelerometer's +-2.04 g as a real reading.
+ */
+export function augmentedWindow(r: Recording, w: WindowSpec, aug: Augmentation, rng: Random, anyOrientation = false): number[] {
     const speed = rng.uniform(1 - aug.speed, 1 + aug.speed);
     const span = windowDurationMs(w) * speed;
     const lo = Math.min(0, recordingDurationMs(r) - span) - aug.shiftMs;
@@ -227,7 +305,8 @@ export function augmentedWindow(r: Recording, w: WindowSpec, aug: Augmentation, 
     let ux = rng.normal(), uy = rng.normal(), uz = rng.normal();
     const len = Math.sqrt(ux * ux + uy * uy + uz * uz) || 1;
     ux /= len; uy /= len; uz /= len;
-    const m = rotation(ux, uy, uz, rng.uniform(-aug.rotationDeg, aug.rotationDeg));
+    const angle = rng.uniform(-aug.rotationDeg, aug.rotationDeg);
+    const m = anyOrientation ? randomRotation(rng) : rotation(ux, uy, uz, angle);
     const gain = rng.uniform(1 - aug.scale, 1 + aug.scale);
     for (let k = 0; k < win.length; k += 3) {
         const x = win[k], y = win[k + 1], z = win[k + 2];

@@ -9,13 +9,17 @@
 import * as tf from "@tensorflow/tfjs";
 import { convertToTflite, ConvertedModel } from "./converter";
 import { loadTflite } from "./sts-runtime";
+import { useFastCpuConvolutionGradient } from "./tfjs-cpu-speed";
 import {
     GestureDataset, Recording, WindowSpec, Normalization, Augmentation, DEFAULT_AUGMENTATION, Random,
     splitByRecording, augmentedWindow, centreWindow, cutWindow, windowStarts, fitNormalization, normalizeWindow,
+    orientationAgreement, movementG,
 } from "./gesture-data";
 
 // tfjs in plain Node prints advice to install tfjs-node on first use; production mode keeps it quiet.
 tf.enableProdMode();
+// Two thirds of a training run was tfjs's slow convolution-filter gradient on the cpu backend.
+useFastCpuConvolutionGradient();
 
 /** The model's input: 32 samples 40 ms apart (1.24 s), x y z each. */
 export const DEFAULT_WINDOW: WindowSpec = { samplePeriodMs: 40, windowSamples: 32 };
@@ -29,8 +33,19 @@ export interface TrainOptions {
     epochs: number;
     /** Augmented windows cut from each training recording per epoch... */
     windowsPerRecording: number;
-    /** ...or more, so that an epoch has at least this many windows (small datasets). */
+    /** ...or more, so that an epoch has at least this many windows (small datasets)... */
     minWindowsPerEpoch: number;
+    /** ...and fewer, so that an epoch has at most this many (large datasets; 0: no limit). */
+    maxWindowsPerEpoch: number;
+    /**
+     * Actions recorded in many orientations are trained in every orientation: an action whose
+     * training recordings' orientationAgreement (gesture-data.ts) is below `agreementBelow`, and
+     * whose median movementG is below `stillBelowG` (a still action), gets a uniformly random
+     * rotation in each augmented window instead of up to `augmentation.rotationDeg`. Then "still"
+     * means not moving, whatever the pose, and a pose never recorded is still "still".
+     * agreementBelow 0 turns it off.
+     */
+    anyOrientation: { agreementBelow: number; stillBelowG: number };
     batchSize: number;
     learningRate: number;
     augmentation: Augmentation;
@@ -47,6 +62,8 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
     epochs: 40,
     windowsPerRecording: 8,
     minWindowsPerEpoch: 512,
+    maxWindowsPerEpoch: 0,
+    anyOrientation: { agreementBelow: 0, stillBelowG: 0.1 },
     batchSize: 32,
     learningRate: 0.003,
     augmentation: { ...DEFAULT_AUGMENTATION, rotationDeg: 45, shiftMs: 300 },
@@ -110,6 +127,8 @@ export interface TrainedGestureModel {
     train: Recording[];
     test: Recording[];
     options: TrainOptions;
+    /** By label index: trained in every orientation (TrainOptions.anyOrientation). */
+    anyOrientation: boolean[];
 }
 
 /** Windows as a [n, samples, 3] tensor. */
@@ -134,10 +153,13 @@ export async function trainGestureModel(ds: GestureDataset, options: Partial<Tra
     const optimizer = tf.train.adam(opts.learningRate);
     network.compile({ optimizer, loss: "categoricalCrossentropy", metrics: ["accuracy"] });
     const rng = new Random(opts.seed + 7919);
-    const perRecording = Math.max(opts.windowsPerRecording, Math.ceil(opts.minWindowsPerEpoch / train.length));
+    let perRecording = Math.max(opts.windowsPerRecording, Math.ceil(opts.minWindowsPerEpoch / train.length));
+    if (opts.maxWindowsPerEpoch > 0) perRecording = Math.max(1, Math.min(perRecording, Math.floor(opts.maxWindowsPerEpoch / train.length)));
     const n = train.length * perRecording;
+    const anyOrientation = actionsInAnyOrientation(ds.labels.length, train, opts.anyOrientation);
     log(`training on ${train.length} recordings (${n} augmented windows per epoch), ${test.length} held out; ` +
-        `window ${w.windowSamples} x ${w.samplePeriodMs} ms`);
+        `window ${w.windowSamples} x ${w.samplePeriodMs} ms` +
+        (anyOrientation.some((a) => a) ? `; in any orientation: ${ds.labels.filter((_, i) => anyOrientation[i]).join(", ")}` : ""));
     for (let epoch = 0; epoch < opts.epochs; epoch++) {
         // Cosine decay to 5% of the rate by the last epoch: the end of training settles.
         (optimizer as any).learningRate = opts.learningRate * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * epoch / opts.epochs)));
@@ -145,7 +167,7 @@ export async function trainGestureModel(ds: GestureDataset, options: Partial<Tra
         const labels: number[] = [];
         for (const r of train)
             for (let k = 0; k < perRecording; k++) {
-                windows.push(normalizeWindow(augmentedWindow(r, w, opts.augmentation, rng), normalization));
+                windows.push(normalizeWindow(augmentedWindow(r, w, opts.augmentation, rng, anyOrientation[r.label]), normalization));
                 labels.push(r.label);
             }
         const order = rng.shuffle(windows.map((_, i) => i));
@@ -157,7 +179,20 @@ export async function trainGestureModel(ds: GestureDataset, options: Partial<Tra
         const loss = Number(h.history.loss[0]), acc = Number(h.history.acc[0]);
         log(`epoch ${epoch + 1}/${opts.epochs}: loss ${loss.toFixed(4)}, training accuracy ${(100 * acc).toFixed(1)}%`);
     }
-    return { network, labels: ds.labels, window: w, normalization, train, test, options: opts };
+    return { network, labels: ds.labels, window: w, normalization, train, test, options: opts, anyOrientation };
+}
+
+/** Which actions TrainOptions.anyOrientation trains in every orientation, by label index. */
+export function actionsInAnyOrientation(labels: number, train: Recording[], rule: TrainOptions["anyOrientation"]): boolean[] {
+    const res: boolean[] = [];
+    for (let label = 0; label < labels; label++) {
+        const recs = train.filter((r) => r.label === label);
+        const movement = recs.map(movementG).sort((a, b) => a - b);
+        const median = movement.length ? movement[Math.floor(movement.length / 2)] : Infinity;
+        // One recording says nothing about how the action's orientations spread.
+        res.push(recs.length >= 2 && orientationAgreement(recs) < rule.agreementBelow && median < rule.stillBelowG);
+    }
+    return res;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -194,7 +229,7 @@ export function exportGestureModel(t: TrainedGestureModel): ConvertedModel {
     const windows: number[][] = [];
     for (const r of t.train) {
         windows.push(normalizeWindow(centreWindow(r, t.window), t.normalization));
-        for (let k = 0; k < 4; k++) windows.push(normalizeWindow(augmentedWindow(r, t.window, t.options.augmentation, rng), t.normalization));
+        for (let k = 0; k < 4; k++) windows.push(normalizeWindow(augmentedWindow(r, t.window, t.options.augmentation, rng, t.anyOrientation?.[r.label]), t.normalization));
     }
     const data = windowsTensor(windows, t.window);
     try {
