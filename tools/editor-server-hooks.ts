@@ -18,9 +18,24 @@
 // - Developer projects hidden: GET /api/list leaves out the projects that are not for students
 //   (projects/tinyml, the folder of links through which the firmware builds find the extension,
 //   and hello-tflite, the tflite API demo), so they are no My Projects cards.
+// - Languages offline: the editor takes a language (?lang=ja, or the settings menu's Language)
+//   only once it has downloaded translations for it, from makecode.com ("live" translations) or,
+//   failing that, from /cdn/locales/<lang>/; pxt serve has none, so offline the editor stayed in
+//   English and the extension's own translations (_locales/<lang>/, which the editor reads from
+//   the package itself) were never used. Here the bundle turns live translations off
+//   (appTheme.disableLiveTranslations) and /cdn/locales/<lang>/target-strings.json answers, for a
+//   language a bundled package is translated into, that package's toolbox group names: the editor
+//   switches to the language and the extension's blocks and help pages are in it. MakeCode's own
+//   menus and blocks, whose translations only makecode.com serves, stay in English.
+// - Translated help pages: a help page of a bundled package asked for in a language (GET
+//   /api/md/<target>/<page>?lang=ja) is answered with its translation, kept as MakeCode keeps an
+//   extension's translated pages, in a _locales/<lang>/ folder beside the English page
+//   (docs/reference/gestures/_locales/ja/on-gesture-start.md), or with the English page when there
+//   is none (pxt serve would ask makecode.com for it, which offline fails).
 import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
+import { TrainerHooksConfig, serveTrainer, withEditorExtension } from "./trainer-hooks";
 
 /** What startEditorServer passes in the environment variable EDITOR_HOOKS_ENV (JSON). */
 export interface EditorHooksConfig {
@@ -32,6 +47,8 @@ export interface EditorHooksConfig {
     bundledPackages: { [name: string]: string };
     /** Folder names under projects/ that GET /api/list leaves out. */
     hiddenProjects: string[];
+    /** The trainer page and the extension entry that opens it (tools/trainer-hooks.ts). */
+    trainer?: TrainerHooksConfig;
 }
 
 export const EDITOR_HOOKS_ENV = "TINYML_EDITOR_HOOKS";
@@ -85,7 +102,72 @@ function targetWithExtensions(config: EditorHooksConfig): any {
     const target = JSON.parse(fs.readFileSync(path.join(config.targetDir, "built", "target.json"), "utf8"));
     for (const name of Object.keys(config.bundledPackages))
         target.bundledpkgs[name] = bundledPackageFiles(config.bundledPackages[name]);
+    for (const name of Object.keys(config.bundledPackages))
+        target.bundledpkgs[name]["pxt.json"] = withEditorExtension(config.trainer, name, target.bundledpkgs[name]["pxt.json"]);
+    // No "live" translations from makecode.com: in another language than English the editor and
+    // its help pages would ask makecode.com for every string and page (offline: nothing, and the
+    // help page fails with "could not load the documentation"; online: makecode.com has no pages
+    // of this extension). Without them they ask this server: /cdn/locales/<lang>/ and
+    // /api/md/...?lang=, answered below.
+    target.appTheme = { ...target.appTheme, disableLiveTranslations: true };
     return target;
+}
+
+/**
+ * The folders to try for a language code, most specific first, as pxt's own lookups do
+ * (pxt.Util.normalizeLanguageCode): "pt-BR" -> pt-BR, pt-br, pt; "ja" -> ja.
+ */
+export function languageFolders(code: string): string[] {
+    const m = /^([a-z]{2,3})(?:[-_]([a-z0-9]{2,8}))?$/i.exec(code);
+    if (!m) return [];
+    const base = m[1].toLowerCase();
+    const folders = m[2] ? [base + "-" + (m[2].length === 2 ? m[2].toUpperCase() : m[2]), (base + "-" + m[2]).toLowerCase(), base] : [base];
+    return folders.filter((f, i) => folders.indexOf(f) === i);
+}
+
+/**
+ * The editor-level strings of the configured packages for a language (the toolbox names pxt
+ * copies from a package's strings into the editor's: {id:group}..., {id:category}...), from each
+ * package's _locales/<lang>/<name>-strings.json; null when no package has that language.
+ */
+export function editorStringsFor(config: EditorHooksConfig, code: string): { [key: string]: string } | null {
+    let found = false;
+    const strings: { [key: string]: string } = {};
+    for (const name of Object.keys(config.bundledPackages)) {
+        for (const folder of languageFolders(code)) {
+            const file = path.join(config.bundledPackages[name], "_locales", folder, name + "-strings.json");
+            if (!fs.existsSync(file)) continue;
+            const table = JSON.parse(fs.readFileSync(file, "utf8"));
+            for (const key of Object.keys(table)) if (/^\{id:/.test(key) && table[key]) strings[key] = table[key];
+            found = true;
+            break;
+        }
+    }
+    return found ? strings : null;
+}
+
+/**
+ * A configured package's help page (a docs path such as "reference/gestures/on-gesture-start",
+ * or "reference/<package>", its docs/reference.md) in a language: the translation beside the
+ * English page, <folder>/_locales/<lang>/<page>.md, or else the English page. Null when the page
+ * is not one of the packages' (pxt serve answers it as before).
+ */
+export function packageHelpPage(config: EditorHooksConfig, docPath: string, code: string): { file: string; translated: boolean } | null {
+    const clean = docPath.replace(/^\/+|\.md$/g, "");
+    if (!clean || clean.split("/").some(part => !part || part[0] === ".")) return null;
+    for (const name of Object.keys(config.bundledPackages)) {
+        const docs = path.join(config.bundledPackages[name], "docs");
+        // The Extensions dialog's "Learn more" opens /reference/<package>: its docs/reference.md.
+        const relative = clean === "reference/" + name ? "reference" : clean;
+        const english = path.join(docs, relative + ".md");
+        if (!fs.existsSync(english)) continue;
+        for (const folder of languageFolders(code)) {
+            const translated = path.join(path.dirname(english), "_locales", folder, path.basename(english));
+            if (fs.existsSync(translated)) return { file: translated, translated: true };
+        }
+        return { file: english, translated: false };
+    }
+    return null;
 }
 
 function handle(config: EditorHooksConfig, req: http.IncomingMessage, res: http.ServerResponse, pxtListener: Listener) {
@@ -96,6 +178,7 @@ function handle(config: EditorHooksConfig, req: http.IncomingMessage, res: http.
         return pxtListener(req, res); // pxt answers what it makes of it
     }
     const method = (req.method || "GET").toUpperCase();
+    if (serveTrainer(config.trainer, pathname, method, res)) return;
 
     const bundle = /^\/(?:(?:blb|cdn|trgblb)\/)?target\.(js|json)$/.exec(pathname);
     if (bundle && method === "GET") {
@@ -114,6 +197,27 @@ function handle(config: EditorHooksConfig, req: http.IncomingMessage, res: http.
         });
         res.end(text);
         return;
+    }
+
+    const query = new URL(req.url || "/", "http://localhost").searchParams;
+    const editorStrings = /^\/(?:cdn\/|blb\/)?locales\/([A-Za-z0-9-]+)\/target-strings\.json$/.exec(pathname);
+    if (editorStrings && method === "GET") {
+        const strings = editorStringsFor(config, editorStrings[1]);
+        if (strings) {
+            res.writeHead(200, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-cache" });
+            res.end(JSON.stringify(strings));
+            return;
+        }
+    }
+    const markdown = /^\/api\/md\/[^/]+\/(.+)$/.exec(pathname);
+    const language = query.get("lang");
+    if (markdown && method === "GET" && language && language !== "en") {
+        const page = packageHelpPage(config, markdown[1], language);
+        if (page) {
+            res.writeHead(200, { "Content-Type": "text/plain; charset=utf8", "Cache-Control": "no-cache" });
+            res.end(fs.readFileSync(page.file, "utf8"));
+            return;
+        }
     }
 
     const api = /^\/api\/(pkg|list)(?:\/(.*))?$/.exec(pathname);

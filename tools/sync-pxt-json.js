@@ -19,6 +19,23 @@ const root = path.resolve(__dirname, "..");
  */
 const LIBS = ["tflite", "speech", "gestures"];
 
+/**
+ * The languages the extension is translated into (micro:bit CreateAI's): MakeCode reads a
+ * language's block strings from _locales/<lang>/tinyml-strings.json and tinyml-jsdoc-strings.json
+ * only when pxt.json "files" lists them (see _locales/README.md). Text only: nothing of them is
+ * compiled into the firmware.
+ */
+const LANGUAGES = ["ca", "es-ES", "ja", "ko", "nl", "pl", "pt-BR", "zh-TW"];
+
+/** The translation files present for LANGUAGES, by path from the root (test/locales.test.ts checks that none is missing). */
+function localeFiles() {
+    const files = [];
+    for (const lang of LANGUAGES)
+        for (const name of ["tinyml-strings.json", "tinyml-jsdoc-strings.json"])
+            if (fs.existsSync(path.join(root, "_locales", lang, name))) files.push("_locales/" + lang + "/" + name);
+    return files;
+}
+
 function readLib(name) {
     const file = path.join(root, "libs", name, "pxt.json");
     return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : null;
@@ -64,6 +81,7 @@ function rootConfig() {
             dependencies[dep] = version;
         }
     }
+    files.push(...localeFiles());
     return {
         name: "tinyml",
         version: tflite.version,
@@ -89,6 +107,6 @@ function syncRootConfig() {
     return true;
 }
 
-module.exports = { syncRootConfig, rootConfig, nativeFiles, LIBS };
+module.exports = { syncRootConfig, rootConfig, nativeFiles, localeFiles, LIBS, LANGUAGES };
 
 if (require.main === module && syncRootConfig()) console.log("sync-pxt-json: updated pxt.json from libs/*/pxt.json (commit it)");
