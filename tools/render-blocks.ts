@@ -56,13 +56,16 @@ export function blocksSnippets(markdown: string): string[] {
     return snippets;
 }
 
-/** Every markdown page under docs/, as a path relative to docs/ (sorted). */
+/**
+ * Every markdown page under docs/, as a path relative to docs/ (sorted). Not the translations in
+ * _locales/<lang>/ folders (_locales/README.md): they show the English page's pictures.
+ */
 export function docsPages(dir = DOCS, prefix = ""): string[] {
     const pages: string[] = [];
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
         const rel = prefix ? prefix + "/" + entry.name : entry.name;
         if (entry.isDirectory()) {
-            if (rel !== "static") pages.push(...docsPages(path.join(dir, entry.name), rel));
+            if (rel !== "static" && entry.name !== "_locales") pages.push(...docsPages(path.join(dir, entry.name), rel));
         } else if (entry.name.endsWith(".md")) pages.push(rel);
     }
     return pages.sort();
