@@ -2,10 +2,11 @@
 // only ("silence"), spoken by espeak-ng in 8 English accents x its 101 voice variants (and the
 // plain voice), at random pitch and speed, resampled to 16 kHz by sox, placed at a random time in
 // a 1 s window, scaled, and mixed with the real background clips of ../shared/audio (noise, room
-// silence) at random levels. Each example's features are what the speech library's front end
-// (models/keyword_frontend.tflite, run by our interpreter) makes of it while streaming: it first
-// hears a random 0 to 1.5 s of the same background, so that its noise estimate has adapted as it
-// would have on the board; the last 49 frames are the example.
+// silence) at random levels, which change suddenly in half the silence examples and in half the
+// training words (a noise starting or stopping). Each example's features are what the speech
+// library's front end (models/keyword_frontend.tflite, run by our interpreter) makes of it while
+// streaming: it first hears a random 0 to 1.5 s of the same background, so that its noise
+// estimate has adapted as it would have on the board; the last 49 frames are the example.
 //
 // Deterministic: every example comes from its own seed (the dataset seed, its split, class and
 // number), so a smaller dataset is a subset of a larger one. Held-out voices: every 7th voice
@@ -75,7 +76,7 @@ export interface ExampleSpec {
     /** Where the looped background starts in its clip, samples. */
     backgroundStart: number;
     /**
-     * Silence only: sudden changes of the background's level (from `atMs` of the audio on, its
+     * Silence, and words in the training split: sudden changes of the background's level (from `atMs` of the audio on, its
      * gain is `db`), as when a noise starts or stops. Without them, a model takes the front end's
      * response to a noise growing louder (it adapts within about a second) for a word.
      */
@@ -142,14 +143,20 @@ export function exampleSpec(seed: number, split: "train" | "test", label: number
         warmupMs: 20 * Math.floor(uniform(0, 76)),
         backgroundStart: Math.floor(random() * 16000),
     };
-    if (label === SILENCE && background !== "none") spec.backgroundSteps = backgroundSteps(seededRandom(hashSeed(seed, split, label, index, "steps")), spec);
+    // Level steps: in silence examples of both splits; in word examples of the training split
+    // only, so that the held-out examples stay those every earlier model was measured on.
+    if (background !== "none" && (label === SILENCE || split === "train"))
+        spec.backgroundSteps = backgroundSteps(seededRandom(hashSeed(seed, split, label, index, "steps")), spec);
     return spec;
 }
 
 /**
- * Level changes for half of the silence examples (their own random numbers, so that the other
+ * Level changes for half of the examples given some (their own random numbers, so that the other
  * choices stay as they were): one or two, within the second before the window or in it, each to a
- * level of the background's range.
+ * level of the background's range. In silence a model must not take a noise starting for a word;
+ * in words, a noise that stops as the word starts leaves the front end's noise estimate high and
+ * the word fainter in its features: the real "no" clip right after a second of the noise clip was
+ * missed by a model trained on words over steady backgrounds only.
  */
 function backgroundSteps(random: () => number, spec: ExampleSpec): { atMs: number; db: number }[] {
     if (random() < 0.5) return [];
