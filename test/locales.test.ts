@@ -70,9 +70,9 @@ function codeFences(markdown: string): string[] {
     return fences;
 }
 
-/** A page's pictures and links to other pages, in order. */
+/** A page's pictures and links to other pages, sorted (a sentence may name them in another order). */
 function targets(markdown: string): string[] {
-    return [...markdown.replace(/^```[\s\S]*?^```/gm, "").matchAll(/\]\(([^)\s]+)\)/g)].map(m => m[1]);
+    return [...markdown.replace(/^```[\s\S]*?^```/gm, "").matchAll(/\]\(([^)\s]+)\)/g)].map(m => m[1]).sort();
 }
 
 describe("the extension in 8 languages (_locales)", function () {
