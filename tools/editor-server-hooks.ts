@@ -36,6 +36,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
 import { TrainerHooksConfig, serveTrainer, withEditorExtension } from "./trainer-hooks";
+import { TrainerHooksConfig, serveTrainer, withEditorExtension } from "./trainer-hooks";
 
 /** What startEditorServer passes in the environment variable EDITOR_HOOKS_ENV (JSON). */
 export interface EditorHooksConfig {
@@ -47,6 +48,8 @@ export interface EditorHooksConfig {
     bundledPackages: { [name: string]: string };
     /** Folder names under projects/ that GET /api/list leaves out. */
     hiddenProjects: string[];
+    /** The trainer page and the extension entry that opens it (tools/trainer-hooks.ts). */
+    trainer?: TrainerHooksConfig;
     /** The trainer page and the extension entry that opens it (tools/trainer-hooks.ts). */
     trainer?: TrainerHooksConfig;
 }
@@ -102,6 +105,8 @@ function targetWithExtensions(config: EditorHooksConfig): any {
     const target = JSON.parse(fs.readFileSync(path.join(config.targetDir, "built", "target.json"), "utf8"));
     for (const name of Object.keys(config.bundledPackages))
         target.bundledpkgs[name] = bundledPackageFiles(config.bundledPackages[name]);
+    for (const name of Object.keys(config.bundledPackages))
+        target.bundledpkgs[name]["pxt.json"] = withEditorExtension(config.trainer, name, target.bundledpkgs[name]["pxt.json"]);
     for (const name of Object.keys(config.bundledPackages))
         target.bundledpkgs[name]["pxt.json"] = withEditorExtension(config.trainer, name, target.bundledpkgs[name]["pxt.json"]);
     // No "live" translations from makecode.com: in another language than English the editor and
@@ -178,6 +183,7 @@ function handle(config: EditorHooksConfig, req: http.IncomingMessage, res: http.
         return pxtListener(req, res); // pxt answers what it makes of it
     }
     const method = (req.method || "GET").toUpperCase();
+    if (serveTrainer(config.trainer, pathname, method, res)) return;
     if (serveTrainer(config.trainer, pathname, method, res)) return;
 
     const bundle = /^\/(?:(?:blb|cdn|trgblb)\/)?target\.(js|json)$/.exec(pathname);

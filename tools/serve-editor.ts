@@ -25,8 +25,11 @@ import * as http from "http";
 import * as net from "net";
 import * as path from "path";
 import type { Browser } from "playwright-core";
+import { simPanelConfig } from "./sim-panel-server";
 import { CODAL_ARCHIVE, FIRMWARE_DIR, FirmwareResult, TINYML_BUILD_DIR, buildFirmware, writeFirmwareProject } from "../node/firmware";
 import { EDITOR_HOOKS_ENV, EditorHooksConfig } from "./editor-server-hooks";
+import { TFJS_BROWSER, TRAINER_BUILT_DIR, TRAINER_SOURCE_DIR, buildTrainerBundle } from "./build-trainer";
+import { TRAINER_ROUTE } from "./trainer-hooks";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 const PXT_JS = path.join(ROOT, "node_modules", "pxt-core", "built", "pxt.js");
@@ -44,6 +47,9 @@ export const DEVELOPER_PROJECTS = [
     "tinyml",        // the folder of links through which the sample projects' file: dependency reaches the extension
     "hello-tflite",  // the tflite API in JavaScript, with a generated model.ts: built by npm run sample and the tests
 ];
+
+/** The TinyML category's button that opens the trainer page (sim/trainer). */
+export const TRAINER_BUTTON_LABEL = "Train a gesture model";
 
 /** Where Debian's chromium lives (tools/debian-packages.txt installs it). */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -190,6 +196,12 @@ export async function startEditorServer(options: ServeOptions): Promise<EditorSe
     let wsPort = options.wsPort || await freePort();
     while (wsPort === port) wsPort = await freePort();
     const target = prepareEditorTarget(options.workspace);
+    // The trainer page's bundle (tools/build-trainer.ts), rebuilt when its sources changed; without it the editor still works.
+    try {
+        await buildTrainerBundle({ log: line => options.echo && console.log(line) });
+    } catch (e: any) {
+        console.error("The trainer page is not available: " + (e.message || e));
+    }
     // tools/pxt.js's way of running pxt-core's CLI, with the target copy instead of node_modules/pxt-microbit,
     // after the hooks (which read their settings from the environment).
     const script = "require(" + JSON.stringify(EDITOR_HOOKS_JS) + "); require(" + JSON.stringify(PXT_JS) + ").mainCli(" + JSON.stringify(target) + ", process.argv.slice(1))";
@@ -200,7 +212,15 @@ export async function startEditorServer(options: ServeOptions): Promise<EditorSe
         targetDir: target,
         bundledPackages: { [EXTENSION_NAME]: ROOT },
         hiddenProjects: DEVELOPER_PROJECTS,
+        trainer: {
+            packageName: EXTENSION_NAME,
+            extension: { namespace: "tinyml", group: "Your model", label: TRAINER_BUTTON_LABEL, localUrl: "http://localhost:" + port + TRAINER_ROUTE + "index.html" },
+            dirs: [TRAINER_SOURCE_DIR, TRAINER_BUILT_DIR],
+            files: { "tf.min.js": TFJS_BROWSER },
+        },
     };
+    // The simulator panel (sim/): registered in the target config as a simx, served with its recordings.
+    hooks.simPanel = simPanelConfig(ROOT, target);
     const child = childProcess.spawn(process.execPath, args, {
         cwd: options.workspace, detached: true, stdio: ["ignore", "pipe", "pipe"],
         env: { ...process.env, [EDITOR_HOOKS_ENV]: JSON.stringify(hooks) },
@@ -238,7 +258,8 @@ export async function startEditorServer(options: ServeOptions): Promise<EditorSe
     }
     return {
         origin, port, wsPort,
-        editorUrl: origin + "/index.html?ws=fs#local_token=" + token + "&wsport=" + wsPort,
+        // localeditorextensions=1: the editor opens the extension's page (the trainer) from its localUrl (tools/trainer-hooks.ts).
+        editorUrl: origin + "/index.html?ws=fs&localeditorextensions=1#local_token=" + token + "&wsport=" + wsPort,
         output: () => output,
         exited: exit,
         stop,
@@ -258,15 +279,18 @@ export function copyProject(source: string, dest: string) {
     }
 }
 
-/** Debian's chromium, headless, with nothing that reaches the network by itself. */
-export async function launchChromium(): Promise<Browser> {
+/**
+ * Debian's chromium, headless, with nothing that reaches the network by itself; `extraArgs` add
+ * to its command line (test/sim_panel.test.ts: a WAV file as the microphone).
+ */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
     if (!fs.existsSync(CHROMIUM)) throw new Error(CHROMIUM + " is missing: apt-get install chromium (tools/debian-packages.txt)");
     const { chromium } = await import("playwright-core");
     return chromium.launch({
         executablePath: CHROMIUM,
         headless: true,
         args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+            "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", ...extraArgs],
     });
 }
 
