@@ -125,6 +125,8 @@ function installSpeechRuntime(): void {
         for (const key of [src + "/" + value, src + "/0"]) for (const h of eventHandlers.get(key) || []) h();
     };
     g.control.runInParallel = (f: () => void) => f();
+    // No simulator panel in Node (libs/speech/microphone.ts talks to it in the simulator): nothing is sent or heard.
+    g.control.simmessages = { send: () => undefined, onReceived: () => undefined };
     g.basic = g.basic || {};
     g.basic.pause = (_ms: number) => undefined;
     // pxt's Buffer.shift, and Buffer.write(dstOffset, src) beside Node's write(string, ...).

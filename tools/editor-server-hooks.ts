@@ -36,6 +36,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
 import { TrainerHooksConfig, serveTrainer, withEditorExtension } from "./trainer-hooks";
+import { SimPanelConfig, serveSimPanel } from "./sim-panel-server";
 import { TrainerHooksConfig, serveTrainer, withEditorExtension } from "./trainer-hooks";
 
 /** What startEditorServer passes in the environment variable EDITOR_HOOKS_ENV (JSON). */
@@ -50,6 +51,8 @@ export interface EditorHooksConfig {
     hiddenProjects: string[];
     /** The trainer page and the extension entry that opens it (tools/trainer-hooks.ts). */
     trainer?: TrainerHooksConfig;
+    /** The simulator panel (sim/): its simx entry in the target config, its page and data (tools/sim-panel-server.ts). */
+    simPanel?: SimPanelConfig;
     /** The trainer page and the extension entry that opens it (tools/trainer-hooks.ts). */
     trainer?: TrainerHooksConfig;
 }
@@ -184,6 +187,7 @@ function handle(config: EditorHooksConfig, req: http.IncomingMessage, res: http.
     }
     const method = (req.method || "GET").toUpperCase();
     if (serveTrainer(config.trainer, pathname, method, res)) return;
+    if (serveSimPanel(config.simPanel, req, pathname, method, res)) return;
     if (serveTrainer(config.trainer, pathname, method, res)) return;
 
     const bundle = /^\/(?:(?:blb|cdn|trgblb)\/)?target\.(js|json)$/.exec(pathname);

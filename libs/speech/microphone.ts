@@ -1,12 +1,50 @@
 namespace speech {
     // The C++ side (microphone.cpp). The bodies here are what the simulator runs: it has no
-    // microphone samples, so they report none. (Exported: pxt runs a shim's body in the
-    // simulator only for exported functions.)
+    // microphone samples, so they report none; the simulator panel's audio comes in through
+    // simPanelListen instead. (Exported: pxt runs a shim's body in the simulator only for
+    // exported functions.)
 
-    /** Starts sampling the microphone at 16 kHz; false without a v2 microphone (the simulator). */
+    /**
+     * Starts sampling the microphone at 16 kHz; false without a v2 microphone (the simulator,
+     * which hears the simulator panel's microphone and clips instead: simPanelListen).
+     */
     //% shim=speech::micStart blockHidden=1
     export function micStart(): boolean {
+        simPanelListen()
         return false
+    }
+
+    // ---- The simulator panel's microphone and clips (sim/panel.ts). Simulator only: reached
+    // from micStart's body, which the board replaces with its C++, so none of it is in the
+    // board's flash (and in Node, node/speech.ts's simmessages do nothing).
+    //
+    // The program tells the panel it listens on the panel's channel (the panel's simx key:
+    // MakeCode opens the panel when a program first sends on it): "speech" and the sample rate,
+    // one a line. The panel sends on the channel + "/speech": [0]
+    // asks for that again (the panel has just loaded), [1, then int16 LE samples at 16 kHz] is
+    // audio, which goes to the recognizer as the board's microphone samples would.
+
+    /** The panel's simx key (sim/protocol.ts SIM_PANEL_CHANNEL; test/sim_panel.test.ts checks they agree). */
+    function simPanelChannel(): string {
+        return "pxt-tinyml"
+    }
+
+    function simPanelListen(): void {
+        control.simmessages.onReceived(simPanelChannel() + "/speech", simPanelReceived)
+        simPanelDescribe()
+    }
+
+    function simPanelDescribe(): void {
+        const text = "speech\n" + SAMPLE_RATE
+        const bytes = control.createBuffer(text.length)
+        for (let i = 0; i < text.length; i++) bytes.setNumber(NumberFormat.UInt8LE, i, text.charCodeAt(i))
+        control.simmessages.send(simPanelChannel(), bytes)
+    }
+
+    function simPanelReceived(msg: Buffer): void {
+        if (msg.length < 1) return
+        if (msg.getNumber(NumberFormat.UInt8LE, 0) === 0) simPanelDescribe()
+        else if (msg.getNumber(NumberFormat.UInt8LE, 0) === 1 && msg.length % 2 === 1) listener().feed(msg, 1, msg.length)
     }
 
     /** Moves up to dst.length bytes of samples (int16 LE) out of the microphone's ring; the bytes moved. */

@@ -10,6 +10,12 @@ declare namespace control {
     function inBackground(a: () => void): void;
 }
 
+/** Messages between the simulator and its panel (microphone.ts's simulator glue; Node has no panel). */
+declare namespace control.simmessages {
+    function send(channel: string, message: Buffer, parentOnly?: boolean): void;
+    function onReceived(channel: string, handler: (msg: Buffer) => void): void;
+}
+
 declare namespace basic {
     function pause(ms: number): void;
 }
