@@ -3,8 +3,8 @@
 // key, and each block string the English one's parameters (parsed with pxt's own block-definition
 // parser, so a translation pxt would refuse fails here); every help page exists in every language
 // beside the English one, with the same code, pictures and links; pxt.json lists the string files.
-// Then in headless chromium, offline, the editor npm start serves: for each language the TinyML
-// flyout draws "on gesture ... start" in that language and its Help opens the translated page.
+// Then in headless chromium, offline, the editor npm start serves: in es-ES, ja and zh-TW the
+// TinyML flyout draws "on gesture ... start" in that language and its Help opens the translated page.
 import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
@@ -173,7 +173,15 @@ async function flyoutBlockText(page: Page, type: string): Promise<string> {
     }, type);
 }
 
-describe("the editor (npm start) in each language, in headless chromium", function () {
+/**
+ * The languages the editor is driven in: a code with a region whose folder is spelled so (es-ES),
+ * Japanese, and Traditional Chinese with its region (zh-TW). The editor reads every language the
+ * same way, from the files the tests above check; each one takes 20 to 40 s on a loaded
+ * machine (all eight passed, in 3 min 40 s, when this test was written).
+ */
+const EDITOR_LANGUAGES = ["es-ES", "ja", "zh-TW"];
+
+describe("the editor (npm start) in other languages, in headless chromium", function () {
     this.timeout(60000);
     let workspace: string;
     let server: EditorServer;
@@ -194,7 +202,7 @@ describe("the editor (npm start) in each language, in headless chromium", functi
         if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
     });
 
-    for (const lang of LANGUAGES as string[]) {
+    for (const lang of EDITOR_LANGUAGES) {
         it(lang + ": the TinyML blocks and their help page in " + lang + ", offline", async function () {
             const strings = readJson(path.join(LOCALES, lang, STRINGS));
             const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
