@@ -125,7 +125,6 @@ function readDroppedFile(file: File) {
 
 // ---- Sound
 
-let speechListening = false;
 let microphone: { stream: MediaStream; context: AudioContext; node: ScriptProcessorNode } | null = null;
 /** Clip playback in progress (its timer), so that a new clip or the microphone replaces it. */
 let clipTimer: number | undefined;
@@ -223,7 +222,6 @@ window.addEventListener("message", event => {
         playing = "";
         showGestures();
     } else if (parsed.kind === "speech") {
-        speechListening = true;
         showSpeech();
         if (!microphone && !$("speech-status").textContent) setSpeechStatus("The program listens: play a clip or turn the microphone on.");
     } else if (parsed.kind === "played") {

@@ -232,12 +232,22 @@ describe("simulator panel in the editor (npm start), headless chromium", functio
             const model = (globalThis as any).monaco.editor.getModels().find((m: any) => /main\.ts$/.test(m.uri.path));
             model.setValue(code);
         }, PROGRAM);
+        // Once the editor has taken the text in (it saves it to the project's folder), back to blocks.
+        const projects = path.join(workspace, "projects");
+        const saved = Date.now() + 30000;
+        while (!fs.readdirSync(projects).some(d => {
+            const main = path.join(projects, d, "main.ts");
+            return fs.existsSync(main) && fs.readFileSync(main, "utf8").indexOf("IconNames.Heart") >= 0;
+        })) {
+            assert.ok(Date.now() < saved, "the program was not saved within 30 s");
+            await page.waitForTimeout(200);
+        }
         await page.locator(".blocks-menuitem").first().click();
         await page.waitForFunction(() => {
             const canvas = (globalThis as any).document.querySelector(".blocklyMainBackground");
             const text = canvas ? (canvas.parentNode.querySelector(".blocklyBlockCanvas").textContent as string).replace(/\u00a0/g, " ") : "";
             return /on gesture/.test(text) && /circle/.test(text) && /on word/.test(text);
-        }, null, { timeout: 60000 }).catch(async e => { await page.screenshot({ path: "/tmp/pe/fail.png" }); console.log(await page.evaluate(() => { const c = (globalThis as any).document.querySelector(".blocklyMainBackground"); return c ? c.parentNode.querySelector(".blocklyBlockCanvas").textContent : "none"; })); throw e; });
+        }, null, { timeout: 60000 });
 
         // MakeCode opens the panel once the program sends on its channel (the gesture blocks do in
         // the simulator, at their first accelerometer reading).

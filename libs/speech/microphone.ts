@@ -20,9 +20,9 @@ namespace speech {
     //
     // The program tells the panel it listens on the panel's channel (the panel's simx key:
     // MakeCode opens the panel when a program first sends on it): "speech" and the sample rate,
-    // one a line. The panel sends on the channel + "/speech": [0]
-    // asks for that again (the panel has just loaded), [1, then int16 LE samples at 16 kHz] is
-    // audio, which goes to the recognizer as the board's microphone samples would.
+    // one a line. The panel sends on the channel + "/speech": [0] asks for that again (the panel
+    // has just loaded), [1, then int16 LE samples at 16 kHz] is audio, which goes to the
+    // recognizer as the board's microphone samples would.
 
     /** The panel's simx key (sim/protocol.ts SIM_PANEL_CHANNEL; test/sim_panel.test.ts checks they agree). */
     function simPanelChannel(): string {
