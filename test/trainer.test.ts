@@ -78,6 +78,29 @@ async function flyoutBlocks(page: Page): Promise<{ type: string; text: string }[
     });
 }
 
+/**
+ * Scrolls the visible flyout with the mouse wheel, as a student would, until the element
+ * `selector` selects is in view; returns where to press on it (its left part, where a block has its label).
+ */
+async function inFlyoutView(page: Page, selector: string): Promise<{ x: number; y: number }> {
+    for (let scrolls = 0; ; scrolls++) {
+        const place = await page.evaluate(sel => {
+            const doc = (globalThis as any).document;
+            const flyout = Array.from(doc.querySelectorAll(".blocklyFlyout")).find((f: any) => f.getBoundingClientRect().width > 0) as any;
+            const element = flyout && flyout.querySelector(sel);
+            if (!element) return null;
+            const r = element.getBoundingClientRect(), view = flyout.getBoundingClientRect();
+            return { x: r.left + Math.min(r.width / 2, 12), y: r.top + Math.min(r.height / 2, 14), viewX: view.left + 20, viewY: view.top + 200, top: view.top + 20, bottom: Math.min(view.bottom, (globalThis as any).innerHeight) - 20 };
+        }, selector);
+        assert.ok(place, "nothing in the flyout matches " + selector);
+        if (place!.y > place!.top && place!.y < place!.bottom) return place!;
+        assert.ok(scrolls < 10, selector + " stays out of the flyout's view");
+        await page.mouse.move(place!.viewX, place!.viewY);
+        await page.mouse.wheel(0, place!.y - place!.bottom + 100);
+        await page.waitForTimeout(300);
+    }
+}
+
 async function openTinyml(page: Page) {
     const row = page.locator(".blocklyTreeRow[data-ns=\"tinyml\"]").first();
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -213,22 +236,14 @@ describe("trainer page in the MakeCode editor (headless chromium)", function () 
         await page.locator(".blocklyTreeRow", { hasText: "TinyML" }).first().waitFor({ timeout: 90000 });
         await openTinyml(page);
         // The button is in the group "Your model", below the gesture blocks: scrolled to with the mouse wheel.
-        const button = page.locator(".blocklyFlyoutButton", { hasText: TRAINER_BUTTON_LABEL }).first();
-        await button.waitFor({ timeout: 10000 });
-        for (let scrolls = 0; ; scrolls++) {
-            const place = await button.evaluate((b: any) => {
-                const r = b.getBoundingClientRect(), view = b.closest(".blocklyFlyout").getBoundingClientRect();
-                return { x: r.left + r.width / 2, y: r.top + r.height / 2, viewX: view.left + 20, viewY: view.top + 200, bottom: Math.min(view.bottom, (globalThis as any).innerHeight) - 20 };
-            });
-            if (place.y < place.bottom) {
-                await page.mouse.click(place.x, place.y);
-                break;
-            }
-            assert.ok(scrolls < 10, "the flyout's trainer button stays out of view");
-            await page.mouse.move(place.viewX, place.viewY);
-            await page.mouse.wheel(0, place.y - place.bottom + 100);
-            await page.waitForTimeout(300);
-        }
+        await page.locator(".blocklyFlyoutButton", { hasText: TRAINER_BUTTON_LABEL }).first().waitFor({ timeout: 10000 });
+        const button = await inFlyoutView(page, ".blocklyFlyoutButton");
+        assert.strictEqual(await page.evaluate(p => {
+            const hit = (globalThis as any).document.elementFromPoint(p.x, p.y);
+            const b = hit && hit.closest(".blocklyFlyoutButton");
+            return b ? b.textContent : "nothing: " + (hit && hit.outerHTML.slice(0, 200));
+        }, button), TRAINER_BUTTON_LABEL);
+        await page.mouse.click(button.x, button.y);
         trainer = await waitForFrame(page, /\/trainer\/index\.html#/, 30000);
         await trainer.locator("#connection", { hasText: "Opened from the MakeCode editor" }).waitFor({ timeout: 30000 });
     });
@@ -284,25 +299,33 @@ describe("trainer page in the MakeCode editor (headless chromium)", function () 
     });
 
     it("offers the trained gestures in the blocks once the editor reloads the project", async function () {
-        // Closing the page: the editor reloads the project (with tinyml.ts).
-        await page.locator(".extensiondialog .closeIcon").first().click();
+        // Closing the page (its "Go back"): the editor reloads the project (with tinyml.ts).
+        await page.locator(".extensiondialog .back-button").first().click();
         await page.locator(".blocklyTreeRow", { hasText: "TinyML" }).first().waitFor({ timeout: 90000 });
         await openTinyml(page);
         await page.waitForFunction(id => !!(globalThis as any).document.querySelector(".blocklyFlyout g." + id), TRAINED_BLOCK_ID, { timeout: 30000 });
         const block = (await flyoutBlocks(page)).find(b => b.type === TRAINED_BLOCK_ID);
         assert.ok(block, "flyout: " + JSON.stringify(await flyoutBlocks(page)));
-        assert.match(block!.text, /^trained gesture still/);
-        // Its dropdown's options: the block as the editor defined it.
-        const options = await page.evaluate(id => {
-            const Blockly = (globalThis as any).Blockly;
-            const workspace = Blockly.getMainWorkspace();
-            const b = workspace.newBlock(id);
-            const field = b.inputList.map((i: any) => i.fieldRow).flat().find((f: any) => typeof f.getOptions === "function");
-            const texts = field.getOptions().map((o: any) => o[0]);
-            b.dispose();
-            return texts;
+        assert.match(block!.text, /^trained gesture ?still$/);
+        // Its dropdown, as a student sees it: the block dragged onto the workspace, its dropdown clicked.
+        const from = await inFlyoutView(page, ".blocklyBlockCanvas > g." + TRAINED_BLOCK_ID);
+        await page.mouse.move(from.x, from.y);
+        await page.mouse.down();
+        for (let step = 1; step <= 10; step++) await page.mouse.move(from.x + (1150 - from.x) * step / 10, from.y + (300 - from.y) * step / 10);
+        await page.mouse.up();
+        const dropdown = await page.evaluate(id => {
+            const doc = (globalThis as any).document;
+            const background = doc.querySelector(".blocklyMainBackground");
+            const text = background.parentNode.querySelector(".blocklyBlockCanvas g." + id + " .blocklyDropdownText");
+            if (!text) return null;
+            const r = text.getBoundingClientRect();
+            return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
         }, TRAINED_BLOCK_ID);
-        assert.deepStrictEqual(options, ["still", "wave", "clap"]);
+        assert.ok(dropdown, "the trained gesture block dragged onto the workspace");
+        await page.mouse.click(dropdown!.x, dropdown!.y);
+        const menu = page.locator(".blocklyDropDownDiv .blocklyMenuItem");
+        await menu.first().waitFor({ timeout: 10000 });
+        assert.deepStrictEqual((await menu.allTextContents()).map(o => o.trim()), ["still", "wave", "clap"]);
         await page.keyboard.press("Escape");
     });
 

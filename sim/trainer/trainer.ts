@@ -299,7 +299,7 @@ async function useInProject() {
         });
         // The .json beside it keeps the recordings, so the trainer opens with them next time.
         await request("extwritecode", { code, json: JSON.stringify({ source: datasetSource, actions: datasetJson() }) });
-        status.textContent = `Written into the project (${trained.labels.join(", ")}). Close this page (x, top right): the editor reloads the project, and TinyML has the block "trained gesture" with your gestures.`;
+        status.textContent = `Written into the project (${trained.labels.join(", ")}). Go back to the editor (top left): it reloads the project, and TinyML has the block "trained gesture" with your gestures.`;
         status.dataset.written = "yes";
     } catch (e) {
         showError("use-status", e);
