@@ -13,10 +13,12 @@ import * as os from "os";
 import * as path from "path";
 import type { Browser, Frame, Page } from "playwright-core";
 import {
-    AveragingResampler, GESTURES_PLAY_ONCE, RECORDING_PERIOD_MS, SIM_PANEL_CHANNEL, commandWithSamples, decodeWav,
+    AveragingResampler, GESTURES_CHANNEL, GESTURES_PLAY_LOOP, GESTURES_PLAY_ONCE, GESTURES_STOP, RECORDING_PERIOD_MS, SIM_PANEL_CHANNEL, commandWithSamples, decodeWav,
     parseCreateAiRecordings, parseProgramMessage, resampleRecording, sameLabel, toInt16,
 } from "../sim/protocol";
 import { EditorServer, ROOT, launchChromium, startEditorServer } from "../tools/serve-editor";
+import { heldOutRecordings, writeGesturesProject } from "../node/gestures";
+import { compileForSimulator, runInSimulator } from "../node/simulator";
 import { SIM_PANEL_DATA, simPanelConfig, simPanelFile } from "../tools/sim-panel-server";
 
 const SHARED = path.join(ROOT, "..", "shared");
@@ -111,6 +113,70 @@ describe("simulator panel: recordings as the program reads them (sim/protocol.ts
         assert.strictEqual(simPanelFile(config, "data/gestures.json"), BIG8);
         for (const name of Object.keys(SIM_PANEL_DATA)) assert.ok(fs.existsSync(simPanelFile(config, "data/" + name)!), name);
         for (const bad of ["../pxt.json", "data/../../pxt.json", "sim/panel.ts", "data/audio/yes_30ms.wav"]) assert.strictEqual(simPanelFile(config, bad), null, bad);
+    });
+});
+
+describe("simulator panel: the gesture glue in the micro:bit simulator (libs/gestures/board-microbit.ts)", function () {
+    this.timeout(5 * 60 * 1000);
+
+    it("plays a held-out circle looping, then stops it, then once: the built-in model's events follow, and 'played' comes back", async () => {
+        // The panel's messages are put where MakeCode's simulator puts a frame's messages (its
+        // control message queue); what the program sends comes out of pxsim.Runtime.postMessage.
+        const source = `gestures.onGestureStart(gestures.builtinGesture(BuiltinGesture.Circle), function () {
+    serial.writeString("start circle\\n")
+})
+gestures.onGestureStop(gestures.builtinGesture(BuiltinGesture.Circle), function () {
+    serial.writeString("stop circle\\n")
+})
+serial.writeString("ready\\n")
+basic.pause(10000)
+serial.writeString("done\\n")
+`;
+        const dir = path.join(ROOT, "built", "sim", "sim-panel-glue");
+        writeGesturesProject(dir, "sim-panel-glue", { "main.ts": source });
+        const code = compileForSimulator(dir);
+        const readings = resampleRecording(heldOutRecordings().first("Circle"), 40);
+        const pxsimOf = () => (globalThis as any).pxsim;
+        const panel = (command: number, samples: ArrayLike<number> = []) =>
+            pxsimOf().runtime.board.controlMessageState.enqueue({ type: "messagepacket", channel: GESTURES_CHANNEL, data: commandWithSamples(command, samples) });
+        const seen: { text: string; ms: number }[] = [];
+        let start = 0;
+        const timers: NodeJS.Timeout[] = [];
+        await runInSimulator(code, {
+            timeoutMs: 60000,
+            until: lines => {
+                const line = lines[lines.length - 1];
+                if (line === "ready" && !start) {
+                    start = Date.now();
+                    const runtime = pxsimOf().Runtime;
+                    const posted = runtime.messagePosted;
+                    runtime.messagePosted = (msg: any) => {
+                        if (msg.type === "messagepacket" && msg.channel === SIM_PANEL_CHANNEL)
+                            seen.push({ text: "sent " + Buffer.from(msg.data).toString("utf8"), ms: Date.now() - start });
+                        posted(msg);
+                    };
+                    timers.push(setTimeout(() => panel(GESTURES_PLAY_LOOP, readings), 1000));
+                    timers.push(setTimeout(() => panel(GESTURES_STOP), 6000));
+                    timers.push(setTimeout(() => panel(GESTURES_PLAY_ONCE, readings), 8000));
+                } else if (start) seen.push({ text: line, ms: Date.now() - start });
+                return lines.includes("done");
+            },
+        });
+        timers.forEach(t => clearTimeout(t));
+        const where = "\n" + seen.map(e => e.ms + " " + e.text.replace(/\n/g, "|")).join("\n");
+        // At its first reading the program tells the panel its model.
+        assert.strictEqual(seen[0].text, "sent gestures|40|Shake Vertical|Still up|Circle|Shake horizontal|Still down|Throw up|Arm roll|Free fall".replace(/\|/g, "\n"), where);
+        const events = seen.filter(e => /circle$/.test(e.text));
+        // Looping from 1 s: Circle starts once the window holds the circle, and lasts until the stop at 6 s.
+        assert.strictEqual(events[0].text, "start circle", where);
+        assert.ok(events[0].ms > 1000 && events[0].ms < 4000, "start " + where);
+        assert.strictEqual(events[1].text, "stop circle", where);
+        assert.ok(events[1].ms > 6000 && events[1].ms < 8000, "stop " + where);
+        // Once from 8 s: Circle again, and "played" when the 46 readings (1.84 s) are used up.
+        assert.strictEqual(events[2].text, "start circle", where);
+        assert.ok(events[2].ms > 8000, "second start " + where);
+        const played = seen.find(e => e.text === "sent played");
+        assert.ok(played && played.ms > 8000 + 1500 && played.ms < 8000 + 3500, "played " + where);
     });
 });
 
