@@ -37,7 +37,6 @@ import * as http from "http";
 import * as path from "path";
 import { TrainerHooksConfig, serveTrainer, withEditorExtension } from "./trainer-hooks";
 import { SimPanelConfig, serveSimPanel } from "./sim-panel-server";
-import { TrainerHooksConfig, serveTrainer, withEditorExtension } from "./trainer-hooks";
 
 /** What startEditorServer passes in the environment variable EDITOR_HOOKS_ENV (JSON). */
 export interface EditorHooksConfig {
@@ -53,8 +52,6 @@ export interface EditorHooksConfig {
     trainer?: TrainerHooksConfig;
     /** The simulator panel (sim/): its simx entry in the target config, its page and data (tools/sim-panel-server.ts). */
     simPanel?: SimPanelConfig;
-    /** The trainer page and the extension entry that opens it (tools/trainer-hooks.ts). */
-    trainer?: TrainerHooksConfig;
 }
 
 export const EDITOR_HOOKS_ENV = "TINYML_EDITOR_HOOKS";
@@ -108,8 +105,6 @@ function targetWithExtensions(config: EditorHooksConfig): any {
     const target = JSON.parse(fs.readFileSync(path.join(config.targetDir, "built", "target.json"), "utf8"));
     for (const name of Object.keys(config.bundledPackages))
         target.bundledpkgs[name] = bundledPackageFiles(config.bundledPackages[name]);
-    for (const name of Object.keys(config.bundledPackages))
-        target.bundledpkgs[name]["pxt.json"] = withEditorExtension(config.trainer, name, target.bundledpkgs[name]["pxt.json"]);
     for (const name of Object.keys(config.bundledPackages))
         target.bundledpkgs[name]["pxt.json"] = withEditorExtension(config.trainer, name, target.bundledpkgs[name]["pxt.json"]);
     // No "live" translations from makecode.com: in another language than English the editor and
@@ -188,7 +183,6 @@ function handle(config: EditorHooksConfig, req: http.IncomingMessage, res: http.
     const method = (req.method || "GET").toUpperCase();
     if (serveTrainer(config.trainer, pathname, method, res)) return;
     if (serveSimPanel(config.simPanel, req, pathname, method, res)) return;
-    if (serveTrainer(config.trainer, pathname, method, res)) return;
 
     const bundle = /^\/(?:(?:blb|cdn|trgblb)\/)?target\.(js|json)$/.exec(pathname);
     if (bundle && method === "GET") {
