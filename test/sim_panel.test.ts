@@ -1,5 +1,7 @@
 // The simulator panel (sim/): the arithmetic that turns recordings into what the program reads
-// (in Node), and, in headless chromium on `npm start`'s editor, the student's path: a new
+// (in Node); the program's side in the micro:bit simulator run in Node (the panel's messages put
+// in the simulator's message queue: looping, stop, once); and, in headless chromium on `npm
+// start`'s editor, the student's path: a new
 // project, the extension from the Extensions dialog, the blocks written in JavaScript and shown as
 // blocks, then the panel MakeCode opens beside the simulator: "Circle" picked in its gesture
 // player plays a real CreateAI recording into the program, whose built-in model recognizes it
