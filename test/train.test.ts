@@ -23,7 +23,7 @@ describe("pxt-tinyml train", function () {
 
     before(async () => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "pxt-tinyml-train-"));
-        // 8 epochs of 512 augmented windows: about 20 s on one core.
+        // 8 epochs of 256 augmented windows (the default recipe, fewer epochs): a few seconds of CPU.
         result = await trainCommand([DATASET, "--out", dir, "--epochs", "8", "--seed", "1", "--test-fraction", "0.34", "--quiet"]);
     });
 

@@ -221,8 +221,17 @@ async function oursTrainAndTest(ds: GestureDataset, train: Recording[], test: Re
     const t = await trainGestureModel({ labels: ds.labels, recordings: train }, { ...options, testFraction: 0 });
     const c = new GestureClassifier(exportGestureModel(t).tflite);
     t.network.dispose();
-    return test.filter((r) => argMax(c.classifyRecording(r)) === r.label).length;
+    let right = 0;
+    for (const r of test) {
+        const p = c.classifyRecording(r);
+        if (argMax(p) === r.label) right++;
+        else if (showMisses) console.log(`  ours missed ${ds.labels[r.label]} #${r.index} (mean ${meanReading(r).map((v) => v.toFixed(2)).join(", ")} g, ` +
+            `movement ${movementG(r).toFixed(2)} g): ${ds.labels.map((l, i) => `${l} ${p[i].toFixed(2)}`).join(", ")}`);
+    }
+    return right;
 }
+
+let showMisses = false;
 
 async function main() {
     const args = process.argv.slice(2);
@@ -234,6 +243,7 @@ async function main() {
     const seed = Number(arg("--seed", "1"));
     const only = arg("--only", "");
     const options: Partial<TrainOptions> = JSON.parse(arg("--options", "{}"));
+    showMisses = args.includes("--misses");
     const say = (s = "") => console.log(s);
     const all = datasets(seed).filter((d) => !only || only.split(",").some((o) => d.name.includes(o)));
 

@@ -18,7 +18,7 @@ const ROOT = path.resolve(__dirname, "..", "..");
 async function main() {
     const ds = loadCreateAiDataset(sharedPath(BUILTIN.dataset));
     const start = Date.now();
-    const trained = await trainGestureModel(ds, { seed: BUILTIN.seed, testFraction: BUILTIN.testFraction, log: (l) => console.log(l) });
+    const trained = await trainGestureModel(ds, { ...BUILTIN.options, seed: BUILTIN.seed, testFraction: BUILTIN.testFraction, log: (l) => console.log(l) });
     const converted = exportGestureModel(trained);
     const classifier = new GestureClassifier(converted.tflite);
     const held = evaluate(trained.test, ds.labels.length, ds.labels.length, (r) => argMax(classifier.classifyRecording(r)));
