@@ -16,6 +16,8 @@ import * as path from "path";
 import type { Browser, Frame, Page } from "playwright-core";
 import { loadCreateAiDataset, parseCreateAiDataset } from "../node/gesture-data";
 import { GestureClassifier } from "../node/gesture-model";
+import { decodeIntelHex, findInImage } from "../node/intel-hex";
+import { buildRecorderHex } from "../tools/build-trainer";
 import { EditorServer, ROOT, TRAINER_BUTTON_LABEL, copyProject, launchChromium, startEditorServer } from "../tools/serve-editor";
 import {
     LineSplitter, RECORDER_PERIOD_MS, RECORDING_SAMPLES, RecorderStream, RecordedAxes, parseRecorderLine, resampleReadings,
@@ -168,6 +170,17 @@ describe("trainer page: the recorder's serial lines and the project source (Node
         assert.deepStrictEqual(saved.labels, ["wave", "still"]);
     });
 
+    it("builds the recorder program offline into a micro:bit hex that sends its lines", function () {
+        this.timeout(180000);
+        const hex = buildRecorderHex({ force: true });
+        const text = fs.readFileSync(hex, "utf8");
+        // A universal hex (V1 and V2); the V2 part, as pxt built it, holds the program's strings.
+        assert.match(text, /^:0400000A9903C0DE/m, "the micro:bit V2 block of a universal hex");
+        const v2 = decodeIntelHex(fs.readFileSync(path.join(path.dirname(hex), "recorder-project", "built", "mbcodal-binary.hex"), "utf8"));
+        for (const s of ["tinyml:acc ", "tinyml:button A"])
+            assert.ok(findInImage(v2, Buffer.from(s, "utf8")) > 0, "'" + s + "' is not in the program");
+    });
+
     it("writes the model, a block whose dropdown is the labels, and the use model call", () => {
         assert.deepStrictEqual(enumMemberNames(["still", "shake vertical", "3d", "Still", "!!", "still"]),
             ["Still", "ShakeVertical", "Gesture3", "Gesture4", "Gesture5", "Gesture6"]);
@@ -246,6 +259,12 @@ describe("trainer page in the MakeCode editor (headless chromium)", function () 
         await page.mouse.click(button.x, button.y);
         trainer = await waitForFrame(page, /\/trainer\/index\.html#/, 30000);
         await trainer.locator("#connection", { hasText: "Opened from the MakeCode editor" }).waitFor({ timeout: 30000 });
+        // The recorder's hex is offered (npm start built it), and is the one built here.
+        // (in the folded "Record with a micro:bit" part: shown, not hidden, once the page found the hex)
+        await trainer.locator("#recorder-hex-link:not([hidden])").waitFor({ state: "attached", timeout: 10000 });
+        const served = await page.request.get(server.origin + "/trainer/recorder.hex");
+        assert.strictEqual(served.status(), 200);
+        assert.ok((await served.body()).equals(fs.readFileSync(buildRecorderHex())), "the served recorder.hex");
     });
 
     it("trains on a CreateAI dataset in the browser and shows the held-out accuracy and confusion matrix", async function () {

@@ -8,6 +8,7 @@
 //   compiled libs/tflite (built/sts/tflite.js, put into the bundle as text) without fs or vm.
 // npm start (tools/serve-editor.ts) and test/trainer.test.ts call buildTrainerBundle; it rebuilds
 // only when an input is newer than the bundle.
+import * as childProcess from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { Transform } from "stream";
@@ -72,8 +73,43 @@ export async function buildTrainerBundle(options: { force?: boolean; log?: (line
     return TRAINER_BUNDLE;
 }
 
+/** The recorder program (a MakeCode project), as the page gives it to put on a micro:bit. */
+export const RECORDER_SOURCE_DIR = path.join(TRAINER_SOURCE_DIR, "recorder");
+export const RECORDER_HEX = path.join(TRAINER_BUILT_DIR, "recorder.hex");
+/** Where `pxt build` runs on a copy of the recorder project (pxt writes pxt_modules/ and built/ beside it). */
+const RECORDER_BUILD_DIR = path.join(TRAINER_BUILT_DIR, "recorder-project");
+
+/**
+ * Builds built/trainer/recorder.hex (the universal hex, micro:bit V1 and V2) from
+ * sim/trainer/recorder with MakeCode's pxt (tools/pxt.js), offline: the project uses only the
+ * packages of a new MakeCode project (core, radio, microphone), whose C++ runtimes pxt-microbit
+ * ships in its hex cache. Rebuilt when the recorder's files are newer than the hex.
+ */
+export function buildRecorderHex(options: { force?: boolean; log?: (line: string) => void } = {}): string {
+    if (!options.force && fs.existsSync(RECORDER_HEX) && fs.statSync(RECORDER_HEX).mtimeMs >= newestMtime(RECORDER_SOURCE_DIR)) return RECORDER_HEX;
+    const started = Date.now();
+    fs.rmSync(RECORDER_BUILD_DIR, { recursive: true, force: true });
+    fs.mkdirSync(RECORDER_BUILD_DIR, { recursive: true });
+    for (const f of fs.readdirSync(RECORDER_SOURCE_DIR)) fs.copyFileSync(path.join(RECORDER_SOURCE_DIR, f), path.join(RECORDER_BUILD_DIR, f));
+    const pxt = (args: string[]) => {
+        const res = childProcess.spawnSync(process.execPath, [path.join(ROOT, "tools", "pxt.js"), ...args], { cwd: RECORDER_BUILD_DIR, encoding: "utf8", maxBuffer: 64 << 20 });
+        const output = (res.stdout || "") + (res.stderr || "");
+        if (res.status !== 0) throw new Error(`pxt ${args.join(" ")} of the recorder program failed (status ${res.status}):\n${output.split("\n").slice(-20).join("\n")}`);
+    };
+    pxt(["install"]);
+    pxt(["build"]);
+    const hex = path.join(RECORDER_BUILD_DIR, "built", "binary.hex");
+    if (!fs.existsSync(hex)) throw new Error("pxt build of the recorder program wrote no built/binary.hex");
+    fs.copyFileSync(hex, RECORDER_HEX + ".tmp");
+    fs.renameSync(RECORDER_HEX + ".tmp", RECORDER_HEX);
+    if (options.log) options.log(`recorder program built: ${path.relative(ROOT, RECORDER_HEX)}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return RECORDER_HEX;
+}
+
 if (require.main === module) {
-    buildTrainerBundle({ force: process.argv.includes("--force"), log: console.log }).catch((e) => {
+    const force = process.argv.includes("--force");
+    buildRecorderHex({ force, log: console.log });
+    buildTrainerBundle({ force, log: console.log }).catch((e) => {
         console.error(e.message || e);
         process.exit(1);
     });

@@ -28,7 +28,7 @@ import type { Browser } from "playwright-core";
 import { simPanelConfig } from "./sim-panel-server";
 import { CODAL_ARCHIVE, FIRMWARE_DIR, FirmwareResult, TINYML_BUILD_DIR, buildFirmware, writeFirmwareProject } from "../node/firmware";
 import { EDITOR_HOOKS_ENV, EditorHooksConfig } from "./editor-server-hooks";
-import { TFJS_BROWSER, TRAINER_BUILT_DIR, TRAINER_SOURCE_DIR, buildTrainerBundle } from "./build-trainer";
+import { TFJS_BROWSER, TRAINER_BUILT_DIR, TRAINER_SOURCE_DIR, buildRecorderHex, buildTrainerBundle } from "./build-trainer";
 import { TRAINER_ROUTE } from "./trainer-hooks";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
@@ -201,6 +201,11 @@ export async function startEditorServer(options: ServeOptions): Promise<EditorSe
         await buildTrainerBundle({ log: line => options.echo && console.log(line) });
     } catch (e: any) {
         console.error("The trainer page is not available: " + (e.message || e));
+    }
+    try {
+        buildRecorderHex({ log: line => options.echo && console.log(line) });
+    } catch (e: any) {
+        console.error("The trainer's recorder program has no .hex (the page offers its code): " + (e.message || e));
     }
     // tools/pxt.js's way of running pxt-core's CLI, with the target copy instead of node_modules/pxt-microbit,
     // after the hooks (which read their settings from the environment).

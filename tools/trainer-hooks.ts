@@ -40,9 +40,9 @@ export function withEditorExtension(config: TrainerHooksConfig | undefined, pack
     return JSON.stringify(parsed, null, 4);
 }
 
-/** Answers GET /trainer/...; false when the request is not the trainer's (pxt serve answers it). */
+/** Answers GET (and HEAD) /trainer/...; false when the request is not the trainer's (pxt serve answers it). */
 export function serveTrainer(config: TrainerHooksConfig | undefined, pathname: string, method: string, res: http.ServerResponse): boolean {
-    if (!config || method !== "GET" || !(pathname === "/trainer" || pathname.startsWith(TRAINER_ROUTE))) return false;
+    if (!config || (method !== "GET" && method !== "HEAD") || !(pathname === "/trainer" || pathname.startsWith(TRAINER_ROUTE))) return false;
     if (pathname === "/trainer") {
         res.writeHead(301, { Location: TRAINER_ROUTE });
         res.end();
@@ -62,6 +62,7 @@ export function serveTrainer(config: TrainerHooksConfig | undefined, pathname: s
         return true;
     }
     res.writeHead(200, { "Content-Type": TYPES[path.extname(file)] || "application/octet-stream", "Cache-Control": "no-cache" });
-    res.end(fs.readFileSync(file));
+    // (HEAD: whether it is there; the page asks so before offering the recorder's hex)
+    res.end(method === "HEAD" ? undefined : fs.readFileSync(file));
     return true;
 }

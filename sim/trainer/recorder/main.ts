@@ -3,7 +3,9 @@
 // 20 ms, 1.8 s per recording). It sends, over the USB serial port at 115200 baud:
 //   tinyml:acc <ms> <x> <y> <z>   every 20 ms: control.millis() and input.acceleration in milli-g
 //   tinyml:button A               when button A is pressed (the page starts a recording)
-// (sim/trainer/recorder-protocol.ts reads these lines.)
+// (sim/trainer/recorder-protocol.ts reads these lines.) Its pxt.json has the packages of a new
+// MakeCode project (core, radio, microphone): pxt-microbit ships their C++ runtime, so npm start
+// builds its .hex offline (tools/build-trainer.ts buildRecorderHex).
 serial.setBaudRate(BaudRate.BaudRate115200)
 basic.showIcon(IconNames.Heart)
 input.onButtonPressed(Button.A, function () {
