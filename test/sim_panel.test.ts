@@ -19,7 +19,7 @@ import {
     parseCreateAiRecordings, parseProgramMessage, resampleRecording, sameLabel, toInt16,
 } from "../sim/protocol";
 import { EditorServer, ROOT, launchChromium, startEditorServer } from "../tools/serve-editor";
-import { heldOutRecordings, writeGesturesProject } from "../node/gestures";
+import { heldOutRecordings, runPipeline, writeGesturesProject } from "../node/gestures";
 import { compileForSimulator, runInSimulator } from "../node/simulator";
 import { SIM_PANEL_DATA, simPanelConfig, simPanelFile } from "../tools/sim-panel-server";
 
@@ -64,6 +64,36 @@ describe("simulator panel: recordings as the program reads them (sim/protocol.ts
         assert.throws(() => parseCreateAiRecordings('{"x": 1}', "a.json"), /a.json: not a CreateAI dataset/);
         assert.throws(() => parseCreateAiRecordings('[{"name": "wave", "recordings": [{"data": {"x": [1], "y": ["a"], "z": [1]}}]}]', "a.json"),
             /a.json: action 0 \('wave'\) recording 0: y\[0\] is not a number: "a"/);
+    });
+
+    it("what the player sends once is what the built-in model recognizes: each gesture's recordings, after 2 s lying still, at 7 invoke phases", () => {
+        // The same STS pipeline as the simulator's (node/gestures.ts runPipeline: a reading every
+        // sample period, an invoke every 250 ms). These are the recordings the model was trained on:
+        // this checks the player's resampling and the path, not the model's accuracy.
+        const model = fs.readFileSync(path.join(ROOT, "models", "gesture.tflite"));
+        const data = parseCreateAiRecordings(fs.readFileSync(BIG8, "utf8"), "big-8-actions.json");
+        const still = { x: 0, y: 0, z: -1023 };
+        const counts: string[] = [];
+        for (const name of ["Circle", "Shake Vertical", "Shake horizontal", "Throw up", "Arm roll", "Free fall", "Still down"]) {
+            const action = data.actions.find(a => a.name === name)!;
+            let hits = 0, runs = 0;
+            for (const recording of action.recordings) {
+                const samples = resampleRecording(recording, 40);
+                for (let phase = 0; phase < 250; phase += 40) {
+                    const readings: { atMs: number; x: number; y: number; z: number }[] = [];
+                    let t = 0;
+                    for (; t < 2000 + phase; t += 40) readings.push({ atMs: t, ...still });
+                    for (let k = 0; k < samples.length / 3; k++, t += 40) readings.push({ atMs: t, x: samples[3 * k], y: samples[3 * k + 1], z: samples[3 * k + 2] });
+                    for (const end = t + 2000; t < end; t += 40) readings.push({ atMs: t, ...still });
+                    runs++;
+                    if (runPipeline(model, readings).events.some(e => e.kind === "start" && e.label === name)) hits++;
+                }
+            }
+            counts.push(name + " " + hits + "/" + runs);
+            assert.ok(hits >= 0.9 * runs, counts.join(", "));
+        }
+        // Circle, the gesture the chromium test picks, every time.
+        assert.strictEqual(counts[0], "Circle 175/175");
     });
 
     it("encodes the messages the STS glue reads: a command byte, then int16 little-endian values", () => {
