@@ -7,7 +7,8 @@
 // player plays a real CreateAI recording into the program, whose built-in model recognizes it
 // and whose "on gesture circle start" handler draws on the simulated LEDs; the real "no" clip
 // and a microphone (chromium's fake capture device playing a WAV of the real "yes" clip) reach
-// the speech recognizer, whose "on word heard" handlers draw their icons. Nothing is faked on
+// the speech recognizer, whose "on word heard" handlers draw their icons; a dataset chosen in the
+// panel plays its own circle. Nothing is faked on
 // the program's side: the events come from the models in the simulator.
 import * as assert from "assert";
 import * as fs from "fs";
@@ -393,5 +394,19 @@ describe("simulator panel in the editor (npm start), headless chromium", functio
         await panel.locator("#speech-status", { hasText: /^Microphone on: \d+ Hz, averaged down to 16000 Hz/ }).waitFor({ timeout: 10000 });
         await waitForLeds(sim, YES, 30000, "the 'yes' icon of 'on word yes heard' (chromium's microphone playing the yes clip)");
         await panel.locator("#microphone").click();
+    });
+
+    it("a CreateAI dataset of one's own, chosen in the panel: its recordings of the model's gestures play, the others' buttons stay off", async function () {
+        const file = path.join(SHARED, "gestures", "createai", "shake-still-circle-legacy.json");
+        await panel.locator("#dataset-file").setInputFiles(file);
+        await panel.locator("#gesture-model", { hasText: "shake-still-circle-legacy.json (Shake 9, Still 6, Circle 10)" }).waitFor({ timeout: 10000 });
+        // Its actions are Shake, Still and Circle: of the model's gestures only Circle has recordings.
+        const enabled = await panel.locator("#gesture-buttons button:not([disabled])").allTextContents();
+        assert.deepStrictEqual(enabled, ["Circle"]);
+        // (the microphone's "yes" icon is still on the LEDs)
+        assert.strictEqual(showLeds(await ledLevels(sim)), showLeds(YES.map(b => b ? 255 : 0)), "the LEDs before the dataset's circle");
+        await panel.locator("#gesture-buttons button", { hasText: /^Circle$/ }).click();
+        assert.match(await panel.locator("#gesture-status").innerText(), /^Playing 'Circle', recording 1 of 10 /);
+        await waitForLeds(sim, HEART, 15000, "the heart of 'on gesture circle start' (the dataset's circle)");
     });
 });
