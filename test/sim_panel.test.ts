@@ -162,7 +162,7 @@ gestures.onGestureStop(gestures.builtinGesture(BuiltinGesture.Circle), function 
     serial.writeString("stop circle\\n")
 })
 serial.writeString("ready\\n")
-basic.pause(10000)
+basic.pause(14000)
 serial.writeString("done\\n")
 `;
         const dir = path.join(ROOT, "built", "sim", "sim-panel-glue");
@@ -209,7 +209,8 @@ serial.writeString("done\\n")
         assert.strictEqual(events[2].text, "start circle", where);
         assert.ok(events[2].ms > 8000, "second start " + where);
         const played = seen.find(e => e.text === "sent played");
-        assert.ok(played && played.ms > 8000 + 1500 && played.ms < 8000 + 3500, "played " + where);
+        // (the simulator runs in real time: on a busy machine its readings come late, so "played" may too)
+        assert.ok(played && played.ms > 8000 + 1500 && played.ms < 8000 + 5000, "played " + where);
     });
 });
 
