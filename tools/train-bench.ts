@@ -144,11 +144,13 @@ const readingsKey = (r: Recording) => JSON.stringify([r.x, r.y, r.z]);
 
 /**
  * Active/inactive: "inactive" is every distinct still recording (big-8's Still up and Still down,
- * the legacy files' still ones, at most `stillPerSource` of each), each turned to another
- * orientation: `orientations(i, rng)` gives the rotation of the i-th; "active" is as many moving
- * recordings, taken in turn from big-8's six moving actions and the legacy wave and clap.
+ * the legacy files' still ones, at most `stillPerSource` of each; the first `sizes.inactive` of
+ * them), each turned to another orientation: `orient(r, i, rng)` gives the rotation of the i-th;
+ * "active" is as many moving recordings (or `sizes.active`), taken in turn from big-8's six moving
+ * actions and the legacy wave and clap.
  */
-function activeInactive(files: { [name: string]: GestureDataset }, stillPerSource: number, orient: (r: Recording, i: number, rng: Random) => number[], seed: number): GestureDataset {
+function activeInactive(files: { [name: string]: GestureDataset }, stillPerSource: number, orient: (r: Recording, i: number, rng: Random) => number[], seed: number,
+    sizes: { inactive: number; active: number } = { inactive: Infinity, active: Infinity }): GestureDataset {
     const rng = new Random(seed);
     const seen = new Set<string>();
     const still: Recording[] = [];
@@ -162,11 +164,12 @@ function activeInactive(files: { [name: string]: GestureDataset }, stillPerSourc
             else moving.push(recs);
         });
     }
-    const inactive = still.map((r, i) => ({ ...rotateRecording(r, orient(r, i, rng)), label: 1, index: i }));
+    const inactive = still.slice(0, sizes.inactive).map((r, i) => ({ ...rotateRecording(r, orient(r, i, rng)), label: 1, index: i }));
     const active: Recording[] = [];
-    for (let k = 0; active.length < inactive.length; k++) {
+    const nActive = sizes.active === Infinity ? inactive.length : sizes.active;
+    for (let k = 0; active.length < nActive; k++) {
         let added = false;
-        for (const recs of moving) if (k < recs.length && active.length < inactive.length) { active.push({ ...recs[k], label: 0, index: active.length }); added = true; }
+        for (const recs of moving) if (k < recs.length && active.length < nActive) { active.push({ ...recs[k], label: 0, index: active.length }); added = true; }
         if (!added) break;
     }
     return { labels: ["active", "inactive"], recordings: [...active, ...inactive] };
@@ -193,6 +196,15 @@ function datasets(seed: number): NamedDataset[] {
                 const face = SIX_FACES[i % 6];
                 return multiplyRotations(rotation(face[0], face[1], face[2], rng.uniform(-180, 180)), rotationBetween(g.map((v) => v / len), face));
             }, seed),
+        },
+        {
+            // Each face once: every held-out still recording lies in a pose no training recording showed.
+            name: "active/inactive, each face once", about: "inactive: 6 still recordings, one on each face of the board; active: 12 moving",
+            ds: activeInactive(files, 10, (r, i, rng) => {
+                const g = meanReading(r), len = Math.hypot(g[0], g[1], g[2]);
+                const face = SIX_FACES[i % 6];
+                return multiplyRotations(rotation(face[0], face[1], face[2], rng.uniform(-180, 180)), rotationBetween(g.map((v) => v / len), face));
+            }, seed + 2, { inactive: 6, active: 12 }),
         },
         {
             name: "active/inactive, any pose", about: "inactive: still recordings turned to uniformly random orientations",
