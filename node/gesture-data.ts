@@ -11,8 +11,6 @@
  * That is what the STS pipeline does on the board: read the accelerometer every sample period,
  * keep the last window in a ring buffer, normalize, invoke.
  */
-import * as fs from "fs";
-
 /** The accelerometer's range: the micro:bit's default +-2 g reads at most 2.04 g (2040 mg). */
 export const SATURATION_G = 2.04;
 /** CreateAI's sample period: recordings hold one sample per ~20 ms. */
@@ -77,6 +75,8 @@ export function parseCreateAiDataset(text: string, source = "dataset"): GestureD
 }
 
 export function loadCreateAiDataset(file: string): GestureDataset {
+    // Required here rather than imported: the trainer page bundles this module, and a browser has no fs.
+    const fs = require("fs");
     return parseCreateAiDataset(fs.readFileSync(file, "utf8"), file);
 }
 
