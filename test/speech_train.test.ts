@@ -40,7 +40,7 @@ describe("keyword model training (small, fixed seed)", function () {
         if (network) network.dispose();
     });
 
-    it("the first layer trained on patches is the same function as the deployed convolution", () => {
+    it("the network trained with dense layers (the first on patches) is the same function as the deployed convolutions", () => {
         const opts = { seed: 3, filters: [8, 16] as [number, number] };
         const patches = buildKeywordNetwork(LABELS.length, opts, true);
         const deployed = deployableNetwork(patches, LABELS.length, opts);
@@ -119,12 +119,18 @@ describe("the built-in keyword model (models/keyword.tflite)", function () {
     });
 
     for (const c of REAL_CLIPS) {
-        it(`${c.clip}: "${c.label}" alone (as TFLM's test) and streamed between silences`, () => {
+        it(`${c.clip}: "${c.label}" alone (as TFLM's test), streamed between silences and right after a second of noise`, () => {
             const model = fs.readFileSync(KEYWORD_FILE);
             assert.strictEqual(classifyClip(model, c.clip).label, c.label);
             const silence = sharedClip("silence_1000ms");
+            const expected = c.label === "silence" ? [] : [c.label];
             const words = hear(model, Buffer.concat([silence, sharedClip(c.clip), silence, silence])).map((h) => h.word);
-            assert.deepStrictEqual(words, c.label === "silence" ? [] : [c.label]);
+            assert.deepStrictEqual(words, expected);
+            // The noise stops as the clip starts: the front end's noise estimate is still high.
+            // This model misses "no" there (models/README.md, known limits: its average peaks at
+            // 177 of 255, under the threshold of 200); a model that hears it should change this.
+            const afterNoise = hear(model, Buffer.concat([sharedClip("noise_1000ms"), sharedClip(c.clip), silence, silence])).map((h) => h.word);
+            assert.deepStrictEqual(afterNoise, c.label === "no" ? [] : expected);
         });
     }
 });
