@@ -32,6 +32,9 @@
 //   extension's translated pages, in a _locales/<lang>/ folder beside the English page
 //   (docs/reference/gestures/_locales/ja/on-gesture-start.md), or with the English page when there
 //   is none (pxt serve would ask makecode.com for it, which offline fails).
+// - The trainer page (tools/trainer-hooks.ts): /trainer/ serves sim/trainer and its bundle, and the
+//   extension's pxt.json in the bundle gets MakeCode's "extension" entry, so the TinyML category
+//   has a "Train a gesture model" button that opens the page over the editor.
 import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
