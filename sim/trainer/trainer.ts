@@ -11,6 +11,8 @@ import {
 } from "../../node/gesture-model";
 import { RECORDER_BAUD_RATE, RecordedAxes, RecorderStream } from "./recorder-protocol";
 import { trainedModelSource } from "./project-source";
+// The CLI's warnings about the dataset (few recordings, recordings shorter than the window), said the same way here.
+import { datasetWarnings } from "../../tools/cli-train";
 
 declare const tf: any;
 
@@ -250,6 +252,8 @@ async function train() {
     status.className = "note";
     try {
         const ds = currentDataset();
+        const warnings = datasetWarnings(ds.labels, ds.recordings, DEFAULT_TRAIN_OPTIONS.window);
+        $("warnings").textContent = warnings.map((w) => "Warning: " + w).join("\n");
         // The CPU backend: the same arithmetic as in Node, on any computer (WebGL differs between
         // graphics drivers and is absent in some school browsers).
         await tf.setBackend("cpu");
