@@ -15,7 +15,7 @@ import * as os from "os";
 import * as path from "path";
 import type { Browser, Frame, Page } from "playwright-core";
 import { loadCreateAiDataset, parseCreateAiDataset } from "../node/gesture-data";
-import { GestureClassifier } from "../node/gesture-model";
+import { GestureClassifier, exportGestureModel, trainGestureModel } from "../node/gesture-model";
 import { decodeIntelHex, findInImage } from "../node/intel-hex";
 import { buildRecorderHex } from "../tools/build-trainer";
 import { EditorServer, ROOT, TRAINER_BUTTON_LABEL, copyProject, launchChromium, startEditorServer } from "../tools/serve-editor";
@@ -300,6 +300,7 @@ describe("trainer page in the MakeCode editor (headless chromium)", function () 
     });
 
     it("writes the model into the open project with Use in project", async function () {
+        this.timeout(120000);
         await trainer.locator("#use-button").click();
         await trainer.locator("#use-status[data-written=yes]").waitFor({ timeout: 30000 });
         const file = path.join(projectDir, "tinyml.ts");
@@ -312,7 +313,12 @@ describe("trainer page in the MakeCode editor (headless chromium)", function () 
         assert.match(source, /export const labels = \["still", "wave", "clap"\]/);
         const hex = /export const model = hex`([0-9a-f\s]+)`/.exec(source)!;
         // A model our interpreter loads, with the dataset's labels in its metadata.
-        assert.deepStrictEqual(new GestureClassifier(Buffer.from(hex[1].replace(/\s+/g, ""), "hex")).labels, ["still", "wave", "clap"]);
+        const written = Buffer.from(hex[1].replace(/\s+/g, ""), "hex");
+        assert.deepStrictEqual(new GestureClassifier(written).labels, ["still", "wave", "clap"]);
+        // The same code as in Node, seeded the same: the same bytes as pxt-tinyml train's saved model.
+        const node = exportGestureModel(await trainGestureModel(loadCreateAiDataset(DATASET), { testFraction: 0 })).tflite;
+        assert.strictEqual(written.length, node.length, "model sizes, page and Node");
+        assert.ok(written.equals(node), "the page's model differs from Node's at byte " + written.findIndex((b, i) => b !== node[i]));
         const config = JSON.parse(fs.readFileSync(path.join(projectDir, "pxt.json"), "utf8"));
         assert.ok(config.files.indexOf("tinyml.ts") >= 0 && config.files.indexOf("tinyml.json") >= 0, "pxt.json files: " + config.files.join(", "));
         // The recordings are kept with the project (the page reopens with them).
