@@ -3,7 +3,8 @@
 // page; a micro:bit CreateAI dataset (../shared/gestures/createai/still-wave-clap-legacy.json) is
 // chosen in its file input, trained in the browser (tfjs, the same code as `pxt-tinyml train`),
 // the held-out accuracy and the confusion matrix shown; "Use in project" writes the model into the
-// project (tinyml.ts); after the editor reloads it, the TinyML category has the "trained gesture"
+// project (tinyml.ts), byte for byte the model Node's training makes of the same dataset; after the
+// editor reloads it, the TinyML category has the "trained gesture"
 // block whose dropdown lists the dataset's actions, and the program in the simulator recognizes
 // them from the simulated accelerometer: the board lying still, then real wave recordings fed to
 // it sample by sample every 20 ms (as node/simulator.ts feeds the headless simulator).
