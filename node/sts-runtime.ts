@@ -3,6 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as vm from "vm";
+import { installNativeShims } from "./native";
 
 const NF_READ: { [format: number]: (b: Buffer, o: number) => number } = {
     1: (b, o) => b.readInt8(o), 2: (b, o) => b.readUInt8(o),
@@ -73,5 +74,8 @@ export function loadTflite(): any {
     // Node has flash to spare: every kernel, as tflite.loadModel does (the Interpreter class alone
     // uses only registered kernels, so that micro:bit programs can leave the others out).
     cached.registerReferenceKernels();
+    // tflite.Interpreter and its shims run the C loader and kernels when the addon is built
+    // (node/native.ts); StsInterpreter stays the STS.
+    installNativeShims(cached);
     return cached;
 }
