@@ -238,7 +238,11 @@ static napi_value reset(napi_env env, napi_callback_info info)
 NAPI_MODULE_INIT()
 {
     memcpy(fast_bodies, PORTABLE_BODIES, sizeof(fast_bodies));
-    host_kernels_install(fast_bodies);
+    fast_bodies[TFL_BODY_depthwise_conv_2d_float] = host_depthwise_conv_2d_float;
+    fast_bodies[TFL_BODY_conv_2d_float] = host_conv_2d_float;
+    fast_bodies[TFL_BODY_fully_connected_float] = host_fully_connected_float;
+    fast_bodies[TFL_BODY_max_pool_2d_float] = host_max_pool_2d_float;
+    fast_bodies[TFL_BODY_average_pool_2d_float] = host_average_pool_2d_float;
     napi_property_descriptor methods[] = {
         {"load", NULL, load, NULL, NULL, NULL, napi_default, NULL},
         {"invoke", NULL, invoke, NULL, NULL, NULL, napi_default, NULL},
