@@ -229,8 +229,10 @@ void tflite_depthwise_conv_2d_int8(int32_t *p, const uint8_t *model, uint8_t *ar
      * multiplier 1) or one (a multiple of 4): blocks start at multiples of 4, so with a
      * multiplier of 4k a block never straddles two input channels. */
     const int blocks = s.multiplier == 1 || s.multiplier % 4 == 0;
-    const int32_t step_x = s.dilation_w * s.in_d;
-    const int32_t step_y = s.dilation_h * s.in_w * s.in_d;
+    /* Two taps inside the input need a dilation below its width (height), and then the step is
+     * below the input's size; otherwise no window takes the step, and the product could pass 2^31. */
+    const int32_t step_x = s.dilation_w < s.in_w ? s.dilation_w * s.in_d : 0;
+    const int32_t step_y = s.dilation_h < s.in_h ? s.dilation_h * s.in_w * s.in_d : 0;
     const int32_t step_w = s.filter_w * s.out_d;
     for (int32_t b = 0; b < s.batches; b++)
         for (int32_t oy = 0; oy < s.out_h; oy++) {
@@ -241,10 +243,12 @@ void tflite_depthwise_conv_2d_int8(int32_t *p, const uint8_t *model, uint8_t *ar
                 const int32_t x0 = ox * s.stride_w - s.pad_w;
                 int32_t fx0, fx1;
                 window_range(x0, s.dilation_w, s.filter_w, s.in_w, &fx0, &fx1);
-                /* The window's first in-bounds input pixel and filter tap; the steps between rows. */
-                const int8_t *first_pixel = input + ((b * s.in_h + y0 + s.dilation_h * fy0) * s.in_w + x0 + s.dilation_w * fx0) * s.in_d;
-                const int8_t *first_tap = filter + (fy0 * s.filter_w + fx0) * s.out_d;
                 const int32_t taps = fx1 - fx0, rows = fy1 - fy0;
+                /* The window's first in-bounds input pixel and filter tap. A window with none reads
+                 * nothing, and the offset of a tap past the input could pass 2^31. */
+                const int8_t *first_pixel = taps > 0 && rows > 0 ?
+                    input + ((b * s.in_h + y0 + s.dilation_h * fy0) * s.in_w + x0 + s.dilation_w * fx0) * s.in_d : input;
+                const int8_t *first_tap = filter + (fy0 * s.filter_w + fx0) * s.out_d;
                 /* Output channels in order: oc = ic * multiplier + m. */
                 int32_t oc = 0;
                 if (blocks) {

@@ -51,6 +51,8 @@ int tfl_prepare_signal_filter_bank_square_root(tfl_op *op);
 int tfl_prepare_signal_spectral_subtraction(tfl_op *op);
 int tfl_prepare_signal_pcan(tfl_op *op);
 int tfl_prepare_signal_filter_bank_log(tfl_op *op);
+/* prepare_util.c: checkInt64Bias, the int16 kernels' bias: constant, each value within -2^48..2^48 */
+int tfl_check_int64_bias(tfl_op *op, const tfl_tensor_info *bias);
 /* prepare_softmax.c */
 int tfl_prepare_softmax(tfl_op *op);
 /* prepare_svdf.c */

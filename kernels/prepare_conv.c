@@ -46,13 +46,18 @@ static int prepare_common(tfl_op *op, int depthwise, int32_t output_depth, int32
     int32_t activation = tfl_opt_byte(op, CONV_OPT_FUSED_ACTIVATION + depthwise, TFL_ACT_NONE);
     TFL_CHECK(op, padding == PADDING_SAME || padding == PADDING_VALID, "unsupported padding %d", padding);
     TFL_CHECK(op, stride_h >= 1 && stride_w >= 1, "strides must be at least 1, not %d x %d", stride_h, stride_w);
-    TFL_CHECK(op, dilation_h >= 1 && dilation_w >= 1, "dilation factors must be at least 1, not %d x %d", dilation_h, dilation_w);
+    int32_t filter_h = filter->shape[1], filter_w = filter->shape[2];
+    /* TFLM computes the dilated filter's span, (size - 1) * dilation + 1, in an int: past 2^31 - 1
+     * it means nothing, and the taps' offsets in conv.c would overflow. */
+    TFL_CHECK(op, dilation_h >= 1 && dilation_w >= 1 && (int64_t)(filter_h - 1) * dilation_h < 2147483647 &&
+              (int64_t)(filter_w - 1) * dilation_w < 2147483647,
+              "dilation %d x %d out of range for a %dx%d filter", dilation_h, dilation_w, filter_h, filter_w);
     if (activation > TFL_ACT_RELU6) {   /* NONE, RELU, RELU_N1_TO_1 and RELU6 are 0 to 3 */
         if (activation == ACT_TANH || activation == ACT_SIGN_BIT)
             return tfl_op_fail(op, "unsupported fused activation %s", activation == ACT_TANH ? "TANH" : "SIGN_BIT");
         return tfl_op_fail(op, "unsupported fused activation %d", activation);
     }
-    int32_t in_h = input->shape[1], in_w = input->shape[2], filter_h = filter->shape[1], filter_w = filter->shape[2];
+    int32_t in_h = input->shape[1], in_w = input->shape[2];
     double out_h = out_size(padding, in_h, filter_h, stride_h, dilation_h);
     double out_w = out_size(padding, in_w, filter_w, stride_w, dilation_w);
     TFL_CHECK(op, out_h > 0 && out_w > 0, "the %dx%d filter (dilation %dx%d) does not fit in input %t",
@@ -78,6 +83,7 @@ static int prepare_common(tfl_op *op, int depthwise, int32_t output_depth, int32
         if (!depthwise && (!bias || bias->type == TFL_TYPE_INT32)) body = TFL_BODY_conv_2d_int16_acc32;
         else {
             if (bias) TFL_CHECK(op, bias->type == TFL_TYPE_INT64, "int16 input needs an int64 bias, not %t", bias);
+            if (tfl_check_int64_bias(op, bias)) return 1;
             body = depthwise ? TFL_BODY_depthwise_conv_2d_int16 : TFL_BODY_conv_2d_int16;
         }
     } else

@@ -35,6 +35,7 @@ int tfl_prepare_fully_connected(tfl_op *op)
                   "int16 input needs int8 filter, int64 bias, int16 output");
         TFL_CHECK(op, input->zero_point == 0 && output->zero_point == 0, "int16 tensors must have zero point 0");
         body = TFL_BODY_fully_connected_int16;
+        if (tfl_check_int64_bias(op, bias)) return 1;
     } else
         return tfl_op_fail(op, "unsupported input type %y", (int32_t)input->type);
 

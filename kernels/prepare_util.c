@@ -3,6 +3,7 @@
  * operator's prepare function. */
 #include "loader.h"
 #include "prepare.h"
+#include "kernel_util.h"
 
 /* std::round on any double, kept a double: below 2^52, x - trunc(x) is exact; from 2^52 on every
  * double is whole. Infinities and NaN pass through. */
@@ -137,6 +138,21 @@ void tfl_per_tensor_multiplier(const tfl_tensor_info *input, const tfl_tensor_in
 {
     float product = input->scale * filter->scale;
     convolution_multiplier((double)product / (double)output->scale, input, out);
+}
+
+/* checkInt64Bias (quantization.ts): TFLM's int64 sum would overflow near 2^63; real 16x8 models'
+ * biases stay far below 2^48. A value lies in [-2^48, 2^48) when its high word lies in
+ * [-2^16, 2^16). */
+int tfl_check_int64_bias(tfl_op *op, const tfl_tensor_info *bias)
+{
+    if (!bias) return 0;
+    TFL_CHECK(op, bias->is_const, "the int64 bias %t must be constant", bias);
+    const uint8_t *values = tfl_const_data(op, bias);
+    for (uint32_t i = 0; i < bias->count; i++) {
+        int32_t high = (int32_t)tfl_load_u32(values + 8 * i + 4);
+        TFL_CHECK(op, high >= -65536 && high < 65536, "the int64 bias %t has value %d outside -2^48..2^48", bias, (int32_t)i);
+    }
+    return 0;
 }
 
 static int equals(const char *a, uint32_t n, const char *b)

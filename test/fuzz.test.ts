@@ -10,7 +10,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { loadTflite } from "../node/sts-runtime";
-import { buildLoaderTool } from "../node/c-loader";
+import { buildLoaderTool, cLoaderDump, cLoaderRun, stsLoaderDump } from "../node/c-loader";
+import { singleOpModel, SingleOpSpec, TypeName } from "../node/model-writer";
 import { CFuzzCheck, firstDifference } from "../node/c-fuzz";
 import { fuzzModels, generatedModels, mutate, mutateSpec, prng } from "../node/fuzz";
 
@@ -56,6 +57,68 @@ describe("fuzzing the model reader, loader and kernels", () => {
         const known = [901];
         const failed = failures.map((f) => /replay: node built\/tools\/fuzz.js --replay \d+ (\d+)$/m.exec(f)![1]).map(Number);
         assert.deepStrictEqual(failed, known, failures.filter((f) => !known.includes(Number(/--replay \d+ (\d+)$/m.exec(f)![1]))).join("\n\n").slice(0, 6000));
+    });
+
+    it("huge dilations and int64 biases (the C path's last fuzz failures): refused alike with a message, or run alike with no sanitizer report", function () {
+        this.timeout(120000);
+        buildLoaderTool();
+        const h = 4, w = 5, channels = 3;
+        const q = (type: TypeName, shape: number[], scale: number | number[], extra: object = {}) =>
+            ({ shape, type, scale, zeroPoint: 0, ...extra });
+        /** A 4x5x3 int8 convolution, 1 + (k - 1) * dilation wide and high, SAME padding. */
+        function conv(op: "CONV_2D" | "DEPTHWISE_CONV_2D", k: number, dilation: number): SingleOpSpec {
+            const filterShape = op === "CONV_2D" ? [channels, k, k, channels] : [1, k, k, channels];
+            const n = filterShape.reduce((a, b) => a * b, 1);
+            return {
+                op, options: { padding: "SAME", strideW: 1, strideH: 1, dilationW: dilation, dilationH: dilation, activation: "NONE",
+                    ...(op === "DEPTHWISE_CONV_2D" ? { depthMultiplier: 1 } : {}) },
+                inputs: [q("int8", [1, h, w, channels], 0.05),
+                    q("int8", filterShape, [0.01, 0.01, 0.01], { quantizedDimension: op === "CONV_2D" ? 0 : 3, data: Array.from({ length: n }, (_, i) => (i % 7) - 3) }),
+                    q("int32", [channels], [0.0005, 0.0005, 0.0005], { data: [1, 2, 3] })],
+                outputs: [q("int8", [1, h, w, channels], 0.1)],
+            };
+        }
+        function fullyConnectedInt16(bias: number): SingleOpSpec {
+            return {
+                op: "FULLY_CONNECTED", options: { activation: "NONE" },
+                inputs: [q("int16", [1, 4], 0.01), q("int8", [2, 4], 0.01, { data: [1, 2, 3, 4, 5, 6, 7, 8] }),
+                    q("int64", [2], 0.0001, { data: [bias, 7] })],
+                outputs: [q("int16", [1, 2], 0.1)],
+            };
+        }
+        const cases: { name: string; spec: SingleOpSpec; refusal?: RegExp }[] = [
+            // A one-tap filter's dilation of 2^31 - 1 (fuzz seed 25017075, mutant 510): dilation x channels passed 2^31.
+            { name: "depthwise 1x1, dilation 2^31 - 1", spec: conv("DEPTHWISE_CONV_2D", 1, 2 ** 31 - 1) },
+            // Windows with no tap inside the input: the offset of their first tap passed 2^31.
+            { name: "depthwise 2x2, dilation 2^29", spec: conv("DEPTHWISE_CONV_2D", 2, 2 ** 29) },
+            { name: "depthwise 2x2, dilation 2^30", spec: conv("DEPTHWISE_CONV_2D", 2, 2 ** 30) },
+            { name: "conv 2x2, dilation 2^31 - 1", spec: conv("CONV_2D", 2, 2 ** 31 - 1), refusal: /dilation 2147483647 x 2147483647 out of range for a 2x2 filter/ },
+            { name: "depthwise 3x3, dilation 2^30", spec: conv("DEPTHWISE_CONV_2D", 3, 2 ** 30), refusal: /dilation 1073741824 x 1073741824 out of range/ },
+            // An int64 bias near -2^63 (fuzz seed 25005075, mutant 335) overflowed the 64-bit sum.
+            { name: "int16 FULLY_CONNECTED, bias -2^62", spec: fullyConnectedInt16(-(2 ** 62)), refusal: /the int64 bias tensor 2 'const2' INT64\[2\] has value 0 outside -2\^48..2\^48/ },
+            { name: "int16 FULLY_CONNECTED, bias 2^48", spec: fullyConnectedInt16(2 ** 48), refusal: /has value 0 outside -2\^48..2\^48/ },
+            { name: "int16 FULLY_CONNECTED, bias -2^48", spec: fullyConnectedInt16(-(2 ** 48)) },
+        ];
+        const tflite = loadTflite();
+        for (const c of cases) {
+            const model = singleOpModel(c.spec);
+            const cDump = cLoaderDump(model), stsDump = stsLoaderDump(model);
+            assert.deepStrictEqual(cDump, stsDump, c.name);
+            if (c.refusal) {
+                assert.ok(!cDump.ok, c.name + " loaded");
+                assert.match(cDump.text, c.refusal, c.name);
+                continue;
+            }
+            assert.ok(cDump.ok, c.name + ": " + cDump.text);
+            const ip = new tflite.StsInterpreter(model);
+            const input = Buffer.alloc(ip.input(0).bytes);
+            for (let i = 0; i < input.length; i++) input[i] = (i * 37) & 0xff;
+            ip.setInputBytes(0, input);
+            ip.invoke();
+            const out = ip.output(0);
+            // cLoaderRun fails on any sanitizer report (loader_tool's exit status).
+            assert.deepStrictEqual(cLoaderRun(model, [input]), Buffer.from(out.data.subarray(out.offset, out.offset + out.bytes)), c.name);
+        }
     });
 
     it("the C path tells the mutant that crashed loader_tool, and goes on after it when failures are collected", function () {

@@ -130,14 +130,17 @@ namespace tflite {
         const output = op.output(0)
         op.check(padding === Padding.Same || padding === Padding.Valid, "unsupported padding " + padding)
         op.check(strideH >= 1 && strideW >= 1, "strides must be at least 1, not " + strideH + " x " + strideW)
-        op.check(dilationH >= 1 && dilationW >= 1, "dilation factors must be at least 1, not " + dilationH + " x " + dilationW)
+        const filterH = filter.dim(1)
+        const filterW = filter.dim(2)
+        // TFLM computes the dilated filter's span, (size - 1) * dilation + 1, in an int: past
+        // 2^31 - 1 it means nothing (and the C's offsets of its taps would overflow).
+        op.check(dilationH >= 1 && dilationW >= 1 && (filterH - 1) * dilationH < 2147483647 && (filterW - 1) * dilationW < 2147483647,
+            "dilation " + dilationH + " x " + dilationW + " out of range for a " + filterH + "x" + filterW + " filter")
         op.check(activation === Activation.None || activation === Activation.Relu ||
             activation === Activation.Relu6 || activation === Activation.ReluN1To1,
             "unsupported fused activation " + (activation === Activation.Tanh ? "TANH" : activation === Activation.SignBit ? "SIGN_BIT" : "" + activation))
         const inH = input.dim(1)
         const inW = input.dim(2)
-        const filterH = filter.dim(1)
-        const filterW = filter.dim(2)
         const outH = convOutSize(padding, inH, filterH, strideH, dilationH)
         const outW = convOutSize(padding, inW, filterW, strideW, dilationW)
         op.check(outH > 0 && outW > 0, "the " + filterH + "x" + filterW + " filter (dilation " + dilationH + "x" + dilationW +
@@ -162,6 +165,7 @@ namespace tflite {
             // TFLM's CONV_2D sums in int32 when the bias is int32 or absent, in int64 for an int64 bias.
             if (channelDim === 0 && (!bias || bias.type === TensorType.Int32)) body = opName + "_int16_acc32"
             else if (bias && bias.type !== TensorType.Int64) op.check(false, "int16 input needs an int64 bias, not " + bias.describe())
+            else checkInt64Bias(op, bias)
         } else op.check(false, "unsupported input type " + typeName(input.type))
 
         const quantized = input.type !== TensorType.Float32

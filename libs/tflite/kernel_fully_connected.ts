@@ -60,6 +60,7 @@ namespace tflite {
                 (!bias || bias.type === TensorType.Int64), "int16 input needs int8 filter, int64 bias, int16 output")
             op.check(input.zeroPoint === 0 && output.zeroPoint === 0, "int16 tensors must have zero point 0")
             body = "fully_connected_int16"
+            checkInt64Bias(op, bias)
         } else op.check(false, "unsupported input type " + typeName(input.type))
 
         const perChannel = filter.scales.length > 1

@@ -222,6 +222,23 @@ namespace tflite {
     }
 
     /**
+     * The int16 kernels' int64 bias must be constant, each value within -2^48..2^48. TFLM adds it
+     * to a 64-bit sum of products, which overflows near 2^63 (undefined behaviour in its C and in
+     * ours); the biases of real 16x8 models stay far below 2^48, and there the sums stay exact in
+     * the STS's doubles.
+     */
+    export function checkInt64Bias(op: Operator, bias: Tensor): void {
+        if (!bias) return
+        op.check(bias.isConst, "the int64 bias " + bias.describe() + " must be constant")
+        const n = bias.elementCount()
+        for (let i = 0; i < n; i++) {
+            // The value lies in [-2^48, 2^48) exactly when its high word lies in [-2^16, 2^16).
+            const high = bias.data.getNumber(NumberFormat.Int32LE, bias.offset + 8 * i + 4)
+            op.check(high >= -65536 && high < 65536, "the int64 bias " + bias.describe() + " has value " + i + " outside -2^48..2^48")
+        }
+    }
+
+    /**
      * TFLM's MultiplyByQuantizedMultiplier for a 64-bit accumulator (int16 kernels): the multiplier
      * is reduced to 16 bits, then x * m is shifted right by 15 - shift with rounding. x stays within
      * 2^47 and m below 2^15, so the product is exact in a double only after splitting x.
