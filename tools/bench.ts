@@ -1,29 +1,48 @@
-// npm run bench: per model, ms per invoke in Node and in the headless micro:bit simulator, our
+// npm run bench: per model, ms per invoke in Node (tflite.Interpreter on the native addon, the C
+// loader and kernels, and StsInterpreter, the STS) and in the headless micro:bit simulator, our
 // arena beside TFLM's, and tfjs-tflite's ms on the same input, all measured in this one run; then
 // the simulator's speed on the built-in models against the goals of issue 11 (the gesture model,
 // micro_speech, keyword spotting as the speech blocks run it). `node built/tools/bench.js
-// --simulator-goals` prints that last table alone.
+// --simulator-goals` prints that last table alone; `--no-simulator` leaves the simulator out.
 import * as fs from "fs";
 import * as path from "path";
 import { conformanceCases, sharedPath, ConformanceCase } from "../node/conformance";
 import { loadTflite } from "../node/sts-runtime";
+import { isNativeState, nativeAddon, setNodeInterpreterMode } from "../node/native";
 import { TfjsTfliteRunner } from "../node/tfjs-tflite";
 import { conformanceProgram, runStsProgram, ProgramCase, ROOT } from "../node/simulator";
 import { BUILTIN, GestureClassifier } from "../node/gesture-model";
 import { loadCreateAiDataset, centreWindow, normalizeWindow } from "../node/gesture-data";
 import { clipFeatures, sharedClip, FRAMES, STRIDE_SAMPLES } from "../node/speech";
 
-interface Row { model: string; nodeMs: number; simMs: number | null; tfjsMs: number | null; arena: number; tflmArena: number; note: string }
+interface Row { model: string; nativeMs: number | null; nodeMs: number; simMs: number | null; tfjsMs: number | null; arena: number; tflmArena: number; note: string }
 
 function firstCasePerModel(): ConformanceCase[] {
     const seen = new Set<string>();
     return conformanceCases().filter((c) => !seen.has(c.model) && !!seen.add(c.model));
 }
 
-/** Mean ms per invoke over enough invokes to take ~`budgetMs`, after one warm-up. */
+/** Mean ms per invoke over enough invokes to take ~`budgetMs`, after one warm-up (StsInterpreter: the STS). */
 function timeNode(model: Buffer, inputs: Buffer[], budgetMs: number): { ms: number; arena: number } {
     const tflite = loadTflite();
     const ip = new tflite.StsInterpreter(model);
+    return { ms: timeInvokes(ip, inputs, budgetMs), arena: ip.arenaBytes };
+}
+
+/**
+ * The same with tflite.Interpreter on the native addon (node/native.ts: the C loader and kernels,
+ * with host_kernels.c's float kernels); null when the addon is not built or the C loader refuses
+ * the model.
+ */
+function timeNative(model: Buffer, inputs: Buffer[], budgetMs: number): number | null {
+    if (!nativeAddon()) return null;
+    const tflite = loadTflite();
+    setNodeInterpreterMode("native");
+    const ip = new tflite.Interpreter(model);
+    return isNativeState(ip.state) ? timeInvokes(ip, inputs, budgetMs) : null;
+}
+
+function timeInvokes(ip: any, inputs: Buffer[], budgetMs: number): number {
     inputs.forEach((b, i) => ip.setInputBytes(i, b.subarray(0, ip.input(i).bytes)));
     ip.invoke();
     let n = 0;
@@ -34,7 +53,7 @@ function timeNode(model: Buffer, inputs: Buffer[], budgetMs: number): { ms: numb
         n++;
         elapsed = Number(process.hrtime.bigint() - start) / 1e6;
     }
-    return { ms: elapsed / n, arena: ip.arenaBytes };
+    return elapsed / n;
 }
 
 /**
@@ -127,20 +146,22 @@ async function main() {
         for (const line of await builtinModelsTable(null, 3000)) console.log(line);
         return;
     }
+    const noSimulator = process.argv.includes("--no-simulator");
     const rows: Row[] = [];
     for (const c of firstCasePerModel()) {
         const name = c.model.replace(/^.*\//, "").replace(/\.tflite$/, "");
         const model = fs.readFileSync(sharedPath(c.model));
         const inputs = c.inputs.map((f) => fs.readFileSync(sharedPath(f)));
-        const row: Row = { model: name, nodeMs: NaN, simMs: null, tfjsMs: null, arena: 0, tflmArena: c.tflm_arena_used_bytes, note: "" };
+        const row: Row = { model: name, nativeMs: null, nodeMs: NaN, simMs: null, tfjsMs: null, arena: 0, tflmArena: c.tflm_arena_used_bytes, note: "" };
         try {
             const r = timeNode(model, inputs, 1000);
             row.nodeMs = r.ms;
             row.arena = r.arena;
+            row.nativeMs = timeNative(model, inputs, 1000);
         } catch (e: any) {
             row.note = String(e).replace(/^tflite: /, "");
         }
-        if (!row.note) {
+        if (!row.note && !noSimulator) {
             try {
                 row.simMs = await timeSimulator(name, model, c, 3000);
             } catch (e: any) {
@@ -158,11 +179,13 @@ async function main() {
         } else if (!row.note) row.note = "tfjs-tflite: left out (it corrupts its memory on this model)";
         rows.push(row);
     }
-    const fmt = (x: number | null) => (x === null || isNaN(x) ? "-" : x < 1 ? x.toFixed(3) : x.toFixed(1));
-    console.log("| model | Node ms/invoke | simulator ms/invoke | tfjs-tflite ms/invoke | arena bytes | TFLM arena bytes | arena / TFLM | note |");
-    console.log("|---|---:|---:|---:|---:|---:|---:|---|");
+    const fmt = (x: number | null) => (x === null || isNaN(x) ? "-" : x < 0.1 ? x.toFixed(4) : x < 1 ? x.toFixed(3) : x.toFixed(1));
+    const ratio = (a: number | null, b: number | null) => (a === null || b === null || isNaN(a) ? "-" : (a / b).toFixed(2));
+    console.log("| model | Node native ms/invoke | Node STS ms/invoke | simulator ms/invoke | tfjs-tflite ms/invoke | native / tfjs-tflite | arena bytes | TFLM arena bytes | arena / TFLM | note |");
+    console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     for (const r of rows)
-        console.log(`| ${r.model} | ${fmt(r.nodeMs)} | ${fmt(r.simMs)} | ${fmt(r.tfjsMs)} | ${r.arena || "-"} | ${r.tflmArena} | ${r.arena ? (r.arena / r.tflmArena).toFixed(2) : "-"} | ${r.note} |`);
+        console.log(`| ${r.model} | ${fmt(r.nativeMs)} | ${fmt(r.nodeMs)} | ${fmt(r.simMs)} | ${fmt(r.tfjsMs)} | ${ratio(r.nativeMs, r.tfjsMs)} | ${r.arena || "-"} | ${r.tflmArena} | ${r.arena ? (r.arena / r.tflmArena).toFixed(2) : "-"} | ${r.note} |`);
+    if (noSimulator) return;
     const microSpeech = rows.find((r) => r.model === "micro_speech_quantized");
     console.log();
     for (const line of await builtinModelsTable(microSpeech ? microSpeech.simMs : null, 3000)) console.log(line);
