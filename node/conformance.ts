@@ -31,11 +31,14 @@ export function caseName(c: ConformanceCase): string {
 
 /**
  * Runs a model on raw input bytes the way the manifest describes: one invoke, or (with a stride)
- * one invoke per window of input 0, the outputs of all invokes appended.
+ * one invoke per window of input 0, the outputs of all invokes appended. With the STS interpreter
+ * (StsInterpreter), or with tflite.Interpreter when `interpreter` is "Interpreter" (in Node, the
+ * C loader and kernels when the native addon is built: node/native.ts).
  */
-export function runRaw(modelBytes: Buffer, inputs: Buffer[], strideBytes?: number | null): { output: Buffer; interpreter: any } {
+export function runRaw(modelBytes: Buffer, inputs: Buffer[], strideBytes?: number | null,
+    interpreter: "StsInterpreter" | "Interpreter" = "StsInterpreter"): { output: Buffer; interpreter: any } {
     const tflite = loadTflite();
-    const ip = new tflite.StsInterpreter(modelBytes);
+    const ip = new tflite[interpreter](modelBytes);
     const chunks: Buffer[] = [];
     const collect = () => {
         for (let i = 0; i < ip.outputCount(); i++) chunks.push(Buffer.from(ip.outputBytes(i)));

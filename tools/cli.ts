@@ -204,9 +204,10 @@ export function run(args: string[], warn: (line: string) => void = (line) => con
         warn(`warning: the model's metadata has ${labels.length} labels for the ${probe.output(0).elementCount()} values of output 0; they are not shown`);
         labels = [];
     }
-    const { output, interpreter } = runRaw(model, inputs, opts.stride || null);
+    // tflite.Interpreter: the C loader and kernels when the native addon is built (node/native.ts).
+    const { output, interpreter } = runRaw(model, inputs, opts.stride || null, "Interpreter");
     if (opts.output) fs.writeFileSync(opts.output, output);
-    return formatOutputs(interpreter, output, labels) + `\ninvoke time: ${interpreter.lastInvokeMicros} us (last invoke), arena ${interpreter.arenaBytes} bytes`;
+    return formatOutputs(interpreter, output, labels) + `\ninvoke time: ${interpreter.lastInvokeMicros} us (last invoke), arena ${interpreter.arenaSize()} bytes`;
 }
 
 export async function main(argv: string[]): Promise<number> {
