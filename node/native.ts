@@ -117,7 +117,8 @@ const enum StateWord { InputCount = 9, OutputCount = 10 }
  * Gives the tflite namespace its native bodies in Node. tflite.Interpreter becomes a constructor
  * that loads with the C (or, when nativeLoad says no, builds the STS Interpreter as before) and
  * shares Interpreter's prototype, whose invoke and resetState then dispatch on the state; the
- * exported shims the gesture recognizer calls (loadModelState, stateData, invokeState) do the same.
+ * exported functions the gesture recognizer and tests call with a state (loadModelState, stateData,
+ * invokeState, ioTensor) do the same.
  * (Interpreter's own methods call the unexported shims directly, hence the constructor.)
  */
 export function installNativeShims(tflite: any): void {
@@ -130,6 +131,7 @@ export function installNativeShims(tflite: any): void {
         loadModelState: tflite.loadModelState,
         stateData: tflite.stateData,
         invokeState: tflite.invokeState,
+        ioTensor: tflite.ioTensor,
         invoke: proto.invoke,
         resetState: proto.resetState,
     };
@@ -168,6 +170,10 @@ export function installNativeShims(tflite: any): void {
     tflite.stateData = (state: Buffer): Buffer => {
         const n = nativeStates.get(state);
         return n ? n.arena : sts.stateData(state);
+    };
+    tflite.ioTensor = (state: Buffer, io: number): any => {
+        const n = nativeStates.get(state);
+        return n ? nativeIoTensor(tflite, state, n.arena, io) : sts.ioTensor(state, io);
     };
     tflite.invokeState = (state: Buffer, model: Buffer): void => {
         const n = nativeStates.get(state);
