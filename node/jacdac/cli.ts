@@ -8,7 +8,7 @@ import { readNamedFile } from "../read-file";
 
 export const JACDAC_HOST_USAGE = `  pxt-tinyml jacdac-host [--port N] [--tcp-port N] [--host ADDRESS] [--model MODEL.tflite]
                          [--recording DATASET.json [--action NAME]]
-      a Jacdac Model Runner and Sensor Aggregator on this machine's STS interpreter, for a Jacdac
+      a Jacdac Model Runner and Sensor Aggregator on this machine (tflite.Interpreter), for a Jacdac
       dashboard (http://127.0.0.1:${DEFAULT_WS_PORT}/, WebSocket on --port) or another program
       (WebSocket, or TCP on --tcp-port, ${DEFAULT_TCP_PORT}); --model loads a model at start;
       --recording adds a simulated accelerometer playing a CreateAI dataset's recordings (of one

@@ -73,8 +73,8 @@ export function modelFileMetadata(model: Uint8Array): WindowMetadata | null {
     return readWindowMetadata(loadTflite().parseModel(Buffer.from(model.buffer, model.byteOffset, model.length)));
 }
 
-/** The normalization auto-invoke applies for a loaded interpreter's model (null: values go in as they are). */
-export function readInputNormalization(ip: any): InputNormalization | null {
-    const md = readWindowMetadata(ip.model);
+/** The normalization auto-invoke applies for a model's bytes (null: values go in as they are). */
+export function readInputNormalization(model: Buffer): InputNormalization | null {
+    const md = readWindowMetadata(loadTflite().parseModel(model));
     return md ? md.normalization : null;
 }

@@ -44,7 +44,7 @@ export function addModelHost(bus: JDBus, options: { deviceId?: string; maxModelB
     const runner = new ModelRunnerServer({ aggregator, maxModelBytes: options.maxModelBytes });
     const provider = new JDServerServiceProvider("pxt-tinyml", [aggregator, runner], {
         deviceId: options.deviceId,
-        deviceDescription: "pxt-tinyml model runner (TFLite on the STS interpreter)",
+        deviceDescription: "pxt-tinyml model runner (TFLite on the micro:bit's C interpreter, or the STS one)",
     });
     bus.addServiceProvider(provider);
     return { provider, runner, aggregator };
@@ -167,12 +167,12 @@ export async function startJacdacHost(options: JacdacHostOptions = {}): Promise<
     if (options.modelFile) {
         const ok = host.runner.loadModel(readNamedFile(options.modelFile, "the model"));
         const err = host.runner.lastError.values()[0];
-        log(ok ? `model ${options.modelFile}: loaded, arena ${host.runner.interpreter.arenaBytes} bytes`
+        log(ok ? `model ${options.modelFile}: loaded, arena ${host.runner.interpreter.arenaSize()} bytes`
             : `model ${options.modelFile}: ${err}`);
     }
     // From here on, what clients do: every model deployed, every error.
     host.runner.on(MODEL_LOADED, () =>
-        log(`model deployed: ${host.runner.modelSize.values()[0]} bytes, arena ${host.runner.interpreter.arenaBytes} bytes`));
+        log(`model deployed: ${host.runner.modelSize.values()[0]} bytes, arena ${host.runner.interpreter.arenaSize()} bytes`));
     host.runner.lastError.on(CHANGE, () => {
         const [err] = host.runner.lastError.values();
         if (err) log(`model runner: ${err}`);

@@ -1,6 +1,7 @@
 /**
- * Jacdac Model Runner server (service 0x140f9a78) running .tflite models on this project's STS
- * interpreter, the same one that runs in the MakeCode simulator and on the micro:bit.
+ * Jacdac Model Runner server (service 0x140f9a78) running .tflite models with this project's
+ * tflite.Interpreter: in Node the micro:bit's C loader and kernels through the native addon when it
+ * is built, else the STS interpreter the MakeCode simulator runs (node/native.ts); the same bytes.
  *
  * - `set_model` (command 0x80, u32 size): opens a pipe and answers with its port; the model's
  *   bytes come over it. When the pipe closes the model is loaded (parsed, kernels prepared, arena
@@ -93,7 +94,7 @@ export class ModelRunnerServer extends JDServiceServer {
     readonly formatVersion: JDRegisterServer<[number]>;
     readonly parallel: JDRegisterServer<[boolean]>;
 
-    /** The loaded model's interpreter (the STS `tflite.StsInterpreter`), or null. */
+    /** The loaded model's `tflite.Interpreter` (node/native.ts: the C or the STS), or null. */
     interpreter: any = null;
     /** How auto-invoke turns the aggregator's values into the model's (from the model's metadata), or null. */
     normalization: InputNormalization | null = null;
@@ -183,10 +184,12 @@ export class ModelRunnerServer extends JDServiceServer {
             if (model.length < 8 || model.readUInt32LE(4) !== ModelRunnerModelFormat.TFLite)
                 throw `not a TFLite model: the bytes at 4..7 are ${model.length < 8 ? "missing" : `0x${model.subarray(4, 8).toString("hex")}`}, not the identifier "TFL3"`;
             const tflite = loadTflite();
-            const ip = new tflite.StsInterpreter(model);
+            // tflite.Interpreter: in Node the C loader and kernels when the native addon is built
+            // (node/native.ts); the STS otherwise, and for the messages of models it refuses.
+            const ip = new tflite.Interpreter(model);
             if (ip.inputCount() < 1 || ip.outputCount() < 1)
                 throw `unsupported model: ${ip.inputCount()} inputs and ${ip.outputCount()} outputs`;
-            this.normalization = readInputNormalization(ip);
+            this.normalization = readInputNormalization(model);
             this.interpreter = ip;
         } catch (e) {
             this.unloadModel();
@@ -195,7 +198,7 @@ export class ModelRunnerServer extends JDServiceServer {
         }
         const ip = this.interpreter;
         this.modelSize.setValues([model.length]);
-        this.allocatedArenaSize.setValues([ip.arenaBytes]);
+        this.allocatedArenaSize.setValues([ip.arenaSize()]);
         setData(this.inputShape, u16Array(ip.inputShape(0)));
         setData(this.outputShape, u16Array(ip.outputShape(0)));
         this.setError("");
