@@ -498,6 +498,7 @@ int tfl_prepare_signal_energy(tfl_op *op)
     tfl_param_tensor(op, TFL_SIGNAL_ENERGY_OUTPUT, output);
     p[TFL_SIGNAL_ENERGY_START] = start;
     p[TFL_SIGNAL_ENERGY_END] = end;
+    p[TFL_SIGNAL_ENERGY_ELEMENTS] = (int32_t)output->count;
     return 0;
 }
 

@@ -67,6 +67,7 @@ int tfl_prepare_softmax(tfl_op *op)
               "output %t must have the shape of input %t", output, input);
     TFL_CHECK(op, depth > 0, "the last dimension of %t is empty", input);
     float beta = tfl_opt_float(op, SOFTMAX_OPT_BETA, 0);
+    TFL_DEFAULT_BUILD_TYPES(op, input->type == TFL_TYPE_INT8 && output->type == TFL_TYPE_INT8);
 
     int32_t *p;
     if (input->type == TFL_TYPE_FLOAT32) {

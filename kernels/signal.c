@@ -2,6 +2,7 @@
  * Parameter blocks: enum tfl_signal_* (libs/tflite/kernel_signal.ts, where each op is explained).
  * The arithmetic is TFLM's own uint32/uint64 C (signal/src), which the STS bodies emulate in
  * doubles; here it is that C again, with the same wraparounds. */
+#include <string.h>
 #include "kernel_util.h"
 
 /* MostSignificantBit32 as TFLM builds it with GCC: 32 - clz(x), and 32 for 0 (whose clz GCC's
@@ -270,8 +271,11 @@ void tflite_signal_energy_int16(int32_t *p, const uint8_t *model, uint8_t *arena
 {
     const uint8_t *input = tfl_tensor(p, TFL_SIGNAL_ENERGY_INPUT, model, arena);
     uint8_t *output = tfl_output(p, TFL_SIGNAL_ENERGY_OUTPUT, arena);
-    const int32_t end = p[TFL_SIGNAL_ENERGY_END];
-    for (int32_t k = p[TFL_SIGNAL_ENERGY_START]; k < end; k++) {
+    const int32_t start = p[TFL_SIGNAL_ENERGY_START], end = p[TFL_SIGNAL_ENERGY_END];
+    /* Zeros outside [start, end), where TFLM leaves the arena's old bytes (kernel_signal.ts). */
+    memset(output, 0, 4 * (size_t)start);
+    memset(output + 4 * end, 0, 4 * (size_t)(p[TFL_SIGNAL_ENERGY_ELEMENTS] - end));
+    for (int32_t k = start; k < end; k++) {
         const int32_t re = tfl_load_i16(input + 4 * k), im = tfl_load_i16(input + 4 * k + 2);
         /* An int32 sum in C: 2 * (-32768)^2 wraps to 2^31, the same bits as uint32. */
         tfl_store_u32(output + 4 * k, (uint32_t)(re * re) + (uint32_t)(im * im));

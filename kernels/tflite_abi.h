@@ -396,7 +396,9 @@ enum tfl_signal_energy {
     TFL_SIGNAL_ENERGY_OUTPUT = 2,
     TFL_SIGNAL_ENERGY_START = 4,
     TFL_SIGNAL_ENERGY_END = 5,
-    TFL_SIGNAL_ENERGY_WORDS = 6,
+    /* The output's element count. */
+    TFL_SIGNAL_ENERGY_ELEMENTS = 6,
+    TFL_SIGNAL_ENERGY_WORDS = 7,
 };
 
 /* kernel_signal.ts SignalFilterBankParams: Parameter block of signal_filter_bank_uint32 (words). */

@@ -37,7 +37,7 @@ describe("fuzzing the model reader, loader and kernels", () => {
         assert.ok(ops.size >= 15, `kernel checks of only ${ops.size} ops reached: ${[...ops].join(", ")}`);
     });
 
-    it("2,000 mutants through the C loader and kernels too: the STS's verdict, plan and output bytes, no sanitizer report, but for the known failures", function () {
+    it("2,000 mutants through the C loader and kernels too: the STS's verdict, plan and output bytes, no sanitizer report, with no known failures", function () {
         this.timeout(300000);
         buildLoaderTool();
         const failures: string[] = [];
@@ -49,12 +49,10 @@ describe("fuzzing the model reader, loader and kernels", () => {
         } finally {
             check.close();
         }
-        // Known failures of this batch, not fixed yet: output 1 of an audio_preprocessor_int8
-        // mutant whose outputs now include an intermediate INT32 tensor (901; the Signal ops, not
-        // investigated). The loaders' zero point and rescale shift rules took the earlier four away
-        // (and, as the PRNG follows the verdicts, renumbered the batch). A new failure, or this one
-        // fixed, fails the test: take it off the list then.
-        const known = [901];
+        // No known failures left: the last, an audio_preprocessor_int8 mutant whose outputs include
+        // SignalEnergy's INT32 output (901), read elements outside [start, end) that the C and the
+        // STS left differently; they are zeros now. A new failure fails the test.
+        const known: number[] = [];
         const failed = failures.map((f) => /replay: node built\/tools\/fuzz.js --replay \d+ (\d+)$/m.exec(f)![1]).map(Number);
         assert.deepStrictEqual(failed, known, failures.filter((f) => !known.includes(Number(/--replay \d+ (\d+)$/m.exec(f)![1]))).join("\n\n").slice(0, 6000));
     });

@@ -621,14 +621,18 @@ namespace tflite {
     }
 
     // ---------------------------------------------------------------------------------------
-    // SignalEnergy: output[k] = re[k]^2 + im[k]^2 for start_index <= k < end_index. The other
-    // output elements are left as they are, as in TFLM.
+    // SignalEnergy: output[k] = re[k]^2 + im[k]^2 for start_index <= k < end_index. TFLM leaves
+    // the other output elements as the arena held them (no model reads them: the filter bank
+    // reads only its channels' frequencies); here they are zeros, so that they do not depend on
+    // what ran before (the C and the STS use scratch memory differently).
 
     /** Parameter block of signal_energy_int16 (words). */
     export const enum SignalEnergyParams {
         Input = 0, Output = 2,
         Start = 4, End = 5,
-        Words = 6,
+        /** The output's element count. */
+        Elements = 6,
+        Words = 7,
     }
 
     function prepareSignalEnergy(op: Operator): void {
@@ -646,6 +650,7 @@ namespace tflite {
         op.paramTensor(SignalEnergyParams.Output, output)
         setParam(p, SignalEnergyParams.Start, start)
         setParam(p, SignalEnergyParams.End, end)
+        setParam(p, SignalEnergyParams.Elements, output.elementCount())
     }
 
     export function signalEnergyInt16(p: Buffer, model: Buffer, arena: Buffer): void {
@@ -653,8 +658,12 @@ namespace tflite {
         const inputAt = paramOffset(p, SignalEnergyParams.Input)
         const output = paramBuffer(p, SignalEnergyParams.Output, model, arena)
         const outputAt = paramOffset(p, SignalEnergyParams.Output)
+        const start = param(p, SignalEnergyParams.Start)
         const end = param(p, SignalEnergyParams.End)
-        for (let k = param(p, SignalEnergyParams.Start); k < end; k++) {
+        const elements = param(p, SignalEnergyParams.Elements)
+        for (let k = 0; k < start; k++) output.setNumber(NumberFormat.UInt32LE, outputAt + 4 * k, 0)
+        for (let k = end; k < elements; k++) output.setNumber(NumberFormat.UInt32LE, outputAt + 4 * k, 0)
+        for (let k = start; k < end; k++) {
             const re = input.getNumber(NumberFormat.Int16LE, inputAt + 4 * k)
             const im = input.getNumber(NumberFormat.Int16LE, inputAt + 4 * k + 2)
             // An int32 sum in C: 2 * (-32768)^2 overflows to INT32_MIN, which is 2^31 as uint32 anyway.
