@@ -30,8 +30,19 @@ typedef void (*body_fn)(int32_t *params, const uint8_t *model, uint8_t *arena);
 
 #define PORTABLE_BODY(name) tflite_##name,
 static const body_fn PORTABLE_BODIES[TFL_BODY_COUNT] = {TFLITE_BODIES(PORTABLE_BODY)};
-/* PORTABLE_BODIES with host_kernels.c's bodies in place of some. */
-static body_fn fast_bodies[TFL_BODY_COUNT];
+/* PORTABLE_BODIES with host_kernels.c's bodies in place of some: the same list, read while their
+ * kernels/ names stand for the host ones (a constant table, shared safely by worker threads). */
+#define tflite_depthwise_conv_2d_float host_depthwise_conv_2d_float
+#define tflite_conv_2d_float host_conv_2d_float
+#define tflite_fully_connected_float host_fully_connected_float
+#define tflite_max_pool_2d_float host_max_pool_2d_float
+#define tflite_average_pool_2d_float host_average_pool_2d_float
+static const body_fn FAST_BODIES[TFL_BODY_COUNT] = {TFLITE_BODIES(PORTABLE_BODY)};
+#undef tflite_depthwise_conv_2d_float
+#undef tflite_conv_2d_float
+#undef tflite_fully_connected_float
+#undef tflite_max_pool_2d_float
+#undef tflite_average_pool_2d_float
 
 typedef struct loaded {
     uint8_t *model;
@@ -172,7 +183,7 @@ static napi_value load(napi_env env, napi_callback_info info)
     tfl_loader_finish(&l);
     const int32_t *header = (const int32_t *)m->state;
     m->arena_bytes = (uint32_t)header[TFL_STATE_ARENA_BYTES];
-    m->bodies = portable ? PORTABLE_BODIES : fast_bodies;
+    m->bodies = portable ? PORTABLE_BODIES : FAST_BODIES;
 
     napi_value handle, header_copy, arena_bytes, result;
     if (napi_create_external(env, m, free_loaded, NULL, &handle) != napi_ok) {
@@ -237,12 +248,6 @@ static napi_value reset(napi_env env, napi_callback_info info)
 
 NAPI_MODULE_INIT()
 {
-    memcpy(fast_bodies, PORTABLE_BODIES, sizeof(fast_bodies));
-    fast_bodies[TFL_BODY_depthwise_conv_2d_float] = host_depthwise_conv_2d_float;
-    fast_bodies[TFL_BODY_conv_2d_float] = host_conv_2d_float;
-    fast_bodies[TFL_BODY_fully_connected_float] = host_fully_connected_float;
-    fast_bodies[TFL_BODY_max_pool_2d_float] = host_max_pool_2d_float;
-    fast_bodies[TFL_BODY_average_pool_2d_float] = host_average_pool_2d_float;
     napi_property_descriptor methods[] = {
         {"load", NULL, load, NULL, NULL, NULL, napi_default, NULL},
         {"invoke", NULL, invoke, NULL, NULL, NULL, napi_default, NULL},
