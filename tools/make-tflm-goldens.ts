@@ -1,0 +1,264 @@
+// Makes the goldens in test/tflm-goldens/: generated single-op models run once through TensorFlow
+// Lite Micro's own reference interpreter, their outputs kept as the expected bytes that
+// test/tflm_goldens.test.ts holds our STS interpreter and C kernels to.
+//
+// TFLM is not built here: the runner is a small C++ program linked against TFLM's host
+// libtensorflow-microlite.a, built outside the repository (path from TFLM_RUNNER, default
+// /work/tflm/runner/tflm-runner; its usage: tflm-runner model.tflite out.bin input0.bin ...,
+// printing "arena_used_bytes N"). The TFLM commit it was built from is given with TFLM_COMMIT
+// or read from the file TFLM_COMMIT beside the runner, and goes into each manifest.
+//
+//   node built/tools/make-tflm-goldens.js [op ...]     (ops: mean; all when none is named)
+//
+// Not part of npm test: only the generated files are committed. Every case is drawn from a fixed
+// seed, so running it again with the same TFLM writes the same bytes.
+import * as childProcess from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Rand } from "../node/fuzz";
+import { singleOpModel, SingleOpSpec, TensorSpec, TypeName } from "../node/model-writer";
+
+const REPO = path.resolve(__dirname, "..", "..");
+export const GOLDENS_DIR = path.join(REPO, "test", "tflm-goldens");
+const RUNNER = process.env.TFLM_RUNNER || "/work/tflm/runner/tflm-runner";
+
+/** One golden as the manifest lists it: files relative to the op's folder. */
+export interface GoldenCase {
+    name: string;
+    /** The branches of TFLM's kernel this case takes, as words the test and a reader can group by. */
+    covers: string[];
+    /** The op, its options and tensors in one line. */
+    summary: string;
+    model: string;
+    inputs: string[];
+    /** Every output's bytes, appended, after one invoke. */
+    output: string;
+    outputType: TypeName;
+    /** TFLM's MicroInterpreter::arena_used_bytes() for the model, for reference. */
+    tflmArenaBytes: number;
+}
+
+export interface GoldenManifest {
+    op: string;
+    tflmCommit: string;
+    seed: number;
+    generator: string;
+    cases: GoldenCase[];
+}
+
+/** A case before TFLM ran it. */
+interface Draft {
+    covers: string[];
+    spec: SingleOpSpec;
+    inputs: Buffer[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// MEAN. TFLM (kernels/reduce_common.cc, EvalMeanHelper; reference/reduce.h) distinguishes:
+// - float32: a 4-D input with keep_dims and axes exactly [1, 2] or [2, 1] goes to the specialized
+//   Mean(MeanParams, ...) (sums over H then W per batch and channel); any other goes to the generic
+//   Mean<float, float>, which sums into the output in input order, then divides by the count;
+// - int8 and int16: QuantizedMeanOrSum sums in int32, removes count input zero points and
+//   rescales by input_scale / output_scale / count with the 1/count folded into the fixed-point
+//   multiplier (the fold's shift clamped to 32 and to 31 + the multiplier's shift), then adds the
+//   output zero point and saturates. Equal input and output quantization takes the same path
+//   (multiplier 2^30, shift 1): the cases with the same scale and zero point check that.
+// - axes: ResolveAxis makes negative axes positive and drops repeated ones; a scalar input
+//   reduces nothing. TFLM takes any number of axes.
+
+type AxesPattern = "hw4d" | "hw4d-reversed" | "single" | "negative" | "repeated" | "all" | "three-or-more" | "scalar-axis-tensor";
+const AXES_PATTERNS: AxesPattern[] = ["hw4d", "hw4d-reversed", "single", "negative", "repeated", "all", "three-or-more", "scalar-axis-tensor"];
+
+function shapeOf(rand: Rand, minRank: number, maxRank: number, maxElements: number): number[] {
+    for (;;) {
+        const rank = rand.int(minRank, maxRank);
+        const shape: number[] = [];
+        for (let i = 0; i < rank; i++) shape.push(rand.int(1, 6));
+        if (shape.reduce((a, b) => a * b, 1) <= maxElements) return shape;
+    }
+}
+
+/** Distinct dimensions of a rank-`rank` input, `n` of them, in random order. */
+function pickDims(rand: Rand, rank: number, n: number): number[] {
+    const dims: number[] = [];
+    for (let i = 0; i < rank; i++) dims.push(i);
+    for (let i = dims.length - 1; i > 0; i--) {
+        const j = rand.int(0, i);
+        [dims[i], dims[j]] = [dims[j], dims[i]];
+    }
+    return dims.slice(0, n);
+}
+
+/** The input shape and axis tensor values (with the axis tensor's shape) of a pattern. */
+function meanAxes(rand: Rand, pattern: AxesPattern): { shape: number[]; axes: number[]; axesShape: number[] } {
+    const list = (shape: number[], axes: number[]) => ({ shape, axes, axesShape: [axes.length] });
+    switch (pattern) {
+        case "hw4d": return list(shapeOf(rand, 4, 4, 600), [1, 2]);
+        case "hw4d-reversed": return list(shapeOf(rand, 4, 4, 600), [2, 1]);
+        case "single": {
+            const shape = shapeOf(rand, 1, 5, 600);
+            return list(shape, [rand.int(0, shape.length - 1)]);
+        }
+        case "negative": {
+            const shape = shapeOf(rand, 1, 5, 600);
+            const axes = pickDims(rand, shape.length, rand.int(1, Math.min(2, shape.length))).map((d) => d - shape.length);
+            return list(shape, axes);
+        }
+        case "repeated": {
+            // The same dimension twice, once possibly as a negative axis, beside maybe another one.
+            const shape = shapeOf(rand, 2, 5, 600);
+            const [d, other] = pickDims(rand, shape.length, 2);
+            const axes = [d, rand.chance(0.5) ? d - shape.length : d];
+            if (rand.chance(0.5)) axes.splice(1, 0, other);
+            return list(shape, axes);
+        }
+        case "all": {
+            const shape = shapeOf(rand, 1, 4, 400);
+            return list(shape, pickDims(rand, shape.length, shape.length));
+        }
+        case "three-or-more": {
+            const shape = shapeOf(rand, 3, 5, 600);
+            return list(shape, pickDims(rand, shape.length, rand.int(3, shape.length)));
+        }
+        case "scalar-axis-tensor": {
+            const shape = shapeOf(rand, 1, 4, 600);
+            return { shape, axes: [rand.int(-shape.length, shape.length - 1)], axesShape: [] };
+        }
+    }
+}
+
+type MeanQuant = "float" | "same" | "different" | "extreme-ratio";
+
+function quantOf(rand: Rand, type: TypeName, kind: MeanQuant): { input: Partial<TensorSpec>; output: Partial<TensorSpec> } {
+    if (kind === "float") return { input: {}, output: {} };
+    const zeroPoint = () => (type === "int16" ? 0 : rand.zeroPoint(type));
+    const input = { scale: rand.scale(-8, 0), zeroPoint: zeroPoint() };
+    if (kind === "same") return { input, output: { ...input } };
+    if (kind === "different") {
+        // Sometimes only one of scale and zero point differs.
+        const which = rand.int(0, 2);
+        const scale = which === 1 ? input.scale : rand.scale(-8, 0);
+        const zp = which === 2 || type === "int16" ? input.zeroPoint : zeroPoint();
+        return { input, output: { scale: scale === input.scale && zp === input.zeroPoint ? Math.fround(scale * 1.5) : scale, zeroPoint: zp } };
+    }
+    // Ratios far from 1: outputs that saturate, and a fold shift clamped at 31 + the multiplier's shift.
+    const ratio = rand.pick([2 ** 9, 2 ** 12, 2 ** -20, 2 ** -27]);
+    return { input, output: { scale: Math.fround(input.scale / ratio * (1 + rand.next() / 4)), zeroPoint: zeroPoint() } };
+}
+
+function meanDraft(rand: Rand, type: TypeName, quant: MeanQuant, keepDims: boolean, pattern: AxesPattern | "scalar-input"): Draft {
+    const { shape, axes, axesShape } = pattern === "scalar-input" ? { shape: [], axes: [0], axesShape: [1] } : meanAxes(rand, pattern);
+    const rank = shape.length;
+    const reduced = new Set(rank === 0 ? [] : axes.map((a) => (a < 0 ? a + rank : a)));
+    const out = keepDims ? shape.map((d, i) => (reduced.has(i) ? 1 : d)) : shape.filter((_, i) => !reduced.has(i));
+    const q = quantOf(rand, type, quant);
+    const spec: SingleOpSpec = {
+        op: "MEAN", options: { keepDims },
+        inputs: [{ shape, type, ...q.input }, { shape: axesShape, type: "int32", data: axes }],
+        outputs: [{ shape: out, type, ...q.output }],
+    };
+    const count = shape.filter((_, i) => reduced.has(i)).reduce((a, b) => a * b, 1);
+    const covers = [type, quant === "float" ? "float" : quant + "-quantization", keepDims ? "keep-dims" : "no-keep-dims", pattern,
+        `${reduced.size}-axes-reduced`, `rank-${rank}`];
+    if (type === "float32" && keepDims && rank === 4 && (pattern === "hw4d" || pattern === "hw4d-reversed")) covers.push("float-4d-hw-special-case");
+    if (count >= 64) covers.push("count>=64");
+    return { covers, spec, inputs: [rand.bytes(type, shape.length ? shape : [1], 4)] };
+}
+
+function meanDrafts(rand: Rand): Draft[] {
+    const drafts: Draft[] = [];
+    const patterns: (AxesPattern | "scalar-input")[] = [...AXES_PATTERNS, "scalar-input"];
+    for (const type of ["float32", "int8", "int16"] as TypeName[]) {
+        const quants: MeanQuant[] = type === "float32" ? ["float"] : ["same", "different"];
+        for (const quant of quants)
+            for (const keepDims of [true, false])
+                for (const pattern of patterns) {
+                    const n = pattern === "scalar-input" ? 1 : type === "float32" ? 3 : 2;
+                    for (let k = 0; k < n; k++) drafts.push(meanDraft(rand, type, quant, keepDims, pattern));
+                }
+        if (type !== "float32")
+            for (const pattern of ["single", "all", "three-or-more", "hw4d"] as AxesPattern[])
+                for (let k = 0; k < 2; k++) drafts.push(meanDraft(rand, type, "extreme-ratio", rand.chance(0.5), pattern));
+    }
+    return drafts;
+}
+
+const OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => Draft[] } } = {
+    mean: { seed: 20261206, drafts: meanDrafts },
+};
+
+// ---------------------------------------------------------------------------------------------
+
+function describe(s: SingleOpSpec): string {
+    const t = (x: TensorSpec | null) => (x === null ? "-" : `${x.type}[${x.shape}]` +
+        (x.scale !== undefined ? ` s=${x.scale} z=${x.zeroPoint}` : "") +
+        (x.data !== undefined ? ` const ${JSON.stringify(Array.from(x.data as ArrayLike<number>))}` : ""));
+    return `${s.op} ${JSON.stringify(s.options ?? {})} in: ${s.inputs.map(t).join("; ")} out: ${s.outputs.map(t).join("; ")}`;
+}
+
+function runTflm(dir: string, model: Buffer, inputs: Buffer[]): { output: Buffer; arenaBytes: number } {
+    const modelFile = path.join(dir, "model.tflite");
+    fs.writeFileSync(modelFile, model);
+    const inputFiles = inputs.map((b, i) => {
+        const f = path.join(dir, `in${i}.bin`);
+        fs.writeFileSync(f, b);
+        return f;
+    });
+    const outFile = path.join(dir, "out.bin");
+    const res = childProcess.spawnSync(RUNNER, [modelFile, outFile, ...inputFiles], { encoding: "utf8" });
+    if (res.error) throw new Error(`cannot run the TFLM runner ${RUNNER}: ${res.error.message} (set TFLM_RUNNER)`);
+    if (res.status !== 0) throw new Error(`the TFLM runner failed (status ${res.status}):\n${res.stdout}${res.stderr}`);
+    const m = /arena_used_bytes (\d+)/.exec(res.stdout);
+    if (!m) throw new Error(`the TFLM runner did not print arena_used_bytes:\n${res.stdout}`);
+    return { output: fs.readFileSync(outFile), arenaBytes: Number(m[1]) };
+}
+
+function tflmCommit(): string {
+    if (process.env.TFLM_COMMIT) return process.env.TFLM_COMMIT;
+    const file = path.join(path.dirname(RUNNER), "TFLM_COMMIT");
+    if (!fs.existsSync(file)) throw new Error(`no TFLM commit: set TFLM_COMMIT or write it into ${file}`);
+    return fs.readFileSync(file, "utf8").trim();
+}
+
+function makeGoldens(op: string): GoldenManifest {
+    const def = OPS[op];
+    if (!def) throw new Error(`no golden generator for op "${op}"; known: ${Object.keys(OPS).join(", ")}`);
+    const outDir = path.join(GOLDENS_DIR, op);
+    fs.rmSync(outDir, { recursive: true, force: true });
+    fs.mkdirSync(outDir, { recursive: true });
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "tflm-goldens-"));
+    const manifest: GoldenManifest = {
+        op: op.toUpperCase(), tflmCommit: tflmCommit(), seed: def.seed, generator: "tools/make-tflm-goldens.ts", cases: [],
+    };
+    def.drafts(new Rand(def.seed)).forEach((d, i) => {
+        const name = `${op}${String(i).padStart(3, "0")}`;
+        const model = singleOpModel(d.spec);
+        const run = runTflm(scratch, model, d.inputs);
+        fs.writeFileSync(path.join(outDir, `${name}.tflite`), model);
+        const inputs = d.inputs.map((b, k) => {
+            const f = `${name}.in${k}.bin`;
+            fs.writeFileSync(path.join(outDir, f), b);
+            return f;
+        });
+        fs.writeFileSync(path.join(outDir, `${name}.out.bin`), run.output);
+        manifest.cases.push({
+            name, covers: d.covers, summary: describe(d.spec), model: `${name}.tflite`, inputs, output: `${name}.out.bin`,
+            outputType: d.spec.outputs[0].type as TypeName, tflmArenaBytes: run.arenaBytes,
+        });
+    });
+    fs.rmSync(scratch, { recursive: true, force: true });
+    fs.writeFileSync(path.join(outDir, "manifest.json"), JSON.stringify(manifest, null, 1) + "\n");
+    return manifest;
+}
+
+if (require.main === module) {
+    const ops = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(OPS);
+    for (const op of ops) {
+        const m = makeGoldens(op);
+        const counts = new Map<string, number>();
+        for (const c of m.cases) for (const w of c.covers) counts.set(w, (counts.get(w) ?? 0) + 1);
+        console.log(`${op}: ${m.cases.length} cases (TFLM ${m.tflmCommit})`);
+        for (const [w, n] of [...counts].sort()) console.log(`  ${w}: ${n}`);
+    }
+}
