@@ -58,6 +58,29 @@ static void finish_outputs(uint8_t *out, const float *acc, const uint8_t *bias, 
     }
 }
 
+/* One output pixel's window sums of a depthwise convolution into acc[0..in_d * multiplier), each in
+ * kernels/conv.c's order (fy, then fx). Inlined where in_d and multiplier are constants, so that
+ * the sums stay in registers over the whole window. */
+static inline __attribute__((always_inline)) void depthwise_sums(float *out_acc, int32_t in_d, int32_t multiplier,
+    const uint8_t *input, const uint8_t *filter, int32_t out_d, int32_t row_bytes, int32_t pixel_bytes, int32_t filter_w,
+    int32_t y0, int32_t x0, int32_t dilation_h, int32_t dilation_w, int32_t fy0, int32_t fy1, int32_t fx0, int32_t fx1)
+{
+    float acc[MAX_CHANNELS];
+    for (int32_t oc = 0; oc < in_d * multiplier; oc++) acc[oc] = 0.0f;
+    for (int32_t fy = fy0; fy < fy1; fy++) {
+        const uint8_t *row = input + (int64_t)(y0 + dilation_h * fy) * row_bytes;
+        for (int32_t fx = fx0; fx < fx1; fx++) {
+            const uint8_t *pixel = row + (int64_t)(x0 + dilation_w * fx) * pixel_bytes;
+            const uint8_t *w = filter + 4 * ((fy * filter_w + fx) * out_d);
+            for (int32_t ic = 0; ic < in_d; ic++) {
+                const float v = load_f32(pixel + 4 * ic);
+                for (int32_t m = 0; m < multiplier; m++) acc[ic * multiplier + m] += v * load_f32(w + 4 * (ic * multiplier + m));
+            }
+        }
+    }
+    for (int32_t oc = 0; oc < in_d * multiplier; oc++) out_acc[oc] = acc[oc];
+}
+
 void host_depthwise_conv_2d_float(int32_t *p, const uint8_t *model, uint8_t *arena)
 {
     const int32_t batches = p[TFL_CONV_BATCHES], in_h = p[TFL_CONV_INPUT_HEIGHT], in_w = p[TFL_CONV_INPUT_WIDTH];
@@ -87,26 +110,17 @@ void host_depthwise_conv_2d_float(int32_t *p, const uint8_t *model, uint8_t *are
                 const int32_t x0 = ox * stride_w - pad_w;
                 int32_t fx0, fx1;
                 window_range(x0, dilation_w, filter_w, in_w, &fx0, &fx1);
-                for (int32_t oc = 0; oc < out_d; oc++) acc[oc] = 0.0f;
-                /* Each output's terms in kernels/conv.c's order: fy, then fx. */
-                for (int32_t fy = fy0; fy < fy1; fy++) {
-                    const int32_t y = y0 + dilation_h * fy;
-                    for (int32_t fx = fx0; fx < fx1; fx++) {
-                        const int32_t x = x0 + dilation_w * fx;
-                        const uint8_t *pixel = input + 4 * (((b * in_h + y) * in_w + x) * in_d);
-                        const uint8_t *w = filter + 4 * ((fy * filter_w + fx) * out_d);
-                        if (multiplier == 1) {
-                            for (int32_t oc = 0; oc < out_d; oc++) acc[oc] += load_f32(pixel + 4 * oc) * load_f32(w + 4 * oc);
-                        } else {
-                            for (int32_t ic = 0; ic < in_d; ic++) {
-                                const float v = load_f32(pixel + 4 * ic);
-                                float *a = acc + ic * multiplier;
-                                const uint8_t *wc = w + 4 * ic * multiplier;
-                                for (int32_t m = 0; m < multiplier; m++) a[m] += v * load_f32(wc + 4 * m);
-                            }
-                        }
-                    }
-                }
+                const uint8_t *image = input + 4 * (int64_t)b * in_h * in_w * in_d;
+                const int32_t row_bytes = 4 * in_w * in_d, pixel_bytes = 4 * in_d;
+#define DEPTHWISE_SUMS(channels, times) \
+    depthwise_sums(acc, channels, times, image, filter, out_d, row_bytes, pixel_bytes, filter_w, y0, x0, dilation_h, dilation_w, fy0, fy1, fx0, fx1)
+                /* Common shapes with constant counts (one input channel, or multiplier 1), the rest as they come. */
+                if (in_d == 1 && multiplier == 8) DEPTHWISE_SUMS(1, 8);
+                else if (in_d == 1 && multiplier == 16) DEPTHWISE_SUMS(1, 16);
+                else if (in_d == 8 && multiplier == 1) DEPTHWISE_SUMS(8, 1);
+                else if (in_d == 16 && multiplier == 1) DEPTHWISE_SUMS(16, 1);
+                else DEPTHWISE_SUMS(in_d, multiplier);
+#undef DEPTHWISE_SUMS
                 finish_outputs(out, acc, bias, out_d, act_min, act_max);
                 out += 4 * out_d;
             }
