@@ -337,36 +337,35 @@ static void fold_mean_count(int32_t multiplier, int32_t output_shift, uint32_t c
 }
 
 /* MEAN: each output value is the mean of the input values sharing its indices outside the
- * averaged axes (at most 2). The kept and averaged dimensions go into the block as (size, input
- * stride) pairs, made up with (1, 0) in front; quantized means get the zero points and the
- * multiplier input_scale / output_scale with 1/count folded in, unless the quantizations agree. */
+ * averaged axes (any of them, as in TFLM). The kept and averaged dimensions go into the block as
+ * (size, input stride) pairs, made up with (1, 0) in front; quantized means get the zero points
+ * and the multiplier input_scale / output_scale with 1/count folded in, also when the two
+ * quantizations agree (TFLM's QuantizedMeanOrSum takes that path too). */
 int tfl_prepare_mean(tfl_op *op)
 {
     const tfl_tensor_info *input = tfl_input(op, 0), *axis_input = tfl_input(op, 1), *output = tfl_output_tensor(op, 0);
     TFL_CHECK(op, input && axis_input && op->input_count == 2 && op->output_count == 1, "needs an input, axes and one output");
     TFL_CHECK(op, output->type == input->type, "output %t must have the type of input %t", output, input);
     int32_t rank = input->rank;
-    TFL_CHECK(op, rank <= TFL_CONST_MEAN_KEPT_DIMS, "input %t has more than %d dimensions", input, TFL_CONST_MEAN_KEPT_DIMS);
+    TFL_CHECK(op, rank <= TFL_CONST_MEAN_DIMS, "input %t has more than %d dimensions", input, TFL_CONST_MEAN_DIMS);
     int_list axes;
     if (const_ints(op, axis_input, "axis", &axes)) return 1;
     uint8_t reduced[TFL_MAX_RANK] = {0};
     int32_t reduced_count = 0;
-    /* A scalar input has nothing to average over: TFLM ignores the axes then. */
+    /* A scalar input has nothing to average over: TFLM ignores the axes then. Repeated axes count once. */
     for (uint32_t i = 0; rank > 0 && i < axes.n; i++) {
         int32_t given = item(&axes, i), axis = given < 0 ? given + rank : given;
         TFL_CHECK(op, axis >= 0 && axis < rank, "axis %d is out of range for input %t", given, input);
         reduced_count += !reduced[axis];
         reduced[axis] = 1;
     }
-    TFL_CHECK(op, reduced_count <= TFL_CONST_MEAN_REDUCED_DIMS, "averages over %d dimensions; TFLM handles at most %d",
-              reduced_count, TFL_CONST_MEAN_REDUCED_DIMS);
     TFL_CHECK(op, input->count > 0, "input %t is empty", input);
     /* No dimension is 0 now: the strides and count are below 2^31. */
     double strides[TFL_MAX_RANK];
     element_strides(input, strides);
     int32_t keep_dims = reduced_count ? tfl_opt_byte(op, MEAN_OPT_KEEP_DIMS, 0) : 0;
-    int32_t kept[2 * TFL_CONST_MEAN_KEPT_DIMS], over[2 * TFL_CONST_MEAN_REDUCED_DIMS];
-    uint32_t kept_shape[TFL_CONST_MEAN_KEPT_DIMS];
+    int32_t kept[2 * TFL_CONST_MEAN_DIMS], over[2 * TFL_CONST_MEAN_DIMS];
+    uint32_t kept_shape[TFL_CONST_MEAN_DIMS];
     uint32_t kept_n = 0, over_n = 0;
     int_list shape_text = {0, kept_shape, 0};
     int32_t count = 1;
@@ -389,24 +388,20 @@ int tfl_prepare_mean(tfl_op *op)
     tfl_param_tensor(op, TFL_MEAN_OUTPUT, output);
     p[TFL_MEAN_OUTPUT_COUNT] = (int32_t)output->count;
     p[TFL_MEAN_COUNT] = count;
-    for (uint32_t d = 0; d < TFL_CONST_MEAN_KEPT_DIMS; d++) {
+    for (uint32_t d = 0; d < TFL_CONST_MEAN_DIMS; d++) {
         int32_t *w = p + TFL_MEAN_KEPT + 2 * d;
-        uint32_t from = TFL_CONST_MEAN_KEPT_DIMS - kept_n;
+        uint32_t from = TFL_CONST_MEAN_DIMS - kept_n;
         w[0] = d < from ? 1 : kept[2 * (d - from)];
         w[1] = d < from ? 0 : kept[2 * (d - from) + 1];
-        if (d >= TFL_CONST_MEAN_REDUCED_DIMS) continue;
         w = p + TFL_MEAN_REDUCED + 2 * d;
-        from = TFL_CONST_MEAN_REDUCED_DIMS - over_n;
+        from = TFL_CONST_MEAN_DIMS - over_n;
         w[0] = d < from ? 1 : over[2 * (d - from)];
         w[1] = d < from ? 0 : over[2 * (d - from) + 1];
     }
     if (input->type == TFL_TYPE_FLOAT32) return 0;
-    int same = input->zero_point == output->zero_point && input->scale == output->scale;
-    p[TFL_MEAN_SAME_QUANTIZATION] = same;
+    TFL_CHECK(op, input->scale > 0 && output->scale > 0, "input and output must be quantized (have scales)");
     p[TFL_MEAN_INPUT_ZERO_POINT] = input->zero_point;
     p[TFL_MEAN_OUTPUT_ZERO_POINT] = output->zero_point;
-    if (same) return 0;
-    TFL_CHECK(op, input->scale > 0 && output->scale > 0, "input and output must be quantized (have scales)");
     int32_t m[2];
     tfl_quantize_multiplier((double)input->scale / (double)output->scale, &m[0], &m[1]);
     fold_mean_count(m[0], m[1], (uint32_t)count, &p[TFL_MEAN_MULTIPLIER]);

@@ -79,11 +79,11 @@ void tflite_pad_bytes(int32_t *p, const uint8_t *model, uint8_t *arena)
     }
 }
 
-/* The input element offset of output `index` from MEAN_KEPT_DIMS (size, stride) pairs. */
+/* The input element offset of output `index` from MEAN_DIMS (size, stride) kept pairs. */
 static int32_t mean_offset(const int32_t *p, int32_t index)
 {
     int32_t offset = 0;
-    for (int d = TFL_CONST_MEAN_KEPT_DIMS - 1; d >= 0; d--) {
+    for (int d = TFL_CONST_MEAN_DIMS - 1; d >= 0; d--) {
         const int32_t size = p[TFL_MEAN_KEPT + 2 * d];
         offset += index % size * p[TFL_MEAN_KEPT + 2 * d + 1];
         index /= size;
@@ -91,13 +91,22 @@ static int32_t mean_offset(const int32_t *p, int32_t index)
     return offset;
 }
 
-/* The int8/int16 mean of one output from its int32 sum: the raw sum divided (truncating) when
- * input and output share their quantization, else rescaled with 1/Count folded in. */
+/* Loops over the values averaged into one output, in input order (the innermost averaged
+ * dimension fastest), with `at` their input element offset from the output's first value:
+ * r points at the MEAN_DIMS (size, stride) averaged pairs. */
+#define MEAN_FOR_EACH_AVERAGED(r, at)                                                   \
+    for (int32_t i0 = 0; i0 < (r)[0]; i0++)                                             \
+        for (int32_t i1 = 0; i1 < (r)[2]; i1++)                                         \
+            for (int32_t i2 = 0; i2 < (r)[4]; i2++)                                     \
+                for (int32_t i3 = 0; i3 < (r)[6]; i3++)                                 \
+                    for (int32_t i4 = 0, at = i0 * (r)[1] + i1 * (r)[3] + i2 * (r)[5] + i3 * (r)[7]; \
+                         i4 < (r)[8]; i4++, at += (r)[9])
+
+/* The int8/int16 mean of one output from its int32 sum: less Count input zero points, rescaled
+ * with 1/Count folded in, plus the output zero point, saturated. */
 static int32_t quantized_mean(const int32_t *p, uint32_t sum, int32_t lo, int32_t hi)
 {
-    const int32_t count = p[TFL_MEAN_COUNT];
-    if (p[TFL_MEAN_SAME_QUANTIZATION]) return (int32_t)sum / count;
-    const int32_t shifted = (int32_t)(sum - (uint32_t)p[TFL_MEAN_INPUT_ZERO_POINT] * (uint32_t)count);
+    const int32_t shifted = (int32_t)(sum - (uint32_t)p[TFL_MEAN_INPUT_ZERO_POINT] * (uint32_t)p[TFL_MEAN_COUNT]);
     const int32_t v = tfl_multiply_by_quantized_multiplier(shifted, p[TFL_MEAN_MULTIPLIER], p[TFL_MEAN_SHIFT]) +
         p[TFL_MEAN_OUTPUT_ZERO_POINT];
     return tfl_clamp(v, lo, hi);
@@ -108,13 +117,11 @@ void tflite_mean_int8(int32_t *p, const uint8_t *model, uint8_t *arena)
     const int8_t *input = (const int8_t *)tfl_tensor(p, TFL_MEAN_INPUT, model, arena);
     int8_t *output = (int8_t *)tfl_output(p, TFL_MEAN_OUTPUT, arena);
     const int32_t outputs = p[TFL_MEAN_OUTPUT_COUNT];
-    const int32_t n0 = p[TFL_MEAN_REDUCED], s0 = p[TFL_MEAN_REDUCED + 1];
-    const int32_t n1 = p[TFL_MEAN_REDUCED + 2], s1 = p[TFL_MEAN_REDUCED + 3];
+    const int32_t *r = p + TFL_MEAN_REDUCED;
     for (int32_t o = 0; o < outputs; o++) {
         const int8_t *base = input + mean_offset(p, o);
         uint32_t sum = 0;
-        for (int32_t a = 0; a < n0; a++)
-            for (int32_t b = 0; b < n1; b++) sum += (uint32_t)base[a * s0 + b * s1];
+        MEAN_FOR_EACH_AVERAGED(r, at) sum += (uint32_t)base[at];
         output[o] = (int8_t)quantized_mean(p, sum, -128, 127);
     }
 }
@@ -124,13 +131,11 @@ void tflite_mean_int16(int32_t *p, const uint8_t *model, uint8_t *arena)
     const uint8_t *input = tfl_tensor(p, TFL_MEAN_INPUT, model, arena);
     uint8_t *output = tfl_output(p, TFL_MEAN_OUTPUT, arena);
     const int32_t outputs = p[TFL_MEAN_OUTPUT_COUNT];
-    const int32_t n0 = p[TFL_MEAN_REDUCED], s0 = p[TFL_MEAN_REDUCED + 1];
-    const int32_t n1 = p[TFL_MEAN_REDUCED + 2], s1 = p[TFL_MEAN_REDUCED + 3];
+    const int32_t *r = p + TFL_MEAN_REDUCED;
     for (int32_t o = 0; o < outputs; o++) {
         const uint8_t *base = input + 2 * mean_offset(p, o);
         uint32_t sum = 0;
-        for (int32_t a = 0; a < n0; a++)
-            for (int32_t b = 0; b < n1; b++) sum += (uint32_t)tfl_load_i16(base + 2 * (a * s0 + b * s1));
+        MEAN_FOR_EACH_AVERAGED(r, at) sum += (uint32_t)tfl_load_i16(base + 2 * at);
         tfl_store_i16(output + 2 * o, quantized_mean(p, sum, -32768, 32767));
     }
 }
@@ -141,14 +146,12 @@ void tflite_mean_float(int32_t *p, const uint8_t *model, uint8_t *arena)
     uint8_t *output = tfl_output(p, TFL_MEAN_OUTPUT, arena);
     const int32_t outputs = p[TFL_MEAN_OUTPUT_COUNT];
     const int32_t count = p[TFL_MEAN_COUNT];
-    const int32_t n0 = p[TFL_MEAN_REDUCED], s0 = p[TFL_MEAN_REDUCED + 1];
-    const int32_t n1 = p[TFL_MEAN_REDUCED + 2], s1 = p[TFL_MEAN_REDUCED + 3];
+    const int32_t *r = p + TFL_MEAN_REDUCED;
     for (int32_t o = 0; o < outputs; o++) {
         const uint8_t *base = input + 4 * mean_offset(p, o);
         /* float32 sums in input order. */
         float sum = 0.0f;
-        for (int32_t a = 0; a < n0; a++)
-            for (int32_t b = 0; b < n1; b++) sum += tfl_load_f32(base + 4 * (a * s0 + b * s1));
+        MEAN_FOR_EACH_AVERAGED(r, at) sum += tfl_load_f32(base + 4 * at);
         tfl_store_f32(output + 4 * o, sum / (float)count);
     }
 }

@@ -318,14 +318,12 @@ enum tfl_mean {
     TFL_MEAN_OUTPUT_ZERO_POINT = 7,
     TFL_MEAN_MULTIPLIER = 8,
     TFL_MEAN_SHIFT = 9,
-    /* Quantized only: 1 when input and output have the same scale and zero point. */
-    TFL_MEAN_SAME_QUANTIZATION = 10,
-    /* MEAN_KEPT_DIMS (size, input stride in elements) pairs of the kept dimensions, outermost
-     * first; (1, 0) fill up. */
-    TFL_MEAN_KEPT = 11,
-    /* MEAN_REDUCED_DIMS pairs likewise for the averaged dimensions. */
-    TFL_MEAN_REDUCED = 21,
-    TFL_MEAN_WORDS = 25,
+    /* MEAN_DIMS (size, input stride in elements) pairs of the kept dimensions, outermost first; (1,
+     * 0) fill up. */
+    TFL_MEAN_KEPT = 10,
+    /* MEAN_DIMS pairs likewise for the averaged dimensions. */
+    TFL_MEAN_REDUCED = 20,
+    TFL_MEAN_WORDS = 30,
 };
 
 /* kernel_shape.ts StridedSliceParams: Parameter block of strided_slice_bytes (words). */
@@ -553,10 +551,9 @@ enum tfl_type {
 #define TFL_CONST_CONCATENATION_MAX_DIMS 6
 /* kernel_shape.ts: TFLM pads up to 5 dimensions. */
 #define TFL_CONST_PAD_DIMS 5
-/* kernel_shape.ts: TFLM's limits: inputs of up to 5 dimensions, averaged over at most 2 of them. */
-#define TFL_CONST_MEAN_KEPT_DIMS 5
-/* kernel_shape.ts */
-#define TFL_CONST_MEAN_REDUCED_DIMS 2
+/* kernel_shape.ts: Inputs of up to 5 dimensions (as the other shape ops); any of them may be
+ * averaged, as in TFLM. */
+#define TFL_CONST_MEAN_DIMS 5
 /* kernel_shape.ts: TFLM slices inputs of up to 4 dimensions; its loop runs over 5. */
 #define TFL_CONST_STRIDED_SLICE_MAX_RANK 4
 /* kernel_shape.ts */

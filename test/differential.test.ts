@@ -16,8 +16,8 @@
 // - LOGISTIC and TANH int16 at power-of-two input scales: TFLite then uses gemmlowp's fixed-point
 //   functions, TFLM its table (test/kernel_activation.test.ts checks that case on its own).
 // - SVDF int8 other than RELU: TFLite's integer SVDF has only RELU.
-// Ops TFLM lacks for a type are not generated: DIV int8/int16, HARD_SWISH int16, MEAN over more
-// than two dimensions.
+// Ops TFLM lacks for a type are not generated: DIV int8/int16, HARD_SWISH int16. MEAN is drawn
+// over at most two dimensions here; test/tflm_goldens.test.ts checks more against TFLM itself.
 import * as assert from "assert";
 import { loadTflite } from "../node/sts-runtime";
 import { TfjsTfliteRunner } from "../node/tfjs-tflite";

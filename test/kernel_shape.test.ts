@@ -297,6 +297,8 @@ describe("MEAN", () => {
         assert.deepStrictEqual(run(mean("float32", [2, 3], [-2], [1, 3], true), x).values, [2.5, 3.5, 4.5]);
         assert.deepStrictEqual(run(mean("float32", [2, 3], [0, 1], []), x).values, [3.5]);
         assert.deepStrictEqual(run(mean("float32", [2, 3], [1, -1, 1], [2]), x).values, [2, 5]);
+        // Three of four dimensions, as TFLM takes any number: [[[1, 2], [3, 4]], [[5, 6], [7, 9]]] per channel.
+        assert.deepStrictEqual(run(mean("float32", [2, 2, 2, 1], [0, 2, -3], [1]), [1, 2, 3, 4, 5, 6, 7, 9]).values, [4.625]);
     });
 
     it("float32: global average pooling over H and W, the quotient rounded to float32", () => {
@@ -305,10 +307,13 @@ describe("MEAN", () => {
         assert.deepStrictEqual(run(mean("float32", [3], [0], []), [1, 1, 2]).values, [Math.fround(4 / 3)]);
     });
 
-    it("int8 with equal quantization divides the raw sum, truncating toward zero", () => {
+    it("int8 with equal quantization requantizes too (TFLM's QuantizedMeanOrSum), rounding rather than truncating", () => {
         const q = { scale: 0.5, zeroPoint: 1 };
-        // 11 / 4 = 2.75 -> 2 and -11 / 4 = -2.75 -> -2.
-        assert.deepStrictEqual(run(mean("int8", [2, 4], [1], [2], false, q, q), [1, 2, 3, 5, -1, -2, -3, -5]).values, [2, -2]);
+        // Sums 11 and -11 less 4 zero points: 7 and -15; the multiplier 1 = 2^30 * 2^(1-31) with
+        // 1/4 folded in is 2^30 with shift -1: SRDHM gives 4 and -7, halved with rounding 2 and -4,
+        // plus the zero point: 3 and -3 (means 2.75 and -2.75 steps; older TFLM divided the raw
+        // sums, truncating, to 2 and -2).
+        assert.deepStrictEqual(run(mean("int8", [2, 4], [1], [2], false, q, q), [1, 2, 3, 5, -1, -2, -3, -5]).values, [3, -3]);
     });
 
     it("int8 requantizes with 1/count folded into the multiplier, ties as gemmlowp rounds them", () => {
@@ -344,11 +349,11 @@ describe("MEAN", () => {
                 }
     });
 
-    it("names the problem: computed axes, three axes, an axis out of range, a type, a wrong output", () => {
+    it("names the problem: computed axes, six dimensions, an axis out of range, a type, a wrong output", () => {
         throwsTflite(() => load({
             op: "MEAN", inputs: [{ shape: [2, 3], type: "float32" }, { shape: [1], type: "int32" }], outputs: [{ shape: [2], type: "float32" }],
         }), /MEAN v1\): the axis input tensor 1 'input1' INT32\[1\] must be constant/);
-        throwsTflite(() => load(mean("float32", [2, 2, 2], [0, 1, 2], [])), /averages over 3 dimensions; TFLM handles at most 2/);
+        throwsTflite(() => load(mean("float32", [1, 2, 1, 2, 1, 2], [0], [2, 1, 2, 1, 2])), /input .* has more than 5 dimensions/);
         throwsTflite(() => load(mean("float32", [2, 3], [2], [2])), /axis 2 is out of range for input/);
         throwsTflite(() => load(mean("int32", [2, 3], [1], [2])), /unsupported input type INT32/);
         throwsTflite(() => load(mean("float32", [2, 3], [1], [3])), /output .* must have shape \[2\]/);

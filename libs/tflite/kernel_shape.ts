@@ -375,10 +375,11 @@ namespace tflite {
     }
 
     // MEAN: each output value is the mean of the input values that share its indices outside the
-    // averaged axes. As TFLM's reduce: float32 sums in input order and divides; int8/int16 sum in
-    // int32, and with equal input and output quantization divide the raw sum, truncating; otherwise
-    // the sum less Count zero points is rescaled by input_scale / output_scale / Count, the 1/Count
-    // folded into the fixed-point multiplier (QuantizedMeanOrSum).
+    // averaged axes. As TFLM's reduce (EvalMeanHelper): float32 sums in input order and divides;
+    // int8/int16 sum in int32, and the sum less Count zero points is rescaled by
+    // input_scale / output_scale / Count, the 1/Count folded into the fixed-point multiplier
+    // (QuantizedMeanOrSum). TFLM takes that path also when input and output have the same scale and
+    // zero point (older TFLM divided the raw sum there instead; test/tflm-goldens has both cases).
 
     /** Parameter block of the mean_* bodies (words). */
     export const enum MeanParams {
@@ -388,20 +389,17 @@ namespace tflite {
         Count = 5,
         /** Quantized only: the zero points, and the multiplier and shift with 1/Count folded in. */
         InputZeroPoint = 6, OutputZeroPoint = 7, Multiplier = 8, Shift = 9,
-        /** Quantized only: 1 when input and output have the same scale and zero point. */
-        SameQuantization = 10,
-        /** MEAN_KEPT_DIMS (size, input stride in elements) pairs of the kept dimensions, outermost first; (1, 0) fill up. */
-        Kept = 11,
-        /** MEAN_REDUCED_DIMS pairs likewise for the averaged dimensions. */
-        Reduced = 21,
-        Words = 25,
+        /** MEAN_DIMS (size, input stride in elements) pairs of the kept dimensions, outermost first; (1, 0) fill up. */
+        Kept = 10,
+        /** MEAN_DIMS pairs likewise for the averaged dimensions. */
+        Reduced = 20,
+        Words = 30,
     }
 
     const enum ReducerOptions { KeepDims = 0 }
 
-    /** TFLM's limits: inputs of up to 5 dimensions, averaged over at most 2 of them. */
-    const MEAN_KEPT_DIMS = 5
-    const MEAN_REDUCED_DIMS = 2
+    /** Inputs of up to 5 dimensions (as the other shape ops); any of them may be averaged, as in TFLM. */
+    const MEAN_DIMS = 5
 
     function prepareMean(op: Operator): void {
         const input = op.input(0)
@@ -410,19 +408,18 @@ namespace tflite {
         op.check(!!input && !!axisInput && op.inputs.length === 2 && op.outputs.length === 1, "needs an input, axes and one output")
         op.check(output.type === input.type, "output " + output.describe() + " must have the type of input " + input.describe())
         const rank = input.rank()
-        op.check(rank <= MEAN_KEPT_DIMS, "input " + input.describe() + " has more than " + MEAN_KEPT_DIMS + " dimensions")
+        op.check(rank <= MEAN_DIMS, "input " + input.describe() + " has more than " + MEAN_DIMS + " dimensions")
         const axes = constInts(op, axisInput, "axis")
         const reduced: boolean[] = []
         for (let i = 0; i < rank; i++) reduced.push(false)
         let reducedCount = 0
-        // A scalar input has nothing to average over: TFLM ignores the axes then.
+        // A scalar input has nothing to average over: TFLM ignores the axes then. Repeated axes count once.
         for (let i = 0; rank > 0 && i < axes.length; i++) {
             const axis = axes[i] < 0 ? axes[i] + rank : axes[i]
             op.check(axis >= 0 && axis < rank, "axis " + axes[i] + " is out of range for input " + input.describe())
             if (!reduced[axis]) reducedCount++
             reduced[axis] = true
         }
-        op.check(reducedCount <= MEAN_REDUCED_DIMS, "averages over " + reducedCount + " dimensions; TFLM handles at most " + MEAN_REDUCED_DIMS)
         op.check(input.elementCount() > 0, "input " + input.describe() + " is empty")
         const strides = elementStrides(input.shape)
         const kept: number[] = []
@@ -455,15 +452,12 @@ namespace tflite {
         op.paramTensor(MeanParams.Output, output)
         setParam(p, MeanParams.OutputCount, output.elementCount())
         setParam(p, MeanParams.Count, count)
-        setParams(p, MeanParams.Kept, meanPairs(kept, MEAN_KEPT_DIMS))
-        setParams(p, MeanParams.Reduced, meanPairs(over, MEAN_REDUCED_DIMS))
+        setParams(p, MeanParams.Kept, meanPairs(kept, MEAN_DIMS))
+        setParams(p, MeanParams.Reduced, meanPairs(over, MEAN_DIMS))
         if (input.type === TensorType.Float32) return
-        const same = input.zeroPoint === output.zeroPoint && input.scale === output.scale
-        setParam(p, MeanParams.SameQuantization, same ? 1 : 0)
+        op.check(input.scale > 0 && output.scale > 0, "input and output must be quantized (have scales)")
         setParam(p, MeanParams.InputZeroPoint, input.zeroPoint)
         setParam(p, MeanParams.OutputZeroPoint, output.zeroPoint)
-        if (same) return
-        op.check(input.scale > 0 && output.scale > 0, "input and output must be quantized (have scales)")
         // TFLM: QuantizeMultiplier(double(input_scale) / double(output_scale)), then 1/Count folded in.
         const m = quantizeMultiplier(input.scale / output.scale)
         const folded = foldMeanCount(m[0], m[1], count)
@@ -518,18 +512,24 @@ namespace tflite {
         return offset
     }
 
-    /** C's int32 division: the quotient truncated toward zero. */
-    function divideTruncating(a: number, b: number): number {
-        const q = a / b
-        return q < 0 ? Math.ceil(q) : Math.floor(q)
+    /** The input element offsets, from an output's first input value, of the values averaged into it, in input order. */
+    function reducedOffsets(p: Buffer): number[] {
+        let offsets: number[] = [0]
+        // Outermost dimension first, so the innermost one steps fastest.
+        for (let d = 0; d < MEAN_DIMS; d++) {
+            const size = param(p, MeanParams.Reduced + 2 * d), stride = param(p, MeanParams.Reduced + 2 * d + 1)
+            const next: number[] = []
+            for (let i = 0; i < offsets.length; i++)
+                for (let k = 0; k < size; k++) next.push(offsets[i] + k * stride)
+            offsets = next
+        }
+        return offsets
     }
 
     /** The int8/int16 mean of one output from its int32 sum (see MeanParams). */
     function quantizedMean(p: Buffer, sum: number, lo: number, hi: number): number {
-        const count = param(p, MeanParams.Count)
-        if (param(p, MeanParams.SameQuantization)) return divideTruncating(sum, count)
         // int64 in TFLM, then cast to the int32 accumulator type: wraps like C.
-        const shifted = (sum - param(p, MeanParams.InputZeroPoint) * count) | 0
+        const shifted = (sum - param(p, MeanParams.InputZeroPoint) * param(p, MeanParams.Count)) | 0
         const v = multiplyByQuantizedMultiplier(shifted, param(p, MeanParams.Multiplier), param(p, MeanParams.Shift)) +
             param(p, MeanParams.OutputZeroPoint)
         return clamp(v, lo, hi)
@@ -541,13 +541,11 @@ namespace tflite {
         const output = paramBuffer(p, MeanParams.Output, model, arena)
         const outputAt = paramOffset(p, MeanParams.Output)
         const outputs = param(p, MeanParams.OutputCount)
-        const n0 = param(p, MeanParams.Reduced), s0 = param(p, MeanParams.Reduced + 1)
-        const n1 = param(p, MeanParams.Reduced + 2), s1 = param(p, MeanParams.Reduced + 3)
+        const offsets = reducedOffsets(p)
         for (let o = 0; o < outputs; o++) {
-            const base = inputAt + stridedOffset(p, MeanParams.Kept, MEAN_KEPT_DIMS, o)
+            const base = inputAt + stridedOffset(p, MeanParams.Kept, MEAN_DIMS, o)
             let sum = 0
-            for (let a = 0; a < n0; a++)
-                for (let b = 0; b < n1; b++) sum = (sum + int8At(input, base, a * s0 + b * s1)) | 0
+            for (let i = 0; i < offsets.length; i++) sum = (sum + int8At(input, base, offsets[i])) | 0
             output[outputAt + o] = quantizedMean(p, sum, -128, 127) & 0xff
         }
     }
@@ -558,13 +556,11 @@ namespace tflite {
         const output = paramBuffer(p, MeanParams.Output, model, arena)
         const outputAt = paramOffset(p, MeanParams.Output)
         const outputs = param(p, MeanParams.OutputCount)
-        const n0 = param(p, MeanParams.Reduced), s0 = param(p, MeanParams.Reduced + 1)
-        const n1 = param(p, MeanParams.Reduced + 2), s1 = param(p, MeanParams.Reduced + 3)
+        const offsets = reducedOffsets(p)
         for (let o = 0; o < outputs; o++) {
-            const base = inputAt + 2 * stridedOffset(p, MeanParams.Kept, MEAN_KEPT_DIMS, o)
+            const base = inputAt + 2 * stridedOffset(p, MeanParams.Kept, MEAN_DIMS, o)
             let sum = 0
-            for (let a = 0; a < n0; a++)
-                for (let b = 0; b < n1; b++) sum = (sum + input.getNumber(NumberFormat.Int16LE, base + 2 * (a * s0 + b * s1))) | 0
+            for (let i = 0; i < offsets.length; i++) sum = (sum + input.getNumber(NumberFormat.Int16LE, base + 2 * offsets[i])) | 0
             output.setNumber(NumberFormat.Int16LE, outputAt + 2 * o, quantizedMean(p, sum, -32768, 32767))
         }
     }
@@ -576,14 +572,12 @@ namespace tflite {
         const outputAt = paramOffset(p, MeanParams.Output)
         const outputs = param(p, MeanParams.OutputCount)
         const count = param(p, MeanParams.Count)
-        const n0 = param(p, MeanParams.Reduced), s0 = param(p, MeanParams.Reduced + 1)
-        const n1 = param(p, MeanParams.Reduced + 2), s1 = param(p, MeanParams.Reduced + 3)
+        const offsets = reducedOffsets(p)
         for (let o = 0; o < outputs; o++) {
-            const base = inputAt + 4 * stridedOffset(p, MeanParams.Kept, MEAN_KEPT_DIMS, o)
+            const base = inputAt + 4 * stridedOffset(p, MeanParams.Kept, MEAN_DIMS, o)
             // float32 sums in input order, rounded after every addition as in C.
             let sum = 0
-            for (let a = 0; a < n0; a++)
-                for (let b = 0; b < n1; b++) sum = f32(sum + input.getNumber(NumberFormat.Float32LE, base + 4 * (a * s0 + b * s1)))
+            for (let i = 0; i < offsets.length; i++) sum = f32(sum + input.getNumber(NumberFormat.Float32LE, base + 4 * offsets[i]))
             output.setNumber(NumberFormat.Float32LE, outputAt + 4 * o, f32(sum / count))
         }
     }
