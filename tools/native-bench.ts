@@ -13,35 +13,118 @@
 // (built/native/conformance.replay, recorded here when missing); every call is checked byte for
 // byte while it is timed, and a build whose replay fails is reported, not timed.
 //
+// Beside them, TFLM's own instructions per invoke on the same emulated M4, with CMSIS-NN and with
+// its reference kernels, when their programs are built (outside the project: tools/tflm-cmsis/).
+//
 //   node built/tools/native-bench.js           the instruction table
 //   node built/tools/native-bench.js --calls   also the bodies of micro_speech and person_detect
+//   node built/tools/native-bench.js --tflm    only ours (-O2) beside TFLM's, on the M4
 import * as childProcess from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { NATIVE_BUILT, RECORDING, makeKernels, recordConformance, runQemuM0, runQemuM4 } from "../node/replay";
+import { NATIVE_BUILT, RECORDING, REPO, makeKernels, recordConformance, runQemuM0, runQemuM4 } from "../node/replay";
+import { conformanceCases, sharedPath } from "../node/conformance";
 
 /** Instructions per timer tick under -icount shift=0: 1 ns each, over the timer's period. */
 export const TICK_INSTRUCTIONS = { m4: 40, m0: 62.5 };
 
 /**
- * TFLM on the same emulated boards, micro_speech per invoke, for scale: figures measured outside
- * this project and written down here, not rebuilt by this benchmark. The M4's TFLM + CMSIS-NN
- * figure is issue 13's side-by-side measurement (TFLM HEAD with CMSIS-NN in its default build,
- * kernels and CMSIS-NN at -O2, linked into an mps2-an386 program, the second invoke timed with
- * the APB timer under -icount shift=0; person_detect 22.6 M the same way); an earlier 2.39 M came
- * from another build and overstated our lead.
+ * TFLM on the emulated micro:bit (Cortex-M0), micro_speech per invoke, for scale: figures measured
+ * outside this project and written down here, not rebuilt by this benchmark.
  */
 export const TFLM_MICRO_SPEECH = {
-    m4: [
-        { build: "TFLM reference kernels, -Os", instructions: 17.8e6 },
-        { build: "TFLM reference kernels, -O2", instructions: 9.3e6 },
-        { build: "TFLM + CMSIS-NN (issue 13's side-by-side build)", instructions: 1.48e6 },
-    ],
     m0: [
         { build: "TFLM reference kernels", instructions: 22.5e6 },
         { build: "TFLM + CMSIS-NN", instructions: 4.14e6 },
     ],
 };
+
+/**
+ * TFLM itself on the emulated Cortex-M4, counted the same way as our kernels: programs built
+ * outside this project by tools/tflm-cmsis/build.sh (TFLM's own makefile and its default flags,
+ * with CMSIS-NN and with the reference kernels) run a model's conformance cases on QEMU's
+ * mps2-an386 under -icount shift=0, invoke each twice and read the same APB timer around the
+ * second invoke: the whole Invoke() and the sum over its operators' invoke functions (the kernels
+ * alone, which is what our figure sums), and compare every output with TFLM's goldens. The
+ * bench never builds them (that takes TFLM's and CMSIS-NN's sources); without them it says so.
+ */
+export const TFLM_ELF_DIR = process.env.TFLM_CMSIS_ELF_DIR || path.resolve(REPO, "..", "tflm-cmsis", "out");
+export const TFLM_BUILDS = [
+    { name: "TFLM + CMSIS-NN", elf: "tflm-cmsis_nn-m4.elf" },
+    { name: "TFLM reference kernels", elf: "tflm-ref-m4.elf" },
+];
+export const TFLM_MODELS = ["micro_speech_quantized", "person_detect"];
+
+export interface TflmTiming {
+    /** Mean instructions of the second Invoke(), whole. */
+    invoke: number;
+    /** Mean instructions of its operators' invoke functions, summed. */
+    ops: number;
+    cases: number;
+    /** Cases whose outputs differ from TFLM's goldens, or that did not run; with why. */
+    failed: string[];
+}
+
+/** Runs one of the external TFLM programs on a model's conformance cases (see TFLM_ELF_DIR). */
+export function timeTflm(elf: string, model: string): TflmTiming {
+    const cases = conformanceCases().filter((c) => path.basename(c.model, ".tflite") === model);
+    if (!cases.length) throw new Error(`no conformance cases for ${model}`);
+    const unsupported = cases.filter((c) => c.inputs.length !== 1 || c.stream_stride_bytes);
+    if (unsupported.length) throw new Error(`${model}: the TFLM program runs one-input, unstreamed cases only`);
+    // The program reads CASE_DIR/CASE.input0.bin and CASE_DIR/CASE.output.bin.
+    const caseDir = path.dirname(sharedPath(cases[0].inputs[0]));
+    const args = ["tflm_bench", sharedPath(cases[0].model), caseDir, ...cases.map((c) => c.case)];
+    const bad = args.find((a) => /[, ]/.test(a));
+    if (bad) throw new Error(`semihosting arguments cannot hold a comma or a space: ${bad}`);
+    const res = childProcess.spawnSync("qemu-system-arm", ["-M", "mps2-an386", "-nographic", "-monitor", "none", "-serial", "none",
+        "-icount", "shift=0", "-semihosting-config", ["enable=on", "target=native", ...args.map((a) => "arg=" + a)].join(","),
+        "-kernel", elf], { encoding: "utf8", maxBuffer: 64 << 20, timeout: 1200000 });
+    if (res.error) throw new Error(`qemu-system-arm: ${res.error.message}`);
+    const output = (res.stdout || "") + (res.stderr || "");
+    const failed: string[] = [];
+    let invoke = 0, ops = 0, timed = 0;
+    for (const line of output.split("\n")) {
+        const f = line.trim().split(/\s+/);
+        if (f[0] === "FAIL") failed.push(line.trim());
+        if (f[0] !== "T" || f.length !== 8) continue;
+        invoke += parseInt(f[3], 10);
+        ops += parseInt(f[5], 10);
+        timed++;
+        if (f[7] !== "1") failed.push(`${f[1]}: output differs from TFLM's golden`);
+    }
+    if (timed + failed.length < cases.length) failed.push(`only ${timed} of ${cases.length} cases ran: ${output.trim().split("\n").slice(-3).join(" / ")}`);
+    const tick = TICK_INSTRUCTIONS.m4;
+    return { invoke: timed ? (invoke / timed) * tick : NaN, ops: timed ? (ops / timed) * tick : NaN, cases: timed, failed };
+}
+
+/** Our figures beside TFLM's, or a line saying where to build TFLM's programs. */
+export function tflmComparison(ours: { name: string; timing: Timing }[], dir = TFLM_ELF_DIR): string[] {
+    const builds = TFLM_BUILDS.map((b) => ({ ...b, path: path.join(dir, b.elf) })).filter((b) => fs.existsSync(b.path));
+    if (!builds.length) {
+        return [`TFLM on the same emulated Cortex-M4: not measured, no ${TFLM_BUILDS.map((b) => b.elf).join(" or ")} in ${dir}`,
+            "(build them outside the project with tools/tflm-cmsis/build.sh, see tools/tflm-cmsis/README.md; TFLM_CMSIS_ELF_DIR=... to look elsewhere)."];
+    }
+    const missing = TFLM_BUILDS.filter((b) => !builds.some((x) => x.elf === b.elf));
+    const lines = [`TFLM on the same emulated Cortex-M4, counted the same way (programs in ${dir}, see tools/tflm-cmsis/README.md):`,
+        "the second invoke of each conformance case, mean; \"kernels\" sums its operators' invoke functions, as ours sums our",
+        "kernel calls; \"whole invoke\" is all of Invoke():", "",
+        `| model | ${ours.map((o) => "ours, " + o.name).join(" | ")} | ${builds.map((b) => `${b.name}, kernels | ${b.name}, whole invoke`).join(" | ")} |`,
+        `|---|${[...ours, ...builds, ...builds].map(() => "---:").join("|")}|`];
+    const notes: string[] = [];
+    const cmsis = builds.find((b) => b.elf === TFLM_BUILDS[0].elf);
+    const ratios: string[] = [];
+    for (const model of TFLM_MODELS) {
+        const t = builds.map((b) => ({ b, t: timeTflm(b.path, model) }));
+        for (const { b, t: r } of t) if (r.failed.length) notes.push(`${b.name}, ${model}: NOT equal to TFLM's goldens (figures unusable): ${r.failed.join("; ")}`);
+        lines.push(`| ${model} | ${ours.map((o) => formatCount(o.timing.perModel.get(model) ?? NaN)).join(" | ")} | ${t.map(({ t: r }) => `${formatCount(r.ops)} | ${formatCount(r.invoke)}`).join(" | ")} |`);
+        const c = t.find(({ b }) => b === cmsis);
+        if (c) ratios.push(`${model}: ${ours.map((o) => `${o.name} ${((o.timing.perModel.get(model) ?? NaN) / c.t.ops).toFixed(2)}`).join(", ")}`);
+    }
+    if (ratios.length) lines.push("", "ours / TFLM + CMSIS-NN's kernels (below 1: we take fewer instructions):", ...ratios.map((r) => "- " + r));
+    if (missing.length) lines.push("", `not measured: ${missing.map((b) => `${b.name} (no ${path.join(dir, b.elf)})`).join(", ")}`);
+    if (notes.length) lines.push("", ...notes);
+    return lines;
+}
 
 export interface Variant { name: string; opt: string; dsp: boolean; board?: "m4" | "m0" }
 export const VARIANTS: Variant[] = [
@@ -130,13 +213,8 @@ export function nativeBenchTable(withCalls = false): string {
     for (const m of models) lines.push(`| ${m} | ${timings.map((t) => formatCount(t.perModel.get(m) ?? NaN)).join(" | ")} |`);
     const failed = VARIANTS.filter((_, i) => !timings[i].ok).map((v) => v.name);
     if (failed.length) lines.push("", `NOT byte-exact in this run (figures unusable): ${failed.join(", ")}`);
-    lines.push("", "micro_speech for scale, same emulated Cortex-M4:");
-    for (const t of TFLM_MICRO_SPEECH.m4) lines.push(`- ${t.build}: ${formatCount(t.instructions)}`);
+    lines.push("", ...tflmComparison(VARIANTS.map((v, i) => ({ name: v.name, timing: timings[i] }))));
     const ms = "micro_speech_quantized";
-    VARIANTS.forEach((v, i) => {
-        const ours = timings[i].perModel.get(ms)!;
-        lines.push(`- ours, ${v.name}: ${formatCount(ours)} (CMSIS-NN's / ours: ${(TFLM_MICRO_SPEECH.m4[2].instructions / ours).toFixed(2)})`);
-    });
     const m0 = M0_VARIANTS.map((v) => timeVariant(buildVariant(v), RECORDING, "m0"));
     lines.push("", "The same on the emulated micro:bit v1 (Cortex-M0, QEMU microbit, -icount shift=0; +-62.5 per kernel call),",
         "portable C (the M0 has no DSP instructions); a model the board has no room for is named with the reason:", "",
@@ -172,4 +250,13 @@ export function usesSmlad(elf: string): boolean {
     return /\bsmlad\b/.test(dis);
 }
 
-if (require.main === module) console.log(nativeBenchTable(process.argv.includes("--calls")));
+/** Only the comparison with TFLM, ours at -O2 (portable C and the DSP path). */
+export function tflmTable(): string {
+    if (!fs.existsSync(RECORDING)) recordConformance(RECORDING);
+    const ours = VARIANTS.filter((v) => v.opt === "-O2");
+    return tflmComparison(ours.map((v) => ({ name: v.name, timing: timeVariant(buildVariant(v)) }))).join("\n");
+}
+
+if (require.main === module) {
+    console.log(process.argv.includes("--tflm") ? tflmTable() : nativeBenchTable(process.argv.includes("--calls")));
+}
