@@ -11,6 +11,7 @@
 // alone, which is what the project's harness sums). The output after each invoke must equal
 // CASE_DIR/CASE.output.bin (TFLM's reference goldens), byte for byte. Prints per case
 //   T CASE invoke TICKS ops TICKS match 1|0
+// (before the first case's T line, "O CASE INDEX OP TICKS" for each operator of its second invoke)
 // (a case whose output differs first prints "output ..., golden ...", the bytes as int8) and ends with "N passed, M failed".
 #include <stdio.h>
 #include <stdint.h>
@@ -36,14 +37,26 @@ void TimerStart() {
 // The timer counts down; this counts up.
 inline uint32_t Ticks() { return ~kTimer0[1]; }
 
+// Sums the ticks of the operators' invoke functions, and keeps each one's for the O lines.
 class OpTicks : public tflite::MicroProfilerInterface {
  public:
-  uint32_t BeginEvent(const char*) override {
+  static constexpr int kMaxOps = 128;
+  uint32_t BeginEvent(const char* tag) override {
+    if (count_ < kMaxOps) tags_[count_] = tag;
     start_ = Ticks();
     return 0;
   }
-  void EndEvent(uint32_t) override { sum_ += Ticks() - start_; }
+  void EndEvent(uint32_t) override {
+    uint32_t t = Ticks() - start_;
+    sum_ += t;
+    if (count_ < kMaxOps) ticks_[count_] = t;
+    count_++;
+  }
+  void Reset() { sum_ = 0; count_ = 0; }
   uint32_t sum_ = 0;
+  int count_ = 0;
+  const char* tags_[kMaxOps];
+  uint32_t ticks_[kMaxOps];
 
  private:
   uint32_t start_ = 0;
@@ -118,7 +131,7 @@ int main(int argc, char** argv) {
       // Again before each invoke: TFLM's memory planner lets later tensors reuse the input's
       // bytes once the first operator has read them.
       memcpy(in->data.uint8, input, in->bytes);
-      profiler.sum_ = 0;
+      profiler.Reset();
       uint32_t t0 = Ticks();
       TfLiteStatus status = interpreter.Invoke();
       invoke_ticks = Ticks() - t0;
@@ -131,6 +144,9 @@ int main(int argc, char** argv) {
       for (size_t i = 0; i < out->bytes; i++) printf(" %d", static_cast<int>(static_cast<int8_t>(golden[i])));
       printf("\n");
     }
+    if (c == 3)  // the first case's operators, one line each
+      for (int i = 0; i < profiler.count_ && i < OpTicks::kMaxOps; i++)
+        printf("O %s %d %s %lu\n", argv[c], i, profiler.tags_[i], static_cast<unsigned long>(profiler.ticks_[i]));
     printf("T %s invoke %lu ops %lu match %d\n", argv[c], static_cast<unsigned long>(invoke_ticks),
            static_cast<unsigned long>(profiler.sum_), match);
     if (match) passed++; else failed++;
