@@ -109,6 +109,7 @@ enum tfl_builtin {
     TFL_OP_MAXIMUM = 55,
     TFL_OP_MINIMUM = 57,
     TFL_OP_PADV2 = 60,
+    TFL_OP_TRANSPOSE_CONV = 67,
     TFL_OP_EXPAND_DIMS = 70,
     TFL_OP_LEAKY_RELU = 98,
     TFL_OP_QUANTIZE = 114,

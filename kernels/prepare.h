@@ -57,5 +57,7 @@ int tfl_check_int64_bias(tfl_op *op, const tfl_tensor_info *bias);
 int tfl_prepare_softmax(tfl_op *op);
 /* prepare_svdf.c */
 int tfl_prepare_svdf(tfl_op *op);
+/* prepare_transpose_conv.c */
+int tfl_prepare_transpose_conv(tfl_op *op);
 
 #endif

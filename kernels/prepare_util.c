@@ -219,6 +219,7 @@ tfl_prepare_fn tfl_find_prepare(const tfl_op *op, const char *custom_name, uint3
     case TFL_OP_MEAN: return RARE(tfl_prepare_mean);
     case TFL_OP_STRIDED_SLICE: return RARE(tfl_prepare_strided_slice);
     case TFL_OP_TRANSPOSE: return RARE(tfl_prepare_transpose);
+    case TFL_OP_TRANSPOSE_CONV: return RARE(tfl_prepare_transpose_conv);
     case TFL_OP_SOFTMAX: return tfl_prepare_softmax;
     case TFL_OP_SVDF: return RARE(tfl_prepare_svdf);
     default: return 0;

@@ -517,6 +517,42 @@ enum tfl_svdf {
     TFL_SVDF_SIZE = 26,
 };
 
+/* kernel_transpose_conv.ts TransposeConvParams: Parameter block of the transpose_conv_* bodies
+ * (words). */
+enum tfl_transpose_conv {
+    TFL_TRANSPOSE_CONV_INPUT = 0,
+    TFL_TRANSPOSE_CONV_FILTER = 2,
+    TFL_TRANSPOSE_CONV_BIAS = 4,
+    TFL_TRANSPOSE_CONV_OUTPUT = 6,
+    /* Input shape (NHWC). */
+    TFL_TRANSPOSE_CONV_BATCHES = 8,
+    TFL_TRANSPOSE_CONV_INPUT_HEIGHT = 9,
+    TFL_TRANSPOSE_CONV_INPUT_WIDTH = 10,
+    TFL_TRANSPOSE_CONV_INPUT_DEPTH = 11,
+    TFL_TRANSPOSE_CONV_FILTER_HEIGHT = 12,
+    TFL_TRANSPOSE_CONV_FILTER_WIDTH = 13,
+    /* Output shape (the batch count is Batches). */
+    TFL_TRANSPOSE_CONV_OUTPUT_HEIGHT = 14,
+    TFL_TRANSPOSE_CONV_OUTPUT_WIDTH = 15,
+    TFL_TRANSPOSE_CONV_OUTPUT_DEPTH = 16,
+    TFL_TRANSPOSE_CONV_STRIDE_HEIGHT = 17,
+    TFL_TRANSPOSE_CONV_STRIDE_WIDTH = 18,
+    /* Rows and columns of the output window of input pixel (0, 0) that lie before the output's
+     * first row and column. */
+    TFL_TRANSPOSE_CONV_PAD_HEIGHT = 19,
+    TFL_TRANSPOSE_CONV_PAD_WIDTH = 20,
+    /* int8 only: minus the input's zero point, the output's zero point. */
+    TFL_TRANSPOSE_CONV_INPUT_OFFSET = 21,
+    TFL_TRANSPOSE_CONV_OUTPUT_OFFSET = 22,
+    /* Clamp bounds: int32 for quantized bodies, float32 bits for the float body. */
+    TFL_TRANSPOSE_CONV_ACTIVATION_MIN = 23,
+    TFL_TRANSPOSE_CONV_ACTIVATION_MAX = 24,
+    /* int16 only: bytes of one bias value, 8 (int64) or 2 (int16); 0 without a bias. */
+    TFL_TRANSPOSE_CONV_BIAS_BYTES = 25,
+    /* Quantized only: OutputDepth (multiplier, shift) pairs, one per output channel. */
+    TFL_TRANSPOSE_CONV_MULTIPLIERS = 26,
+};
+
 /* schema.ts TensorType */
 enum tfl_type {
     TFL_TYPE_FLOAT32 = 0,
@@ -671,7 +707,10 @@ enum tfl_type {
     X(softmax_float) \
     X(svdf_int8) \
     X(svdf_int16) \
-    X(svdf_float)
+    X(svdf_float) \
+    X(transpose_conv_int8) \
+    X(transpose_conv_int16) \
+    X(transpose_conv_float)
 
 void tflite_relu_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_relu_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
@@ -775,6 +814,9 @@ void tflite_softmax_float(int32_t *params, const uint8_t *model, uint8_t *arena)
 void tflite_svdf_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_svdf_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_svdf_float(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_transpose_conv_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_transpose_conv_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_transpose_conv_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 
 /* schema.ts's builtin op names by code, ' '-separated, each character packed in 6 bits (its index in
  * TFL_OP_NAME_ALPHABET, least significant bits first; a zero byte after): the loader's errors name

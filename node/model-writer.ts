@@ -238,6 +238,7 @@ export const OPTION_TABLES: { [union: number]: OptionTable } = {
     40: { name: "ArgMaxOptions", fields: { outputType: [0, "type"] } },
     43: { name: "PadV2Options", fields: {} },
     48: { name: "SliceOptions", fields: {} },
+    49: { name: "TransposeConvOptions", fields: { padding: [0, "padding"], strideW: [1, "int"], strideH: [2, "int"], activation: [3, "activation"], quantizedBiasType: [4, "type"] } },
     52: { name: "ExpandDimsOptions", fields: {} },
     57: { name: "ArgMinOptions", fields: { outputType: [0, "type"] } },
     59: { name: "PackOptions", fields: { valuesCount: [0, "int"], axis: [1, "int"] } },
@@ -254,7 +255,7 @@ export const OP_OPTIONS: { [op: string]: number } = {
     FULLY_CONNECTED: 8, SOFTMAX: 9, CONCATENATION: 10, ADD: 11, RESIZE_BILINEAR: 15, RESHAPE: 17,
     MUL: 21, PAD: 22, GATHER: 23, TRANSPOSE: 26, MEAN: 27, SUM: 27, REDUCE_MAX: 27, REDUCE_MIN: 27,
     REDUCE_PROD: 27, SUB: 28, DIV: 29, SQUEEZE: 30, STRIDED_SLICE: 32, SPLIT: 35, CAST: 37,
-    DEQUANTIZE: 38, MAXIMUM: 39, MINIMUM: 39, ARG_MAX: 40, PADV2: 43, SLICE: 48, EXPAND_DIMS: 52,
+    DEQUANTIZE: 38, MAXIMUM: 39, MINIMUM: 39, ARG_MAX: 40, PADV2: 43, SLICE: 48, TRANSPOSE_CONV: 49, EXPAND_DIMS: 52,
     ARG_MIN: 57, PACK: 59, UNPACK: 64, RESIZE_NEAREST_NEIGHBOR: 74, LEAKY_RELU: 75, QUANTIZE: 89,
     HARD_SWISH: 91,
 };

@@ -8,7 +8,7 @@
 // printing "arena_used_bytes N"). The TFLM commit it was built from is given with TFLM_COMMIT
 // or read from the file TFLM_COMMIT beside the runner, and goes into each manifest.
 //
-//   node built/tools/make-tflm-goldens.js [op ...]     (ops: mean; all when none is named)
+//   node built/tools/make-tflm-goldens.js [op ...]     (ops: mean, transpose_conv; all when none is named)
 //
 // Not part of npm test: only the generated files are committed. Every case is drawn from a fixed
 // seed, so running it again with the same TFLM writes the same bytes.
@@ -18,6 +18,7 @@ import * as os from "os";
 import * as path from "path";
 import { Rand } from "../node/fuzz";
 import { singleOpModel, SingleOpSpec, TensorSpec, TypeName } from "../node/model-writer";
+import { transposeConvDrafts } from "./tflm-goldens-transpose-conv";
 
 const REPO = path.resolve(__dirname, "..", "..");
 export const GOLDENS_DIR = path.join(REPO, "test", "tflm-goldens");
@@ -48,7 +49,7 @@ export interface GoldenManifest {
 }
 
 /** A case before TFLM ran it. */
-interface Draft {
+export interface GoldenDraft {
     covers: string[];
     spec: SingleOpSpec;
     inputs: Buffer[];
@@ -147,7 +148,7 @@ function quantOf(rand: Rand, type: TypeName, kind: MeanQuant): { input: Partial<
     return { input, output: { scale: Math.fround(input.scale / ratio * (1 + rand.next() / 4)), zeroPoint: zeroPoint() } };
 }
 
-function meanDraft(rand: Rand, type: TypeName, quant: MeanQuant, keepDims: boolean, pattern: AxesPattern | "scalar-input"): Draft {
+function meanDraft(rand: Rand, type: TypeName, quant: MeanQuant, keepDims: boolean, pattern: AxesPattern | "scalar-input"): GoldenDraft {
     const { shape, axes, axesShape } = pattern === "scalar-input" ? { shape: [], axes: [0], axesShape: [1] } : meanAxes(rand, pattern);
     const rank = shape.length;
     const reduced = new Set(rank === 0 ? [] : axes.map((a) => (a < 0 ? a + rank : a)));
@@ -166,8 +167,8 @@ function meanDraft(rand: Rand, type: TypeName, quant: MeanQuant, keepDims: boole
     return { covers, spec, inputs: [rand.bytes(type, shape.length ? shape : [1], 4)] };
 }
 
-function meanDrafts(rand: Rand): Draft[] {
-    const drafts: Draft[] = [];
+function meanDrafts(rand: Rand): GoldenDraft[] {
+    const drafts: GoldenDraft[] = [];
     const patterns: (AxesPattern | "scalar-input")[] = [...AXES_PATTERNS, "scalar-input"];
     for (const type of ["float32", "int8", "int16"] as TypeName[]) {
         const quants: MeanQuant[] = type === "float32" ? ["float"] : ["same", "different"];
@@ -184,8 +185,9 @@ function meanDrafts(rand: Rand): Draft[] {
     return drafts;
 }
 
-const OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => Draft[] } } = {
+const OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => GoldenDraft[] } } = {
     mean: { seed: 20261206, drafts: meanDrafts },
+    transpose_conv: { seed: 20261207, drafts: transposeConvDrafts },
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ namespace tflite {
         registerQuantizeKernels()
         registerActivationKernels()
         registerSvdfKernels()
+        registerTransposeConvKernels()
         registerElementwiseKernels()
         registerShapeKernels()
         registerCastKernels()
