@@ -6,6 +6,7 @@ import * as path from "path";
 import { LoaderResult, stsErrorDump, stsInterpreterDump } from "./loader-dump";
 import { loadTflite } from "./sts-runtime";
 import { SHARED } from "./conformance";
+import { transposeConvCase } from "./transpose-conv-cases";
 import { encodeValues, singleOpModel, specFromParsed, writeModel, Options, OP_OPTIONS, SingleOpSpec, TensorSpec, TypeName } from "./model-writer";
 
 /** A small fast deterministic PRNG (mulberry32), so every fuzz run can be replayed from its seed. */
@@ -737,6 +738,7 @@ for (const t of ["int8", "int16", "float32"] as TypeName[]) {
     CASE_KINDS[`MEAN ${t}`] = (r) => meanCase(r, t);
     CASE_KINDS[`STRIDED_SLICE ${t}`] = (r) => stridedSliceCase(r, t);
     CASE_KINDS[`TRANSPOSE ${t}`] = (r) => transposeCase(r, t);
+    CASE_KINDS[`TRANSPOSE_CONV ${t}`] = (r) => transposeConvCase(r, t);
 }
 CASE_KINDS["SOFTMAX int8 -> int16"] = (r) => softmaxCase(r, "int8", "int16");
 CASE_KINDS["DIV int32"] = (r) => binaryCase(r, "DIV", "int32");
