@@ -39,6 +39,9 @@ int tfl_prepare_expand_dims(tfl_op *op);
 int tfl_prepare_concatenation(tfl_op *op);
 int tfl_prepare_pad(tfl_op *op);
 int tfl_prepare_mean(tfl_op *op);
+int tfl_prepare_sum(tfl_op *op);
+int tfl_prepare_reduce_max(tfl_op *op);
+int tfl_prepare_reduce_min(tfl_op *op);
 int tfl_prepare_strided_slice(tfl_op *op);
 int tfl_prepare_transpose(tfl_op *op);
 /* prepare_signal.c: TFLM's Signal library custom ops */

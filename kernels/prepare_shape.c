@@ -336,12 +336,37 @@ static void fold_mean_count(int32_t multiplier, int32_t output_shift, uint32_t c
     out[1] = output_shift - shift;
 }
 
+enum { REDUCE_MEAN, REDUCE_SUM, REDUCE_MAX, REDUCE_MIN };
+
 /* MEAN: each output value is the mean of the input values sharing its indices outside the
  * averaged axes (any of them, as in TFLM). The kept and averaged dimensions go into the block as
  * (size, input stride) pairs, made up with (1, 0) in front; quantized means get the zero points
  * and the multiplier input_scale / output_scale with 1/count folded in, also when the two
  * quantizations agree (TFLM's QuantizedMeanOrSum takes that path too). */
+static int prepare_reduce(tfl_op *op, int kind);
+
 int tfl_prepare_mean(tfl_op *op)
+{
+    return prepare_reduce(op, REDUCE_MEAN);
+}
+
+/* SUM, REDUCE_MAX, REDUCE_MIN: as MEAN into the same block (kernel_shape.ts says how they differ). */
+int tfl_prepare_sum(tfl_op *op)
+{
+    return prepare_reduce(op, REDUCE_SUM);
+}
+
+int tfl_prepare_reduce_max(tfl_op *op)
+{
+    return prepare_reduce(op, REDUCE_MAX);
+}
+
+int tfl_prepare_reduce_min(tfl_op *op)
+{
+    return prepare_reduce(op, REDUCE_MIN);
+}
+
+static int prepare_reduce(tfl_op *op, int kind)
 {
     const tfl_tensor_info *input = tfl_input(op, 0), *axis_input = tfl_input(op, 1), *output = tfl_output_tensor(op, 0);
     TFL_CHECK(op, input && axis_input && op->input_count == 2 && op->output_count == 1, "needs an input, axes and one output");
@@ -378,10 +403,20 @@ int tfl_prepare_mean(tfl_op *op)
     }
     /* The output's shape is the model's (with or without the averaged dimensions kept as 1s). */
     TFL_CHECK(op, output->count == input->count / (uint32_t)count, "output %t must have shape %s", output, list_text(op, &shape_text));
-    int32_t body = input->type == TFL_TYPE_FLOAT32 ? TFL_BODY_mean_float
-                 : input->type == TFL_TYPE_INT8    ? TFL_BODY_mean_int8
-                 : input->type == TFL_TYPE_INT16   ? TFL_BODY_mean_int16 : -1;
+    /* Bodies by kind: float32, int8, int16 (none for REDUCE_MAX/MIN). */
+    static const int16_t bodies[4][3] = {
+        {TFL_BODY_mean_float, TFL_BODY_mean_int8, TFL_BODY_mean_int16},
+        {TFL_BODY_sum_float, TFL_BODY_sum_int8, TFL_BODY_sum_int16},
+        {TFL_BODY_reduce_max_float, TFL_BODY_reduce_max_int8, -1},
+        {TFL_BODY_reduce_min_float, TFL_BODY_reduce_min_int8, -1},
+    };
+    int32_t body = input->type == TFL_TYPE_FLOAT32 ? bodies[kind][0]
+                 : input->type == TFL_TYPE_INT8    ? bodies[kind][1]
+                 : input->type == TFL_TYPE_INT16   ? bodies[kind][2] : -1;
     TFL_CHECK(op, body >= 0, "unsupported input type %y", (int32_t)input->type);
+    TFL_CHECK(op, kind < REDUCE_MAX || input->type != TFL_TYPE_INT8 ||
+              (input->scale == output->scale && input->zero_point == output->zero_point),
+              "output %t must have the scale and zero point of input %t", output, input);
     int32_t *p = tfl_use_body(op, body, TFL_MEAN_WORDS);
     if (!p) return 1;
     tfl_param_tensor(op, TFL_MEAN_INPUT, input);
@@ -398,13 +433,18 @@ int tfl_prepare_mean(tfl_op *op)
         w[0] = d < from ? 1 : over[2 * (d - from)];
         w[1] = d < from ? 0 : over[2 * (d - from) + 1];
     }
-    if (input->type == TFL_TYPE_FLOAT32) return 0;
+    if (input->type == TFL_TYPE_FLOAT32 || kind >= REDUCE_MAX) return 0;
     TFL_CHECK(op, input->scale > 0 && output->scale > 0, "input and output must be quantized (have scales)");
     p[TFL_MEAN_INPUT_ZERO_POINT] = input->zero_point;
     p[TFL_MEAN_OUTPUT_ZERO_POINT] = output->zero_point;
     int32_t m[2];
     tfl_quantize_multiplier((double)input->scale / (double)output->scale, &m[0], &m[1]);
-    fold_mean_count(m[0], m[1], (uint32_t)count, &p[TFL_MEAN_MULTIPLIER]);
+    if (kind == REDUCE_MEAN) {
+        fold_mean_count(m[0], m[1], (uint32_t)count, &p[TFL_MEAN_MULTIPLIER]);
+    } else {
+        p[TFL_MEAN_MULTIPLIER] = m[0];
+        p[TFL_MEAN_SHIFT] = m[1];
+    }
     return 0;
 }
 

@@ -140,7 +140,18 @@ void tflite_mean_int16(int32_t *p, const uint8_t *model, uint8_t *arena)
     }
 }
 
-void tflite_mean_float(int32_t *p, const uint8_t *model, uint8_t *arena)
+/* SUM int8/int16: the mean bodies, the block's multiplier having no 1/count in it. */
+void tflite_sum_int8(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    tflite_mean_int8(p, model, arena);
+}
+
+void tflite_sum_int16(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    tflite_mean_int16(p, model, arena);
+}
+
+static void sum_or_mean_float(int32_t *p, const uint8_t *model, uint8_t *arena, int mean)
 {
     const uint8_t *input = tfl_tensor(p, TFL_MEAN_INPUT, model, arena);
     uint8_t *output = tfl_output(p, TFL_MEAN_OUTPUT, arena);
@@ -152,8 +163,71 @@ void tflite_mean_float(int32_t *p, const uint8_t *model, uint8_t *arena)
         /* float32 sums in input order. */
         float sum = 0.0f;
         MEAN_FOR_EACH_AVERAGED(r, at) sum += tfl_load_f32(base + 4 * at);
-        tfl_store_f32(output + 4 * o, sum / (float)count);
+        tfl_store_f32(output + 4 * o, mean ? sum / (float)count : sum);
     }
+}
+
+void tflite_mean_float(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    sum_or_mean_float(p, model, arena, 1);
+}
+
+void tflite_sum_float(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    sum_or_mean_float(p, model, arena, 0);
+}
+
+/* REDUCE_MAX/MIN int8: TFLM's ReduceGeneric, from the type's lowest (highest) value. */
+static void extreme_int8(int32_t *p, const uint8_t *model, uint8_t *arena, int max)
+{
+    const int8_t *input = (const int8_t *)tfl_tensor(p, TFL_MEAN_INPUT, model, arena);
+    int8_t *output = (int8_t *)tfl_output(p, TFL_MEAN_OUTPUT, arena);
+    const int32_t outputs = p[TFL_MEAN_OUTPUT_COUNT];
+    const int32_t *r = p + TFL_MEAN_REDUCED;
+    for (int32_t o = 0; o < outputs; o++) {
+        const int8_t *base = input + mean_offset(p, o);
+        int8_t best = max ? -128 : 127;
+        MEAN_FOR_EACH_AVERAGED(r, at) if (max ? base[at] > best : base[at] < best) best = base[at];
+        output[o] = best;
+    }
+}
+
+/* float32: from float's lowest (highest) value, so NaNs never replace it, as in TFLM. */
+static void extreme_float(int32_t *p, const uint8_t *model, uint8_t *arena, int max)
+{
+    const uint8_t *input = tfl_tensor(p, TFL_MEAN_INPUT, model, arena);
+    uint8_t *output = tfl_output(p, TFL_MEAN_OUTPUT, arena);
+    const int32_t outputs = p[TFL_MEAN_OUTPUT_COUNT];
+    const int32_t *r = p + TFL_MEAN_REDUCED;
+    for (int32_t o = 0; o < outputs; o++) {
+        const uint8_t *base = input + 4 * mean_offset(p, o);
+        float best = max ? -3.40282347e+38f : 3.40282347e+38f;
+        MEAN_FOR_EACH_AVERAGED(r, at) {
+            const float v = tfl_load_f32(base + 4 * at);
+            if (max ? v > best : v < best) best = v;
+        }
+        tfl_store_f32(output + 4 * o, best);
+    }
+}
+
+void tflite_reduce_max_int8(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    extreme_int8(p, model, arena, 1);
+}
+
+void tflite_reduce_min_int8(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    extreme_int8(p, model, arena, 0);
+}
+
+void tflite_reduce_max_float(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    extreme_float(p, model, arena, 1);
+}
+
+void tflite_reduce_min_float(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    extreme_float(p, model, arena, 0);
 }
 
 /* TFLM's loop condition: whether index i is still before stop going by stride. */

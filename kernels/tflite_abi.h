@@ -306,7 +306,8 @@ enum tfl_pad {
     TFL_PAD_DIMS = 8,
 };
 
-/* kernel_shape.ts MeanParams: Parameter block of the mean_* bodies (words). */
+/* kernel_shape.ts MeanParams: Parameter block of the mean_*, sum_* and reduce_max/min_* bodies
+ * (words). */
 enum tfl_mean {
     TFL_MEAN_INPUT = 0,
     TFL_MEAN_OUTPUT = 2,
@@ -690,6 +691,13 @@ enum tfl_type {
     X(mean_int8) \
     X(mean_int16) \
     X(mean_float) \
+    X(sum_int8) \
+    X(sum_int16) \
+    X(sum_float) \
+    X(reduce_max_int8) \
+    X(reduce_max_float) \
+    X(reduce_min_int8) \
+    X(reduce_min_float) \
     X(strided_slice_bytes) \
     X(transpose_bytes) \
     X(signal_window_int16) \
@@ -796,6 +804,13 @@ void tflite_pad_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_mean_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_mean_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_mean_float(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_sum_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_sum_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_sum_float(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_reduce_max_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_reduce_max_float(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_reduce_min_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_reduce_min_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_strided_slice_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_transpose_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_signal_window_int16(int32_t *params, const uint8_t *model, uint8_t *arena);

@@ -361,6 +361,33 @@ describe("MEAN", () => {
     });
 });
 
+describe("SUM, REDUCE_MAX, REDUCE_MIN", () => {
+    const reduce = (op: string, type: string, inShape: number[], axes: number[], outShape: number[], inQ: object = {}, outQ: object = {}): SingleOpSpec => ({
+        op, options: { keepDims: false },
+        inputs: [{ shape: inShape, type: type as any, ...inQ }, { shape: [axes.length], type: "int32", data: axes }],
+        outputs: [{ shape: outShape, type: type as any, ...outQ }],
+    });
+    const x = [1, -2, 3, 4, 5, -6]; // [[1, -2, 3], [4, 5, -6]]
+
+    it("float32 and int8: sums, largest and smallest values over the axes", () => {
+        assert.deepStrictEqual(run(reduce("SUM", "float32", [2, 3], [1], [2]), x).values, [2, 3]);
+        assert.deepStrictEqual(run(reduce("REDUCE_MAX", "float32", [2, 3], [0], [3]), x).values, [4, 5, 3]);
+        assert.deepStrictEqual(run(reduce("REDUCE_MIN", "float32", [2, 3], [0, -1], []), x).values, [-6]);
+        const q = { scale: 0.5, zeroPoint: -3 };
+        assert.deepStrictEqual(run(reduce("REDUCE_MAX", "int8", [2, 3], [1], [2], q, q), x).values, [3, 5]);
+        assert.deepStrictEqual(run(reduce("REDUCE_MIN", "int8", [2, 3], [1], [2], q, q), x).values, [-2, -6]);
+        // SUM int8 rescales without a 1/count: (1 - 2 + 3 + 3 * 3 zero points) * 0.5 / 0.25 = 22, + 1.
+        assert.deepStrictEqual(run(reduce("SUM", "int8", [2, 3], [1], [2], q, { scale: 0.25, zeroPoint: 1 }), x).values, [23, 25]);
+    });
+
+    it("names the problem: REDUCE_MAX/MIN int8 with another output quantization, int16", () => {
+        throwsTflite(() => load(reduce("REDUCE_MAX", "int8", [2, 3], [1], [2], { scale: 0.5, zeroPoint: 0 }, { scale: 0.25, zeroPoint: 0 })),
+            /output .* must have the scale and zero point of input/);
+        throwsTflite(() => load(reduce("REDUCE_MIN", "int16", [2, 3], [1], [2], { scale: 0.5, zeroPoint: 0 }, { scale: 0.5, zeroPoint: 0 })),
+            /unsupported input type INT16/);
+    });
+});
+
 describe("STRIDED_SLICE", () => {
     const slice = (begin: number[], end: number[], strides: number[], out: number[], options = {},
         inShape = [8], type = "int32"): SingleOpSpec => ({

@@ -8,7 +8,9 @@
 // printing "arena_used_bytes N"). The TFLM commit it was built from is given with TFLM_COMMIT
 // or read from the file TFLM_COMMIT beside the runner, and goes into each manifest.
 //
-//   node built/tools/make-tflm-goldens.js [op ...]     (ops: mean, transpose_conv; all when none is named)
+//   node built/tools/make-tflm-goldens.js [op ...]     (ops: mean, transpose_conv, sum, reduce_max, reduce_min; all when none is named)
+//
+// TFLM_GOLDENS_DIR writes them elsewhere than test/tflm-goldens.
 //
 // Not part of npm test: only the generated files are committed. Every case is drawn from a fixed
 // seed, so running it again with the same TFLM writes the same bytes.
@@ -21,7 +23,7 @@ import { singleOpModel, SingleOpSpec, TensorSpec, TypeName } from "../node/model
 import { transposeConvDrafts } from "./tflm-goldens-transpose-conv";
 
 const REPO = path.resolve(__dirname, "..", "..");
-export const GOLDENS_DIR = path.join(REPO, "test", "tflm-goldens");
+export const GOLDENS_DIR = process.env.TFLM_GOLDENS_DIR || path.join(REPO, "test", "tflm-goldens");
 const RUNNER = process.env.TFLM_RUNNER || "/work/tflm/runner/tflm-runner";
 
 /** One golden as the manifest lists it: files relative to the op's folder. */
@@ -148,14 +150,16 @@ function quantOf(rand: Rand, type: TypeName, kind: MeanQuant): { input: Partial<
     return { input, output: { scale: Math.fround(input.scale / ratio * (1 + rand.next() / 4)), zeroPoint: zeroPoint() } };
 }
 
-function meanDraft(rand: Rand, type: TypeName, quant: MeanQuant, keepDims: boolean, pattern: AxesPattern | "scalar-input"): GoldenDraft {
+type ReduceOp = "MEAN" | "SUM" | "REDUCE_MAX" | "REDUCE_MIN";
+
+function meanDraft(rand: Rand, type: TypeName, quant: MeanQuant, keepDims: boolean, pattern: AxesPattern | "scalar-input", op: ReduceOp = "MEAN"): GoldenDraft {
     const { shape, axes, axesShape } = pattern === "scalar-input" ? { shape: [], axes: [0], axesShape: [1] } : meanAxes(rand, pattern);
     const rank = shape.length;
     const reduced = new Set(rank === 0 ? [] : axes.map((a) => (a < 0 ? a + rank : a)));
     const out = keepDims ? shape.map((d, i) => (reduced.has(i) ? 1 : d)) : shape.filter((_, i) => !reduced.has(i));
     const q = quantOf(rand, type, quant);
     const spec: SingleOpSpec = {
-        op: "MEAN", options: { keepDims },
+        op, options: { keepDims },
         inputs: [{ shape, type, ...q.input }, { shape: axesShape, type: "int32", data: axes }],
         outputs: [{ shape: out, type, ...q.output }],
     };
@@ -185,9 +189,30 @@ function meanDrafts(rand: Rand): GoldenDraft[] {
     return drafts;
 }
 
+// SUM, REDUCE_MAX, REDUCE_MIN share MEAN's axes handling in TFLM (reduce_common.cc). SUM float32
+// is ReduceGeneric (sums in input order), SUM int8/int16 is QuantizedMeanOrSum without the 1/count
+// fold; REDUCE_MAX/MIN are ReduceGeneric for float32 and int8, int8 only with equal input and
+// output quantization (Eval fails otherwise), no int16. TFLM has no REDUCE_PROD.
+function reduceDrafts(op: ReduceOp): (rand: Rand) => GoldenDraft[] {
+    return (rand) => {
+        const drafts: GoldenDraft[] = [];
+        const types: TypeName[] = op === "SUM" ? ["float32", "int8", "int16"] : ["float32", "int8"];
+        for (const type of types) {
+            const quants: MeanQuant[] = type === "float32" ? ["float"] : op === "SUM" ? ["same", "different", "extreme-ratio"] : ["same"];
+            for (const quant of quants)
+                for (const keepDims of [true, false])
+                    for (const pattern of AXES_PATTERNS) drafts.push(meanDraft(rand, type, quant, keepDims, pattern, op));
+        }
+        return drafts;
+    };
+}
+
 const OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => GoldenDraft[] } } = {
     mean: { seed: 20261206, drafts: meanDrafts },
     transpose_conv: { seed: 20261207, drafts: transposeConvDrafts },
+    sum: { seed: 20261210, drafts: reduceDrafts("SUM") },
+    reduce_max: { seed: 20261211, drafts: reduceDrafts("REDUCE_MAX") },
+    reduce_min: { seed: 20261212, drafts: reduceDrafts("REDUCE_MIN") },
 };
 
 // ---------------------------------------------------------------------------------------------

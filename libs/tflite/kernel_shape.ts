@@ -26,6 +26,9 @@ namespace tflite {
         registerBuiltin(BuiltinOp.PAD, preparePad)
         registerBuiltin(BuiltinOp.PADV2, preparePad)
         registerBuiltin(BuiltinOp.MEAN, prepareMean)
+        registerBuiltin(BuiltinOp.SUM, prepareSum)
+        registerBuiltin(BuiltinOp.REDUCE_MAX, prepareReduceMax)
+        registerBuiltin(BuiltinOp.REDUCE_MIN, prepareReduceMin)
         registerBuiltin(BuiltinOp.STRIDED_SLICE, prepareStridedSlice)
         registerBuiltin(BuiltinOp.TRANSPOSE, prepareTranspose)
         registerBody("reshape_bytes", copyBytes)
@@ -36,6 +39,13 @@ namespace tflite {
         registerBody("mean_int8", meanInt8)
         registerBody("mean_int16", meanInt16)
         registerBody("mean_float", meanFloat)
+        registerBody("sum_int8", meanInt8)
+        registerBody("sum_int16", meanInt16)
+        registerBody("sum_float", sumFloat)
+        registerBody("reduce_max_int8", reduceMaxInt8)
+        registerBody("reduce_max_float", reduceMaxFloat)
+        registerBody("reduce_min_int8", reduceMinInt8)
+        registerBody("reduce_min_float", reduceMinFloat)
         registerBody("strided_slice_bytes", stridedSliceBytes)
         registerBody("transpose_bytes", transposeBytes)
     }
@@ -381,7 +391,14 @@ namespace tflite {
     // (QuantizedMeanOrSum). TFLM takes that path also when input and output have the same scale and
     // zero point (older TFLM divided the raw sum there instead; test/tflm-goldens has both cases).
 
-    /** Parameter block of the mean_* bodies (words). */
+    // SUM, REDUCE_MAX and REDUCE_MIN reduce as MEAN does, into the same block. SUM int8/int16 is
+    // QuantizedMeanOrSum without the 1/Count fold (the mean bodies with Count's fold left out),
+    // float32 the sum alone; REDUCE_MAX/MIN keep the largest/smallest value as TFLM's ReduceGeneric
+    // (starting from the type's lowest/highest, replaced by each value strictly beyond it), for
+    // float32 and int8, int8 only when input and output share scale and zero point (TFLM fails at
+    // invoke otherwise).
+
+    /** Parameter block of the mean_*, sum_* and reduce_max/min_* bodies (words). */
     export const enum MeanParams {
         Input = 0, Output = 2,
         OutputCount = 4,
@@ -401,7 +418,22 @@ namespace tflite {
     /** Inputs of up to 5 dimensions (as the other shape ops); any of them may be averaged, as in TFLM. */
     const MEAN_DIMS = 5
 
+    const enum ReduceKind { Mean, Sum, Max, Min }
+
     function prepareMean(op: Operator): void {
+        prepareReduce(op, ReduceKind.Mean)
+    }
+    function prepareSum(op: Operator): void {
+        prepareReduce(op, ReduceKind.Sum)
+    }
+    function prepareReduceMax(op: Operator): void {
+        prepareReduce(op, ReduceKind.Max)
+    }
+    function prepareReduceMin(op: Operator): void {
+        prepareReduce(op, ReduceKind.Min)
+    }
+
+    function prepareReduce(op: Operator, kind: ReduceKind): void {
         const input = op.input(0)
         const axisInput = op.input(1)
         const output = op.output(0)
@@ -442,11 +474,15 @@ namespace tflite {
         op.check(output.elementCount() === input.elementCount() / count,
             "output " + output.describe() + " must have shape " + shapeText(keptShape))
 
+        const prefix = kind === ReduceKind.Mean ? "mean_" : kind === ReduceKind.Sum ? "sum_" : kind === ReduceKind.Max ? "reduce_max_" : "reduce_min_"
         let body = ""
-        if (input.type === TensorType.Float32) body = "mean_float"
-        else if (input.type === TensorType.Int8) body = "mean_int8"
-        else if (input.type === TensorType.Int16) body = "mean_int16"
+        if (input.type === TensorType.Float32) body = prefix + "float"
+        else if (input.type === TensorType.Int8) body = prefix + "int8"
+        else if (input.type === TensorType.Int16 && kind <= ReduceKind.Sum) body = prefix + "int16"
         else op.check(false, "unsupported input type " + typeName(input.type))
+        if (kind >= ReduceKind.Max && input.type === TensorType.Int8)
+            op.check(input.scale === output.scale && input.zeroPoint === output.zeroPoint,
+                "output " + output.describe() + " must have the scale and zero point of input " + input.describe())
         const p = op.useBody(body, MeanParams.Words)
         op.paramTensor(MeanParams.Input, input)
         op.paramTensor(MeanParams.Output, output)
@@ -454,13 +490,13 @@ namespace tflite {
         setParam(p, MeanParams.Count, count)
         setParams(p, MeanParams.Kept, meanPairs(kept, MEAN_DIMS))
         setParams(p, MeanParams.Reduced, meanPairs(over, MEAN_DIMS))
-        if (input.type === TensorType.Float32) return
+        if (input.type === TensorType.Float32 || kind >= ReduceKind.Max) return
         op.check(input.scale > 0 && output.scale > 0, "input and output must be quantized (have scales)")
         setParam(p, MeanParams.InputZeroPoint, input.zeroPoint)
         setParam(p, MeanParams.OutputZeroPoint, output.zeroPoint)
         // TFLM: QuantizeMultiplier(double(input_scale) / double(output_scale)), then 1/Count folded in.
         const m = quantizeMultiplier(input.scale / output.scale)
-        const folded = foldMeanCount(m[0], m[1], count)
+        const folded = kind === ReduceKind.Mean ? foldMeanCount(m[0], m[1], count) : m
         setParam(p, MeanParams.Multiplier, folded[0])
         setParam(p, MeanParams.Shift, folded[1])
     }
@@ -566,6 +602,14 @@ namespace tflite {
     }
 
     export function meanFloat(p: Buffer, model: Buffer, arena: Buffer): void {
+        sumOrMeanFloat(p, model, arena, true)
+    }
+
+    export function sumFloat(p: Buffer, model: Buffer, arena: Buffer): void {
+        sumOrMeanFloat(p, model, arena, false)
+    }
+
+    function sumOrMeanFloat(p: Buffer, model: Buffer, arena: Buffer, mean: boolean): void {
         const input = paramBuffer(p, MeanParams.Input, model, arena)
         const inputAt = paramOffset(p, MeanParams.Input)
         const output = paramBuffer(p, MeanParams.Output, model, arena)
@@ -578,7 +622,57 @@ namespace tflite {
             // float32 sums in input order, rounded after every addition as in C.
             let sum = 0
             for (let i = 0; i < offsets.length; i++) sum = f32(sum + input.getNumber(NumberFormat.Float32LE, base + 4 * offsets[i]))
-            output.setNumber(NumberFormat.Float32LE, outputAt + 4 * o, f32(sum / count))
+            output.setNumber(NumberFormat.Float32LE, outputAt + 4 * o, mean ? f32(sum / count) : sum)
+        }
+    }
+
+    export function reduceMaxInt8(p: Buffer, model: Buffer, arena: Buffer): void {
+        extremeInt8(p, model, arena, true)
+    }
+    export function reduceMinInt8(p: Buffer, model: Buffer, arena: Buffer): void {
+        extremeInt8(p, model, arena, false)
+    }
+    export function reduceMaxFloat(p: Buffer, model: Buffer, arena: Buffer): void {
+        extremeFloat(p, model, arena, true)
+    }
+    export function reduceMinFloat(p: Buffer, model: Buffer, arena: Buffer): void {
+        extremeFloat(p, model, arena, false)
+    }
+
+    function extremeInt8(p: Buffer, model: Buffer, arena: Buffer, max: boolean): void {
+        const input = paramBuffer(p, MeanParams.Input, model, arena)
+        const inputAt = paramOffset(p, MeanParams.Input)
+        const output = paramBuffer(p, MeanParams.Output, model, arena)
+        const outputAt = paramOffset(p, MeanParams.Output)
+        const outputs = param(p, MeanParams.OutputCount)
+        const offsets = reducedOffsets(p)
+        for (let o = 0; o < outputs; o++) {
+            const base = inputAt + stridedOffset(p, MeanParams.Kept, MEAN_DIMS, o)
+            let best = max ? -128 : 127
+            for (let i = 0; i < offsets.length; i++) {
+                const v = int8At(input, base, offsets[i])
+                if (max ? v > best : v < best) best = v
+            }
+            output[outputAt + o] = best & 0xff
+        }
+    }
+
+    function extremeFloat(p: Buffer, model: Buffer, arena: Buffer, max: boolean): void {
+        const input = paramBuffer(p, MeanParams.Input, model, arena)
+        const inputAt = paramOffset(p, MeanParams.Input)
+        const output = paramBuffer(p, MeanParams.Output, model, arena)
+        const outputAt = paramOffset(p, MeanParams.Output)
+        const outputs = param(p, MeanParams.OutputCount)
+        const offsets = reducedOffsets(p)
+        for (let o = 0; o < outputs; o++) {
+            const base = inputAt + 4 * stridedOffset(p, MeanParams.Kept, MEAN_DIMS, o)
+            // TFLM starts from float's lowest (highest) value: NaNs never replace it.
+            let best = max ? -3.4028234663852886e38 : 3.4028234663852886e38
+            for (let i = 0; i < offsets.length; i++) {
+                const v = input.getNumber(NumberFormat.Float32LE, base + 4 * offsets[i])
+                if (max ? v > best : v < best) best = v
+            }
+            output.setNumber(NumberFormat.Float32LE, outputAt + 4 * o, best)
         }
     }
 

@@ -24,7 +24,7 @@ namespace tflite {
         DEQUANTIZE = 6, FULLY_CONNECTED = 9, LOGISTIC = 14, MAX_POOL_2D = 17, MUL = 18, RELU = 19,
         RELU_N1_TO_1 = 20, RELU6 = 21, RESHAPE = 22, SOFTMAX = 25, SVDF = 27, TANH = 28, CUSTOM = 32,
         PAD = 34, TRANSPOSE = 39, MEAN = 40, SUB = 41, DIV = 42, SQUEEZE = 43, STRIDED_SLICE = 45, CAST = 53, MAXIMUM = 55,
-        MINIMUM = 57, PADV2 = 60, TRANSPOSE_CONV = 67, EXPAND_DIMS = 70, LEAKY_RELU = 98, QUANTIZE = 114, HARD_SWISH = 117,
+        MINIMUM = 57, PADV2 = 60, TRANSPOSE_CONV = 67, EXPAND_DIMS = 70, SUM = 74, REDUCE_MAX = 82, REDUCE_MIN = 89, LEAKY_RELU = 98, QUANTIZE = 114, HARD_SWISH = 117,
     }
 
     // Every builtin operator name, by code, so an unsupported op can be named in an error. Split
