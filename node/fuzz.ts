@@ -610,7 +610,11 @@ export function padCase(rand: Rand, type: TypeName, op: "PAD" | "PADV2"): OpCase
     return makeCase(rand, { op, inputs, outputs: [{ shape: out, type, ...q }] });
 }
 
-export function meanCase(rand: Rand, type: TypeName): OpCase {
+/**
+ * MEAN, or with `op` another reduction over the same random axes: REDUCE_MAX and REDUCE_MIN keep
+ * the input's quantization (TFLM requires it).
+ */
+export function meanCase(rand: Rand, type: TypeName, op: "MEAN" | "SUM" | "REDUCE_MAX" | "REDUCE_MIN" = "MEAN"): OpCase {
     const shape = randomShape(rand, 4, 5);
     const axes: number[] = [];
     // At most two axes, as older TFLM took (today's takes any number: test/tflm-goldens has them).
@@ -619,10 +623,12 @@ export function meanCase(rand: Rand, type: TypeName): OpCase {
     const keepDims = rand.chance(0.5);
     const reduced = axes.map((a) => (a < 0 ? a + shape.length : a));
     const out = keepDims ? shape.map((d, i) => (reduced.indexOf(i) >= 0 ? 1 : d)) : shape.filter((d, i) => reduced.indexOf(i) < 0);
+    const inputQuant = randomQuant(rand, type);
+    const outputQuant = op === "REDUCE_MAX" || op === "REDUCE_MIN" ? inputQuant : randomQuant(rand, type);
     return makeCase(rand, {
-        op: "MEAN", options: { keepDims },
-        inputs: [{ shape, type, ...randomQuant(rand, type) }, { shape: [axes.length], type: "int32", data: axes }],
-        outputs: [{ shape: out, type, ...randomQuant(rand, type) }],
+        op, options: { keepDims },
+        inputs: [{ shape, type, ...inputQuant }, { shape: [axes.length], type: "int32", data: axes }],
+        outputs: [{ shape: out, type, ...outputQuant }],
     });
 }
 

@@ -32,7 +32,7 @@ import * as path from "path";
 import * as childProcess from "child_process";
 import { conformanceCases, caseName, sharedPath, firstDifference, ConformanceCase } from "./conformance";
 import { loadTflite } from "./sts-runtime";
-import { CASE_KINDS, Rand, OpCase, quantizeCase, binaryCase } from "./fuzz";
+import { CASE_KINDS, Rand, OpCase, quantizeCase, binaryCase, meanCase } from "./fuzz";
 import { singleOpModel, SingleOpSpec, TypeName } from "./model-writer";
 
 export const REPO = path.resolve(__dirname, "..", "..");
@@ -296,6 +296,13 @@ const EXTRA_KINDS: { [name: string]: (r: Rand) => OpCase } = {
     "FULLY_CONNECTED int8 wide": (r) => wideInt8Case(r, "FULLY_CONNECTED"),
     "CONV_2D int8 wide": (r) => wideInt8Case(r, "CONV_2D"),
     "DEPTHWISE_CONV_2D int8 wide": (r) => wideInt8Case(r, "DEPTHWISE_CONV_2D"),
+    "SUM int8": (r) => meanCase(r, "int8", "SUM"),
+    "SUM int16": (r) => meanCase(r, "int16", "SUM"),
+    "SUM float32": (r) => meanCase(r, "float32", "SUM"),
+    "REDUCE_MAX int8": (r) => meanCase(r, "int8", "REDUCE_MAX"),
+    "REDUCE_MAX float32": (r) => meanCase(r, "float32", "REDUCE_MAX"),
+    "REDUCE_MIN int8": (r) => meanCase(r, "int8", "REDUCE_MIN"),
+    "REDUCE_MIN float32": (r) => meanCase(r, "float32", "REDUCE_MIN"),
 };
 for (const [a, b] of [["float32", "uint8"], ["int8", "uint8"], ["int8", "int16"], ["int8", "int32"], ["uint8", "int8"],
     ["int16", "int16"], ["int32", "int8"], ["int32", "int16"], ["uint8", "float32"]] as TypeName[][])
