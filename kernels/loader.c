@@ -992,12 +992,17 @@ int tfl_load(tfl_loader *l, const uint8_t *model, uint32_t length, char *error, 
         const tfl_tensor_info *t = &l->tensors[i];
         if (!t->is_const && tfl_type_size(t->type) == 0) return tfl_fail(l, "unsupported tensor type %y: %t", (int32_t)t->type, t);
     }
-    /* What an operator writes must be in the arena: a constant lives in the model (flash, on the board). */
+    /* What an operator writes must be in the arena: a constant lives in the model (flash, on the board).
+     * Nor may it be one of the op's inputs (interpreter.ts says why). */
     for (uint32_t i = 0; i < l->op_count; i++) {
         tfl_op *op = &l->ops[i];
-        for (uint32_t j = 0; j < op->output_count; j++)
+        for (uint32_t j = 0; j < op->output_count; j++) {
             if (op->outputs[j] && op->outputs[j]->is_const)
                 return tfl_op_fail(op, "output %d is a constant (%t): outputs must not be", (int32_t)j, op->outputs[j]);
+            for (uint32_t k = 0; k < op->input_count; k++)
+                if (op->outputs[j] && op->inputs[k] == op->outputs[j])
+                    return tfl_op_fail(op, "output %d is also input %d (%t)", (int32_t)j, (int32_t)k, op->outputs[j]);
+        }
     }
     /* Outputs are read in the arena (their records hold arena offsets; a constant input is refused
      * as the model is read): a constant lives in the model, and its offset taken as an arena offset

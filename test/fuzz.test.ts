@@ -11,7 +11,8 @@ import * as os from "os";
 import * as path from "path";
 import { loadTflite } from "../node/sts-runtime";
 import { buildLoaderTool, cLoaderDump, cLoaderRun, stsLoaderDump } from "../node/c-loader";
-import { singleOpModel, SingleOpSpec, TypeName } from "../node/model-writer";
+import { singleOpModel, specFromParsed, writeModel, SingleOpSpec, TypeName } from "../node/model-writer";
+import { sharedPath } from "../node/conformance";
 import { CFuzzCheck, firstDifference } from "../node/c-fuzz";
 import { fuzzModels, generatedModels, mutate, mutateSpec, prng } from "../node/fuzz";
 
@@ -117,6 +118,20 @@ describe("fuzzing the model reader, loader and kernels", () => {
             // cLoaderRun fails on any sanitizer report (loader_tool's exit status).
             assert.deepStrictEqual(cLoaderRun(model, [input]), Buffer.from(out.data.subarray(out.offset, out.offset + out.bytes)), c.name);
         }
+    });
+
+    it("an op that writes over its own input is refused alike by both loaders", function () {
+        this.timeout(60000);
+        buildLoaderTool();
+        // Fuzz seed 28044084, mutant 7: person_detect's CONV_2D given its input as its output; the
+        // C and the STS read the input in different orders while writing, and their outputs differed.
+        const spec = specFromParsed(loadTflite().parseModel(fs.readFileSync(sharedPath("models/tflm/hello_world_int8.tflite"))));
+        const op = spec.subgraphs[0].operators[1];
+        op.outputs[0] = op.inputs[0];
+        const model = writeModel(spec);
+        const c = cLoaderDump(model), sts = stsLoaderDump(model);
+        assert.deepStrictEqual(c, sts);
+        assert.match(c.text, /^error operator 1 \(FULLY_CONNECTED v\d+\): output 0 is also input 0 \(tensor \d+ /);
     });
 
     it("the C path tells the mutant that crashed loader_tool, and goes on after it when failures are collected", function () {

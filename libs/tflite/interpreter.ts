@@ -166,11 +166,17 @@ namespace tflite {
                 if (!t.isConst && typeSize(t.type) === 0) fail("unsupported tensor type " + typeName(t.type) + ": " + t.describe())
             }
             // What an operator writes must be in the arena: a constant lives in the model (flash, on the board).
+            // Nor may it be one of the op's inputs: the kernels read their inputs while they write, each
+            // in its own order, so the result would be any (no converter writes such a model).
             for (let i = 0; i < m.operators.length; i++) {
                 const op = m.operators[i]
-                for (let j = 0; j < op.outputs.length; j++)
+                for (let j = 0; j < op.outputs.length; j++) {
                     if (op.outputs[j] && op.outputs[j].isConst)
                         fail(op.describe() + ": output " + j + " is a constant (" + op.outputs[j].describe() + "): outputs must not be")
+                    for (let k = 0; k < op.inputs.length; k++)
+                        if (op.outputs[j] && op.inputs[k] === op.outputs[j])
+                            fail(op.describe() + ": output " + j + " is also input " + k + " (" + op.outputs[j].describe() + ")")
+                }
             }
             // Outputs are read in the arena (the board's records of them hold arena offsets; a constant
             // input is refused as the model is read): a constant lives in the model, and its offset
