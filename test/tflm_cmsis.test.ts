@@ -22,6 +22,25 @@ describe("native-bench beside TFLM + CMSIS-NN", () => {
         }
     });
 
+    it("a TFLM program that does not run is reported in the table, not thrown", function () {
+        this.timeout(60000);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bad-tflm-"));
+        try {
+            // Not an ELF (QEMU would run it as raw code): refused before QEMU starts.
+            fs.writeFileSync(path.join(dir, TFLM_BUILDS[0].elf), "not an ELF file");
+            const ours = { name: "DSP -O2", timing: { perModel: new Map([["micro_speech_quantized", 1.44e6]]), perBody: new Map(), skipped: new Map(), ok: true } };
+            const lines = tflmComparison([ours], dir);
+            const text = lines.join("\n");
+            assert.match(text, /^\| model \| ours, DSP -O2 \| TFLM \+ CMSIS-NN, kernels \| TFLM \+ CMSIS-NN, whole invoke \|$/m);
+            assert.match(text, /^\| micro_speech_quantized \| 1\.44 M \| - \| - \|$/m);
+            assert.match(text, /^\| person_detect \| - \| - \| - \|$/m);
+            assert.match(text, /TFLM \+ CMSIS-NN, micro_speech_quantized: did not run, or NOT equal to TFLM's goldens \(figures unusable\): .*is not an ELF file/);
+            assert.match(text, /not measured: TFLM reference kernels/);
+        } finally {
+            fs.rmSync(dir, { recursive: true });
+        }
+    });
+
     it("refuses a model that has no conformance cases, naming it", () => {
         assert.throws(() => timeTflm("/nonexistent.elf", "no_such_model"), /no conformance cases for no_such_model/);
     });

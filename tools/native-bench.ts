@@ -71,6 +71,12 @@ export function timeTflm(elf: string, model: string): TflmTiming {
     if (!cases.length) throw new Error(`no conformance cases for ${model}`);
     const unsupported = cases.filter((c) => c.inputs.length !== 1 || c.stream_stride_bytes);
     if (unsupported.length) throw new Error(`${model}: the TFLM program runs one-input, unstreamed cases only`);
+    // QEMU runs any other file as raw code, which need never stop.
+    const head = Buffer.alloc(4);
+    const fd = fs.openSync(elf, "r");
+    fs.readSync(fd, head, 0, 4, 0);
+    fs.closeSync(fd);
+    if (!head.equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]))) throw new Error(`${elf} is not an ELF file`);
     // The program reads CASE_DIR/CASE.input0.bin and CASE_DIR/CASE.output.bin.
     const caseDir = path.dirname(sharedPath(cases[0].inputs[0]));
     const args = ["tflm_bench", sharedPath(cases[0].model), caseDir, ...cases.map((c) => c.case)];
@@ -78,7 +84,7 @@ export function timeTflm(elf: string, model: string): TflmTiming {
     if (bad) throw new Error(`semihosting arguments cannot hold a comma or a space: ${bad}`);
     const res = childProcess.spawnSync("qemu-system-arm", ["-M", "mps2-an386", "-nographic", "-monitor", "none", "-serial", "none",
         "-icount", "shift=0", "-semihosting-config", ["enable=on", "target=native", ...args.map((a) => "arg=" + a)].join(","),
-        "-kernel", elf], { encoding: "utf8", maxBuffer: 64 << 20, timeout: 1200000 });
+        "-kernel", elf], { encoding: "utf8", maxBuffer: 64 << 20, timeout: 600000 });
     if (res.error) throw new Error(`qemu-system-arm: ${res.error.message}`);
     const output = (res.stdout || "") + (res.stderr || "");
     const failed: string[] = [];
@@ -108,17 +114,25 @@ export function tflmComparison(ours: { name: string; timing: Timing }[], dir = T
     const lines = [`TFLM on the same emulated Cortex-M4, counted the same way (programs in ${dir}, see tools/tflm-cmsis/README.md):`,
         "the second invoke of each conformance case, mean; \"kernels\" sums its operators' invoke functions, as ours sums our",
         "kernel calls; \"whole invoke\" is all of Invoke():", "",
-        `| model | ${ours.map((o) => "ours, " + o.name).join(" | ")} | ${builds.map((b) => `${b.name}, kernels | ${b.name}, whole invoke`).join(" | ")} |`,
+        `| ${["model", ...ours.map((o) => "ours, " + o.name), ...builds.flatMap((b) => [`${b.name}, kernels`, `${b.name}, whole invoke`])].join(" | ")} |`,
         `|---|${[...ours, ...builds, ...builds].map(() => "---:").join("|")}|`];
     const notes: string[] = [];
     const cmsis = builds.find((b) => b.elf === TFLM_BUILDS[0].elf);
     const ratios: string[] = [];
     for (const model of TFLM_MODELS) {
-        const t = builds.map((b) => ({ b, t: timeTflm(b.path, model) }));
-        for (const { b, t: r } of t) if (r.failed.length) notes.push(`${b.name}, ${model}: NOT equal to TFLM's goldens (figures unusable): ${r.failed.join("; ")}`);
-        lines.push(`| ${model} | ${ours.map((o) => formatCount(o.timing.perModel.get(model) ?? NaN)).join(" | ")} | ${t.map(({ t: r }) => `${formatCount(r.ops)} | ${formatCount(r.invoke)}`).join(" | ")} |`);
+        // A broken external program is reported, never allowed to stop the bench.
+        const t = builds.map((b) => {
+            try {
+                return { b, t: timeTflm(b.path, model) };
+            } catch (e) {
+                return { b, t: { invoke: NaN, ops: NaN, cases: 0, failed: [(e as Error).message] } };
+            }
+        });
+        for (const { b, t: r } of t) if (r.failed.length) notes.push(`${b.name}, ${model}: did not run, or NOT equal to TFLM's goldens (figures unusable): ${r.failed.join("; ")}`);
+        lines.push(`| ${[model, ...ours.map((o) => formatCount(o.timing.perModel.get(model) ?? NaN)),
+            ...t.flatMap(({ t: r }) => [formatCount(r.ops), formatCount(r.invoke)])].join(" | ")} |`);
         const c = t.find(({ b }) => b === cmsis);
-        if (c) ratios.push(`${model}: ${ours.map((o) => `${o.name} ${((o.timing.perModel.get(model) ?? NaN) / c.t.ops).toFixed(2)}`).join(", ")}`);
+        if (c && ours.length) ratios.push(`${model}: ${ours.map((o) => `${o.name} ${((o.timing.perModel.get(model) ?? NaN) / c.t.ops).toFixed(2)}`).join(", ")}`);
     }
     if (ratios.length) lines.push("", "ours / TFLM + CMSIS-NN's kernels (below 1: we take fewer instructions):", ...ratios.map((r) => "- " + r));
     if (missing.length) lines.push("", `not measured: ${missing.map((b) => `${b.name} (no ${path.join(dir, b.elf)})`).join(", ")}`);
