@@ -518,6 +518,11 @@ int tfl_prepare_strided_slice(tfl_op *op)
         }
         double steps = ceil_exact(stride > 0 ? (double)(stop - start) / stride : (double)(start - stop) / -(double)stride);
         written *= steps > 0 ? steps : 0;
+        /* One step: a stride of 1 either way (kernel_shape.ts says why). */
+        if (steps == 1) {
+            stride = stride > 0 ? 1 : -1;
+            stop = start + stride;
+        }
         w[0] = start;
         w[1] = stop;
         w[2] = stride;

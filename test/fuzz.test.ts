@@ -134,6 +134,38 @@ describe("fuzzing the model reader, loader and kernels", () => {
         assert.match(c.text, /^error operator 1 \(FULLY_CONNECTED v\d+\): output 0 is also input 0 \(tensor \d+ /);
     });
 
+    it("the mutants of the long runs' failures (test/fuzz-regressions): refused alike, or run alike with no sanitizer report", function () {
+        this.timeout(60000);
+        buildLoaderTool();
+        // A STRIDED_SLICE stride of 2^31 - 1 on a one-element dimension: the C loop's index passed
+        // 2^31 after its one step (seeds 38069114 mutant 398, 41032123 mutant 33). A PAD output of
+        // rank 12, which the C refused and the STS loaded (39001117, 395).
+        const dir = path.join(__dirname, "..", "..", "test", "fuzz-regressions");
+        const expected: { [name: string]: RegExp | null } = {
+            "strided-slice-huge-stride-float32": null,
+            "strided-slice-huge-stride-int8": null,
+            "pad-rank-12-output": /^error unsupported tensor 2 of rank 12 \(at most 8\)$/,
+        };
+        const tflite = loadTflite();
+        for (const name of Object.keys(expected)) {
+            const model = fs.readFileSync(path.join(dir, name + ".tflite"));
+            const c = cLoaderDump(model), sts = stsLoaderDump(model);
+            assert.deepStrictEqual(c, sts, name);
+            const refusal = expected[name];
+            if (refusal) {
+                assert.match(c.text, refusal, name);
+                continue;
+            }
+            assert.ok(c.ok, name + ": " + c.text);
+            const input = fs.readFileSync(path.join(dir, name + ".in"));
+            const ip = new tflite.StsInterpreter(model);
+            ip.setInputBytes(0, input);
+            ip.invoke();
+            const out = ip.output(0);
+            assert.deepStrictEqual(cLoaderRun(model, [input]), Buffer.from(out.data.subarray(out.offset, out.offset + out.bytes)), name);
+        }
+    });
+
     it("the C path tells the mutant that crashed loader_tool, and goes on after it when failures are collected", function () {
         this.timeout(120000);
         buildLoaderTool();

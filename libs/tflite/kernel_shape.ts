@@ -757,7 +757,11 @@ namespace tflite {
             const loopStop = shrink && start >= size ? start : stop
             const steps = stride > 0 ? Math.ceil((loopStop - start) / stride) : Math.ceil((start - loopStop) / -stride)
             written *= Math.max(0, steps)
-            setParams(p, w, [start, loopStop, stride, inputStrides[axis]])
+            // One step is the element at start, with a stride of 1 either way: after its one step
+            // the C loop's index would pass 2^31 with a huge stride.
+            const unit = stride > 0 ? 1 : -1
+            if (steps === 1) setParams(p, w, [start, start + unit, unit, inputStrides[axis]])
+            else setParams(p, w, [start, loopStop, stride, inputStrides[axis]])
         }
         op.check(sameShape(output.shape, expected), "output " + output.describe() + " must have shape " + shapeText(expected))
         op.check(written === output.elementCount(), "the slice fills " + written + " of the " + output.elementCount() +

@@ -293,6 +293,8 @@ namespace tflite {
         return m
     }
 
+    const MAX_TENSOR_RANK = 8
+
     function parseTensor(fb: FlatBuffer, t: number, index: number, buf: Buffer,
         bufOffsets: number[], bufLengths: number[]): Tensor {
         const tensor = new Tensor()
@@ -301,6 +303,9 @@ namespace tflite {
         tensor.type = fb.fieldU8(t, TensorField.Type, 0)
         tensor.shape = fb.fieldI32Array(t, TensorField.Shape)
         tensor.isVariable = fb.fieldU8(t, TensorField.IsVariable, 0) !== 0
+        // The C loader's tensor records hold 8 dimensions; no TFLM kernel takes more than 6.
+        if (tensor.shape.length > MAX_TENSOR_RANK)
+            fail("unsupported tensor " + index + " of rank " + tensor.shape.length + " (at most " + MAX_TENSOR_RANK + ")")
         for (let i = 0; i < tensor.shape.length; i++)
             if (tensor.shape[i] < 0) fail("unsupported dynamic shape: " + tensor.describe())
         if (fb.field(t, TensorField.Sparsity)) fail("unsupported sparse " + tensor.describe())
