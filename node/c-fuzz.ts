@@ -100,6 +100,7 @@ export class CFuzzCheck implements MutantCheck {
             if (run.error && (run.error as any).code === "ENOENT") throw new Error(`no ${this.tool}: buildLoaderTool() (node/c-loader.ts) builds it`);
             const at = Math.max(0, parts.length - 1);
             const how = run.error && (run.error as any).code === "ETIMEDOUT" ? `did not finish within ${timeout} ms (a hang?)`
+                : run.error ? `could not be run (${run.error.message})`
                 : `crashed (exit status ${run.status}, signal ${run.signal})`;
             // The mutants before it finished: check them first, a difference there is the earlier failure.
             this.compare(batch.slice(0, at), parts, files);
