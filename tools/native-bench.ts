@@ -214,8 +214,19 @@ export function formatCount(n: number): string {
     return n >= 1e6 ? (n / 1e6).toFixed(2) + " M" : Math.round(n).toLocaleString("en-US");
 }
 
+/**
+ * Records the conformance cases' kernel calls once per process: a recording left from an earlier
+ * build holds the parameter blocks of that build's ABI, which crash today's harness.
+ */
+let recorded = false;
+function recordOnce(): void {
+    if (recorded) return;
+    recordConformance(RECORDING);
+    recorded = true;
+}
+
 export function nativeBenchTable(withCalls = false): string {
-    if (!fs.existsSync(RECORDING)) recordConformance(RECORDING);
+    recordOnce();
     const timings = VARIANTS.map((v) => timeVariant(buildVariant(v)));
     const models = [...timings[0].perModel.keys()].sort();
     const lines = [
@@ -266,7 +277,7 @@ export function usesSmlad(elf: string): boolean {
 
 /** Only the comparison with TFLM, ours at -O2 (portable C and the DSP path). */
 export function tflmTable(): string {
-    if (!fs.existsSync(RECORDING)) recordConformance(RECORDING);
+    recordOnce();
     const ours = VARIANTS.filter((v) => v.opt === "-O2");
     return tflmComparison(ours.map((v) => ({ name: v.name, timing: timeVariant(buildVariant(v)) }))).join("\n");
 }
