@@ -13,28 +13,11 @@ import { loadTflite } from "../node/sts-runtime";
 
 const tflite = loadTflite();
 
-/** Runs `model` with tflite.Interpreter in `mode` as runRaw runs the STS: outputs of every invoke, appended. */
+/** Runs `model` with tflite.Interpreter in `mode` (runRaw): outputs of every invoke, appended, and whether the C ran it. */
 function runInterpreter(mode: NodeInterpreterMode, model: Buffer, inputs: Buffer[], stride?: number | null): { output: Buffer; native: boolean } {
     setNodeInterpreterMode(mode);
-    const ip = new tflite.Interpreter(model);
-    const chunks: Buffer[] = [];
-    const collect = () => {
-        for (let i = 0; i < ip.outputCount(); i++) chunks.push(Buffer.from(ip.outputBytes(i)));
-    };
-    if (stride) {
-        const window = ip.input(0).bytes;
-        for (let off = 0; off + window <= inputs[0].length; off += stride) {
-            ip.setInputBytes(0, inputs[0].subarray(off, off + window));
-            for (let i = 1; i < inputs.length; i++) ip.setInputBytes(i, inputs[i]);
-            ip.invoke();
-            collect();
-        }
-    } else {
-        inputs.forEach((b, i) => ip.setInputBytes(i, b));
-        ip.invoke();
-        collect();
-    }
-    return { output: Buffer.concat(chunks), native: isNativeState(ip.state) };
+    const { output, interpreter } = runRaw(model, inputs, stride, "Interpreter");
+    return { output, native: isNativeState(interpreter.state) };
 }
 
 function assertSame(got: Buffer, want: Buffer, what: string): void {
