@@ -56,6 +56,11 @@ int tfl_prepare_signal_pcan(tfl_op *op);
 int tfl_prepare_signal_filter_bank_log(tfl_op *op);
 /* prepare_util.c: checkInt64Bias, the int16 kernels' bias: constant, each value within -2^48..2^48 */
 int tfl_check_int64_bias(tfl_op *op, const tfl_tensor_info *bias);
+/* prepare_util.c: convolutionMultipliers' checks (kernel_conv.ts) for CONV_2D, DEPTHWISE_CONV_2D and
+ * TRANSPOSE_CONV: the scales, the filter's zero points all 0, one scale or one per output channel
+ * along channel_dim */
+int tfl_check_conv_quantization(tfl_op *op, const tfl_tensor_info *input, const tfl_tensor_info *filter,
+                                const tfl_tensor_info *output, int32_t output_depth, int32_t channel_dim);
 /* prepare_softmax.c */
 int tfl_prepare_softmax(tfl_op *op);
 /* prepare_svdf.c */

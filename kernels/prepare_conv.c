@@ -90,18 +90,7 @@ static int prepare_common(tfl_op *op, int depthwise, int32_t output_depth, int32
         return tfl_op_fail(op, "unsupported input type %y", (int32_t)input->type);
 
     int quantized = input->type != TFL_TYPE_FLOAT32;
-    if (quantized) {
-        TFL_CHECK(op, input->scale > 0 && output->scale > 0, "quantized input and output need a scale");
-        TFL_CHECK(op, filter->scale_count > 0, "the quantized filter needs a scale");
-        int zero = filter->zero_point == 0;
-        for (uint32_t i = 0; i < filter->zero_point_count; i++) zero = zero && tfl_zero_point_at(op, filter, i) == 0;
-        TFL_CHECK(op, zero, "the filter's zero points must be 0");
-        if (filter->scale_count > 1)
-            TFL_CHECK(op, filter->quantized_dimension == channel_dim && filter->scale_count == (uint32_t)output_depth,
-                      "per-channel filter %t needs %d scales along dimension %d", filter, output_depth, channel_dim);
-        /* A (multiplier, shift) pair per channel: a block past 2^31 bytes is out of reach anyway. */
-        TFL_CHECK(op, output_depth < 0x10000000, "out of memory: %d output channels", output_depth);
-    }
+    if (quantized && tfl_check_conv_quantization(op, input, filter, output, output_depth, channel_dim)) return 1;
 
     int32_t *p = *params = tfl_use_body(op, body, TFL_CONV_MULTIPLIERS + (quantized ? 2 * (uint32_t)output_depth : 0));
     if (!p) return 1;

@@ -155,6 +155,22 @@ int tfl_check_int64_bias(tfl_op *op, const tfl_tensor_info *bias)
     return 0;
 }
 
+int tfl_check_conv_quantization(tfl_op *op, const tfl_tensor_info *input, const tfl_tensor_info *filter,
+                                const tfl_tensor_info *output, int32_t output_depth, int32_t channel_dim)
+{
+    TFL_CHECK(op, input->scale > 0 && output->scale > 0, "quantized input and output need a scale");
+    TFL_CHECK(op, filter->scale_count > 0, "the quantized filter needs a scale");
+    int zero = filter->zero_point == 0;
+    for (uint32_t i = 0; i < filter->zero_point_count; i++) zero = zero && tfl_zero_point_at(op, filter, i) == 0;
+    TFL_CHECK(op, zero, "the filter's zero points must be 0");
+    if (filter->scale_count > 1)
+        TFL_CHECK(op, filter->quantized_dimension == channel_dim && filter->scale_count == (uint32_t)output_depth,
+                  "per-channel filter %t needs %d scales along dimension %d", filter, output_depth, channel_dim);
+    /* A (multiplier, shift) pair per channel: a block past 2^31 bytes is out of reach anyway. */
+    TFL_CHECK(op, output_depth < 0x10000000, "out of memory: %d output channels", output_depth);
+    return 0;
+}
+
 static int equals(const char *a, uint32_t n, const char *b)
 {
     uint32_t i = 0;

@@ -169,16 +169,7 @@ namespace tflite {
         } else op.check(false, "unsupported input type " + typeName(input.type))
 
         const quantized = input.type !== TensorType.Float32
-        let multipliers: number[] = []
-        if (quantized) {
-            op.check(input.scale > 0 && output.scale > 0, "quantized input and output need a scale")
-            op.check(filter.scales.length > 0, "the quantized filter needs a scale")
-            op.check(filter.zeroPoints.every(z => z === 0) && filter.zeroPoint === 0, "the filter's zero points must be 0")
-            if (filter.scales.length > 1)
-                op.check(filter.quantizedDimension === channelDim && filter.scales.length === outputDepth,
-                    "per-channel filter " + filter.describe() + " needs " + outputDepth + " scales along dimension " + channelDim)
-            multipliers = perChannelMultipliers(input, filter, output, outputDepth)
-        }
+        const multipliers = quantized ? convolutionMultipliers(op, input, filter, output, outputDepth, channelDim) : []
 
         const p = op.useBody(body, ConvParams.Multipliers + multipliers.length)
         op.paramTensor(ConvParams.Input, input)
@@ -201,6 +192,21 @@ namespace tflite {
         setParam(p, ConvParams.ActivationMax, range[1])
         setParams(p, ConvParams.Multipliers, multipliers)
         return p
+    }
+
+    /**
+     * A quantized convolution's (CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV) checks of its scales
+     * and its filter's zero points (all 0; one scale, or one per output channel along
+     * `channelDim`), and TFLM's (multiplier, shift) per output channel.
+     */
+    export function convolutionMultipliers(op: Operator, input: Tensor, filter: Tensor, output: Tensor, outputDepth: number, channelDim: number): number[] {
+        op.check(input.scale > 0 && output.scale > 0, "quantized input and output need a scale")
+        op.check(filter.scales.length > 0, "the quantized filter needs a scale")
+        op.check(filter.zeroPoints.every(z => z === 0) && filter.zeroPoint === 0, "the filter's zero points must be 0")
+        if (filter.scales.length > 1)
+            op.check(filter.quantizedDimension === channelDim && filter.scales.length === outputDepth,
+                "per-channel filter " + filter.describe() + " needs " + outputDepth + " scales along dimension " + channelDim)
+        return perChannelMultipliers(input, filter, output, outputDepth)
     }
 
     /** Signed 64-bit element `i` of a byte run starting at `offset`, exact while below 2^53. */

@@ -121,16 +121,7 @@ namespace tflite {
         } else op.check(false, "unsupported input type " + typeName(input.type))
 
         const quantized = input.type !== TensorType.Float32
-        let multipliers: number[] = []
-        if (quantized) {
-            op.check(input.scale > 0 && output.scale > 0, "quantized input and output need a scale")
-            op.check(filter.scales.length > 0, "the quantized filter needs a scale")
-            op.check(filter.zeroPoints.every(z => z === 0) && filter.zeroPoint === 0, "the filter's zero points must be 0")
-            if (filter.scales.length > 1)
-                op.check(filter.quantizedDimension === 0 && filter.scales.length === outputDepth,
-                    "per-channel filter " + filter.describe() + " needs " + outputDepth + " scales along dimension 0")
-            multipliers = perChannelMultipliers(input, filter, output, outputDepth)
-        }
+        const multipliers = quantized ? convolutionMultipliers(op, input, filter, output, outputDepth, 0) : []
 
         const p = op.useBody(body, TransposeConvParams.Multipliers + multipliers.length)
         op.paramTensor(TransposeConvParams.Input, input)
