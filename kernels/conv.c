@@ -12,6 +12,19 @@
 #include "kernel_util.h"
 #include "dot.h"
 
+/* TFL_FAST_CONV: the faster int8 bodies (CONV_2D 1x1 as a matrix product, two pixels by two
+ * channels; the single-shift requantization of rounds_once), about 2.7 KB more flash at the
+ * board's flags. By default they are built where every op is (TINYML_ALL_OPS: the all-ops
+ * extension, the replay and benchmark harnesses), not into the board's default build, whose
+ * flash has a few hundred bytes to spare. Either way the outputs are the same bytes. */
+#ifndef TFL_FAST_CONV
+#if defined(TINYML_ALL_OPS) && TINYML_ALL_OPS
+#define TFL_FAST_CONV 1
+#else
+#define TFL_FAST_CONV 0
+#endif
+#endif
+
 /* The window taps [*first, *last) whose position origin + dilation * tap lies in [0, size). */
 static void window_range(int32_t origin, int32_t dilation, int32_t taps, int32_t size, int32_t *first, int32_t *last)
 {
@@ -58,6 +71,86 @@ static inline int8_t requantize_int8(uint32_t acc, const int32_t *multiplier, in
     return (int8_t)tfl_clamp(v, act_min, act_max);
 }
 
+/* The same bytes as requantize_int8 in fewer instructions (one multiply-accumulate and three
+ * shifts or adds instead of about twenty), for a layer where `rounds_once` holds: every channel
+ * shifts right by e >= 2 and the activation clamps at or above the output zero point.
+ *
+ * TFLM rounds twice: h = SRDHM(x, m) = floor((x*m + 2^30) / 2^31) (kernel_util.h; the one
+ * saturating case, x = m = INT32_MIN, gives INT32_MAX where the formula gives 2^31), then
+ * RDBPOT(h, e) = floor((h + 2^(e-1) - [h < 0]) / 2^e). For h >= 0, since floor((floor(y) + c) /
+ * d) = floor((y + c) / d) for integers c and d > 0, that is floor((x*m + 2^30 + 2^(30+e)) /
+ * 2^(31+e)) = floor((hi + 2^(e-2)) / 2^(e-1)) with hi = floor((x*m + 2^30) / 2^32): the high word
+ * of one SMLAL, then ((hi >> (e-2)) + 1) >> 1. In the saturating case both give 2^(31-e). For
+ * h < 0 both results are <= 0, and adding the zero point and clamping at act_min >= zero point
+ * (with act_max >= act_min) gives act_min either way. */
+static int rounds_once(const int32_t *p, int32_t channels)
+{
+    if (p[TFL_CONV_ACTIVATION_MIN] < p[TFL_CONV_OUTPUT_OFFSET] || p[TFL_CONV_ACTIVATION_MAX] < p[TFL_CONV_ACTIVATION_MIN]) return 0;
+    for (int32_t c = 0; c < channels; c++) {
+        const int32_t shift = p[TFL_CONV_MULTIPLIERS + 2 * c + 1];
+        if (shift > -2 || shift < -31) return 0;
+    }
+    return 1;
+}
+
+static inline int8_t requantize_once_int8(uint32_t acc, const int32_t *multiplier, int32_t output_offset, int32_t act_min, int32_t act_max)
+{
+    const int32_t hi = (int32_t)(((int64_t)(int32_t)acc * multiplier[0] + (1 << 30)) >> 32);
+    const int32_t v = (((hi >> (-multiplier[1] - 2)) + 1) >> 1) + output_offset;
+    return (int8_t)tfl_clamp(v, act_min, act_max);
+}
+
+/* One output value by whichever of the two the layer allows. */
+static inline int8_t requantize_layer_int8(int once, uint32_t acc, const int32_t *multiplier, int32_t output_offset, int32_t act_min, int32_t act_max)
+{
+    return once ? requantize_once_int8(acc, multiplier, output_offset, act_min, act_max) :
+        requantize_int8(acc, multiplier, output_offset, act_min, act_max);
+}
+
+#if TFL_FAST_CONV
+/* CONV_2D with a 1x1 filter, stride 1 and one group: output pixel q is input pixel q times the
+ * filters, a product of two matrices whose rows (pixels, filters) are `depth` bytes long. Two
+ * output channels by two pixels at a time (tfl_dot2x2_s8), the input offset's share, input_offset
+ * * sum(filter row), added to the bias once per channel; an odd last pixel or channel alone. */
+static void conv_1x1_int8(const int32_t *p, const struct conv_shape *s, const int8_t *input, const int8_t *filter,
+    const uint8_t *bias, int8_t *out)
+{
+    const int32_t pixels = s->batches * s->out_h * s->out_w, depth = s->in_d, out_d = s->out_d;
+    const int32_t input_offset = p[TFL_CONV_INPUT_OFFSET];
+    const int32_t output_offset = p[TFL_CONV_OUTPUT_OFFSET];
+    const int32_t act_min = p[TFL_CONV_ACTIVATION_MIN];
+    const int32_t act_max = p[TFL_CONV_ACTIVATION_MAX];
+    const int once = rounds_once(p, out_d);
+    for (int32_t oc = 0; oc < out_d; oc += 2) {
+        const int two_channels = oc + 1 < out_d;
+        const int8_t *w = filter + oc * depth;
+        const int32_t *m = p + TFL_CONV_MULTIPLIERS + 2 * oc;
+        const uint32_t bias0 = bias ? tfl_load_u32(bias + 4 * oc) : 0;
+        const uint32_t bias1 = bias && two_channels ? tfl_load_u32(bias + 4 * oc + 4) : 0;
+        const uint32_t start0 = bias0 + (uint32_t)input_offset * tfl_sum_s8(w, depth);
+        const uint32_t start1 = two_channels ? bias1 + (uint32_t)input_offset * tfl_sum_s8(w + depth, depth) : 0;
+        const int8_t *x = input;
+        int8_t *o = out + oc;
+        for (int32_t q = 0; q < pixels; q += 2, x += 2 * depth, o += 2 * out_d) {
+            const int two_pixels = q + 1 < pixels;
+            uint32_t acc[4] = {start0, start1, start0, start1};
+            if (two_pixels && two_channels) tfl_dot2x2_s8(x, w, depth, depth, acc);
+            else {
+                acc[0] = tfl_dot_s8(x, w, depth, input_offset, 0, bias0);
+                if (two_channels) acc[1] = tfl_dot_s8(x, w + depth, depth, input_offset, 0, bias1);
+                if (two_pixels) acc[2] = tfl_dot_s8(x + depth, w, depth, input_offset, 0, bias0);
+            }
+            o[0] = requantize_layer_int8(once, acc[0], m, output_offset, act_min, act_max);
+            if (two_channels) o[1] = requantize_layer_int8(once, acc[1], m + 2, output_offset, act_min, act_max);
+            if (two_pixels) {
+                o[out_d] = requantize_layer_int8(once, acc[2], m, output_offset, act_min, act_max);
+                if (two_channels) o[out_d + 1] = requantize_layer_int8(once, acc[3], m + 2, output_offset, act_min, act_max);
+            }
+        }
+    }
+}
+#endif
+
 void tflite_conv_2d_int8(int32_t *p, const uint8_t *model, uint8_t *arena)
 {
     struct conv_shape s;
@@ -72,6 +165,12 @@ void tflite_conv_2d_int8(int32_t *p, const uint8_t *model, uint8_t *arena)
     const int32_t act_max = p[TFL_CONV_ACTIVATION_MAX];
     const int32_t filter_row = s.filter_w * s.filter_d;
     const int32_t filter_size = s.filter_h * filter_row;
+#if TFL_FAST_CONV
+    if (s.filter_h == 1 && s.filter_w == 1 && s.stride_h == 1 && s.stride_w == 1 && s.filter_d == s.in_d) {
+        conv_1x1_int8(p, &s, input, filter, bias, out);
+        return;
+    }
+#endif
     for (int32_t b = 0; b < s.batches; b++)
         for (int32_t oy = 0; oy < s.out_h; oy++) {
             const int32_t y0 = oy * s.stride_h - s.pad_h;
@@ -225,6 +324,7 @@ void tflite_depthwise_conv_2d_int8(int32_t *p, const uint8_t *model, uint8_t *ar
     const int32_t output_offset = p[TFL_CONV_OUTPUT_OFFSET];
     const int32_t act_min = p[TFL_CONV_ACTIVATION_MIN];
     const int32_t act_max = p[TFL_CONV_ACTIVATION_MAX];
+    const int once = TFL_FAST_CONV && rounds_once(p, s.out_d);
     /* Four output channels at a time when they read four consecutive input channels (depth
      * multiplier 1) or one (a multiple of 4): blocks start at multiples of 4, so with a
      * multiplier of 4k a block never straddles two input channels. */
@@ -259,10 +359,10 @@ void tflite_depthwise_conv_2d_int8(int32_t *p, const uint8_t *model, uint8_t *ar
                             tfl_dw4_window(pixel, step_x, step_y, input_offset, w, s.out_d, step_w, rows, taps, 0, acc);
                         else
                             tfl_dw4_window(pixel, step_x, step_y, input_offset, w, s.out_d, step_w, rows, taps, 1, acc);
-                        out[0] = requantize_int8(acc[0] + (bias ? tfl_load_u32(bias + 4 * oc) : 0), p + TFL_CONV_MULTIPLIERS + 2 * oc, output_offset, act_min, act_max);
-                        out[1] = requantize_int8(acc[1] + (bias ? tfl_load_u32(bias + 4 * oc + 4) : 0), p + TFL_CONV_MULTIPLIERS + 2 * oc + 2, output_offset, act_min, act_max);
-                        out[2] = requantize_int8(acc[2] + (bias ? tfl_load_u32(bias + 4 * oc + 8) : 0), p + TFL_CONV_MULTIPLIERS + 2 * oc + 4, output_offset, act_min, act_max);
-                        out[3] = requantize_int8(acc[3] + (bias ? tfl_load_u32(bias + 4 * oc + 12) : 0), p + TFL_CONV_MULTIPLIERS + 2 * oc + 6, output_offset, act_min, act_max);
+                        out[0] = requantize_layer_int8(once, acc[0] + (bias ? tfl_load_u32(bias + 4 * oc) : 0), p + TFL_CONV_MULTIPLIERS + 2 * oc, output_offset, act_min, act_max);
+                        out[1] = requantize_layer_int8(once, acc[1] + (bias ? tfl_load_u32(bias + 4 * oc + 4) : 0), p + TFL_CONV_MULTIPLIERS + 2 * oc + 2, output_offset, act_min, act_max);
+                        out[2] = requantize_layer_int8(once, acc[2] + (bias ? tfl_load_u32(bias + 4 * oc + 8) : 0), p + TFL_CONV_MULTIPLIERS + 2 * oc + 4, output_offset, act_min, act_max);
+                        out[3] = requantize_layer_int8(once, acc[3] + (bias ? tfl_load_u32(bias + 4 * oc + 12) : 0), p + TFL_CONV_MULTIPLIERS + 2 * oc + 6, output_offset, act_min, act_max);
                         out += 4;
                     }
                 }
@@ -274,7 +374,7 @@ void tflite_depthwise_conv_2d_int8(int32_t *p, const uint8_t *model, uint8_t *ar
                         for (int32_t t = 0; t < taps; t++, px += step_x, wt += s.out_d) acc += (uint32_t)(*wt * (*px + input_offset));
                     }
                     if (bias) acc += tfl_load_u32(bias + 4 * oc);
-                    *out++ = requantize_int8(acc, p + TFL_CONV_MULTIPLIERS + 2 * oc, output_offset, act_min, act_max);
+                    *out++ = requantize_layer_int8(once, acc, p + TFL_CONV_MULTIPLIERS + 2 * oc, output_offset, act_min, act_max);
                 }
             }
         }

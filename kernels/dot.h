@@ -104,6 +104,82 @@ static inline void tfl_dot4_s8(const int8_t *x, const int8_t *w, int32_t stride,
     acc[3] = a3;
 }
 
+/* Two input vectors against two weight rows, all four `stride` bytes apart (the pixels and filters
+ * of a 1x1 convolution): acc[2 * j + k] += sum_i x[j * stride + i] * w[k * stride + i], the input
+ * offset left to the caller (folded into the accumulators' start). Each word loaded serves two
+ * rows: per 4 inputs, 4 loads, 8 extensions and 8 SMLADs for 16 multiply-accumulates; without an
+ * offset to add, the loop's values fit the registers (no spills). */
+static inline void tfl_dot2x2_s8(const int8_t *x, const int8_t *w, int32_t stride, int32_t n, uint32_t acc[4])
+{
+    uint32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
+    int32_t i = 0;
+#if TFL_DSP
+    if (n >= 4) {
+        /* In assembly: GCC's allocation of the same C spills an accumulator and the end pointer
+         * inside the loop. The loop needs every register but sp and pc: 4 pointers or counts, 4
+         * accumulators, 6 temporaries (the words of x, the second row y and w0/w1 and their
+         * extensions). The second rows are read at stride - 4 from the post-incremented pointers. */
+        const int8_t *end = x + (n & ~3);
+        const int32_t next = stride - 4;
+        uint32_t t0, t1, t2, t3, t4, t5;
+        __asm__(
+            "1:\n\t"
+            "ldr %[t1], [%[w]], #4\n\t"
+            "ldr %[t3], [%[x]], #4\n\t"
+            "sxtb16 %[t4], %[t1]\n\t"
+            "sxtb16 %[t1], %[t1], ror #8\n\t"
+            "sxtb16 %[t5], %[t3]\n\t"
+            "sxtb16 %[t3], %[t3], ror #8\n\t"
+            "smlad %[a00], %[t5], %[t4], %[a00]\n\t"
+            "smlad %[a00], %[t3], %[t1], %[a00]\n\t"
+            "ldr %[t2], [%[x], %[next]]\n\t"
+            "sxtb16 %[t0], %[t2]\n\t"
+            "sxtb16 %[t2], %[t2], ror #8\n\t"
+            "smlad %[a10], %[t0], %[t4], %[a10]\n\t"
+            "smlad %[a10], %[t2], %[t1], %[a10]\n\t"
+            "ldr %[t1], [%[w], %[next]]\n\t"
+            "sxtb16 %[t4], %[t1]\n\t"
+            "sxtb16 %[t1], %[t1], ror #8\n\t"
+            "smlad %[a01], %[t5], %[t4], %[a01]\n\t"
+            "smlad %[a01], %[t3], %[t1], %[a01]\n\t"
+            "smlad %[a11], %[t0], %[t4], %[a11]\n\t"
+            "smlad %[a11], %[t2], %[t1], %[a11]\n\t"
+            "cmp %[x], %[end]\n\t"
+            "bne 1b"
+            : [x] "+r"(x), [w] "+r"(w), [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11),
+              [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), [t5] "=&r"(t5)
+            : [end] "r"(end), [next] "r"(next)
+            : "cc", "memory");
+    }
+    n &= 3;
+#endif
+    for (; i < n; i++) {
+        const int32_t xa = x[i], xb = x[stride + i];
+        a00 += (uint32_t)(xa * w[i]);
+        a01 += (uint32_t)(xa * w[stride + i]);
+        a10 += (uint32_t)(xb * w[i]);
+        a11 += (uint32_t)(xb * w[stride + i]);
+    }
+    acc[0] = a00;
+    acc[1] = a01;
+    acc[2] = a10;
+    acc[3] = a11;
+}
+
+/* sum_i w[i] (the input offset's share of a dot product is x_offset times it). */
+static inline uint32_t tfl_sum_s8(const int8_t *w, int32_t n)
+{
+    uint32_t sum = 0;
+    int32_t i = 0;
+#if TFL_DSP
+    /* USADA8 adds four bytes' distances from 0: w + 128 each, after flipping their sign bits. */
+    for (; i + 4 <= n; i += 4) sum = __usada8(tfl_load_u32((const uint8_t *)w + i) ^ 0x80808080u, 0, sum);
+    sum -= 128u * (uint32_t)i;
+#endif
+    for (; i < n; i++) sum += (uint32_t)w[i];
+    return sum;
+}
+
 /* sum_i (x[i] + x_offset) * (w[i] + w_offset), added to acc. */
 static inline uint32_t tfl_dot_s8(const int8_t *x, const int8_t *w, int32_t n, int32_t x_offset, int32_t w_offset, uint32_t acc)
 {

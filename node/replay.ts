@@ -289,12 +289,35 @@ function wideInt8Case(rand: Rand, op: "FULLY_CONNECTED" | "CONV_2D" | "DEPTHWISE
     });
 }
 
+/**
+ * int8 CONV_2D with a 1x1 filter, stride 1 and one group: kernels/conv.c's matrix-product body
+ * (two pixels by two channels, an odd last pixel or channel alone, depths with and without a
+ * 4-byte tail), and both requantizations (NONE with a zero point above -128 takes TFLM's
+ * two roundings, RELU and RELU6 the single shift whose negative values clamp to the zero point).
+ */
+function conv1x1Int8Case(rand: Rand): OpCase {
+    const sIn = rand.scale(-8, -3);
+    const batches = rand.int(1, 2), h = rand.int(1, 4), w = rand.int(1, 5), cin = rand.int(1, 13), cout = rand.int(1, 7);
+    const sW: number[] = [];
+    for (let c = 0; c < cout; c++) sW.push(rand.scale(-9, -5));
+    return randomCase(rand, {
+        op: "CONV_2D", options: { padding: rand.pick(["SAME", "VALID"]), strideW: 1, strideH: 1, dilationW: 1, dilationH: 1, activation: rand.pick(["NONE", "RELU", "RELU6"]) },
+        inputs: [{ shape: [batches, h, w, cin], type: "int8", scale: sIn, zeroPoint: rand.zeroPoint("int8") },
+            { shape: [cout, 1, 1, cin], type: "int8", scale: sW, zeroPoint: 0, quantizedDimension: 0,
+                data: rand.values("int8", cout * cin).map((v) => Math.max(v, -127)) },
+            { shape: [cout], type: "int32", scale: sW.map((x) => Math.fround(sIn * x)), zeroPoint: 0, data: rand.values("int32", cout).map((v) => v >> 18) }],
+        outputs: [{ shape: [batches, h, w, cout], type: "int8", scale: Math.fround(sIn * Math.max(...sW) * Math.sqrt(cin) * 127 * 64 * (0.3 + rand.next())),
+            zeroPoint: rand.zeroPoint("int8") }],
+    });
+}
+
 /** Cases for the bodies that neither the conformance models nor node/fuzz.ts's CASE_KINDS reach. */
 const EXTRA_KINDS: { [name: string]: (r: Rand) => OpCase } = {
     "CONV_2D int16 without bias": convInt16Acc32Case,
     "SUB int32": (r) => binaryCase(r, "SUB", "int32"),
     "FULLY_CONNECTED int8 wide": (r) => wideInt8Case(r, "FULLY_CONNECTED"),
     "CONV_2D int8 wide": (r) => wideInt8Case(r, "CONV_2D"),
+    "CONV_2D int8 1x1 wide": conv1x1Int8Case,
     "DEPTHWISE_CONV_2D int8 wide": (r) => wideInt8Case(r, "DEPTHWISE_CONV_2D"),
     "SUM int8": (r) => meanCase(r, "int8", "SUM"),
     "SUM int16": (r) => meanCase(r, "int16", "SUM"),
