@@ -15,6 +15,15 @@ int tfl_prepare_tanh(tfl_op *op);
 int tfl_prepare_hard_swish(tfl_op *op);
 /* prepare_cast.c */
 int tfl_prepare_cast(tfl_op *op);
+/* prepare_compare.c */
+int tfl_prepare_equal(tfl_op *op);
+int tfl_prepare_not_equal(tfl_op *op);
+int tfl_prepare_less(tfl_op *op);
+int tfl_prepare_less_equal(tfl_op *op);
+int tfl_prepare_greater(tfl_op *op);
+int tfl_prepare_greater_equal(tfl_op *op);
+int tfl_prepare_logical_and(tfl_op *op);
+int tfl_prepare_logical_or(tfl_op *op);
 /* prepare_conv.c */
 int tfl_prepare_conv_2d(tfl_op *op);
 int tfl_prepare_depthwise_conv_2d(tfl_op *op);

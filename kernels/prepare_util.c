@@ -241,6 +241,14 @@ tfl_prepare_fn tfl_find_prepare(const tfl_op *op, const char *custom_name, uint3
     case TFL_OP_TRANSPOSE_CONV: return RARE(tfl_prepare_transpose_conv);
     case TFL_OP_SOFTMAX: return tfl_prepare_softmax;
     case TFL_OP_SVDF: return RARE(tfl_prepare_svdf);
+    case TFL_OP_EQUAL: return RARE(tfl_prepare_equal);
+    case TFL_OP_NOT_EQUAL: return RARE(tfl_prepare_not_equal);
+    case TFL_OP_LESS: return RARE(tfl_prepare_less);
+    case TFL_OP_LESS_EQUAL: return RARE(tfl_prepare_less_equal);
+    case TFL_OP_GREATER: return RARE(tfl_prepare_greater);
+    case TFL_OP_GREATER_EQUAL: return RARE(tfl_prepare_greater_equal);
+    case TFL_OP_LOGICAL_AND: return RARE(tfl_prepare_logical_and);
+    case TFL_OP_LOGICAL_OR: return RARE(tfl_prepare_logical_or);
     default: return 0;
     }
 }

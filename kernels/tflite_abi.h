@@ -125,6 +125,44 @@ enum tfl_cast {
     TFL_CAST_WORDS = 6,
 };
 
+/* kernel_compare.ts CompareParams: Parameter block of the compare_* bodies (words). */
+enum tfl_compare {
+    TFL_COMPARE_INPUT1 = 0,
+    TFL_COMPARE_INPUT2 = 2,
+    TFL_COMPARE_OUTPUT = 4,
+    /* Which comparison or logic (CompareKind). */
+    TFL_COMPARE_KIND = 6,
+    /* The output walk: Rows = Dims[0] * ... * Dims[4] rows of Dims[5] elements each. */
+    TFL_COMPARE_ROWS = 7,
+    /* Six output dimensions, outermost first, padded with leading 1s. */
+    TFL_COMPARE_DIMS = 8,
+    /* Per input, the element stride along each of the six dimensions (0 where it repeats). */
+    TFL_COMPARE_STRIDES1 = 14,
+    TFL_COMPARE_STRIDES2 = 20,
+    /* int8 only: the headroom shift applied to both inputs (TFLM's kLeftShift, 8). */
+    TFL_COMPARE_LEFT_SHIFT = 26,
+    /* int8 only: per input, minus its zero point, then its scale's (multiplier, shift) pair. */
+    TFL_COMPARE_INPUT1_OFFSET = 27,
+    TFL_COMPARE_INPUT1_MULTIPLIER = 28,
+    TFL_COMPARE_INPUT1_SHIFT = 29,
+    TFL_COMPARE_INPUT2_OFFSET = 30,
+    TFL_COMPARE_INPUT2_MULTIPLIER = 31,
+    TFL_COMPARE_INPUT2_SHIFT = 32,
+    TFL_COMPARE_SIZE = 33,
+};
+
+/* kernel_compare.ts CompareKind: What a compare body computes from a pair of values. */
+enum tfl_compare_kind {
+    TFL_COMPARE_KIND_EQUAL = 0,
+    TFL_COMPARE_KIND_NOT_EQUAL = 1,
+    TFL_COMPARE_KIND_LESS = 2,
+    TFL_COMPARE_KIND_LESS_EQUAL = 3,
+    TFL_COMPARE_KIND_GREATER = 4,
+    TFL_COMPARE_KIND_GREATER_EQUAL = 5,
+    TFL_COMPARE_KIND_LOGICAL_AND = 6,
+    TFL_COMPARE_KIND_LOGICAL_OR = 7,
+};
+
 /* kernel_conv.ts ConvParams: Parameter block of the conv_2d_* and depthwise_conv_2d_* bodies
  * (words). */
 enum tfl_conv {
@@ -577,6 +615,8 @@ enum tfl_type {
 };
 
 /* Integer constants of the kernel sources (fixed limits that size some parameter blocks). */
+/* kernel_compare.ts: Dimensions of the broadcast walk: TFLM's RuntimeShape holds up to 6. */
+#define TFL_CONST_WALK_DIMS 6
 /* kernel_elementwise.ts */
 #define TFL_CONST_BROADCAST_DIMS 6
 /* kernel_shape.ts: TFLM's fixed limits: SQUEEZE handles up to 8 dimensions. */
@@ -629,6 +669,11 @@ enum tfl_type {
     X(cast_uint32) \
     X(cast_float) \
     X(cast_bool) \
+    X(compare_bool) \
+    X(compare_int8) \
+    X(compare_int32) \
+    X(compare_int64) \
+    X(compare_float) \
     X(conv_2d_int8) \
     X(conv_2d_int16) \
     X(conv_2d_int16_acc32) \
@@ -742,6 +787,11 @@ void tflite_cast_int32(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_cast_uint32(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_cast_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_cast_bool(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_compare_bool(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_compare_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_compare_int32(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_compare_int64(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_compare_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_conv_2d_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_conv_2d_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_conv_2d_int16_acc32(int32_t *params, const uint8_t *model, uint8_t *arena);

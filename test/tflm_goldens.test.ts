@@ -12,7 +12,7 @@ import type { GoldenCase, GoldenManifest } from "../tools/make-tflm-goldens";
 const GOLDENS = path.join(__dirname, "..", "..", "test", "tflm-goldens");
 const tflite = loadTflite();
 
-const BYTES: { [t: string]: number } = { int8: 1, uint8: 1, int16: 2, int32: 4, float32: 4 };
+const BYTES: { [t: string]: number } = { int8: 1, uint8: 1, bool: 1, int16: 2, int32: 4, int64: 8, float32: 4 };
 
 function element(b: Buffer, type: string, i: number): number {
     switch (type) {

@@ -20,6 +20,7 @@ import * as os from "os";
 import * as path from "path";
 import { Rand } from "../node/fuzz";
 import { singleOpModel, SingleOpSpec, TensorSpec, TypeName } from "../node/model-writer";
+import { compareDrafts } from "./tflm-goldens-compare";
 import { transposeConvDrafts } from "./tflm-goldens-transpose-conv";
 
 const REPO = path.resolve(__dirname, "..", "..");
@@ -213,6 +214,14 @@ const OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => GoldenDraft[]
     sum: { seed: 20261210, drafts: reduceDrafts("SUM") },
     reduce_max: { seed: 20261211, drafts: reduceDrafts("REDUCE_MAX") },
     reduce_min: { seed: 20261212, drafts: reduceDrafts("REDUCE_MIN") },
+    equal: { seed: 20261301, drafts: compareDrafts("EQUAL") },
+    not_equal: { seed: 20261302, drafts: compareDrafts("NOT_EQUAL") },
+    less: { seed: 20261303, drafts: compareDrafts("LESS") },
+    less_equal: { seed: 20261304, drafts: compareDrafts("LESS_EQUAL") },
+    greater: { seed: 20261305, drafts: compareDrafts("GREATER") },
+    greater_equal: { seed: 20261306, drafts: compareDrafts("GREATER_EQUAL") },
+    logical_and: { seed: 20261307, drafts: compareDrafts("LOGICAL_AND") },
+    logical_or: { seed: 20261308, drafts: compareDrafts("LOGICAL_OR") },
 };
 
 // ---------------------------------------------------------------------------------------------

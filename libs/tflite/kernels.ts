@@ -21,6 +21,7 @@ namespace tflite {
         registerElementwiseKernels()
         registerShapeKernels()
         registerCastKernels()
+        registerCompareKernels()
         registerSignalKernels()
     }
 }

@@ -1,0 +1,150 @@
+/* EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL, LOGICAL_AND and LOGICAL_OR's prepare
+ * (kernel_compare.ts prepareCompare, where TFLM's types and checks are explained). */
+#include <string.h>
+
+#include "prepare.h"
+
+/* "[2,3,4]" appended at `s` (room for TFL_MAX_RANK dimensions); returns the end. */
+static char *append_shape(char *s, const tfl_tensor_info *t)
+{
+    *s++ = '[';
+    for (uint32_t i = 0; i < t->rank; i++) {
+        char digits[10];
+        int n = 0;
+        uint32_t v = (uint32_t)t->shape[i];   /* shapes are never negative */
+        do digits[n++] = (char)('0' + v % 10); while ((v /= 10) != 0);
+        if (i) *s++ = ',';
+        while (n) *s++ = digits[--n];
+    }
+    *s++ = ']';
+    *s = 0;
+    return s;
+}
+
+/* broadcastWalkWords: the words from p[0] (Rows) on for `count` inputs. The input shapes are
+ * right-aligned; a dimension of 1 (or a missing one) repeats with element stride 0; the output's
+ * shape must be the broadcast shape (leading 1s aside). Neighbouring dimensions that every input
+ * walks alike are merged, 1s dropped, and the walk padded to TFL_CONST_WALK_DIMS dimensions with
+ * leading 1s. As in STS the strides and products are doubles (a 0 dimension lets the others grow
+ * past int32), stored as setParam stores them. */
+static int broadcast_walk_words(tfl_op *op, int32_t *p, const tfl_tensor_info *const *inputs, uint32_t count,
+                                const tfl_tensor_info *out)
+{
+    enum { D = TFL_CONST_WALK_DIMS, MAX_INPUTS = 3 };
+    uint32_t rank = 0;
+    for (uint32_t i = 0; i < count; i++)
+        if (inputs[i]->rank > rank) rank = inputs[i]->rank;
+    TFL_CHECK(op, rank <= D && out->rank <= D, "at most %d dimensions are supported, not %d", (int32_t)D,
+              (int32_t)(rank > out->rank ? rank : out->rank));
+    double dims[D], strides[MAX_INPUTS][D];
+    for (uint32_t k = 0; k < rank; k++) {
+        double d = 1;
+        for (uint32_t i = 0; i < count; i++) {
+            const tfl_tensor_info *t = inputs[i];
+            double di = k < rank - t->rank ? 1 : t->shape[k - (rank - t->rank)];
+            if (di != 1) {
+                if (d != 1 && d != di) {
+                    char text[3 * (TFL_MAX_RANK * 11 + 7)], *s = text;
+                    for (uint32_t j = 0; j < count; j++) {
+                        if (j) { memcpy(s, " and ", 5); s += 5; }
+                        s = append_shape(s, inputs[j]);
+                    }
+                    return tfl_op_fail(op, "shapes %s do not broadcast", text);
+                }
+                d = di;
+            }
+            strides[i][k] = di == 1 ? 0 : 1;
+        }
+        dims[k] = d;
+    }
+    uint32_t want = 0, got = 0;
+    while (want < rank && dims[want] == 1) want++;
+    while (got < out->rank && out->shape[got] == 1) got++;
+    int same = rank - want == out->rank - got;
+    for (uint32_t k = 0; same && k < rank - want; k++) same = dims[want + k] == out->shape[got + k];
+    if (!same) {
+        /* The broadcast shape as text: its dimensions are input dimensions, so they fit int32. */
+        tfl_tensor_info shape;
+        shape.rank = (uint8_t)rank;
+        for (uint32_t k = 0; k < rank; k++) shape.shape[k] = (int32_t)dims[k];
+        char text[TFL_MAX_RANK * 11 + 3];
+        append_shape(text, &shape);
+        return tfl_op_fail(op, "output %t must have the broadcast shape %s", out, text);
+    }
+    /* Element strides, innermost first: each input advances only along its own dimensions. */
+    for (uint32_t i = 0; i < count; i++) {
+        double step = 1;
+        for (uint32_t k = rank; k-- > 0;)
+            if (strides[i][k] != 0) { strides[i][k] = step; step *= dims[k]; }
+    }
+    /* Merged, innermost last, then right-aligned in the walk's dimensions. */
+    double m_dims[D], m_strides[MAX_INPUTS][D];
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < rank; k++) {
+        if (dims[k] == 1) continue;
+        int merge = n > 0;
+        for (uint32_t i = 0; merge && i < count; i++) merge = m_strides[i][n - 1] == strides[i][k] * dims[k];
+        if (merge) m_dims[n - 1] *= dims[k];
+        else m_dims[n++] = dims[k];
+        for (uint32_t i = 0; i < count; i++) m_strides[i][n - 1] = strides[i][k];
+    }
+    double rows = 1;
+    for (uint32_t k = 0; k < D; k++) {
+        int real = k >= D - n;
+        uint32_t j = k - (D - n);
+        double d = real ? m_dims[j] : 1;
+        if (k < D - 1) rows *= d;
+        p[1 + k] = tfl_to_int32(d);
+        for (uint32_t i = 0; i < count; i++) p[1 + D + D * i + k] = real ? tfl_to_int32(m_strides[i][j]) : 0;
+    }
+    p[0] = tfl_to_int32(rows);
+    return 0;
+}
+
+static int prepare_compare(tfl_op *op, int32_t kind)
+{
+    const tfl_tensor_info *input1 = tfl_input(op, 0), *input2 = tfl_input(op, 1);
+    const tfl_tensor_info *output = tfl_output_tensor(op, 0);
+    TFL_CHECK(op, op->input_count == 2 && op->output_count == 1 && input1 && input2, "needs two inputs and an output");
+    int32_t type = input1->type;
+    TFL_CHECK(op, input2->type == type, "inputs %y and %y must have one type", type, (int32_t)input2->type);
+    TFL_CHECK(op, output->type == TFL_TYPE_BOOL, "output %t must be BOOL", output);
+    int logical = kind >= TFL_COMPARE_KIND_LOGICAL_AND;
+    int equality = kind <= TFL_COMPARE_KIND_NOT_EQUAL;
+    int32_t body;
+    if (type == TFL_TYPE_BOOL && (logical || equality)) body = TFL_BODY_compare_bool;
+    else if (!logical && type == TFL_TYPE_FLOAT32) body = TFL_BODY_compare_float;
+    else if (!logical && type == TFL_TYPE_INT32) body = TFL_BODY_compare_int32;
+    else if (!logical && type == TFL_TYPE_INT64) body = TFL_BODY_compare_int64;
+    else if (!logical && type == TFL_TYPE_INT8) body = TFL_BODY_compare_int8;
+    else return tfl_op_fail(op, "unsupported input type %y", type);
+    int32_t *p = tfl_use_body(op, body, TFL_COMPARE_SIZE);
+    if (!p) return 1;
+    tfl_param_tensor(op, TFL_COMPARE_INPUT1, input1);
+    tfl_param_tensor(op, TFL_COMPARE_INPUT2, input2);
+    tfl_param_tensor(op, TFL_COMPARE_OUTPUT, output);
+    p[TFL_COMPARE_KIND] = kind;
+    const tfl_tensor_info *inputs[2] = {input1, input2};
+    if (broadcast_walk_words(op, &p[TFL_COMPARE_ROWS], inputs, 2, output)) return 1;
+    if (type != TFL_TYPE_INT8) return 0;
+    p[TFL_COMPARE_LEFT_SHIFT] = 8;
+    for (int i = 0; i < 2; i++) {
+        const tfl_tensor_info *t = inputs[i];
+        TFL_CHECK(op, t->scale > 0 && t->scale < 1 && t->scale_count == 1,
+                  "int8 %t needs one scale between 0 and 1 (TFLM rescales by it as a fraction)", t);
+        int32_t *q = &p[TFL_COMPARE_INPUT1_OFFSET + 3 * i];
+        /* Below 1 as a float32 (at most 1 - 2^-24), the multiplier never rounds up to 2^31: shift <= 0. */
+        tfl_quantize_multiplier(t->scale, &q[1], &q[2]);
+        q[0] = tfl_negate(t->zero_point);
+    }
+    return 0;
+}
+
+int tfl_prepare_equal(tfl_op *op) { return prepare_compare(op, TFL_COMPARE_KIND_EQUAL); }
+int tfl_prepare_not_equal(tfl_op *op) { return prepare_compare(op, TFL_COMPARE_KIND_NOT_EQUAL); }
+int tfl_prepare_less(tfl_op *op) { return prepare_compare(op, TFL_COMPARE_KIND_LESS); }
+int tfl_prepare_less_equal(tfl_op *op) { return prepare_compare(op, TFL_COMPARE_KIND_LESS_EQUAL); }
+int tfl_prepare_greater(tfl_op *op) { return prepare_compare(op, TFL_COMPARE_KIND_GREATER); }
+int tfl_prepare_greater_equal(tfl_op *op) { return prepare_compare(op, TFL_COMPARE_KIND_GREATER_EQUAL); }
+int tfl_prepare_logical_and(tfl_op *op) { return prepare_compare(op, TFL_COMPARE_KIND_LOGICAL_AND); }
+int tfl_prepare_logical_or(tfl_op *op) { return prepare_compare(op, TFL_COMPARE_KIND_LOGICAL_OR); }

@@ -1,0 +1,163 @@
+// The comparisons' and LOGICAL_AND/OR's cases for tools/make-tflm-goldens.ts. TFLM
+// (kernels/comparisons.cc, reference/comparisons.h; kernels/logical_common.cc) distinguishes:
+// - equal input shapes (a flat loop) from any others (BroadcastBinaryOpSimple over up to 8
+//   dimensions, though its RuntimeShape holds 6: a scalar, a row, dimensions of 1 on both sides,
+//   ranks 5 and 6);
+// - per type: bool (EQUAL, NOT_EQUAL), float32 (NaN, -0, infinities), int32, int64 (values apart
+//   in either 32-bit half), int8 rescaled by each input's scale (the same quantization, other
+//   scales, other zero points); LOGICAL_AND/OR bool only;
+// - a constant input beside a model input.
+// Values are drawn from small pools so that equal pairs are frequent.
+import type { Rand } from "../node/fuzz";
+import { encodeValues, SingleOpSpec, TensorSpec, TypeName } from "../node/model-writer";
+import type { GoldenDraft } from "./make-tflm-goldens";
+
+export type CompareOp = "EQUAL" | "NOT_EQUAL" | "LESS" | "LESS_EQUAL" | "GREATER" | "GREATER_EQUAL" | "LOGICAL_AND" | "LOGICAL_OR";
+
+/** The input types TFLM's Eval takes for an op (int16 GREATER aside: see kernel_compare.ts). */
+export function compareTypes(op: CompareOp): TypeName[] {
+    if (op === "LOGICAL_AND" || op === "LOGICAL_OR") return ["bool"];
+    const types: TypeName[] = ["float32", "int32", "int64", "int8"];
+    return op === "EQUAL" || op === "NOT_EQUAL" ? ["bool", ...types] : types;
+}
+
+type ShapePattern = "same-shape" | "scalar-first" | "scalar-second" | "row" | "ones-on-both-sides" | "rank-5-or-6" | "constant-second";
+const PATTERNS: ShapePattern[] = ["same-shape", "scalar-first", "scalar-second", "row", "ones-on-both-sides", "rank-5-or-6", "constant-second"];
+
+type Int8Quant = "same-quantization" | "other-scale" | "other-zero-point";
+const INT8_QUANTS: Int8Quant[] = ["same-quantization", "other-scale", "other-zero-point"];
+
+function randomShape(rand: Rand, rank: number, maxElements: number): number[] {
+    for (;;) {
+        const shape: number[] = [];
+        for (let i = 0; i < rank; i++) shape.push(rand.int(1, 5));
+        if (shape.reduce((a, b) => a * b, 1) <= maxElements) return shape;
+    }
+}
+
+/** Input shapes of a pattern; the output has their broadcast shape. */
+function shapesOf(rand: Rand, pattern: ShapePattern): [number[], number[]] {
+    switch (pattern) {
+        case "same-shape": case "constant-second": {
+            const s = randomShape(rand, rand.int(1, 4), 120);
+            return [s, s.slice()];
+        }
+        case "scalar-first": return [rand.chance(0.5) ? [] : [1], randomShape(rand, rand.int(1, 4), 120)];
+        case "scalar-second": return [randomShape(rand, rand.int(1, 4), 120), rand.chance(0.5) ? [] : [1]];
+        case "row": {
+            const s = randomShape(rand, rand.int(2, 4), 120);
+            const row = s.slice(s.length - rand.int(1, s.length - 1));
+            return rand.chance(0.5) ? [s, row] : [row, s];
+        }
+        case "ones-on-both-sides": {
+            // Each dimension repeats in one input or the other (or neither), ranks may differ.
+            for (;;) {
+                const full = randomShape(rand, rand.int(2, 4), 150);
+                const a = full.map((d) => (rand.chance(0.4) ? 1 : d));
+                const b = full.map((d, i) => (a[i] !== 1 && rand.chance(0.6) ? 1 : d));
+                while (b.length > 1 && b[0] === 1 && rand.chance(0.5)) b.shift();
+                if (a.join() !== b.join()) return [a, b];
+            }
+        }
+        case "rank-5-or-6": {
+            for (;;) {
+                const rank = rand.int(5, 6);
+                const full: number[] = [];
+                for (let i = 0; i < rank; i++) full.push(rand.int(1, 3));
+                if (full.reduce((x, y) => x * y, 1) > 200) continue;
+                const a = full.map((d) => (rand.chance(0.3) ? 1 : d));
+                const b = full.map((d, i) => (a[i] !== 1 && rand.chance(0.5) ? 1 : d));
+                if (a.join() !== b.join()) return [a, b];
+            }
+        }
+    }
+}
+
+function broadcastShape(a: number[], b: number[]): number[] {
+    const rank = Math.max(a.length, b.length);
+    const out: number[] = [];
+    for (let k = 0; k < rank; k++) {
+        const da = k < rank - a.length ? 1 : a[k - rank + a.length];
+        const db = k < rank - b.length ? 1 : b[k - rank + b.length];
+        out.push(da === 1 ? db : da);
+    }
+    return out;
+}
+
+const FLOAT_POOL = [0, -0, 1, -1, 0.5, 2.25, -3.75, 1e-30, -1e30, Infinity, -Infinity, NaN, Math.fround(0.1), Math.fround(1 / 3)];
+const INT32_POOL = [0, 1, -1, 2, -2, 100, -100, 2147483647, -2147483648, 65536, -65536];
+// Pairs that differ in one 32-bit half only, the sign, and the extremes.
+const INT64_POOL = [0, 1, -1, 2 ** 32, 2 ** 32 + 1, -(2 ** 32), 2 ** 31, -(2 ** 31), 0xffffffff, -0xffffffff, 2 ** 40 + 5, -(2 ** 40) - 5];
+const INT64_EXTREMES = [BigInt("9223372036854775807"), BigInt("-9223372036854775808")];
+
+/** `n` values of `type` from the pool (int8: from a few values near the zero point, plus the ends). */
+function poolBytes(rand: Rand, type: TypeName, n: number, zeroPoint = 0): Buffer {
+    if (type === "int64") {
+        const b = Buffer.alloc(8 * n);
+        for (let i = 0; i < n; i++) {
+            const v = rand.chance(0.1) ? rand.pick(INT64_EXTREMES) : BigInt(rand.pick(INT64_POOL));
+            b.writeBigInt64LE(v, 8 * i);
+        }
+        return b;
+    }
+    const values: number[] = [];
+    for (let i = 0; i < n; i++) {
+        switch (type) {
+            case "bool": values.push(rand.int(0, 1)); break;
+            case "float32": values.push(rand.pick(FLOAT_POOL)); break;
+            case "int32": values.push(rand.pick(INT32_POOL)); break;
+            default: values.push(rand.chance(0.15) ? rand.pick([-128, 127]) : Math.max(-128, Math.min(127, zeroPoint + rand.int(-6, 6)))); break;
+        }
+    }
+    return encodeValues(type, values);
+}
+
+function draft(rand: Rand, op: CompareOp, type: TypeName, pattern: ShapePattern, quant: Int8Quant): GoldenDraft {
+    const [shape1, shape2] = shapesOf(rand, pattern);
+    const count = (s: number[]) => s.reduce((a, b) => a * b, 1);
+    const t1: TensorSpec = { shape: shape1, type };
+    const t2: TensorSpec = { shape: shape2, type };
+    const covers: string[] = [type, pattern, pattern === "same-shape" || pattern === "constant-second" ? "flat" : "broadcast"];
+    if (type === "int8") {
+        // Scales below 1 (TFLM's rescale needs them); "other-scale" puts the second input at twice
+        // or half the first's scale, so that equal reals hit equal rescaled values now and then.
+        const scale = rand.scale(-8, -1);
+        const zeroPoint = rand.int(-20, 20);
+        t1.scale = scale;
+        t1.zeroPoint = zeroPoint;
+        t2.scale = quant === "other-scale" ? Math.fround(scale * rand.pick([2, 0.5, 1.25])) : scale;
+        t2.zeroPoint = quant === "other-zero-point" ? zeroPoint + rand.pick([-3, 1, 4]) : zeroPoint;
+        covers.push(quant);
+    }
+    const in1 = poolBytes(rand, type, count(shape1), t1.zeroPoint as number | undefined);
+    const in2 = poolBytes(rand, type, count(shape2), t2.zeroPoint as number | undefined);
+    const inputs = [in1];
+    if (pattern === "constant-second") t2.data = in2;
+    else inputs.push(in2);
+    const spec: SingleOpSpec = { op, inputs: [t1, t2], outputs: [{ shape: broadcastShape(shape1, shape2), type: "bool" }] };
+    covers.push(`rank-${Math.max(shape1.length, shape2.length)}`);
+    return { covers, spec, inputs };
+}
+
+const ORDER: CompareOp[] = ["EQUAL", "NOT_EQUAL", "LESS", "LESS_EQUAL", "GREATER", "GREATER_EQUAL", "LOGICAL_AND", "LOGICAL_OR"];
+
+/**
+ * Per type of the op three cases (bool-only ops: every pattern), the shape patterns and int8's
+ * quantizations cycled per type across the ops (each op starts where the one before it in ORDER
+ * stopped, so that the six comparisons together cover every pattern of every type, and one op's
+ * cases do not depend on which others are made).
+ */
+export function compareDrafts(op: CompareOp): (rand: Rand) => GoldenDraft[] {
+    return (rand) => {
+        const drafts: GoldenDraft[] = [];
+        const types = compareTypes(op);
+        const perType = types.length === 1 ? PATTERNS.length : 3;
+        for (const type of types)
+            for (let k = 0; k < perType; k++) {
+                const turn = ORDER.indexOf(op) * perType + k;
+                const pattern = PATTERNS[turn % PATTERNS.length];
+                drafts.push(draft(rand, op, type, pattern, INT8_QUANTS[(turn + Math.floor(turn / PATTERNS.length)) % INT8_QUANTS.length]));
+            }
+        return drafts;
+    };
+}
