@@ -71,39 +71,48 @@ static inline int8_t requantize_int8(uint32_t acc, const int32_t *multiplier, in
     return (int8_t)tfl_clamp(v, act_min, act_max);
 }
 
-/* The same bytes as requantize_int8 in fewer instructions (one multiply-accumulate and three
+/* The same bytes as requantize_int8 in fewer instructions (one multiply-accumulate and four
  * shifts or adds instead of about twenty), for a layer where `rounds_once` holds: every channel
- * shifts right by e >= 2 and the activation clamps at or above the output zero point.
+ * shifts right by e >= 2, no multiplier is INT32_MIN, and the activation clamps at or above the
+ * output zero point.
  *
- * TFLM rounds twice: h = SRDHM(x, m) = floor((x*m + 2^30) / 2^31) (kernel_util.h; the one
- * saturating case, x = m = INT32_MIN, gives INT32_MAX where the formula gives 2^31), then
- * RDBPOT(h, e) = floor((h + 2^(e-1) - [h < 0]) / 2^e). For h >= 0, since floor((floor(y) + c) /
- * d) = floor((y + c) / d) for integers c and d > 0, that is floor((x*m + 2^30 + 2^(30+e)) /
- * 2^(31+e)) = floor((hi + 2^(e-2)) / 2^(e-1)) with hi = floor((x*m + 2^30) / 2^32): the high word
- * of one SMLAL, then ((hi >> (e-2)) + 1) >> 1. In the saturating case both give 2^(31-e). For
- * h < 0 both results are <= 0, and adding the zero point and clamping at act_min >= zero point
- * (with act_max >= act_min) gives act_min either way. */
+ * TFLM rounds twice: h = SRDHM(x, m) = floor((x*m + 2^30) / 2^31) (kernel_util.h; it saturates
+ * only for x = m = INT32_MIN), then RDBPOT(h, e) = floor((h + 2^(e-1) - [h < 0]) / 2^e). For
+ * h >= 0, since floor((floor(y) + c) / d) = floor((y + c) / d) for integers c and d > 0, that is
+ * floor((x*m + 2^30 + 2^(30+e)) / 2^(31+e)) = floor((hi / 2^(e-2) + 1) / 2) with hi =
+ * floor((x*m + 2^30) / 2^32), the high word of one SMLAL: ((2*hi >> (e-1)) + 1) >> 1 (|x*m| <
+ * 2^62, so 2*hi fits in an int32). For h < 0 both results are <= 0, and adding the zero point and
+ * clamping at act_min >= zero point (with act_max >= act_min) gives act_min either way.
+ *
+ * rounds_once gives 2 when moreover the activation keeps exactly the zero point's 256 values (RELU
+ * and RELU6 at the usual scales): then the clamp is one USAT. */
 static int rounds_once(const int32_t *p, int32_t channels)
 {
-    if (p[TFL_CONV_ACTIVATION_MIN] < p[TFL_CONV_OUTPUT_OFFSET] || p[TFL_CONV_ACTIVATION_MAX] < p[TFL_CONV_ACTIVATION_MIN]) return 0;
+    const int32_t zero = p[TFL_CONV_OUTPUT_OFFSET], act_min = p[TFL_CONV_ACTIVATION_MIN], act_max = p[TFL_CONV_ACTIVATION_MAX];
+    if (act_min < zero || act_max < act_min) return 0;
     for (int32_t c = 0; c < channels; c++) {
         const int32_t shift = p[TFL_CONV_MULTIPLIERS + 2 * c + 1];
-        if (shift > -2 || shift < -31) return 0;
+        if (shift > -2 || shift < -31 || p[TFL_CONV_MULTIPLIERS + 2 * c] == TFL_INT32_MIN) return 0;
     }
-    return 1;
+    return act_min == zero && act_max == zero + 255 ? 2 : 1;
 }
 
-static inline int8_t requantize_once_int8(uint32_t acc, const int32_t *multiplier, int32_t output_offset, int32_t act_min, int32_t act_max)
+static inline int8_t requantize_once_int8(int once, uint32_t acc, const int32_t *multiplier, int32_t output_offset, int32_t act_min, int32_t act_max)
 {
     const int32_t hi = (int32_t)(((int64_t)(int32_t)acc * multiplier[0] + (1 << 30)) >> 32);
-    const int32_t v = (((hi >> (-multiplier[1] - 2)) + 1) >> 1) + output_offset;
-    return (int8_t)tfl_clamp(v, act_min, act_max);
+    const int32_t r = (((int32_t)((uint32_t)hi << 1) >> ~multiplier[1]) + 1) >> 1;   /* ~shift = e - 1 */
+#if TFL_DSP
+    if (once == 2) return (int8_t)((int32_t)__usat(r, 8) + output_offset);
+#else
+    (void)once;
+#endif
+    return (int8_t)tfl_clamp(r + output_offset, act_min, act_max);
 }
 
 /* One output value by whichever of the two the layer allows. */
 static inline int8_t requantize_layer_int8(int once, uint32_t acc, const int32_t *multiplier, int32_t output_offset, int32_t act_min, int32_t act_max)
 {
-    return once ? requantize_once_int8(acc, multiplier, output_offset, act_min, act_max) :
+    return once ? requantize_once_int8(once, acc, multiplier, output_offset, act_min, act_max) :
         requantize_int8(acc, multiplier, output_offset, act_min, act_max);
 }
 
@@ -324,7 +333,7 @@ void tflite_depthwise_conv_2d_int8(int32_t *p, const uint8_t *model, uint8_t *ar
     const int32_t output_offset = p[TFL_CONV_OUTPUT_OFFSET];
     const int32_t act_min = p[TFL_CONV_ACTIVATION_MIN];
     const int32_t act_max = p[TFL_CONV_ACTIVATION_MAX];
-    const int once = TFL_FAST_CONV && rounds_once(p, s.out_d);
+    const int once = TFL_FAST_CONV ? rounds_once(p, s.out_d) : 0;
     /* Four output channels at a time when they read four consecutive input channels (depth
      * multiplier 1) or one (a multiple of 4): blocks start at multiples of 4, so with a
      * multiplier of 4k a block never straddles two input channels. */
@@ -334,6 +343,7 @@ void tflite_depthwise_conv_2d_int8(int32_t *p, const uint8_t *model, uint8_t *ar
     const int32_t step_x = s.dilation_w < s.in_w ? s.dilation_w * s.in_d : 0;
     const int32_t step_y = s.dilation_h < s.in_h ? s.dilation_h * s.in_w * s.in_d : 0;
     const int32_t step_w = s.filter_w * s.out_d;
+    const int three_by_three = s.multiplier == 1 && s.filter_h == 3 && s.filter_w == 3 && s.dilation_h == 1 && s.dilation_w == 1;
     for (int32_t b = 0; b < s.batches; b++)
         for (int32_t oy = 0; oy < s.out_h; oy++) {
             const int32_t y0 = oy * s.stride_h - s.pad_h;
@@ -352,17 +362,29 @@ void tflite_depthwise_conv_2d_int8(int32_t *p, const uint8_t *model, uint8_t *ar
                 /* Output channels in order: oc = ic * multiplier + m. */
                 int32_t oc = 0;
                 if (blocks) {
+                    /* The whole window of a 3x3 filter with depth multiplier 1 and dilation 1 (all but
+                     * the border pixels of MobileNet-like models) unrolled. */
+                    const int full_3x3 = TFL_FAST_CONV && three_by_three && rows == 3 && taps == 3;
                     for (; oc + 4 <= s.out_d; oc += 4) {
                         uint32_t acc[4];
                         const int8_t *pixel = first_pixel + oc / s.multiplier, *w = first_tap + oc;
-                        if (s.multiplier == 1)
+                        if (full_3x3)
+                            tfl_dw4_3x3(pixel, step_y, s.in_d, input_offset, w, acc);
+                        else if (s.multiplier == 1)
                             tfl_dw4_window(pixel, step_x, step_y, input_offset, w, s.out_d, step_w, rows, taps, 0, acc);
                         else
                             tfl_dw4_window(pixel, step_x, step_y, input_offset, w, s.out_d, step_w, rows, taps, 1, acc);
+#if TFL_FAST_CONV
                         out[0] = requantize_layer_int8(once, acc[0] + (bias ? tfl_load_u32(bias + 4 * oc) : 0), p + TFL_CONV_MULTIPLIERS + 2 * oc, output_offset, act_min, act_max);
                         out[1] = requantize_layer_int8(once, acc[1] + (bias ? tfl_load_u32(bias + 4 * oc + 4) : 0), p + TFL_CONV_MULTIPLIERS + 2 * oc + 2, output_offset, act_min, act_max);
                         out[2] = requantize_layer_int8(once, acc[2] + (bias ? tfl_load_u32(bias + 4 * oc + 8) : 0), p + TFL_CONV_MULTIPLIERS + 2 * oc + 4, output_offset, act_min, act_max);
                         out[3] = requantize_layer_int8(once, acc[3] + (bias ? tfl_load_u32(bias + 4 * oc + 12) : 0), p + TFL_CONV_MULTIPLIERS + 2 * oc + 6, output_offset, act_min, act_max);
+#else
+                        out[0] = requantize_int8(acc[0] + (bias ? tfl_load_u32(bias + 4 * oc) : 0), p + TFL_CONV_MULTIPLIERS + 2 * oc, output_offset, act_min, act_max);
+                        out[1] = requantize_int8(acc[1] + (bias ? tfl_load_u32(bias + 4 * oc + 4) : 0), p + TFL_CONV_MULTIPLIERS + 2 * oc + 2, output_offset, act_min, act_max);
+                        out[2] = requantize_int8(acc[2] + (bias ? tfl_load_u32(bias + 4 * oc + 8) : 0), p + TFL_CONV_MULTIPLIERS + 2 * oc + 4, output_offset, act_min, act_max);
+                        out[3] = requantize_int8(acc[3] + (bias ? tfl_load_u32(bias + 4 * oc + 12) : 0), p + TFL_CONV_MULTIPLIERS + 2 * oc + 6, output_offset, act_min, act_max);
+#endif
                         out += 4;
                     }
                 }

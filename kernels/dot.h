@@ -250,4 +250,58 @@ static inline void tfl_dw4_window(const int8_t *x, int32_t x_step, int32_t x_row
     acc[3] = a3;
 }
 
+/* tfl_dw4_window's depth-multiplier-1 case for a whole 3x3 window (dilation 1): x and w step by d
+ * (the depth, the same for input and filter) per tap, by x_row and 3 * d per row. */
+static inline void tfl_dw4_3x3(const int8_t *x, int32_t x_row, int32_t d, int32_t x_offset, const int8_t *w, uint32_t acc[4])
+{
+    uint32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+#if TFL_DSP
+    /* In assembly, as tfl_dot2x2_s8: GCC's version of it spills. Each tap: the filter word and the
+     * input word, both split into lanes 0/2 and 1/3 (the input's with the offset added), and one
+     * SMLAxy per channel; the taps at offsets 0, d, 2d (LDR's shifted register offset). */
+    const uint32_t xo = tfl_dup16(x_offset);
+    const int32_t w_row = 3 * d;
+    uint32_t t0, t1, t2, t3;
+#define TFL_DW4_TAP(offset) \
+        "ldr %[t0], [%[w]" offset "]\n\t" \
+        "ldr %[t1], [%[x]" offset "]\n\t" \
+        "sxtb16 %[t2], %[t0]\n\t" \
+        "sxtb16 %[t0], %[t0], ror #8\n\t" \
+        "sxtab16 %[t3], %[xo], %[t1]\n\t" \
+        "sxtab16 %[t1], %[xo], %[t1], ror #8\n\t" \
+        "smlabb %[a0], %[t3], %[t2], %[a0]\n\t" \
+        "smlatt %[a2], %[t3], %[t2], %[a2]\n\t" \
+        "smlabb %[a1], %[t1], %[t0], %[a1]\n\t" \
+        "smlatt %[a3], %[t1], %[t0], %[a3]\n\t"
+#define TFL_DW4_ROW TFL_DW4_TAP("") TFL_DW4_TAP(", %[d]") TFL_DW4_TAP(", %[d], lsl #1")
+    __asm__(
+        TFL_DW4_ROW
+        "add %[x], %[x], %[x_row]\n\t"
+        "add %[w], %[w], %[w_row]\n\t"
+        TFL_DW4_ROW
+        "add %[x], %[x], %[x_row]\n\t"
+        "add %[w], %[w], %[w_row]\n\t"
+        TFL_DW4_ROW
+        : [x] "+r"(x), [w] "+r"(w), [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),
+          [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
+        : [d] "r"(d), [xo] "r"(xo), [x_row] "r"(x_row), [w_row] "r"(w_row)
+        : "memory");
+#undef TFL_DW4_ROW
+#undef TFL_DW4_TAP
+#else
+    for (int r = 0; r < 3; r++, x += x_row, w += 3 * d)
+        for (int t = 0; t < 3; t++) {
+            const int8_t *xt = x + t * d, *wt = w + t * d;
+            a0 += (uint32_t)(wt[0] * (xt[0] + x_offset));
+            a1 += (uint32_t)(wt[1] * (xt[1] + x_offset));
+            a2 += (uint32_t)(wt[2] * (xt[2] + x_offset));
+            a3 += (uint32_t)(wt[3] * (xt[3] + x_offset));
+        }
+#endif
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
+}
+
 #endif

@@ -292,8 +292,9 @@ function wideInt8Case(rand: Rand, op: "FULLY_CONNECTED" | "CONV_2D" | "DEPTHWISE
 /**
  * int8 CONV_2D with a 1x1 filter, stride 1 and one group: kernels/conv.c's matrix-product body
  * (two pixels by two channels, an odd last pixel or channel alone, depths with and without a
- * 4-byte tail), and both requantizations (NONE with a zero point above -128 takes TFLM's
- * two roundings, RELU and RELU6 the single shift whose negative values clamp to the zero point).
+ * 4-byte tail), and its three requantizations: NONE with a zero point above -128 takes TFLM's
+ * two roundings, RELU and RELU6 the single shift whose negative values clamp to the zero point,
+ * with a USAT when the zero point is -128 and the range all 256 values (kernels/conv.c rounds_once).
  */
 function conv1x1Int8Case(rand: Rand): OpCase {
     const sIn = rand.scale(-8, -3);
@@ -307,7 +308,7 @@ function conv1x1Int8Case(rand: Rand): OpCase {
                 data: rand.values("int8", cout * cin).map((v) => Math.max(v, -127)) },
             { shape: [cout], type: "int32", scale: sW.map((x) => Math.fround(sIn * x)), zeroPoint: 0, data: rand.values("int32", cout).map((v) => v >> 18) }],
         outputs: [{ shape: [batches, h, w, cout], type: "int8", scale: Math.fround(sIn * Math.max(...sW) * Math.sqrt(cin) * 127 * 64 * (0.3 + rand.next())),
-            zeroPoint: rand.zeroPoint("int8") }],
+            zeroPoint: rand.chance(0.4) ? -128 : rand.zeroPoint("int8") }],
     });
 }
 
