@@ -38,6 +38,19 @@ int tfl_prepare_minimum(tfl_op *op);
 int tfl_prepare_fully_connected(tfl_op *op);
 /* prepare_pool.c: AVERAGE_POOL_2D and MAX_POOL_2D */
 int tfl_prepare_pool(tfl_op *op);
+/* prepare_move.c */
+int tfl_prepare_gather(tfl_op *op);
+int tfl_prepare_gather_nd(tfl_op *op);
+int tfl_prepare_split(tfl_op *op);
+int tfl_prepare_split_v(tfl_op *op);
+int tfl_prepare_pack(tfl_op *op);
+int tfl_prepare_unpack(tfl_op *op);
+int tfl_prepare_slice(tfl_op *op);
+int tfl_prepare_shape(tfl_op *op);
+int tfl_prepare_reverse_v2(tfl_op *op);
+int tfl_prepare_broadcast_to(tfl_op *op);
+int tfl_prepare_depth_to_space(tfl_op *op);
+int tfl_prepare_space_to_depth(tfl_op *op);
 /* prepare_quantize.c */
 int tfl_prepare_quantize(tfl_op *op);
 int tfl_prepare_dequantize(tfl_op *op);

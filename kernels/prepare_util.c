@@ -239,6 +239,18 @@ tfl_prepare_fn tfl_find_prepare(const tfl_op *op, const char *custom_name, uint3
     case TFL_OP_STRIDED_SLICE: return RARE(tfl_prepare_strided_slice);
     case TFL_OP_TRANSPOSE: return RARE(tfl_prepare_transpose);
     case TFL_OP_TRANSPOSE_CONV: return RARE(tfl_prepare_transpose_conv);
+    case TFL_OP_GATHER: return RARE(tfl_prepare_gather);
+    case TFL_OP_GATHER_ND: return RARE(tfl_prepare_gather_nd);
+    case TFL_OP_SPLIT: return RARE(tfl_prepare_split);
+    case TFL_OP_SPLIT_V: return RARE(tfl_prepare_split_v);
+    case TFL_OP_PACK: return RARE(tfl_prepare_pack);
+    case TFL_OP_UNPACK: return RARE(tfl_prepare_unpack);
+    case TFL_OP_SLICE: return RARE(tfl_prepare_slice);
+    case TFL_OP_SHAPE: return RARE(tfl_prepare_shape);
+    case TFL_OP_REVERSE_V2: return RARE(tfl_prepare_reverse_v2);
+    case TFL_OP_BROADCAST_TO: return RARE(tfl_prepare_broadcast_to);
+    case TFL_OP_DEPTH_TO_SPACE: return RARE(tfl_prepare_depth_to_space);
+    case TFL_OP_SPACE_TO_DEPTH: return RARE(tfl_prepare_space_to_depth);
     case TFL_OP_SOFTMAX: return tfl_prepare_softmax;
     case TFL_OP_SVDF: return RARE(tfl_prepare_svdf);
     case TFL_OP_EQUAL: return RARE(tfl_prepare_equal);

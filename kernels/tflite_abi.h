@@ -259,6 +259,71 @@ enum tfl_fully_connected {
     TFL_FULLY_CONNECTED_MULTIPLIERS = 17,
 };
 
+/* kernel_move.ts MoveParams: Parameter block of slice_bytes, split_bytes, ... space_to_depth_bytes
+ * (all moveBytes; words). */
+enum tfl_move {
+    /* Bytes per element. */
+    TFL_MOVE_ELEMENT_SIZE = 0,
+    TFL_MOVE_PIECE_COUNT = 1,
+    /* PieceCount pieces of MovePiece.Words words each. */
+    TFL_MOVE_PIECES = 2,
+};
+
+/* kernel_move.ts MovePiece: One piece of a moveBytes block (words from the piece's start). */
+enum tfl_move_piece {
+    TFL_MOVE_PIECE_INPUT = 0,
+    TFL_MOVE_PIECE_OUTPUT = 2,
+    /* The first element of each tensor the counters start from. */
+    TFL_MOVE_PIECE_INPUT_START = 4,
+    TFL_MOVE_PIECE_OUTPUT_START = 5,
+    /* MOVE_DIMS (count, input stride, output stride) triples, outermost first; (1, 0, 0) fill the
+     * front. */
+    TFL_MOVE_PIECE_DIMS = 6,
+    TFL_MOVE_PIECE_WORDS = 21,
+};
+
+/* kernel_move.ts ShapeParams: Parameter block of shape_int32 (words). */
+enum tfl_shape {
+    TFL_SHAPE_OUTPUT = 0,
+    /* The input's rank, then its dimensions. */
+    TFL_SHAPE_RANK = 2,
+    TFL_SHAPE_DIMS = 3,
+};
+
+/* kernel_move.ts GatherParams: Parameter block of gather_bytes (words): TFLM's Gather loops. */
+enum tfl_gather {
+    TFL_GATHER_INPUT = 0,
+    TFL_GATHER_POSITIONS = 2,
+    TFL_GATHER_OUTPUT = 4,
+    TFL_GATHER_ELEMENT_SIZE = 6,
+    /* Product of the input's dimensions before batch_dims, between batch_dims and the axis, after
+     * the axis (all 0 for an empty output). */
+    TFL_GATHER_BATCH_COUNT = 7,
+    TFL_GATHER_OUTER_COUNT = 8,
+    TFL_GATHER_INNER_COUNT = 9,
+    /* The input's size along the axis; positions outside [0, AxisSize) give zeros. */
+    TFL_GATHER_AXIS_SIZE = 10,
+    /* Positions per batch. */
+    TFL_GATHER_POSITION_COUNT = 11,
+};
+
+/* kernel_move.ts GatherNdParams: Parameter block of gather_nd_bytes (words): TFLM's GatherNd loop. */
+enum tfl_gather_nd {
+    TFL_GATHER_ND_INPUT = 0,
+    TFL_GATHER_ND_INDICES = 2,
+    TFL_GATHER_ND_OUTPUT = 4,
+    TFL_GATHER_ND_ELEMENT_SIZE = 6,
+    /* Index tuples (the indices' dimensions but the last), elements each copies, the tuples'
+     * length. */
+    TFL_GATHER_ND_SLICE_COUNT = 7,
+    TFL_GATHER_ND_SLICE_SIZE = 8,
+    TFL_GATHER_ND_INDEX_DEPTH = 9,
+    /* The input's element count: a slice starting outside it gives zeros. */
+    TFL_GATHER_ND_INPUT_COUNT = 10,
+    /* GATHER_ND_MAX_DEPTH words: the elements one step of each index component moves. */
+    TFL_GATHER_ND_STEPS = 11,
+};
+
 /* kernel_pool.ts PoolParams: Parameter block of the average_pool_2d_* and max_pool_2d_* bodies
  * (words). */
 enum tfl_pool {
@@ -619,6 +684,17 @@ enum tfl_type {
 #define TFL_CONST_WALK_DIMS 6
 /* kernel_elementwise.ts */
 #define TFL_CONST_BROADCAST_DIMS 6
+/* kernel_move.ts: Counters per piece: enough for every op here once neighbours are merged (see
+ * movePiece). */
+#define TFL_CONST_MOVE_DIMS 5
+/* kernel_move.ts: TFLM's SLICE handles up to 5 dimensions. */
+#define TFL_CONST_SLICE_MAX_DIMS 5
+/* kernel_move.ts: TFLM's BROADCAST_TO handles up to 5 dimensions. */
+#define TFL_CONST_BROADCAST_TO_MAX_DIMS 5
+/* kernel_move.ts: TFLM's REVERSE_V2 takes up to 6 dimensions (RuntimeShape's small size). */
+#define TFL_CONST_REVERSE_MAX_DIMS 6
+/* kernel_move.ts: TFLM's GATHER_ND takes index tuples up to 5 long. */
+#define TFL_CONST_GATHER_ND_MAX_DEPTH 5
 /* kernel_shape.ts: TFLM's fixed limits: SQUEEZE handles up to 8 dimensions. */
 #define TFL_CONST_SQUEEZE_MAX_DIMS 8
 /* kernel_shape.ts: TFLM's limits: at most 10 inputs, of up to 6 dimensions (RuntimeShape's small
@@ -706,6 +782,18 @@ enum tfl_type {
     X(fully_connected_int8) \
     X(fully_connected_int16) \
     X(fully_connected_float) \
+    X(slice_bytes) \
+    X(split_bytes) \
+    X(split_v_bytes) \
+    X(pack_bytes) \
+    X(unpack_bytes) \
+    X(reverse_v2_bytes) \
+    X(broadcast_to_bytes) \
+    X(depth_to_space_bytes) \
+    X(space_to_depth_bytes) \
+    X(shape_int32) \
+    X(gather_bytes) \
+    X(gather_nd_bytes) \
     X(average_pool_2d_int8) \
     X(average_pool_2d_int16) \
     X(average_pool_2d_float) \
@@ -824,6 +912,18 @@ void tflite_minimum_float(int32_t *params, const uint8_t *model, uint8_t *arena)
 void tflite_fully_connected_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_fully_connected_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_fully_connected_float(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_slice_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_split_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_split_v_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_pack_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_unpack_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_reverse_v2_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_broadcast_to_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_depth_to_space_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_space_to_depth_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_shape_int32(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_gather_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_gather_nd_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_average_pool_2d_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_average_pool_2d_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_average_pool_2d_float(int32_t *params, const uint8_t *model, uint8_t *arena);

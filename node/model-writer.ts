@@ -223,6 +223,7 @@ export const OPTION_TABLES: { [union: number]: OptionTable } = {
     15: { name: "ResizeBilinearOptions", fields: { alignCorners: [2, "bool"], halfPixelCenters: [3, "bool"] } },
     17: { name: "ReshapeOptions", fields: { newShape: [0, "ints"] } },
     21: { name: "MulOptions", fields: { activation: [0, "activation"] } },
+    19: { name: "SpaceToDepthOptions", fields: { blockSize: [0, "int"] } },
     22: { name: "PadOptions", fields: {} },
     23: { name: "GatherOptions", fields: { axis: [0, "int"], batchDims: [1, "int"] } },
     26: { name: "TransposeOptions", fields: {} },
@@ -240,13 +241,19 @@ export const OPTION_TABLES: { [union: number]: OptionTable } = {
     48: { name: "SliceOptions", fields: {} },
     49: { name: "TransposeConvOptions", fields: { padding: [0, "padding"], strideW: [1, "int"], strideH: [2, "int"], activation: [3, "activation"], quantizedBiasType: [4, "type"] } },
     52: { name: "ExpandDimsOptions", fields: {} },
+    55: { name: "ShapeOptions", fields: { outType: [0, "type"] } },
     57: { name: "ArgMinOptions", fields: { outputType: [0, "type"] } },
     59: { name: "PackOptions", fields: { valuesCount: [0, "int"], axis: [1, "int"] } },
     64: { name: "UnpackOptions", fields: { num: [0, "int"], axis: [1, "int"] } },
+    79: { name: "SplitVOptions", fields: { numSplits: [0, "int"] } },
+    81: { name: "ReverseV2Options", fields: {} },
+    83: { name: "GatherNdOptions", fields: {} },
     74: { name: "ResizeNearestNeighborOptions", fields: { alignCorners: [0, "bool"], halfPixelCenters: [1, "bool"] } },
     75: { name: "LeakyReluOptions", fields: { alpha: [0, "float"] } },
     89: { name: "QuantizeOptions", fields: {} },
     91: { name: "HardSwishOptions", fields: {} },
+    94: { name: "DepthToSpaceOptions", fields: { blockSize: [0, "int"] } },
+    104: { name: "BroadcastToOptions", fields: {} },
 };
 
 /** The BuiltinOptions member each builtin op uses (ops absent here, like RELU, take none). */
@@ -257,7 +264,8 @@ export const OP_OPTIONS: { [op: string]: number } = {
     REDUCE_PROD: 27, SUB: 28, DIV: 29, SQUEEZE: 30, STRIDED_SLICE: 32, SPLIT: 35, CAST: 37,
     DEQUANTIZE: 38, MAXIMUM: 39, MINIMUM: 39, ARG_MAX: 40, PADV2: 43, SLICE: 48, TRANSPOSE_CONV: 49, EXPAND_DIMS: 52,
     ARG_MIN: 57, PACK: 59, UNPACK: 64, RESIZE_NEAREST_NEIGHBOR: 74, LEAKY_RELU: 75, QUANTIZE: 89,
-    HARD_SWISH: 91,
+    HARD_SWISH: 91, SPACE_TO_DEPTH: 19, SHAPE: 55, SPLIT_V: 79, REVERSE_V2: 81, GATHER_ND: 83, DEPTH_TO_SPACE: 94,
+    BROADCAST_TO: 104,
 };
 
 let opCodes: Map<string, number> | null = null;

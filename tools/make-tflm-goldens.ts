@@ -22,6 +22,7 @@ import { Rand } from "../node/fuzz";
 import { singleOpModel, SingleOpSpec, TensorSpec, TypeName } from "../node/model-writer";
 import { compareDrafts } from "./tflm-goldens-compare";
 import { transposeConvDrafts } from "./tflm-goldens-transpose-conv";
+import { MOVE_OPS } from "./tflm-goldens-move";
 
 const REPO = path.resolve(__dirname, "..", "..");
 export const GOLDENS_DIR = process.env.TFLM_GOLDENS_DIR || path.join(REPO, "test", "tflm-goldens");
@@ -214,6 +215,7 @@ const OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => GoldenDraft[]
     sum: { seed: 20261210, drafts: reduceDrafts("SUM") },
     reduce_max: { seed: 20261211, drafts: reduceDrafts("REDUCE_MAX") },
     reduce_min: { seed: 20261212, drafts: reduceDrafts("REDUCE_MIN") },
+    ...MOVE_OPS,
     equal: { seed: 20261301, drafts: compareDrafts("EQUAL") },
     not_equal: { seed: 20261302, drafts: compareDrafts("NOT_EQUAL") },
     less: { seed: 20261303, drafts: compareDrafts("LESS") },

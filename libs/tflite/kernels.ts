@@ -20,6 +20,7 @@ namespace tflite {
         registerTransposeConvKernels()
         registerElementwiseKernels()
         registerShapeKernels()
+        registerMoveKernels()
         registerCastKernels()
         registerCompareKernels()
         registerSignalKernels()

@@ -1,0 +1,93 @@
+/* Data movement bodies (kernel_move.ts): the strided copies of SLICE, SPLIT, SPLIT_V, PACK, UNPACK,
+ * REVERSE_V2, BROADCAST_TO, DEPTH_TO_SPACE and SPACE_TO_DEPTH (one function under nine names),
+ * SHAPE, GATHER and GATHER_ND. Parameter blocks: enum tfl_move, tfl_move_piece, tfl_shape,
+ * tfl_gather, tfl_gather_nd. None of them is in the board's default build. */
+/* Small beats fast here: only the all-ops build has them (before the includes, so that the inline
+ * helpers they use are compiled the same way and still inline). */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("Os")
+#endif
+#include "kernel_util.h"
+
+/* Each piece: its counters' (count, input stride, output stride) triples, outermost first, in
+ * elements; ElementSize bytes move per element. */
+static void move_bytes(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    const int32_t size = p[TFL_MOVE_ELEMENT_SIZE], pieces = p[TFL_MOVE_PIECE_COUNT];
+    for (int32_t k = 0; k < pieces; k++) {
+        const int w = TFL_MOVE_PIECES + TFL_MOVE_PIECE_WORDS * k;
+        const uint8_t *input = tfl_tensor(p, w + TFL_MOVE_PIECE_INPUT, model, arena) + size * p[w + TFL_MOVE_PIECE_INPUT_START];
+        uint8_t *output = tfl_output(p, w + TFL_MOVE_PIECE_OUTPUT, arena) + size * p[w + TFL_MOVE_PIECE_OUTPUT_START];
+        const int32_t *d = p + w + TFL_MOVE_PIECE_DIMS;
+        for (int32_t a = 0; a < d[0]; a++)
+            for (int32_t b = 0; b < d[3]; b++)
+                for (int32_t c = 0; c < d[6]; c++)
+                    for (int32_t e = 0; e < d[9]; e++) {
+                        const uint8_t *from = input + size * (a * d[1] + b * d[4] + c * d[7] + e * d[10]);
+                        uint8_t *to = output + size * (a * d[2] + b * d[5] + c * d[8] + e * d[11]);
+                        for (int32_t f = 0; f < d[12]; f++) {
+                            memcpy(to, from, (uint32_t)size);
+                            from += size * d[13];
+                            to += size * d[14];
+                        }
+                    }
+    }
+}
+
+void tflite_slice_bytes(int32_t *p, const uint8_t *model, uint8_t *arena) { move_bytes(p, model, arena); }
+void tflite_split_bytes(int32_t *p, const uint8_t *model, uint8_t *arena) { move_bytes(p, model, arena); }
+void tflite_split_v_bytes(int32_t *p, const uint8_t *model, uint8_t *arena) { move_bytes(p, model, arena); }
+void tflite_pack_bytes(int32_t *p, const uint8_t *model, uint8_t *arena) { move_bytes(p, model, arena); }
+void tflite_unpack_bytes(int32_t *p, const uint8_t *model, uint8_t *arena) { move_bytes(p, model, arena); }
+void tflite_reverse_v2_bytes(int32_t *p, const uint8_t *model, uint8_t *arena) { move_bytes(p, model, arena); }
+void tflite_broadcast_to_bytes(int32_t *p, const uint8_t *model, uint8_t *arena) { move_bytes(p, model, arena); }
+void tflite_depth_to_space_bytes(int32_t *p, const uint8_t *model, uint8_t *arena) { move_bytes(p, model, arena); }
+void tflite_space_to_depth_bytes(int32_t *p, const uint8_t *model, uint8_t *arena) { move_bytes(p, model, arena); }
+
+/* SHAPE: the dimensions prepare wrote into the block. */
+void tflite_shape_int32(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    (void)model;
+    uint8_t *output = tfl_output(p, TFL_SHAPE_OUTPUT, arena);
+    for (int32_t i = 0; i < p[TFL_SHAPE_RANK]; i++) tfl_store_i32(output + 4 * i, p[TFL_SHAPE_DIMS + i]);
+}
+
+/* GATHER: a run of InnerCount elements per position; positions outside the axis give zeros. */
+void tflite_gather_bytes(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    const uint8_t *input = tfl_tensor(p, TFL_GATHER_INPUT, model, arena);
+    const uint8_t *positions = tfl_tensor(p, TFL_GATHER_POSITIONS, model, arena);
+    uint8_t *to = tfl_output(p, TFL_GATHER_OUTPUT, arena);
+    const int32_t batches = p[TFL_GATHER_BATCH_COUNT], outers = p[TFL_GATHER_OUTER_COUNT];
+    const int32_t run = p[TFL_GATHER_ELEMENT_SIZE] * p[TFL_GATHER_INNER_COUNT];
+    const int32_t axis_size = p[TFL_GATHER_AXIS_SIZE], count = p[TFL_GATHER_POSITION_COUNT];
+    for (int32_t batch = 0; batch < batches; batch++)
+        for (int32_t outer = 0; outer < outers; outer++)
+            for (int32_t i = 0; i < count; i++) {
+                const int32_t position = tfl_load_i32(positions + 4 * (batch * count + i));
+                if (position >= 0 && position < axis_size)
+                    memcpy(to, input + ((batch * outers + outer) * axis_size + position) * run, (uint32_t)run);
+                else memset(to, 0, (uint32_t)run);
+                to += run;
+            }
+}
+
+/* GATHER_ND: TFLM's flat position of each index tuple (int sums, wrapping here as uint32); a slice
+ * starting outside the input gives zeros. */
+void tflite_gather_nd_bytes(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    const uint8_t *input = tfl_tensor(p, TFL_GATHER_ND_INPUT, model, arena);
+    const uint8_t *indices = tfl_tensor(p, TFL_GATHER_ND_INDICES, model, arena);
+    uint8_t *to = tfl_output(p, TFL_GATHER_ND_OUTPUT, arena);
+    const int32_t size = p[TFL_GATHER_ND_ELEMENT_SIZE], slices = p[TFL_GATHER_ND_SLICE_COUNT];
+    const int32_t slice_size = p[TFL_GATHER_ND_SLICE_SIZE], depth = p[TFL_GATHER_ND_INDEX_DEPTH];
+    const int32_t count = p[TFL_GATHER_ND_INPUT_COUNT], run = size * slice_size;
+    for (int32_t i = 0; i < slices; i++) {
+        uint32_t from = 0;
+        for (int32_t j = 0; j < depth; j++)
+            from += tfl_load_u32(indices + 4 * (i * depth + j)) * (uint32_t)p[TFL_GATHER_ND_STEPS + j];
+        if ((int32_t)from >= 0 && (int32_t)from <= count - slice_size) memcpy(to, input + size * (int32_t)from, (uint32_t)run);
+        else memset(to, 0, (uint32_t)run);
+        to += run;
+    }
+}
