@@ -13,8 +13,8 @@
 #include "dot.h"
 
 /* TFL_FAST_CONV: the faster int8 bodies (CONV_2D 1x1 as a matrix product, two pixels by two
- * channels; the single-shift requantization of rounds_once), about 2.7 KB more flash at the
- * board's flags. By default they are built where every op is (TINYML_ALL_OPS: the all-ops
+ * channels; DEPTHWISE_CONV_2D's whole 3x3 windows unrolled; the single-shift requantization of
+ * rounds_once), 4.3 KB more flash at the board's flags (conv.c's text 7,440 -> 11,720 bytes). By default they are built where every op is (TINYML_ALL_OPS: the all-ops
  * extension, the replay and benchmark harnesses), not into the board's default build, whose
  * flash has a few hundred bytes to spare. Either way the outputs are the same bytes. */
 #ifndef TFL_FAST_CONV
@@ -71,18 +71,18 @@ static inline int8_t requantize_int8(uint32_t acc, const int32_t *multiplier, in
     return (int8_t)tfl_clamp(v, act_min, act_max);
 }
 
-/* The same bytes as requantize_int8 in fewer instructions (one multiply-accumulate and four
+/* The same bytes as requantize_int8 in fewer instructions (one multiply-accumulate and five
  * shifts or adds instead of about twenty), for a layer where `rounds_once` holds: every channel
- * shifts right by e >= 2, no multiplier is INT32_MIN, and the activation clamps at or above the
+ * shifts right by e >= 1, no multiplier is INT32_MIN, and the activation clamps at or above the
  * output zero point.
  *
  * TFLM rounds twice: h = SRDHM(x, m) = floor((x*m + 2^30) / 2^31) (kernel_util.h; it saturates
- * only for x = m = INT32_MIN), then RDBPOT(h, e) = floor((h + 2^(e-1) - [h < 0]) / 2^e). For
- * h >= 0, since floor((floor(y) + c) / d) = floor((y + c) / d) for integers c and d > 0, that is
- * floor((x*m + 2^30 + 2^(30+e)) / 2^(31+e)) = floor((hi / 2^(e-2) + 1) / 2) with hi =
- * floor((x*m + 2^30) / 2^32), the high word of one SMLAL: ((2*hi >> (e-1)) + 1) >> 1 (|x*m| <
- * 2^62, so 2*hi fits in an int32). For h < 0 both results are <= 0, and adding the zero point and
- * clamping at act_min >= zero point (with act_max >= act_min) gives act_min either way.
+ * only for x = m = INT32_MIN, and otherwise |x*m| < 2^62 keeps h in an int32), then
+ * RDBPOT(h, e) = floor((h + 2^(e-1) - [h < 0]) / 2^e). For h >= 0 that is
+ * floor((floor(h / 2^(e-1)) + 1) / 2) (floor((floor(y) + c) / d) = floor((y + c) / d) for integers
+ * c and d > 0): ((h >> (e-1)) + 1) >> 1, with no sign test. For h < 0 both results are <= 0, and
+ * adding the zero point and clamping at act_min >= zero point (with act_max >= act_min) gives
+ * act_min either way.
  *
  * rounds_once gives 2 when moreover the activation keeps exactly the zero point's 256 values (RELU
  * and RELU6 at the usual scales): then the clamp is one USAT. */
@@ -92,15 +92,15 @@ static int rounds_once(const int32_t *p, int32_t channels)
     if (act_min < zero || act_max < act_min) return 0;
     for (int32_t c = 0; c < channels; c++) {
         const int32_t shift = p[TFL_CONV_MULTIPLIERS + 2 * c + 1];
-        if (shift > -2 || shift < -31 || p[TFL_CONV_MULTIPLIERS + 2 * c] == TFL_INT32_MIN) return 0;
+        if (shift > -1 || shift < -31 || p[TFL_CONV_MULTIPLIERS + 2 * c] == TFL_INT32_MIN) return 0;
     }
     return act_min == zero && act_max == zero + 255 ? 2 : 1;
 }
 
 static inline int8_t requantize_once_int8(int once, uint32_t acc, const int32_t *multiplier, int32_t output_offset, int32_t act_min, int32_t act_max)
 {
-    const int32_t hi = (int32_t)(((int64_t)(int32_t)acc * multiplier[0] + (1 << 30)) >> 32);
-    const int32_t r = (((int32_t)((uint32_t)hi << 1) >> ~multiplier[1]) + 1) >> 1;   /* ~shift = e - 1 */
+    const int32_t h = (int32_t)(((int64_t)(int32_t)acc * multiplier[0] + (1 << 30)) >> 31);
+    const int32_t r = ((h >> ~multiplier[1]) + 1) >> 1;   /* ~shift = e - 1 */
 #if TFL_DSP
     if (once == 2) return (int8_t)((int32_t)__usat(r, 8) + output_offset);
 #else
@@ -117,6 +117,59 @@ static inline int8_t requantize_layer_int8(int once, uint32_t acc, const int32_t
 }
 
 #if TFL_FAST_CONV
+/* Output channels oc .. oc + 3 of a pixel from their accumulators, the bias added. The common
+ * case (rounds_once's 2, a bias) written out apart, with no test per value. */
+static inline void requantize4(int once, const uint32_t acc[4], const uint8_t *bias, const int32_t *p, int32_t oc,
+    int32_t output_offset, int32_t act_min, int32_t act_max, int8_t *out)
+{
+    const int32_t *m = p + TFL_CONV_MULTIPLIERS + 2 * oc;
+    if (once == 2 && bias) {
+        bias += 4 * oc;
+        out[0] = requantize_once_int8(2, acc[0] + tfl_load_u32(bias), m, output_offset, act_min, act_max);
+        out[1] = requantize_once_int8(2, acc[1] + tfl_load_u32(bias + 4), m + 2, output_offset, act_min, act_max);
+        out[2] = requantize_once_int8(2, acc[2] + tfl_load_u32(bias + 8), m + 4, output_offset, act_min, act_max);
+        out[3] = requantize_once_int8(2, acc[3] + tfl_load_u32(bias + 12), m + 6, output_offset, act_min, act_max);
+        return;
+    }
+    for (int32_t k = 0; k < 4; k++)
+        out[k] = requantize_layer_int8(once, acc[k] + (bias ? tfl_load_u32(bias + 4 * (oc + k)) : 0), m + 2 * k, output_offset, act_min, act_max);
+}
+
+/* What dw_3x3_run needs of a DEPTHWISE_CONV_2D layer. */
+struct dw_layer {
+    const int32_t *p;
+    const struct conv_shape *s;
+    const int8_t *filter;
+    const uint8_t *bias;
+    int32_t input_offset, output_offset, act_min, act_max, once;
+};
+
+/* DEPTHWISE_CONV_2D, 3x3 filter, dilation 1, depth multiplier 1 or 4k: `count` consecutive output
+ * pixels of one row whose windows lie wholly inside the input, the first window's top left at
+ * `pixel`; returns the output pointer past them. Out of line so that its loops get the registers
+ * (inlined in the body's, they spill). */
+static int8_t * __attribute__((noinline)) dw_3x3_run(const struct dw_layer *l, const int8_t *pixel, int32_t count, int8_t *out)
+{
+    const struct conv_shape *s = l->s;
+    const int32_t x_row = s->in_w * s->in_d, step = s->stride_w * s->in_d;
+    for (; count > 0; count--, pixel += step) {
+        int32_t oc = 0;
+        for (; oc + 4 <= s->out_d; oc += 4, out += 4) {
+            uint32_t acc[4];
+            if (s->multiplier == 1) tfl_dw4_3x3(pixel + oc, x_row, s->in_d, l->input_offset, l->filter + oc, acc);
+            else tfl_dw4_3x3_shared(pixel + oc / s->multiplier, x_row, s->in_d, l->input_offset, l->filter + oc, s->out_d, acc);
+            requantize4(l->once, acc, l->bias, l->p, oc, l->output_offset, l->act_min, l->act_max, out);
+        }
+        for (; oc < s->out_d; oc++) {
+            uint32_t acc = l->bias ? tfl_load_u32(l->bias + 4 * oc) : 0;
+            for (int32_t t = 0; t < 9; t++)
+                acc += (uint32_t)(l->filter[t * s->out_d + oc] * (pixel[(t / 3) * x_row + (t % 3) * s->in_d + oc / s->multiplier] + l->input_offset));
+            *out++ = requantize_layer_int8(l->once, acc, l->p + TFL_CONV_MULTIPLIERS + 2 * oc, l->output_offset, l->act_min, l->act_max);
+        }
+    }
+    return out;
+}
+
 /* CONV_2D with a 1x1 filter, stride 1 and one group: output pixel q is input pixel q times the
  * filters, a product of two matrices whose rows (pixels, filters) are `depth` bytes long. Two
  * output channels by two pixels at a time (tfl_dot2x2_s8), the input offset's share, input_offset
@@ -143,8 +196,16 @@ static void conv_1x1_int8(const int32_t *p, const struct conv_shape *s, const in
         for (int32_t q = 0; q < pixels; q += 2, x += 2 * depth, o += 2 * out_d) {
             const int two_pixels = q + 1 < pixels;
             uint32_t acc[4] = {start0, start1, start0, start1};
-            if (two_pixels && two_channels) tfl_dot2x2_s8(x, w, depth, depth, acc);
-            else {
+            if (two_pixels && two_channels) {
+                tfl_dot2x2_s8(x, w, depth, depth, acc);
+                if (once == 2) {   /* the common case, with no test per value */
+                    o[0] = requantize_once_int8(2, acc[0], m, output_offset, act_min, act_max);
+                    o[1] = requantize_once_int8(2, acc[1], m + 2, output_offset, act_min, act_max);
+                    o[out_d] = requantize_once_int8(2, acc[2], m, output_offset, act_min, act_max);
+                    o[out_d + 1] = requantize_once_int8(2, acc[3], m + 2, output_offset, act_min, act_max);
+                    continue;
+                }
+            } else {
                 acc[0] = tfl_dot_s8(x, w, depth, input_offset, 0, bias0);
                 if (two_channels) acc[1] = tfl_dot_s8(x, w + depth, depth, input_offset, 0, bias1);
                 if (two_pixels) acc[2] = tfl_dot_s8(x + depth, w, depth, input_offset, 0, bias0);
@@ -343,13 +404,33 @@ void tflite_depthwise_conv_2d_int8(int32_t *p, const uint8_t *model, uint8_t *ar
     const int32_t step_x = s.dilation_w < s.in_w ? s.dilation_w * s.in_d : 0;
     const int32_t step_y = s.dilation_h < s.in_h ? s.dilation_h * s.in_w * s.in_d : 0;
     const int32_t step_w = s.filter_w * s.out_d;
-    const int three_by_three = s.multiplier == 1 && s.filter_h == 3 && s.filter_w == 3 && s.dilation_h == 1 && s.dilation_w == 1;
+#if TFL_FAST_CONV
+    /* A 3x3 filter with dilation 1 and depth multiplier 1 or 4k (MobileNet-like models): the output
+     * columns [inner_x0, inner_x1) of a row whose three input rows exist have their whole window
+     * inside the input (x0 = ox * stride - pad >= 0 and x0 + 2 < in_w): dw_3x3_run. The padding is
+     * then 0 or 1, so the bounds cannot overflow. */
+    const int three_by_three = blocks && s.filter_h == 3 && s.filter_w == 3 && s.dilation_h == 1 && s.dilation_w == 1;
+    int32_t inner_x0 = 0, inner_x1 = 0;
+    if (three_by_three && s.in_w >= 3) {
+        inner_x0 = s.pad_w / s.stride_w + (s.pad_w % s.stride_w != 0);
+        inner_x1 = (s.in_w - 3 + s.pad_w) / s.stride_w + 1;
+        if (inner_x1 > s.out_w) inner_x1 = s.out_w;
+    }
+    const struct dw_layer layer = { p, &s, filter, bias, input_offset, output_offset, act_min, act_max, once };
+#endif
     for (int32_t b = 0; b < s.batches; b++)
         for (int32_t oy = 0; oy < s.out_h; oy++) {
             const int32_t y0 = oy * s.stride_h - s.pad_h;
             int32_t fy0, fy1;
             window_range(y0, s.dilation_h, s.filter_h, s.in_h, &fy0, &fy1);
             for (int32_t ox = 0; ox < s.out_w; ox++) {
+#if TFL_FAST_CONV
+                if (ox == inner_x0 && inner_x0 < inner_x1 && fy1 - fy0 == 3) {
+                    out = dw_3x3_run(&layer, input + ((b * s.in_h + y0) * s.in_w + ox * s.stride_w - s.pad_w) * s.in_d, inner_x1 - ox, out);
+                    ox = inner_x1;
+                    if (ox >= s.out_w) break;
+                }
+#endif
                 const int32_t x0 = ox * s.stride_w - s.pad_w;
                 int32_t fx0, fx1;
                 window_range(x0, s.dilation_w, s.filter_w, s.in_w, &fx0, &fx1);
@@ -362,23 +443,15 @@ void tflite_depthwise_conv_2d_int8(int32_t *p, const uint8_t *model, uint8_t *ar
                 /* Output channels in order: oc = ic * multiplier + m. */
                 int32_t oc = 0;
                 if (blocks) {
-                    /* The whole window of a 3x3 filter with depth multiplier 1 and dilation 1 (all but
-                     * the border pixels of MobileNet-like models) unrolled. */
-                    const int full_3x3 = TFL_FAST_CONV && three_by_three && rows == 3 && taps == 3;
                     for (; oc + 4 <= s.out_d; oc += 4) {
                         uint32_t acc[4];
                         const int8_t *pixel = first_pixel + oc / s.multiplier, *w = first_tap + oc;
-                        if (full_3x3)
-                            tfl_dw4_3x3(pixel, step_y, s.in_d, input_offset, w, acc);
-                        else if (s.multiplier == 1)
+                        if (s.multiplier == 1)
                             tfl_dw4_window(pixel, step_x, step_y, input_offset, w, s.out_d, step_w, rows, taps, 0, acc);
                         else
                             tfl_dw4_window(pixel, step_x, step_y, input_offset, w, s.out_d, step_w, rows, taps, 1, acc);
 #if TFL_FAST_CONV
-                        out[0] = requantize_layer_int8(once, acc[0] + (bias ? tfl_load_u32(bias + 4 * oc) : 0), p + TFL_CONV_MULTIPLIERS + 2 * oc, output_offset, act_min, act_max);
-                        out[1] = requantize_layer_int8(once, acc[1] + (bias ? tfl_load_u32(bias + 4 * oc + 4) : 0), p + TFL_CONV_MULTIPLIERS + 2 * oc + 2, output_offset, act_min, act_max);
-                        out[2] = requantize_layer_int8(once, acc[2] + (bias ? tfl_load_u32(bias + 4 * oc + 8) : 0), p + TFL_CONV_MULTIPLIERS + 2 * oc + 4, output_offset, act_min, act_max);
-                        out[3] = requantize_layer_int8(once, acc[3] + (bias ? tfl_load_u32(bias + 4 * oc + 12) : 0), p + TFL_CONV_MULTIPLIERS + 2 * oc + 6, output_offset, act_min, act_max);
+                        requantize4(once, acc, bias, p, oc, output_offset, act_min, act_max, out);
 #else
                         out[0] = requantize_int8(acc[0] + (bias ? tfl_load_u32(bias + 4 * oc) : 0), p + TFL_CONV_MULTIPLIERS + 2 * oc, output_offset, act_min, act_max);
                         out[1] = requantize_int8(acc[1] + (bias ? tfl_load_u32(bias + 4 * oc + 4) : 0), p + TFL_CONV_MULTIPLIERS + 2 * oc + 2, output_offset, act_min, act_max);

@@ -118,38 +118,41 @@ static inline void tfl_dot2x2_s8(const int8_t *x, const int8_t *w, int32_t strid
         /* In assembly: GCC's allocation of the same C spills an accumulator and the end pointer
          * inside the loop. The loop needs every register but sp and pc: 4 pointers or counts, 4
          * accumulators, 6 temporaries (the words of x, the second row y and w0/w1 and their
-         * extensions). The second rows are read at stride - 4 from the post-incremented pointers. */
+         * extensions). The second rows are read at stride - 4 from the post-incremented pointers.
+         * An odd 4-byte step first, then the loop takes two per compare and branch. */
         const int8_t *end = x + (n & ~3);
         const int32_t next = stride - 4;
         uint32_t t0, t1, t2, t3, t4, t5;
-        __asm__(
-            "1:\n\t"
-            "ldr %[t1], [%[w]], #4\n\t"
-            "ldr %[t3], [%[x]], #4\n\t"
-            "sxtb16 %[t4], %[t1]\n\t"
-            "sxtb16 %[t1], %[t1], ror #8\n\t"
-            "sxtb16 %[t5], %[t3]\n\t"
-            "sxtb16 %[t3], %[t3], ror #8\n\t"
-            "smlad %[a00], %[t5], %[t4], %[a00]\n\t"
-            "smlad %[a00], %[t3], %[t1], %[a00]\n\t"
-            "ldr %[t2], [%[x], %[next]]\n\t"
-            "sxtb16 %[t0], %[t2]\n\t"
-            "sxtb16 %[t2], %[t2], ror #8\n\t"
-            "smlad %[a10], %[t0], %[t4], %[a10]\n\t"
-            "smlad %[a10], %[t2], %[t1], %[a10]\n\t"
-            "ldr %[t1], [%[w], %[next]]\n\t"
-            "sxtb16 %[t4], %[t1]\n\t"
-            "sxtb16 %[t1], %[t1], ror #8\n\t"
-            "smlad %[a01], %[t5], %[t4], %[a01]\n\t"
-            "smlad %[a01], %[t3], %[t1], %[a01]\n\t"
-            "smlad %[a11], %[t0], %[t4], %[a11]\n\t"
+#define TFL_DOT2X2_STEP \
+            "ldr %[t1], [%[w]], #4\n\t" \
+            "ldr %[t3], [%[x]], #4\n\t" \
+            "sxtb16 %[t4], %[t1]\n\t" \
+            "sxtb16 %[t1], %[t1], ror #8\n\t" \
+            "sxtb16 %[t5], %[t3]\n\t" \
+            "sxtb16 %[t3], %[t3], ror #8\n\t" \
+            "smlad %[a00], %[t5], %[t4], %[a00]\n\t" \
+            "smlad %[a00], %[t3], %[t1], %[a00]\n\t" \
+            "ldr %[t2], [%[x], %[next]]\n\t" \
+            "sxtb16 %[t0], %[t2]\n\t" \
+            "sxtb16 %[t2], %[t2], ror #8\n\t" \
+            "smlad %[a10], %[t0], %[t4], %[a10]\n\t" \
+            "smlad %[a10], %[t2], %[t1], %[a10]\n\t" \
+            "ldr %[t1], [%[w], %[next]]\n\t" \
+            "sxtb16 %[t4], %[t1]\n\t" \
+            "sxtb16 %[t1], %[t1], ror #8\n\t" \
+            "smlad %[a01], %[t5], %[t4], %[a01]\n\t" \
+            "smlad %[a01], %[t3], %[t1], %[a01]\n\t" \
+            "smlad %[a11], %[t0], %[t4], %[a11]\n\t" \
             "smlad %[a11], %[t2], %[t1], %[a11]\n\t"
-            "cmp %[x], %[end]\n\t"
-            "bne 1b"
-            : [x] "+r"(x), [w] "+r"(w), [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11),
-              [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), [t5] "=&r"(t5)
-            : [end] "r"(end), [next] "r"(next)
-            : "cc", "memory");
+#define TFL_DOT2X2_OPERANDS \
+            : [x] "+r"(x), [w] "+r"(w), [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11), \
+              [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), [t5] "=&r"(t5) \
+            : [end] "r"(end), [next] "r"(next) \
+            : "cc", "memory"
+        if (n & 4) __asm__(TFL_DOT2X2_STEP TFL_DOT2X2_OPERANDS);
+        if (n >= 8) __asm__("1:\n\t" TFL_DOT2X2_STEP TFL_DOT2X2_STEP "cmp %[x], %[end]\n\t" "bne 1b" TFL_DOT2X2_OPERANDS);
+#undef TFL_DOT2X2_STEP
+#undef TFL_DOT2X2_OPERANDS
     }
     n &= 3;
 #endif
@@ -296,6 +299,59 @@ static inline void tfl_dw4_3x3(const int8_t *x, int32_t x_row, int32_t d, int32_
             a1 += (uint32_t)(wt[1] * (xt[1] + x_offset));
             a2 += (uint32_t)(wt[2] * (xt[2] + x_offset));
             a3 += (uint32_t)(wt[3] * (xt[3] + x_offset));
+        }
+#endif
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
+}
+
+/* tfl_dw4_window's shared case (depth multiplier a multiple of 4: four filter channels against one
+ * input channel) for a whole 3x3 window, dilation 1: x steps by dx per tap and x_row per row, w by
+ * dw per tap and 3 * dw per row. */
+static inline void tfl_dw4_3x3_shared(const int8_t *x, int32_t x_row, int32_t dx, int32_t x_offset, const int8_t *w, int32_t dw, uint32_t acc[4])
+{
+    uint32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+#if TFL_DSP
+    /* In assembly, as tfl_dw4_3x3. Each tap: one input byte plus the offset, the filter word split
+     * into lanes 0/2 and 1/3, one SMLAxB per channel. */
+    const int32_t w_row = 3 * dw;
+    uint32_t t0, t1, t2;
+#define TFL_DW4S_TAP(x_at, w_at) \
+        "ldrsb %[t1], [%[x]" x_at "]\n\t" \
+        "ldr %[t0], [%[w]" w_at "]\n\t" \
+        "add %[t1], %[t1], %[xo]\n\t" \
+        "sxtb16 %[t2], %[t0]\n\t" \
+        "sxtb16 %[t0], %[t0], ror #8\n\t" \
+        "smlabb %[a0], %[t2], %[t1], %[a0]\n\t" \
+        "smlatb %[a2], %[t2], %[t1], %[a2]\n\t" \
+        "smlabb %[a1], %[t0], %[t1], %[a1]\n\t" \
+        "smlatb %[a3], %[t0], %[t1], %[a3]\n\t"
+#define TFL_DW4S_ROW TFL_DW4S_TAP("", "") TFL_DW4S_TAP(", %[dx]", ", %[dw]") TFL_DW4S_TAP(", %[dx], lsl #1", ", %[dw], lsl #1")
+    __asm__(
+        TFL_DW4S_ROW
+        "add %[x], %[x], %[x_row]\n\t"
+        "add %[w], %[w], %[w_row]\n\t"
+        TFL_DW4S_ROW
+        "add %[x], %[x], %[x_row]\n\t"
+        "add %[w], %[w], %[w_row]\n\t"
+        TFL_DW4S_ROW
+        : [x] "+r"(x), [w] "+r"(w), [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),
+          [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2)
+        : [dx] "r"(dx), [dw] "r"(dw), [xo] "r"(x_offset), [x_row] "r"(x_row), [w_row] "r"(w_row)
+        : "memory");
+#undef TFL_DW4S_ROW
+#undef TFL_DW4S_TAP
+#else
+    for (int r = 0; r < 3; r++, x += x_row, w += 3 * dw)
+        for (int t = 0; t < 3; t++) {
+            const int32_t xv = x[t * dx] + x_offset;
+            const int8_t *wt = w + t * dw;
+            a0 += (uint32_t)(wt[0] * xv);
+            a1 += (uint32_t)(wt[1] * xv);
+            a2 += (uint32_t)(wt[2] * xv);
+            a3 += (uint32_t)(wt[3] * xv);
         }
 #endif
     acc[0] = a0;

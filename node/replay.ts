@@ -312,6 +312,30 @@ function conv1x1Int8Case(rand: Rand): OpCase {
     });
 }
 
+/**
+ * int8 DEPTHWISE_CONV_2D with a 3x3 filter and dilation 1, depth multiplier 1 or 4k: kernels/conv.c's
+ * unrolled whole windows (dw_3x3_run, channels in blocks of 4 and a tail) beside the border pixels.
+ * The output scale comes first and each channel's filter scale gives it a multiplier between 2^-12
+ * and 2^-1, so that the requantization's right shifts include 1; small filter values and biases
+ * keep most outputs off the clamps, where a wrong rounding would show.
+ */
+function depthwise3x3Int8Case(rand: Rand): OpCase {
+    const sIn = rand.scale(-8, -3), sOut = rand.scale(-6, -2);
+    const h = rand.int(3, 8), w = rand.int(3, 8), multiplier = rand.pick([1, 1, 4, 8]), cin = rand.int(1, 9), cout = cin * multiplier;
+    const padding = rand.pick(["SAME", "VALID"]), strideH = rand.int(1, 2), strideW = rand.int(1, 2);
+    const size = (n: number, st: number) => padding === "SAME" ? Math.ceil(n / st) : Math.floor((n - 3) / st) + 1;
+    const sW: number[] = [];
+    for (let c = 0; c < cout; c++) sW.push(Math.fround(sOut / sIn * 0.3 * Math.pow(2, -rand.pick([0, 0, rand.int(1, 11)]))));
+    return randomCase(rand, {
+        op: "DEPTHWISE_CONV_2D",
+        options: { padding, strideW, strideH, dilationW: 1, dilationH: 1, depthMultiplier: multiplier, activation: rand.pick(["NONE", "RELU", "RELU6"]) },
+        inputs: [{ shape: [1, h, w, cin], type: "int8", scale: sIn, zeroPoint: rand.zeroPoint("int8") },
+            { shape: [1, 3, 3, cout], type: "int8", scale: sW, zeroPoint: 0, quantizedDimension: 3, data: rand.values("int8", 9 * cout).map((v) => v >> 5) },
+            { shape: [cout], type: "int32", scale: sW.map((x) => Math.fround(sIn * x)), zeroPoint: 0, data: rand.values("int32", cout).map((v) => v >> 22) }],
+        outputs: [{ shape: [1, size(h, strideH), size(w, strideW), cout], type: "int8", scale: sOut, zeroPoint: rand.zeroPoint("int8") }],
+    });
+}
+
 /** Cases for the bodies that neither the conformance models nor node/fuzz.ts's CASE_KINDS reach. */
 const EXTRA_KINDS: { [name: string]: (r: Rand) => OpCase } = {
     "CONV_2D int16 without bias": convInt16Acc32Case,
@@ -320,6 +344,7 @@ const EXTRA_KINDS: { [name: string]: (r: Rand) => OpCase } = {
     "CONV_2D int8 wide": (r) => wideInt8Case(r, "CONV_2D"),
     "CONV_2D int8 1x1 wide": conv1x1Int8Case,
     "DEPTHWISE_CONV_2D int8 wide": (r) => wideInt8Case(r, "DEPTHWISE_CONV_2D"),
+    "DEPTHWISE_CONV_2D int8 3x3 wide": depthwise3x3Int8Case,
     "SUM int8": (r) => meanCase(r, "int8", "SUM"),
     "SUM int16": (r) => meanCase(r, "int16", "SUM"),
     "SUM float32": (r) => meanCase(r, "float32", "SUM"),
