@@ -7,6 +7,7 @@ import { LoaderResult, stsErrorDump, stsInterpreterDump } from "./loader-dump";
 import { loadTflite } from "./sts-runtime";
 import { SHARED } from "./conformance";
 import { transposeConvCase } from "./transpose-conv-cases";
+import { MOVE_DRAFTS, moveCase } from "./move-cases";
 import { encodeValues, singleOpModel, specFromParsed, writeModel, Options, OP_OPTIONS, SingleOpSpec, TensorSpec, TypeName } from "./model-writer";
 
 /** A small fast deterministic PRNG (mulberry32), so every fuzz run can be replayed from its seed. */
@@ -753,3 +754,5 @@ CASE_KINDS["SVDF int8"] = (r) => svdfCase(r, "int8");
 CASE_KINDS["SVDF float32"] = (r) => svdfCase(r, "float32");
 for (const [a, b] of [["float32", "int8"], ["float32", "int16"], ["int8", "int8"], ["int16", "int8"], ["int8", "float32"], ["int16", "float32"]] as TypeName[][])
     CASE_KINDS[`${b === "float32" ? "DEQUANTIZE" : "QUANTIZE"} ${a} -> ${b}`] = (r) => quantizeCase(r, a, b);
+// The data movement ops: one kind each, a random one of its golden drafts (every type TFLM takes).
+for (const op of Object.keys(MOVE_DRAFTS)) CASE_KINDS[op.toUpperCase()] = (r) => moveCase(r, op);

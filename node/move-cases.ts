@@ -1,14 +1,21 @@
-// The data movement ops' cases for tools/make-tflm-goldens.ts (libs/tflite/kernel_move.ts): GATHER,
-// SPLIT, SPLIT_V, PACK, UNPACK, SLICE, SHAPE, REVERSE_V2, BROADCAST_TO, DEPTH_TO_SPACE,
-// SPACE_TO_DEPTH, GATHER_ND. Every type each TFLM kernel takes; the branches are mostly in the
-// shapes and parameters (axes positive and negative, first and last, batch dimensions, scalar
-// positions, INT64 begin/size/shape, size -1, reversing everything or an inner or outer block,
-// new and repeated broadcast dimensions, block sizes 1 to 3), drawn small so that one case runs in
-// milliseconds. Quantized types keep one scale and zero point from input to output: TFLM moves the
-// bytes and never looks at them.
-import type { Rand } from "../node/fuzz";
-import { encodeValues, SingleOpSpec, TensorSpec, TypeName } from "../node/model-writer";
-import type { GoldenDraft } from "./make-tflm-goldens";
+// Generated models of the data movement ops (libs/tflite/kernel_move.ts): GATHER, SPLIT, SPLIT_V,
+// PACK, UNPACK, SLICE, SHAPE, REVERSE_V2, BROADCAST_TO, DEPTH_TO_SPACE, SPACE_TO_DEPTH, GATHER_ND.
+// TFLM's goldens (tools/tflm-goldens-move.ts) take every draft of an op; the fuzzer's and the
+// replay's kinds (node/fuzz.ts CASE_KINDS) one at random. Every type each TFLM kernel takes; the
+// branches are mostly in the shapes and parameters (axes positive and negative, first and last,
+// batch dimensions, scalar positions, INT64 begin/size/shape, size -1, reversing everything or an
+// inner or outer block, new and repeated broadcast dimensions, block sizes 1 to 3), drawn small so
+// that one case runs in milliseconds. Quantized types keep one scale and zero point from input to
+// output: TFLM moves the bytes and never looks at them.
+import type { OpCase, Rand } from "./fuzz";
+import { encodeValues, singleOpModel, SingleOpSpec, TensorSpec, TypeName } from "./model-writer";
+
+/** One case before anything ran it: the branches it takes, the model, the model inputs' bytes. */
+export interface MoveDraft {
+    covers: string[];
+    spec: SingleOpSpec;
+    inputs: Buffer[];
+}
 
 function count(shape: number[]): number {
     return shape.reduce((a, b) => a * b, 1);
@@ -40,7 +47,7 @@ function ints(type: "int32" | "int64", values: number[]): TensorSpec {
     return { shape: [values.length], type, data: values };
 }
 
-function draft(covers: string[], spec: SingleOpSpec, inputs: Buffer[]): GoldenDraft {
+function draft(covers: string[], spec: SingleOpSpec, inputs: Buffer[]): MoveDraft {
     return { covers, spec, inputs };
 }
 
@@ -60,8 +67,8 @@ function pairs<T>(types: T[], patterns: string[], n: number): [T, string][] {
 }
 
 // ---- GATHER: FLOAT32 and INT8, INT32 positions (model inputs, all inside the axis) ----
-export function gatherDrafts(rand: Rand): GoldenDraft[] {
-    const drafts: GoldenDraft[] = [];
+export function gatherDrafts(rand: Rand): MoveDraft[] {
+    const drafts: MoveDraft[] = [];
     const patterns = ["axis-0", "axis-last", "axis-negative", "scalar-positions", "positions-2d", "batch-dims-1", "batch-dims-negative", "batch-dims-2"];
     for (const type of ["float32", "int8"] as TypeName[])
         for (const pattern of patterns)
@@ -89,9 +96,9 @@ export function gatherDrafts(rand: Rand): GoldenDraft[] {
 }
 
 // ---- SPLIT (axis, input) and SPLIT_V (input, size_splits, axis): FLOAT32, INT8, INT16, INT32 ----
-function splitDrafts(op: "SPLIT" | "SPLIT_V"): (rand: Rand) => GoldenDraft[] {
+function splitDrafts(op: "SPLIT" | "SPLIT_V"): (rand: Rand) => MoveDraft[] {
     return (rand) => {
-        const drafts: GoldenDraft[] = [];
+        const drafts: MoveDraft[] = [];
         for (const [type, pattern] of pairs<TypeName>(["float32", "int8", "int16", "int32"],
             ["axis-0", "axis-last", "axis-negative", "one-output", "scalar-axis", "many-outputs"], 12)) {
                 const n = pattern === "one-output" ? 1 : pattern === "many-outputs" ? rand.int(4, 5) : rand.int(2, 3);
@@ -120,8 +127,8 @@ function splitDrafts(op: "SPLIT" | "SPLIT_V"): (rand: Rand) => GoldenDraft[] {
 }
 
 // ---- PACK (FLOAT32, INT8, INT16, INT32, INT64) and UNPACK (FLOAT32, INT8, INT16, INT32) ----
-export function packDrafts(rand: Rand): GoldenDraft[] {
-    const drafts: GoldenDraft[] = [];
+export function packDrafts(rand: Rand): MoveDraft[] {
+    const drafts: MoveDraft[] = [];
     for (const [type, pattern] of pairs<TypeName>(["float32", "int8", "int16", "int32", "int64"],
         ["axis-0", "axis-last", "axis-negative", "one-input", "scalar-inputs"], 10)) {
             const n = pattern === "one-input" ? 1 : rand.int(2, 4);
@@ -141,8 +148,8 @@ export function packDrafts(rand: Rand): GoldenDraft[] {
     return drafts;
 }
 
-export function unpackDrafts(rand: Rand): GoldenDraft[] {
-    const drafts: GoldenDraft[] = [];
+export function unpackDrafts(rand: Rand): MoveDraft[] {
+    const drafts: MoveDraft[] = [];
     for (const [type, pattern] of pairs<TypeName>(["float32", "int8", "int16", "int32"],
         ["axis-0", "axis-last", "axis-negative", "one-output", "vector-input"], 10)) {
             const shape = pattern === "vector-input" ? [rand.int(2, 4)] : shapeOf(rand, 2, 4, 120, 4);
@@ -163,8 +170,8 @@ export function unpackDrafts(rand: Rand): GoldenDraft[] {
 }
 
 // ---- SLICE: FLOAT32, INT8, INT16, INT32, BOOL; constant INT32 or INT64 begin and size ----
-export function sliceDrafts(rand: Rand): GoldenDraft[] {
-    const drafts: GoldenDraft[] = [];
+export function sliceDrafts(rand: Rand): MoveDraft[] {
+    const drafts: MoveDraft[] = [];
     for (const [type, pattern] of pairs<TypeName>(["float32", "int8", "int16", "int32", "bool"],
         ["plain", "int64-begin-size", "size-minus-one", "rank-5", "whole", "one-element"], 12)) {
             const shape = pattern === "rank-5" ? shapeOf(rand, 5, 5, 240, 3) : shapeOf(rand, 1, 4, 240, 5);
@@ -187,8 +194,8 @@ export function sliceDrafts(rand: Rand): GoldenDraft[] {
 }
 
 // ---- SHAPE: any input type and rank, INT32 output ----
-export function shapeDrafts(rand: Rand): GoldenDraft[] {
-    const drafts: GoldenDraft[] = [];
+export function shapeDrafts(rand: Rand): MoveDraft[] {
+    const drafts: MoveDraft[] = [];
     const types: TypeName[] = ["float32", "int8", "int16", "int32", "uint8", "int64", "bool"];
     for (let rank = 1; rank <= 6; rank++) {
         const type = types[(rank - 1) % types.length];
@@ -200,8 +207,8 @@ export function shapeDrafts(rand: Rand): GoldenDraft[] {
 }
 
 // ---- REVERSE_V2: FLOAT32, INT8, UINT8, INT16, INT32, INT64, BOOL; constant INT32 axes, neighbours ----
-export function reverseDrafts(rand: Rand): GoldenDraft[] {
-    const drafts: GoldenDraft[] = [];
+export function reverseDrafts(rand: Rand): MoveDraft[] {
+    const drafts: MoveDraft[] = [];
     const patterns = ["all-axes", "inner-block", "outer-block", "middle-block", "negative-axes", "rank-6"];
     const types: TypeName[] = ["float32", "int8", "uint8", "int16", "int32", "int64", "bool"];
     for (const [type, pattern] of pairs(types, patterns, 14)) {
@@ -230,8 +237,8 @@ export function reverseDrafts(rand: Rand): GoldenDraft[] {
 }
 
 // ---- BROADCAST_TO: any type; constant INT32 or INT64 shape up to 5-D ----
-export function broadcastToDrafts(rand: Rand): GoldenDraft[] {
-    const drafts: GoldenDraft[] = [];
+export function broadcastToDrafts(rand: Rand): MoveDraft[] {
+    const drafts: MoveDraft[] = [];
     const types: TypeName[] = ["float32", "int8", "uint8", "int16", "int32", "int64", "bool"];
     for (const [type, pattern] of pairs(types, ["new-dims", "ones-repeated", "both", "unchanged"], 14)) {
             const rank = rand.int(pattern === "new-dims" || pattern === "both" ? 2 : 1, 5);
@@ -248,9 +255,9 @@ export function broadcastToDrafts(rand: Rand): GoldenDraft[] {
 }
 
 // ---- DEPTH_TO_SPACE and SPACE_TO_DEPTH: FLOAT32 and INT8, NHWC, block sizes 1 to 3 ----
-function blockDrafts(op: "DEPTH_TO_SPACE" | "SPACE_TO_DEPTH"): (rand: Rand) => GoldenDraft[] {
+function blockDrafts(op: "DEPTH_TO_SPACE" | "SPACE_TO_DEPTH"): (rand: Rand) => MoveDraft[] {
     return (rand) => {
-        const drafts: GoldenDraft[] = [];
+        const drafts: MoveDraft[] = [];
         for (const type of ["float32", "int8"] as TypeName[])
             for (const block of [1, 2, 3]) {
                 const n = rand.int(1, 2), h = rand.int(1, 3), w = rand.int(1, 3), c = rand.int(1, 3);
@@ -267,8 +274,8 @@ function blockDrafts(op: "DEPTH_TO_SPACE" | "SPACE_TO_DEPTH"): (rand: Rand) => G
 }
 
 // ---- GATHER_ND: FLOAT32 and INT8, INT32 indices (model inputs) ----
-export function gatherNdDrafts(rand: Rand): GoldenDraft[] {
-    const drafts: GoldenDraft[] = [];
+export function gatherNdDrafts(rand: Rand): MoveDraft[] {
+    const drafts: MoveDraft[] = [];
     for (const type of ["float32", "int8"] as TypeName[])
         for (const pattern of ["elements", "slices", "indices-1d", "indices-3d", "flat-inside", "depth-5"]) {
             const shape = pattern === "depth-5" ? shapeOf(rand, 5, 5, 240, 3) : shapeOf(rand, 1, 4, 240, 4);
@@ -291,18 +298,25 @@ export function gatherNdDrafts(rand: Rand): GoldenDraft[] {
     return drafts;
 }
 
-/** make-tflm-goldens.ts's OPS entries of these ops (seeds 20261401 on). */
-export const MOVE_OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => GoldenDraft[] } } = {
-    gather: { seed: 20261401, drafts: gatherDrafts },
-    split: { seed: 20261402, drafts: splitDrafts("SPLIT") },
-    split_v: { seed: 20261403, drafts: splitDrafts("SPLIT_V") },
-    pack: { seed: 20261404, drafts: packDrafts },
-    unpack: { seed: 20261405, drafts: unpackDrafts },
-    slice: { seed: 20261406, drafts: sliceDrafts },
-    shape: { seed: 20261407, drafts: shapeDrafts },
-    reverse_v2: { seed: 20261408, drafts: reverseDrafts },
-    broadcast_to: { seed: 20261409, drafts: broadcastToDrafts },
-    depth_to_space: { seed: 20261410, drafts: blockDrafts("DEPTH_TO_SPACE") },
-    space_to_depth: { seed: 20261411, drafts: blockDrafts("SPACE_TO_DEPTH") },
-    gather_nd: { seed: 20261412, drafts: gatherNdDrafts },
+/** Every op's drafts by tools/make-tflm-goldens.ts's name for it. */
+export const MOVE_DRAFTS: { [op: string]: (rand: Rand) => MoveDraft[] } = {
+    gather: gatherDrafts,
+    split: splitDrafts("SPLIT"),
+    split_v: splitDrafts("SPLIT_V"),
+    pack: packDrafts,
+    unpack: unpackDrafts,
+    slice: sliceDrafts,
+    shape: shapeDrafts,
+    reverse_v2: reverseDrafts,
+    broadcast_to: broadcastToDrafts,
+    depth_to_space: blockDrafts("DEPTH_TO_SPACE"),
+    space_to_depth: blockDrafts("SPACE_TO_DEPTH"),
+    gather_nd: gatherNdDrafts,
 };
+
+/** One random case of `op` (a MOVE_DRAFTS name): one of its drafts, as the fuzzer's kinds are. */
+export function moveCase(rand: Rand, op: string): OpCase {
+    const drafts = MOVE_DRAFTS[op](rand);
+    const d = drafts[rand.int(0, drafts.length - 1)];
+    return { model: singleOpModel(d.spec), inputs: d.inputs, outputType: d.spec.outputs[0].type as TypeName, summary: `${d.spec.op} ${d.covers.join(" ")}` };
+}

@@ -152,6 +152,18 @@ describe("Data movement ops: coverage, refusals and undefined cases, the STS and
         assert.deepStrictEqual(Array.from(new Float32Array(out.buffer.slice(out.byteOffset, out.byteOffset + out.length))), [13, 13, 0, 0]);
     });
 
+    it("takes and gives INT64 values through setInput and outputValues (PACK int64)", () => {
+        const i64 = (shape: number[]): TensorSpec => ({ shape, type: "int64" });
+        const model = singleOpModel({ op: "PACK", options: { valuesCount: 2, axis: 1 }, inputs: [i64([2]), i64([2])], outputs: [i64([2, 2])] });
+        const ip = new tflite.StsInterpreter(model);
+        ip.setInput(0, [-1, 2 ** 40 + 3]);
+        ip.setInput(1, [-(2 ** 52), 7]);
+        ip.invoke();
+        assert.deepStrictEqual(ip.outputValues(0), [-1, -(2 ** 52), 2 ** 40 + 3, 7]);
+        assert.deepStrictEqual(runBoth(model, [encodeValues("int64", [-1, 2 ** 40 + 3]), encodeValues("int64", [-(2 ** 52), 7])]),
+            Buffer.from(ip.outputBytes(0)));
+    });
+
     it("moves empty tensors alike (SPLIT of a 0-row input, SLICE of size 0, BROADCAST_TO a 0 dimension)", () => {
         runBoth(singleOpModel({ op: "SPLIT", options: { numSplits: 2 }, inputs: [int32([1]), f32([0, 4])], outputs: [f32([0, 2]), f32([0, 2])] }),
             [Buffer.alloc(0)]);

@@ -78,6 +78,13 @@ namespace tflite {
             case TensorType.Int16: buf.setNumber(NumberFormat.Int16LE, offset + 2 * i, v); return
             case TensorType.Int32: buf.setNumber(NumberFormat.Int32LE, offset + 4 * i, v); return
             case TensorType.Float32: buf.setNumber(NumberFormat.Float32LE, offset + 4 * i, v); return
+            case TensorType.Int64: {
+                // Exact for integers up to 2^53 in magnitude, as readElement reads them.
+                const high = Math.floor(v / 4294967296)
+                buf.setNumber(NumberFormat.UInt32LE, offset + 8 * i, v - high * 4294967296)
+                buf.setNumber(NumberFormat.Int32LE, offset + 8 * i + 4, high)
+                return
+            }
         }
         fail("cannot write elements of type " + typeName(type))
     }
