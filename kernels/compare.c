@@ -1,5 +1,6 @@
-/* Comparisons and binary logic with broadcasting: EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER,
- * GREATER_EQUAL, LOGICAL_AND, LOGICAL_OR, each writing one bool byte per output element.
+/* Comparisons and logic with broadcasting: EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER,
+ * GREATER_EQUAL, LOGICAL_AND, LOGICAL_OR and LOGICAL_NOT, each writing one bool byte per output
+ * element; FILL and ZEROS_LIKE's fill_bytes at the end.
  * Parameter block: enum tfl_compare (libs/tflite/kernel_compare.ts, where TFLM's types are
  * explained). Prepare turned broadcasting into a walk: Rows rows of Dims[5] elements, each input
  * advancing by its own stride per dimension (0 where it repeats). */
@@ -87,7 +88,8 @@ static void compare_elements(int32_t *p, const uint8_t *model, uint8_t *arena, e
                 case TFL_COMPARE_KIND_GREATER: v = x > y; break;
                 case TFL_COMPARE_KIND_GREATER_EQUAL: v = x >= y; break;
                 case TFL_COMPARE_KIND_LOGICAL_AND: v = x != 0 && y != 0; break;
-                default: v = x != 0 || y != 0; break;
+                case TFL_COMPARE_KIND_LOGICAL_OR: v = x != 0 || y != 0; break;
+                default: v = x == 0; break;
                 }
             }
             *out++ = (uint8_t)v;
@@ -102,3 +104,16 @@ COMPARE_BODY(compare_int8, TYPE_INT8)
 COMPARE_BODY(compare_int32, TYPE_INT32)
 COMPARE_BODY(compare_int64, TYPE_INT64)
 COMPARE_BODY(compare_float, TYPE_FLOAT)
+
+/* FILL and ZEROS_LIKE: every output element the value's bytes, or zeros without a value. */
+void tflite_fill_bytes(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    const uint8_t *value = tfl_tensor(p, TFL_FILL_VALUE, model, arena);
+    uint8_t *out = tfl_output(p, TFL_FILL_OUTPUT, arena);
+    const int32_t size = p[TFL_FILL_ELEMENT_BYTES];
+    const int32_t bytes = p[TFL_FILL_COUNT] * size;
+    for (int32_t b = 0; b < size; b++) {
+        const uint8_t v = value ? value[b] : 0;
+        for (int32_t o = b; o < bytes; o += size) out[o] = v;
+    }
+}

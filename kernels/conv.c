@@ -14,9 +14,10 @@
 
 /* TFL_FAST_CONV: the faster int8 bodies (CONV_2D 1x1 as a matrix product, two pixels by two
  * channels; DEPTHWISE_CONV_2D's whole 3x3 windows unrolled; the single-shift requantization of
- * rounds_once), 4.3 KB more flash at the board's flags (conv.c's text 7,440 -> 11,720 bytes). By default they are built where every op is (TINYML_ALL_OPS: the all-ops
- * extension, the replay and benchmark harnesses), not into the board's default build, whose
- * flash has a few hundred bytes to spare. Either way the outputs are the same bytes. */
+ * rounds_once), 4.3 KB more flash at the board's flags (conv.c's text 7,440 -> 11,720 bytes).
+ * By default they are built where every op is (TINYML_ALL_OPS: the all-ops extension, the replay
+ * and benchmark harnesses), not into the board's default build, whose flash has a few hundred
+ * bytes to spare. Either way the outputs are the same bytes. */
 #ifndef TFL_FAST_CONV
 #if defined(TINYML_ALL_OPS) && TINYML_ALL_OPS
 #define TFL_FAST_CONV 1
@@ -174,7 +175,7 @@ static int8_t * __attribute__((noinline)) dw_3x3_run(const struct dw_layer *l, c
  * filters, a product of two matrices whose rows (pixels, filters) are `depth` bytes long. Two
  * output channels by two pixels at a time (tfl_dot2x2_s8), the input offset's share, input_offset
  * * sum(filter row), added to the bias once per channel; an odd last pixel or channel alone. */
-static void conv_1x1_int8(const int32_t *p, const struct conv_shape *s, const int8_t *input, const int8_t *filter,
+static void __attribute__((noinline)) conv_1x1_int8(const int32_t *p, const struct conv_shape *s, const int8_t *input, const int8_t *filter,
     const uint8_t *bias, int8_t *out)
 {
     const int32_t pixels = s->batches * s->out_h * s->out_w, depth = s->in_d, out_d = s->out_d;

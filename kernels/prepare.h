@@ -24,6 +24,9 @@ int tfl_prepare_greater(tfl_op *op);
 int tfl_prepare_greater_equal(tfl_op *op);
 int tfl_prepare_logical_and(tfl_op *op);
 int tfl_prepare_logical_or(tfl_op *op);
+int tfl_prepare_logical_not(tfl_op *op);
+int tfl_prepare_fill(tfl_op *op);
+int tfl_prepare_zeros_like(tfl_op *op);
 /* prepare_conv.c */
 int tfl_prepare_conv_2d(tfl_op *op);
 int tfl_prepare_depthwise_conv_2d(tfl_op *op);

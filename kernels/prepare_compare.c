@@ -1,7 +1,8 @@
-/* EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL, LOGICAL_AND and LOGICAL_OR's prepare
- * (kernel_compare.ts prepareCompare, where TFLM's types and checks are explained). */
+/* EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL, LOGICAL_AND, LOGICAL_OR, LOGICAL_NOT,
+ * FILL and ZEROS_LIKE's prepare (kernel_compare.ts, where TFLM's types and checks are explained). */
 #include <string.h>
 
+#include "kernel_util.h"
 #include "prepare.h"
 
 /* "[2,3,4]" appended at `s` (room for TFL_MAX_RANK dimensions); returns the end. */
@@ -148,3 +149,80 @@ int tfl_prepare_greater(tfl_op *op) { return prepare_compare(op, TFL_COMPARE_KIN
 int tfl_prepare_greater_equal(tfl_op *op) { return prepare_compare(op, TFL_COMPARE_KIND_GREATER_EQUAL); }
 int tfl_prepare_logical_and(tfl_op *op) { return prepare_compare(op, TFL_COMPARE_KIND_LOGICAL_AND); }
 int tfl_prepare_logical_or(tfl_op *op) { return prepare_compare(op, TFL_COMPARE_KIND_LOGICAL_OR); }
+
+/* prepareLogicalNot: the input compared with itself, the result "x is 0". */
+int tfl_prepare_logical_not(tfl_op *op)
+{
+    const tfl_tensor_info *input = tfl_input(op, 0);
+    const tfl_tensor_info *output = tfl_output_tensor(op, 0);
+    TFL_CHECK(op, op->input_count == 1 && op->output_count == 1 && input, "needs one input and one output");
+    TFL_CHECK(op, input->type == TFL_TYPE_BOOL && output->type == TFL_TYPE_BOOL, "input %t and output %t must be BOOL",
+              input, output);
+    int32_t *p = tfl_use_body(op, TFL_BODY_compare_bool, TFL_COMPARE_SIZE);
+    if (!p) return 1;
+    tfl_param_tensor(op, TFL_COMPARE_INPUT1, input);
+    tfl_param_tensor(op, TFL_COMPARE_INPUT2, input);
+    tfl_param_tensor(op, TFL_COMPARE_OUTPUT, output);
+    p[TFL_COMPARE_KIND] = TFL_COMPARE_KIND_LOGICAL_NOT;
+    const tfl_tensor_info *inputs[2] = {input, input};
+    return broadcast_walk_words(op, &p[TFL_COMPARE_ROWS], inputs, 2, output);
+}
+
+/* Element `i` of a constant integer tensor of type int8, int16, int32 or int64, as the STS reads it
+ * (an int64 past 2^53 only roughly: it equals no dimension either way). */
+static double const_integer(const uint8_t *data, int32_t type, uint32_t i)
+{
+    switch (type) {
+    case TFL_TYPE_INT8: return (int8_t)data[i];
+    case TFL_TYPE_INT16: return (int16_t)(data[2 * i] | data[2 * i + 1] << 8);
+    case TFL_TYPE_INT32: return (int32_t)tfl_load_u32(data + 4 * i);
+    default: return (double)(int32_t)tfl_load_u32(data + 8 * i + 4) * 4294967296.0 + tfl_load_u32(data + 8 * i);
+    }
+}
+
+/* The fill_bytes block of FILL (a value) and ZEROS_LIKE (none: zeros). */
+static int fill_block(tfl_op *op, const tfl_tensor_info *value, const tfl_tensor_info *output)
+{
+    int32_t *p = tfl_use_body(op, TFL_BODY_fill_bytes, TFL_FILL_SIZE);
+    if (!p) return 1;
+    tfl_param_tensor(op, TFL_FILL_VALUE, value);
+    tfl_param_tensor(op, TFL_FILL_OUTPUT, output);
+    p[TFL_FILL_COUNT] = (int32_t)output->count;
+    p[TFL_FILL_ELEMENT_BYTES] = (int32_t)tfl_type_size(output->type);
+    return 0;
+}
+
+int tfl_prepare_fill(tfl_op *op)
+{
+    const tfl_tensor_info *dims = tfl_input(op, 0), *value = tfl_input(op, 1);
+    const tfl_tensor_info *output = tfl_output_tensor(op, 0);
+    TFL_CHECK(op, op->input_count == 2 && op->output_count == 1 && dims && value, "needs a dims and a value input and one output");
+    TFL_CHECK(op, value->rank == 0, "the value %t must be a scalar", value);
+    TFL_CHECK(op, value->type == output->type, "the value %t and output %t must have one type", value, output);
+    TFL_CHECK(op, dims->is_const, "the dims %t must be constant", dims);
+    TFL_CHECK(op, dims->rank == 1 && dims->shape[0] == (int32_t)output->rank, "the dims %t must list the %d dimensions of output %t",
+              dims, (int32_t)output->rank, output);
+    int32_t t = dims->type;
+    TFL_CHECK(op, t == TFL_TYPE_INT8 || t == TFL_TYPE_INT16 || t == TFL_TYPE_INT32 || t == TFL_TYPE_INT64,
+              "unsupported dims type %y", t);
+    const uint8_t *data = tfl_const_data(op, dims);
+    for (uint32_t i = 0; i < output->rank; i++)
+        TFL_CHECK(op, const_integer(data, t, i) == output->shape[i], "the dims %t disagree with output %t in dimension %d",
+                  dims, output, (int32_t)i);
+    int32_t type = output->type;
+    TFL_CHECK(op, type == TFL_TYPE_FLOAT32 || type == TFL_TYPE_INT32 || type == TFL_TYPE_INT8, "unsupported type %y", type);
+    return fill_block(op, value, output);
+}
+
+int tfl_prepare_zeros_like(tfl_op *op)
+{
+    const tfl_tensor_info *input = tfl_input(op, 0);
+    const tfl_tensor_info *output = tfl_output_tensor(op, 0);
+    TFL_CHECK(op, op->input_count == 1 && op->output_count == 1 && input, "needs one input and one output");
+    int32_t type = input->type;
+    TFL_CHECK(op, type == TFL_TYPE_INT64 || type == TFL_TYPE_INT32 || type == TFL_TYPE_INT8 || type == TFL_TYPE_FLOAT32,
+              "unsupported type %y", type);
+    TFL_CHECK(op, output->type == type && output->count == input->count, "output %t must have the type and size of input %t",
+              output, input);
+    return fill_block(op, 0, output);
+}

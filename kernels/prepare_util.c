@@ -261,6 +261,9 @@ tfl_prepare_fn tfl_find_prepare(const tfl_op *op, const char *custom_name, uint3
     case TFL_OP_GREATER_EQUAL: return RARE(tfl_prepare_greater_equal);
     case TFL_OP_LOGICAL_AND: return RARE(tfl_prepare_logical_and);
     case TFL_OP_LOGICAL_OR: return RARE(tfl_prepare_logical_or);
+    case TFL_OP_LOGICAL_NOT: return RARE(tfl_prepare_logical_not);
+    case TFL_OP_FILL: return RARE(tfl_prepare_fill);
+    case TFL_OP_ZEROS_LIKE: return RARE(tfl_prepare_zeros_like);
     default: return 0;
     }
 }

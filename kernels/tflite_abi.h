@@ -161,6 +161,19 @@ enum tfl_compare_kind {
     TFL_COMPARE_KIND_GREATER_EQUAL = 5,
     TFL_COMPARE_KIND_LOGICAL_AND = 6,
     TFL_COMPARE_KIND_LOGICAL_OR = 7,
+    /* The first input is 0 (the second is the same tensor). */
+    TFL_COMPARE_KIND_LOGICAL_NOT = 8,
+};
+
+/* kernel_compare.ts FillParams: Parameter block of the fill_bytes body (words). */
+enum tfl_fill {
+    /* The value to repeat (absent: zeros). */
+    TFL_FILL_VALUE = 0,
+    TFL_FILL_OUTPUT = 2,
+    /* Elements of the output, and bytes of each. */
+    TFL_FILL_COUNT = 4,
+    TFL_FILL_ELEMENT_BYTES = 5,
+    TFL_FILL_SIZE = 6,
 };
 
 /* kernel_conv.ts ConvParams: Parameter block of the conv_2d_* and depthwise_conv_2d_* bodies
@@ -750,6 +763,7 @@ enum tfl_type {
     X(compare_int32) \
     X(compare_int64) \
     X(compare_float) \
+    X(fill_bytes) \
     X(conv_2d_int8) \
     X(conv_2d_int16) \
     X(conv_2d_int16_acc32) \
@@ -880,6 +894,7 @@ void tflite_compare_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_compare_int32(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_compare_int64(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_compare_float(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_fill_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_conv_2d_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_conv_2d_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_conv_2d_int16_acc32(int32_t *params, const uint8_t *model, uint8_t *arena);

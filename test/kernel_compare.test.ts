@@ -1,9 +1,11 @@
-// The comparisons and LOGICAL_AND/OR past what TFLM's goldens show (test/tflm_goldens.test.ts has
-// those): models refused with the same message from the STS and the C loader, and edge shapes that
-// load and run alike in the STS and in C (the C built with sanitizers). What TFLM does with the
-// refused ones was checked with its runner (tools/make-tflm-goldens.ts's) when this was written:
-// int16 GREATER ran and answered false everywhere (its rescaling parameters are never computed),
-// int8 with a scale of 1 or more or none aborted, int16 EQUAL and 7-D shapes stopped at a check.
+// The comparisons, LOGICAL_AND/OR/NOT, FILL and ZEROS_LIKE past what TFLM's goldens show
+// (test/tflm_goldens.test.ts has those): models refused with the same message from the STS and the
+// C loader, and edge shapes that load and run alike in the STS and in C (the C built with
+// sanitizers). What TFLM does with the refused ones was checked with its runner
+// (tools/make-tflm-goldens.ts's) when this was written: int16 GREATER ran and answered false
+// everywhere (its rescaling parameters are never computed), int8 with a scale of 1 or more or none
+// aborted, int16 EQUAL and 7-D shapes stopped at a check, FILL of a scalar (its dims tensor holds
+// no bytes, so TFLM does not take it for a constant) failed to prepare.
 import * as assert from "assert";
 import { buildLoaderTool, cLoaderDump, cLoaderRun, stsLoaderDump } from "../node/c-loader";
 import { singleOpModel, SingleOpSpec, TensorSpec } from "../node/model-writer";
@@ -16,7 +18,7 @@ function spec(op: string, a: TensorSpec, b: TensorSpec, out: TensorSpec = { shap
 }
 const int8 = (shape: number[], scale: number, zeroPoint = 0): TensorSpec => ({ shape, type: "int8", scale, zeroPoint });
 
-describe("comparisons and LOGICAL_AND/OR: refusals and edge shapes, the STS and the C loader alike", () => {
+describe("comparisons, LOGICAL_AND/OR/NOT, FILL, ZEROS_LIKE: refusals and edge shapes, the STS and the C loader alike", () => {
     before(() => buildLoaderTool());
 
     const refused: { name: string; spec: SingleOpSpec; message: RegExp }[] = [
@@ -41,6 +43,27 @@ describe("comparisons and LOGICAL_AND/OR: refusals and edge shapes, the STS and 
         { name: "7 dimensions (TFLM's RuntimeShape holds 6)",
             spec: spec("GREATER_EQUAL", { shape: [1, 2, 1, 2, 1, 2, 1], type: "float32" }, { shape: [2, 1, 2, 1, 2, 1, 2], type: "float32" }, { shape: [2, 2, 2, 2, 2, 2, 2], type: "bool" }),
             message: /at most 6 dimensions are supported, not 7$/ },
+        { name: "LOGICAL_NOT of int8", spec: { op: "LOGICAL_NOT", inputs: [int8([2], 0.5)], outputs: [{ shape: [2], type: "bool" }] },
+            message: /input tensor 0 'input0' INT8\[2\] and output tensor 1 'output0' BOOL\[2\] must be BOOL$/ },
+        { name: "FILL of a scalar (its dims tensor holds no bytes)",
+            spec: { op: "FILL", inputs: [{ shape: [0], type: "int32", data: [] }, { shape: [], type: "float32" }], outputs: [{ shape: [], type: "float32" }] },
+            message: /the dims tensor 0 'const0' INT32\[0\] must be constant$/ },
+        { name: "FILL with dims that are a model input",
+            spec: { op: "FILL", inputs: [{ shape: [2], type: "int32" }, { shape: [], type: "float32" }], outputs: [{ shape: [2, 3], type: "float32" }] },
+            message: /the dims tensor 0 'input0' INT32\[2\] must be constant$/ },
+        { name: "FILL with dims that disagree with the output",
+            spec: { op: "FILL", inputs: [{ shape: [2], type: "int64", data: [2, 3] }, { shape: [], type: "int8" }], outputs: [{ shape: [2, 4], type: "int8" }] },
+            message: /the dims tensor 0 'const0' INT64\[2\] disagree with output tensor 2 'output0' INT8\[2,4\] in dimension 1$/ },
+        { name: "FILL with a value that is not a scalar",
+            spec: { op: "FILL", inputs: [{ shape: [1], type: "int32", data: [3] }, { shape: [1], type: "int32" }], outputs: [{ shape: [3], type: "int32" }] },
+            message: /the value tensor 1 'input1' INT32\[1\] must be a scalar$/ },
+        { name: "FILL of int16 (TFLM's Eval has no int16)",
+            spec: { op: "FILL", inputs: [{ shape: [1], type: "int16", data: [3] }, { shape: [], type: "int16" }], outputs: [{ shape: [3], type: "int16" }] },
+            message: /unsupported type INT16$/ },
+        { name: "ZEROS_LIKE of int16", spec: { op: "ZEROS_LIKE", inputs: [{ shape: [3], type: "int16" }], outputs: [{ shape: [3], type: "int16" }] },
+            message: /unsupported type INT16$/ },
+        { name: "ZEROS_LIKE into another type", spec: { op: "ZEROS_LIKE", inputs: [{ shape: [3], type: "int32" }], outputs: [{ shape: [3], type: "float32" }] },
+            message: /output tensor 1 'output0' FLOAT32\[3\] must have the type and size of input tensor 0 'input0' INT32\[3\]$/ },
     ];
     for (const c of refused)
         it(`refuses ${c.name}`, () => {

@@ -20,7 +20,7 @@ import * as os from "os";
 import * as path from "path";
 import { Rand } from "../node/fuzz";
 import { singleOpModel, SingleOpSpec, TensorSpec, TypeName } from "../node/model-writer";
-import { compareDrafts } from "./tflm-goldens-compare";
+import { compareDrafts, fillDrafts, logicalNotDrafts, zerosLikeDrafts } from "./tflm-goldens-compare";
 import { transposeConvDrafts } from "./tflm-goldens-transpose-conv";
 import { MOVE_OPS } from "./tflm-goldens-move";
 
@@ -224,6 +224,9 @@ const OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => GoldenDraft[]
     greater_equal: { seed: 20261306, drafts: compareDrafts("GREATER_EQUAL") },
     logical_and: { seed: 20261307, drafts: compareDrafts("LOGICAL_AND") },
     logical_or: { seed: 20261308, drafts: compareDrafts("LOGICAL_OR") },
+    logical_not: { seed: 20261309, drafts: logicalNotDrafts },
+    zeros_like: { seed: 20261310, drafts: zerosLikeDrafts },
+    fill: { seed: 20261311, drafts: fillDrafts },
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -161,3 +161,54 @@ export function compareDrafts(op: CompareOp): (rand: Rand) => GoldenDraft[] {
         return drafts;
     };
 }
+
+// LOGICAL_NOT (elementwise.cc): bool in, bool out, any shape up to TFLM's 6 dimensions, a scalar.
+export function logicalNotDrafts(rand: Rand): GoldenDraft[] {
+    return [0, 1, 2, 3, 4, 5, 6].map((rank) => {
+        const shape = randomShape(rand, rank, 200);
+        return {
+            covers: ["bool", `rank-${rank}`], inputs: [poolBytes(rand, "bool", shape.reduce((a, b) => a * b, 1))],
+            spec: { op: "LOGICAL_NOT", inputs: [{ shape, type: "bool" }], outputs: [{ shape, type: "bool" }] },
+        };
+    });
+}
+
+// ZEROS_LIKE (zeros_like.cc): int64, int32, int8 (quantized or not: zero bytes either way) and
+// float32, any shape.
+export function zerosLikeDrafts(rand: Rand): GoldenDraft[] {
+    const drafts: GoldenDraft[] = [];
+    for (const type of ["int64", "int32", "int8", "float32"] as TypeName[])
+        for (const rank of [0, rand.int(1, 4)]) {
+            const shape = randomShape(rand, rank, 120);
+            const t: TensorSpec = type === "int8" && rank > 0 ? { shape, type, scale: 0.25, zeroPoint: 7 } : { shape, type };
+            drafts.push({
+                covers: [type, `rank-${rank}`], inputs: [poolBytes(rand, type, shape.reduce((a, b) => a * b, 1))],
+                spec: { op: "ZEROS_LIKE", inputs: [t], outputs: [{ ...t }] },
+            });
+        }
+    return drafts;
+}
+
+// FILL (fill.cc): a constant 1-D dims tensor of int8, int16, int32 or int64 (its values the
+// output's shape, checked by TFLM's prepare), a scalar value of float32, int32 or int8 (a model
+// input), an output of rank 1 to 4. Not rank 0: its dims tensor would hold no bytes, and TFLM
+// takes a tensor without data for a non-constant one, which FILL refuses (so does our loader).
+export function fillDrafts(rand: Rand): GoldenDraft[] {
+    const drafts: GoldenDraft[] = [];
+    const dimsTypes: TypeName[] = ["int8", "int16", "int32", "int64"];
+    let turn = 0;
+    for (const type of ["float32", "int32", "int8"] as TypeName[])
+        for (let k = 0; k < 4; k++) {
+            const rank = k === 0 ? 1 : rand.int(1, 4);
+            const shape = randomShape(rand, rank, 150);
+            const dimsType = dimsTypes[turn++ % dimsTypes.length];
+            drafts.push({
+                covers: [type, `dims-${dimsType}`, `rank-${rank}`], inputs: [poolBytes(rand, type, 1)],
+                spec: {
+                    op: "FILL", inputs: [{ shape: [rank], type: dimsType, data: shape }, { shape: [], type }],
+                    outputs: [{ shape, type }],
+                },
+            });
+        }
+    return drafts;
+}

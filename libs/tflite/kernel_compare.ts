@@ -1,7 +1,9 @@
 namespace tflite {
-    // Comparisons and binary logic: EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL,
+    // Comparisons and logic: EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL,
     // LOGICAL_AND and LOGICAL_OR, each writing a BOOL output (one byte, 0 or 1) with NumPy-style
-    // broadcasting, as TFLM's comparisons.cc and logical_common.cc.
+    // broadcasting, as TFLM's comparisons.cc and logical_common.cc, and LOGICAL_NOT (elementwise.cc)
+    // as a comparison of its input with itself whose result is "x is 0". FILL and ZEROS_LIKE at the
+    // end of the file.
     //
     // Broadcasting: TFLM's BroadcastBinaryOpSimple walks up to 8 dimensions, but every tensor shape
     // it reads is a RuntimeShape, which holds at most 6 (a 7-D tensor stops TFLM at a check), so
@@ -22,7 +24,8 @@ namespace tflite {
     // - TFLM's GREATER also lists int16, but its prepare computes the rescaling for int8 inputs only,
     //   so an int16 GREATER compares values scaled by whatever its OpData's memory held (zeros: every
     //   output false). That is no comparison: int16 is refused.
-    // - LOGICAL_AND and LOGICAL_OR read both inputs as bool (C++'s && and ||).
+    // - LOGICAL_AND and LOGICAL_OR read both inputs as bool (C++'s && and ||), LOGICAL_NOT its one
+    //   input (TFLM requires bool for it, and for its output).
     // TFLM checks neither that the inputs have one type nor that the output is bool, and walks
     // whatever shapes it gets: here the inputs must share a type, the output must be bool, and the
     // shapes must broadcast to the output's.
@@ -50,6 +53,8 @@ namespace tflite {
     export const enum CompareKind {
         Equal = 0, NotEqual = 1, Less = 2, LessEqual = 3, Greater = 4, GreaterEqual = 5,
         LogicalAnd = 6, LogicalOr = 7,
+        /** The first input is 0 (the second is the same tensor). */
+        LogicalNot = 8,
     }
 
     /** Dimensions of the broadcast walk: TFLM's RuntimeShape holds up to 6. */
@@ -64,11 +69,15 @@ namespace tflite {
         registerBuiltin(BuiltinOp.GREATER_EQUAL, op => prepareCompare(op, CompareKind.GreaterEqual))
         registerBuiltin(BuiltinOp.LOGICAL_AND, op => prepareCompare(op, CompareKind.LogicalAnd))
         registerBuiltin(BuiltinOp.LOGICAL_OR, op => prepareCompare(op, CompareKind.LogicalOr))
+        registerBuiltin(BuiltinOp.LOGICAL_NOT, prepareLogicalNot)
+        registerBuiltin(BuiltinOp.FILL, prepareFill)
+        registerBuiltin(BuiltinOp.ZEROS_LIKE, prepareZerosLike)
         registerBody("compare_bool", compareBool)
         registerBody("compare_int8", compareInt8)
         registerBody("compare_int32", compareInt32)
         registerBody("compare_int64", compareInt64)
         registerBody("compare_float", compareFloat)
+        registerBody("fill_bytes", fillBytes)
     }
 
     function prepareCompare(op: Operator, kind: CompareKind): void {
@@ -108,6 +117,21 @@ namespace tflite {
             setParam(p, CompareParams.Input1Multiplier + 3 * i, m[0])
             setParam(p, CompareParams.Input1Shift + 3 * i, m[1])
         }
+    }
+
+    /** LOGICAL_NOT: a bool input and output of one shape, walked as a comparison of the input with itself. */
+    function prepareLogicalNot(op: Operator): void {
+        const input = op.input(0)
+        const output = op.output(0)
+        op.check(op.inputs.length === 1 && op.outputs.length === 1 && !!input, "needs one input and one output")
+        op.check(input.type === TensorType.Bool && output.type === TensorType.Bool,
+            "input " + input.describe() + " and output " + output.describe() + " must be BOOL")
+        const p = op.useBody("compare_bool", CompareParams.Size)
+        op.paramTensor(CompareParams.Input1, input)
+        op.paramTensor(CompareParams.Input2, input)
+        op.paramTensor(CompareParams.Output, output)
+        setParam(p, CompareParams.Kind, CompareKind.LogicalNot)
+        setParams(p, CompareParams.Rows, broadcastWalkWords(op, [input, input], output))
     }
 
     /**
@@ -274,7 +298,8 @@ namespace tflite {
                     case CompareKind.Greater: v = x > y; break
                     case CompareKind.GreaterEqual: v = x >= y; break
                     case CompareKind.LogicalAnd: v = x !== 0 && y !== 0; break
-                    default: v = x !== 0 || y !== 0; break
+                    case CompareKind.LogicalOr: v = x !== 0 || y !== 0; break
+                    default: v = x === 0; break
                 }
                 out[o++] = v ? 1 : 0
                 i1 += step1
@@ -288,4 +313,74 @@ namespace tflite {
     export function compareInt32(p: Buffer, model: Buffer, arena: Buffer): void { compareElements(p, model, arena, CompareType.Int32) }
     export function compareInt64(p: Buffer, model: Buffer, arena: Buffer): void { compareElements(p, model, arena, CompareType.Int64) }
     export function compareFloat(p: Buffer, model: Buffer, arena: Buffer): void { compareElements(p, model, arena, CompareType.Float) }
+
+    // FILL (fill.cc): the output, whose shape a constant 1-D dims tensor (int8, int16, int32 or
+    // int64) repeats, is the scalar value input repeated; float32, int32 and int8 (TFLM's Eval
+    // fails on the others), bytes copied as they are (a quantized value keeps its bytes).
+    // ZEROS_LIKE (zeros_like.cc): the output, of the input's type and size (int64, int32, int8 or
+    // float32), all zero bytes (0 itself, not a zero point). One body serves both.
+
+    /** Parameter block of the fill_bytes body (words). */
+    export const enum FillParams {
+        /** The value to repeat (absent: zeros). */
+        Value = 0,
+        Output = 2,
+        /** Elements of the output, and bytes of each. */
+        Count = 4, ElementBytes = 5,
+        Size = 6,
+    }
+
+    function prepareFill(op: Operator): void {
+        const dims = op.input(0)
+        const value = op.input(1)
+        const output = op.output(0)
+        op.check(op.inputs.length === 2 && op.outputs.length === 1 && !!dims && !!value, "needs a dims and a value input and one output")
+        op.check(value.rank() === 0, "the value " + value.describe() + " must be a scalar")
+        op.check(value.type === output.type, "the value " + value.describe() + " and output " + output.describe() + " must have one type")
+        op.check(dims.isConst, "the dims " + dims.describe() + " must be constant")
+        op.check(dims.rank() === 1 && dims.dim(0) === output.rank(),
+            "the dims " + dims.describe() + " must list the " + output.rank() + " dimensions of output " + output.describe())
+        const t = dims.type
+        op.check(t === TensorType.Int8 || t === TensorType.Int16 || t === TensorType.Int32 || t === TensorType.Int64,
+            "unsupported dims type " + typeName(t))
+        for (let i = 0; i < output.rank(); i++)
+            op.check(dims.get(i) === output.dim(i), "the dims " + dims.describe() + " disagree with output " + output.describe() + " in dimension " + i)
+        const type = output.type
+        op.check(type === TensorType.Float32 || type === TensorType.Int32 || type === TensorType.Int8, "unsupported type " + typeName(type))
+        const p = op.useBody("fill_bytes", FillParams.Size)
+        op.paramTensor(FillParams.Value, value)
+        op.paramTensor(FillParams.Output, output)
+        setParam(p, FillParams.Count, output.elementCount())
+        setParam(p, FillParams.ElementBytes, typeSize(type))
+    }
+
+    function prepareZerosLike(op: Operator): void {
+        const input = op.input(0)
+        const output = op.output(0)
+        op.check(op.inputs.length === 1 && op.outputs.length === 1 && !!input, "needs one input and one output")
+        const type = input.type
+        op.check(type === TensorType.Int64 || type === TensorType.Int32 || type === TensorType.Int8 || type === TensorType.Float32,
+            "unsupported type " + typeName(type))
+        op.check(output.type === type && output.elementCount() === input.elementCount(),
+            "output " + output.describe() + " must have the type and size of input " + input.describe())
+        const p = op.useBody("fill_bytes", FillParams.Size)
+        op.paramTensor(FillParams.Value, null)
+        op.paramTensor(FillParams.Output, output)
+        setParam(p, FillParams.Count, output.elementCount())
+        setParam(p, FillParams.ElementBytes, typeSize(type))
+    }
+
+    /** Every output element: the value's bytes, or zeros without a value. */
+    export function fillBytes(p: Buffer, model: Buffer, arena: Buffer): void {
+        const value = paramBuffer(p, FillParams.Value, model, arena)
+        const valueAt = paramOffset(p, FillParams.Value)
+        const out = paramBuffer(p, FillParams.Output, model, arena)
+        const outAt = paramOffset(p, FillParams.Output)
+        const size = param(p, FillParams.ElementBytes)
+        const end = outAt + param(p, FillParams.Count) * size
+        for (let b = 0; b < size; b++) {
+            const v = value ? value[valueAt + b] : 0
+            for (let o = outAt + b; o < end; o += size) out[o] = v
+        }
+    }
 }
