@@ -67,8 +67,8 @@ float tfl_expf(float x)
     return (float)(y * s);
 }
 
-/* fdlibm's expm1f: e^x - 1 by argument reduction and a rational approximation. */
-static float expm1f_fdlibm(float x)
+/* fdlibm's expm1f (glibc 2.36's): e^x - 1 by argument reduction and a rational approximation. */
+float tfl_expm1f(float x)
 {
     const float o_threshold = 88.721679688f;
     const float ln2_hi = 0.69313812256f;
@@ -152,10 +152,10 @@ float tfl_tanhf(float x)
         if (ix < 0x24000000u) return x * (1.0f + x);
         const float magnitude = float_from_bits(ix);
         if (ix >= 0x3f800000u) {
-            const float t = expm1f_fdlibm(2.0f * magnitude);
+            const float t = tfl_expm1f(2.0f * magnitude);
             z = 1.0f - 2.0f / (t + 2.0f);
         } else {
-            const float t = expm1f_fdlibm(-2.0f * magnitude);
+            const float t = tfl_expm1f(-2.0f * magnitude);
             z = -t / (t + 2.0f);
         }
     }

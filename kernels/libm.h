@@ -6,5 +6,8 @@
 
 float tfl_expf(float x);
 float tfl_tanhf(float x);
+float tfl_expm1f(float x);
+/* sqrtf, correctly rounded as in every C library (math.c: no library on the board). */
+float tfl_sqrtf(float x);
 
 #endif

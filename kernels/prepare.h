@@ -39,6 +39,21 @@ int tfl_prepare_maximum(tfl_op *op);
 int tfl_prepare_minimum(tfl_op *op);
 /* prepare_fully_connected.c */
 int tfl_prepare_fully_connected(tfl_op *op);
+/* prepare_math.c */
+int tfl_prepare_abs(tfl_op *op);
+int tfl_prepare_neg(tfl_op *op);
+int tfl_prepare_square(tfl_op *op);
+int tfl_prepare_sqrt(tfl_op *op);
+int tfl_prepare_rsqrt(tfl_op *op);
+int tfl_prepare_ceil(tfl_op *op);
+int tfl_prepare_floor(tfl_op *op);
+int tfl_prepare_round(tfl_op *op);
+int tfl_prepare_exp(tfl_op *op);
+int tfl_prepare_elu(tfl_op *op);
+int tfl_prepare_floor_div(tfl_op *op);
+int tfl_prepare_floor_mod(tfl_op *op);
+int tfl_prepare_squared_difference(tfl_op *op);
+int tfl_prepare_prelu(tfl_op *op);
 /* prepare_pool.c: AVERAGE_POOL_2D and MAX_POOL_2D */
 int tfl_prepare_pool(tfl_op *op);
 /* prepare_move.c */

@@ -221,6 +221,20 @@ tfl_prepare_fn tfl_find_prepare(const tfl_op *op, const char *custom_name, uint3
     case TFL_OP_DIV: return tfl_prepare_div;
     case TFL_OP_MAXIMUM: return tfl_prepare_maximum;
     case TFL_OP_MINIMUM: return tfl_prepare_minimum;
+    case TFL_OP_ABS: return RARE(tfl_prepare_abs);
+    case TFL_OP_NEG: return RARE(tfl_prepare_neg);
+    case TFL_OP_SQUARE: return RARE(tfl_prepare_square);
+    case TFL_OP_SQRT: return RARE(tfl_prepare_sqrt);
+    case TFL_OP_RSQRT: return RARE(tfl_prepare_rsqrt);
+    case TFL_OP_CEIL: return RARE(tfl_prepare_ceil);
+    case TFL_OP_FLOOR: return RARE(tfl_prepare_floor);
+    case TFL_OP_ROUND: return RARE(tfl_prepare_round);
+    case TFL_OP_EXP: return RARE(tfl_prepare_exp);
+    case TFL_OP_ELU: return RARE(tfl_prepare_elu);
+    case TFL_OP_FLOOR_DIV: return RARE(tfl_prepare_floor_div);
+    case TFL_OP_FLOOR_MOD: return RARE(tfl_prepare_floor_mod);
+    case TFL_OP_SQUARED_DIFFERENCE: return RARE(tfl_prepare_squared_difference);
+    case TFL_OP_PRELU: return RARE(tfl_prepare_prelu);
     case TFL_OP_FULLY_CONNECTED: return tfl_prepare_fully_connected;
     case TFL_OP_AVERAGE_POOL_2D:
     case TFL_OP_MAX_POOL_2D: return tfl_prepare_pool;

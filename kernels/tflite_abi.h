@@ -272,6 +272,72 @@ enum tfl_fully_connected {
     TFL_FULLY_CONNECTED_MULTIPLIERS = 17,
 };
 
+/* kernel_math.ts MathParams: Parameter block of math_float, math_int8 and abs_int16 (words). */
+enum tfl_math {
+    TFL_MATH_INPUT = 0,
+    TFL_MATH_OUTPUT = 2,
+    /* Number of elements. */
+    TFL_MATH_COUNT = 4,
+    /* math_float only: the function (MathFunction). */
+    TFL_MATH_FUNCTION = 5,
+    /* abs_int16 only: AbsInt16Mode. */
+    TFL_MATH_MODE = 6,
+    /* abs_int16 rescaling only: input_scale / output_scale (a float32 quotient) as (multiplier,
+     * shift). */
+    TFL_MATH_MULTIPLIER = 7,
+    TFL_MATH_SHIFT = 8,
+    /* math_int8 only: inputs below it make TFLM's invoke fail (RSQRT's zero point; -128 otherwise). */
+    TFL_MATH_LOWEST_INPUT = 9,
+    TFL_MATH_SIZE = 10,
+    /* math_int8 only: the output byte for every input byte (256 bytes, indexed by the input's
+     * unsigned byte). */
+    TFL_MATH_TABLE = 10,
+    TFL_MATH_SIZE_WITH_TABLE = 74,
+};
+
+/* kernel_math.ts MathFunction: What math_float computes. */
+enum tfl_math_function {
+    TFL_MATH_FUNCTION_ABS = 0,
+    TFL_MATH_FUNCTION_NEG = 1,
+    TFL_MATH_FUNCTION_SQUARE = 2,
+    TFL_MATH_FUNCTION_SQRT = 3,
+    TFL_MATH_FUNCTION_RSQRT = 4,
+    TFL_MATH_FUNCTION_CEIL = 5,
+    TFL_MATH_FUNCTION_FLOOR = 6,
+    TFL_MATH_FUNCTION_ROUND = 7,
+    TFL_MATH_FUNCTION_EXP = 8,
+    TFL_MATH_FUNCTION_ELU = 9,
+};
+
+/* kernel_math.ts AbsInt16Mode: How abs_int16 treats its input. */
+enum tfl_abs_int16_mode {
+    /* Unquantized: C's abs, wrapped to int16 (-32768 stays -32768). */
+    TFL_ABS_INT16_MODE_WRAP = 0,
+    /* Quantized with equal scales: |x| clamped to 32767. */
+    TFL_ABS_INT16_MODE_CLAMP = 1,
+    /* Quantized: |x| rescaled by Multiplier and Shift, clamped to 32767. */
+    TFL_ABS_INT16_MODE_RESCALE = 2,
+};
+
+/* kernel_math.ts MathBinaryParams: Parameter block of the binary bodies (words): ElementwiseParams
+ * (kernel_elementwise.ts), whose broadcast walk they share, and after it the function of
+ * math_binary_float. Quantized SQUARED_DIFFERENCE fills ElementwiseParams' quantized words as ADD
+ * does; PRELU puts minus alpha's zero point in Input2Offset, s_in / s_out in Input1Multiplier and
+ * Input1Shift and s_in * s_alpha / s_out in OutputMultiplier and OutputShift. */
+enum tfl_math_binary {
+    /* math_binary_float only: the function (MathBinaryFunction). */
+    TFL_MATH_BINARY_FUNCTION = 37,
+    TFL_MATH_BINARY_SIZE = 38,
+};
+
+/* kernel_math.ts MathBinaryFunction: What math_binary_float computes. */
+enum tfl_math_binary_function {
+    TFL_MATH_BINARY_FUNCTION_FLOOR_DIV = 0,
+    TFL_MATH_BINARY_FUNCTION_FLOOR_MOD = 1,
+    TFL_MATH_BINARY_FUNCTION_SQUARED_DIFFERENCE = 2,
+    TFL_MATH_BINARY_FUNCTION_PRELU = 3,
+};
+
 /* kernel_move.ts MoveParams: Parameter block of slice_bytes, split_bytes, ... space_to_depth_bytes
  * (all moveBytes; words). */
 enum tfl_move {
@@ -697,6 +763,8 @@ enum tfl_type {
 #define TFL_CONST_WALK_DIMS 6
 /* kernel_elementwise.ts */
 #define TFL_CONST_BROADCAST_DIMS 6
+/* kernel_math.ts: TFLM's largest broadcast rank for these ops (its 4-D slow broadcasts). */
+#define TFL_CONST_MATH_BROADCAST_DIMS 4
 /* kernel_move.ts: Counters per piece: enough for every op here once neighbours are merged (see
  * movePiece). */
 #define TFL_CONST_MOVE_DIMS 5
@@ -796,6 +864,15 @@ enum tfl_type {
     X(fully_connected_int8) \
     X(fully_connected_int16) \
     X(fully_connected_float) \
+    X(math_float) \
+    X(math_int8) \
+    X(abs_int16) \
+    X(math_binary_float) \
+    X(squared_difference_int32) \
+    X(squared_difference_int8) \
+    X(squared_difference_int16) \
+    X(prelu_int8) \
+    X(prelu_int16) \
     X(slice_bytes) \
     X(split_bytes) \
     X(split_v_bytes) \
@@ -927,6 +1004,15 @@ void tflite_minimum_float(int32_t *params, const uint8_t *model, uint8_t *arena)
 void tflite_fully_connected_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_fully_connected_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_fully_connected_float(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_math_float(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_math_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_abs_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_math_binary_float(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_squared_difference_int32(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_squared_difference_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_squared_difference_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_prelu_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_prelu_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_slice_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_split_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_split_v_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);

@@ -21,6 +21,7 @@ import * as path from "path";
 import { Rand } from "../node/fuzz";
 import { singleOpModel, SingleOpSpec, TensorSpec, TypeName } from "../node/model-writer";
 import { compareDrafts, fillDrafts, logicalNotDrafts, zerosLikeDrafts } from "./tflm-goldens-compare";
+import { MATH_OPS } from "./tflm-goldens-math";
 import { transposeConvDrafts } from "./tflm-goldens-transpose-conv";
 import { MOVE_OPS } from "./tflm-goldens-move";
 
@@ -215,6 +216,7 @@ const OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => GoldenDraft[]
     sum: { seed: 20261210, drafts: reduceDrafts("SUM") },
     reduce_max: { seed: 20261211, drafts: reduceDrafts("REDUCE_MAX") },
     reduce_min: { seed: 20261212, drafts: reduceDrafts("REDUCE_MIN") },
+    ...MATH_OPS,
     ...MOVE_OPS,
     equal: { seed: 20261301, drafts: compareDrafts("EQUAL") },
     not_equal: { seed: 20261302, drafts: compareDrafts("NOT_EQUAL") },

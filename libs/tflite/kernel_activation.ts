@@ -862,7 +862,7 @@ namespace tflite {
     }
 
     /** fdlibm's expm1f (SunPro, float): e^x - 1 by argument reduction and a rational approximation. */
-    function libmExpm1f(x: number): number {
+    export function libmExpm1f(x: number): number {
         const o_threshold = f32(88.721679688)
         const ln2Hi = f32(0.69313812256)
         const ln2Lo = f32(9.0580006145e-06)

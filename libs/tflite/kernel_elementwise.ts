@@ -47,7 +47,7 @@ namespace tflite {
     /** The arithmetic of a body: which op its shared loop applies. */
     const enum BinaryOp { Add, Sub, Mul, Div, Maximum, Minimum }
 
-    const BROADCAST_DIMS = 6
+    export const BROADCAST_DIMS = 6
 
     export function registerElementwiseKernels(): void {
         registerBuiltin(BuiltinOp.ADD, op => prepareElementwise(op, BinaryOp.Add))
@@ -191,7 +191,7 @@ namespace tflite {
      * The words from ElementwiseParams.Rows to Strides2 + 5: how to walk the output and where each
      * input's element is for every output element. Fails unless the shapes broadcast to the output's.
      */
-    function broadcastWalk(op: Operator, a: Tensor, b: Tensor, out: Tensor): number[] {
+    export function broadcastWalk(op: Operator, a: Tensor, b: Tensor, out: Tensor): number[] {
         const rank = Math.max(a.rank(), b.rank())
         op.check(rank <= BROADCAST_DIMS && out.rank() <= BROADCAST_DIMS,
             "at most " + BROADCAST_DIMS + " dimensions are supported, not " + Math.max(rank, out.rank()))
@@ -249,7 +249,7 @@ namespace tflite {
     }
 
     /** The element index where input `strides` (Strides1 or Strides2) starts output row `row`. */
-    function rowStart(p: Buffer, row: number, strides: number): number {
+    export function rowStart(p: Buffer, row: number, strides: number): number {
         let at = 0
         for (let k = BROADCAST_DIMS - 2; k >= 0 && row > 0; k--) {
             const d = param(p, ElementwiseParams.Dims + k)

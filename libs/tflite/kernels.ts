@@ -19,6 +19,7 @@ namespace tflite {
         registerSvdfKernels()
         registerTransposeConvKernels()
         registerElementwiseKernels()
+        registerMathKernels()
         registerShapeKernels()
         registerMoveKernels()
         registerCastKernels()
