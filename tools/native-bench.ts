@@ -55,6 +55,13 @@ export const TFLM_BUILDS = [
 ];
 export const TFLM_MODELS = ["micro_speech_quantized", "person_detect"];
 
+/**
+ * TFLM + CMSIS-NN's kernels on the same emulated Cortex-M4, instructions per invoke (timeTflm's
+ * "ops" with tflm-cmsis_nn-m4.elf, measured 2026-12-06), written down so that the tests can hold
+ * ours below them without TFLM's sources.
+ */
+export const TFLM_CMSIS_M4: { [model: string]: number } = { micro_speech_quantized: 1495470, person_detect: 22930024 };
+
 export interface TflmTiming {
     /** Mean instructions of the second Invoke(), whole. */
     invoke: number;
