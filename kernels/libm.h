@@ -9,5 +9,7 @@ float tfl_tanhf(float x);
 float tfl_expm1f(float x);
 /* sqrtf, correctly rounded as in every C library (math.c: no library on the board). */
 float tfl_sqrtf(float x);
+/* logf exactly as glibc 2.36 computes it (math.c). */
+float tfl_logf(float x);
 
 #endif

@@ -1,4 +1,4 @@
-/* Element-wise math: ABS, NEG, SQUARE, SQRT, RSQRT, CEIL, FLOOR, ROUND, EXP, ELU (math_float,
+/* Element-wise math: ABS, NEG, SQUARE, SQRT, RSQRT, CEIL, FLOOR, ROUND, EXP, ELU, LOG (math_float,
  * math_int8, abs_int16) and FLOOR_DIV, FLOOR_MOD, SQUARED_DIFFERENCE, PRELU (math_binary_float,
  * squared_difference_*, prelu_*). Parameter blocks: enum tfl_math and, for the binary bodies,
  * enum tfl_elementwise with tfl_math_binary (libs/tflite/kernel_math.ts, where TFLM's arithmetic
@@ -6,7 +6,7 @@
  *
  * The kernels use no C library: sqrtf, floorf, ceilf, floor and fmodf are written here from IEEE
  * arithmetic and integers, exact (each is correctly rounded, or exact, in every C library), so the
- * board, the host and the STS agree. expf and expm1f are glibc's (libm.c). */
+ * board, the host and the STS agree. expf and expm1f are glibc's (libm.c), logf glibc 2.36's (here). */
 /* Small beats fast here: none of these bodies is on the built-in models' hot path (before the
  * includes, so that the inline helpers they use are compiled the same way and still inline). */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -130,6 +130,43 @@ static float fmod_f(float x, float y)
     return float_of(sign | (mx < 0x800000u ? mx : ((uint32_t)(ey + 149) << 23) + mx));
 }
 
+/* logf as glibc 2.36 computes it (ARM's optimized routines, in double): x = 2^k z with z in
+ * [0x3f330000, 2 * 0x3f330000) as bits; of 16 subintervals of z, the one holding z gives 1/c and
+ * log(c) for a c near its middle; log(x) = log1p(z / c - 1) + log(c) + k ln 2, log1p from a cubic. */
+static const double LOGF_INVC_LOGC[16][2] = {
+    {0x1.661ec79f8f3bep+0, -0x1.57bf7808caadep-2}, {0x1.571ed4aaf883dp+0, -0x1.2bef0a7c06ddbp-2},
+    {0x1.49539f0f010bp+0, -0x1.01eae7f513a67p-2}, {0x1.3c995b0b80385p+0, -0x1.b31d8a68224e9p-3},
+    {0x1.30d190c8864a5p+0, -0x1.6574f0ac07758p-3}, {0x1.25e227b0b8eap+0, -0x1.1aa2bc79c81p-3},
+    {0x1.1bb4a4a1a343fp+0, -0x1.a4e76ce8c0e5ep-4}, {0x1.12358f08ae5bap+0, -0x1.1973c5a611cccp-4},
+    {0x1.0953f419900a7p+0, -0x1.252f438e10c1ep-5}, {0x1p+0, 0x0p+0},
+    {0x1.e608cfd9a47acp-1, 0x1.aa5aa5df25984p-5}, {0x1.ca4b31f026aap-1, 0x1.c5e53aa362eb4p-4},
+    {0x1.b2036576afce6p-1, 0x1.526e57720db08p-3}, {0x1.9c2d163a1aa2dp-1, 0x1.bc2860d22477p-3},
+    {0x1.886e6037841edp-1, 0x1.1058bc8a07ee1p-2}, {0x1.767dcf5534862p-1, 0x1.4043057b6ee09p-2},
+};
+
+float tfl_logf(float x)
+{
+    uint32_t ix = bits_of(x);
+    if (ix - 0x00800000u >= 0x7f800000u - 0x00800000u) {
+        /* Not a positive normal float. */
+        if ((ix << 1) == 0) return -1.0f / 0.0f;   /* +-0: -infinity */
+        if (ix == 0x7f800000u) return x;          /* +infinity */
+        if ((ix >> 31) || (ix << 1) >= 0xff000000u) return (x - x) / (x - x);   /* negative or NaN */
+        ix = bits_of(x * 8388608.0f) - (23u << 23);   /* subnormal: scaled by 2^23, the exponent taken back */
+    }
+    const uint32_t offset = ix - 0x3f330000u;
+    const uint32_t i = (offset >> 19) % 16;
+    const int32_t k = (int32_t)offset >> 23;
+    const double z = (double)float_of(ix - (offset & 0xff800000u));
+    const double r = z * LOGF_INVC_LOGC[i][0] - 1;
+    const double y0 = LOGF_INVC_LOGC[i][1] + (double)k * 0x1.62e42fefa39efp-1;
+    const double r2 = r * r;
+    double y = 0x1.5575b0be00b6ap-2 * r + -0x1.ffffef20a4123p-2;
+    y = -0x1.00ea348b88334p-2 * r2 + y;
+    y = y * r2 + (y0 + r);
+    return (float)y;
+}
+
 void tflite_math_float(int32_t *p, const uint8_t *model, uint8_t *arena)
 {
     const uint8_t *input = tfl_tensor(p, TFL_MATH_INPUT, model, arena);
@@ -148,6 +185,7 @@ void tflite_math_float(int32_t *p, const uint8_t *model, uint8_t *arena)
         case TFL_MATH_FUNCTION_FLOOR: v = floor_f(x); break;
         case TFL_MATH_FUNCTION_ROUND: v = round_to_nearest(x); break;
         case TFL_MATH_FUNCTION_EXP: v = tfl_expf(x); break;
+        case TFL_MATH_FUNCTION_LOG: v = tfl_logf(x); break;
         default: v = x < 0.0f ? tfl_expm1f(x) : x; break;   /* ELU */
         }
         tfl_store_f32(output + 4 * i, v);

@@ -1,18 +1,18 @@
-// Generated element-wise math models (ABS, NEG, SQUARE, SQRT, RSQRT, CEIL, FLOOR, ROUND, EXP, ELU,
+// Generated element-wise math models (ABS, NEG, SQUARE, SQRT, RSQRT, CEIL, FLOOR, ROUND, EXP, ELU, LOG,
 // FLOOR_DIV, FLOOR_MOD, SQUARED_DIFFERENCE, PRELU): the fuzzer's and the replay's random kinds
 // (node/fuzz.ts CASE_KINDS) and TFLM's goldens (tools/tflm-goldens-math.ts), from one builder whose
 // choices name the branches of TFLM's kernels a case takes.
 import type { OpCase, Rand } from "./fuzz";
 import { encodeValues, singleOpModel, SingleOpSpec, TensorSpec, TypeName } from "./model-writer";
 
-export type UnaryMathOp = "ABS" | "NEG" | "SQUARE" | "SQRT" | "RSQRT" | "CEIL" | "FLOOR" | "ROUND" | "EXP" | "ELU";
+export type UnaryMathOp = "ABS" | "NEG" | "SQUARE" | "SQRT" | "RSQRT" | "CEIL" | "FLOOR" | "ROUND" | "EXP" | "ELU" | "LOG";
 export type BinaryMathOp = "FLOOR_DIV" | "FLOOR_MOD" | "SQUARED_DIFFERENCE" | "PRELU";
 export type MathOp = UnaryMathOp | BinaryMathOp;
 
 /** The types TFLM's kernel takes for each op (PRELU int16 has an int8 alpha). */
 export const MATH_TYPES: { [op in MathOp]: TypeName[] } = {
     ABS: ["float32", "int8", "int16"], NEG: ["float32"], SQUARE: ["float32"], SQRT: ["float32"], RSQRT: ["float32", "int8"],
-    CEIL: ["float32"], FLOOR: ["float32"], ROUND: ["float32"], EXP: ["float32"], ELU: ["float32", "int8"],
+    CEIL: ["float32"], FLOOR: ["float32"], ROUND: ["float32"], EXP: ["float32"], ELU: ["float32", "int8"], LOG: ["float32"],
     FLOOR_DIV: ["float32"], FLOOR_MOD: ["float32"], SQUARED_DIFFERENCE: ["float32", "int32", "int8", "int16"],
     PRELU: ["float32", "int8", "int16"],
 };
@@ -53,7 +53,7 @@ function count(shape: number[]): number {
     return shape.reduce((a, b) => a * b, 1);
 }
 
-/** float32 values the op's branches want: positive for SQRT/RSQRT, halves for ROUND, (-1, 0) for CEIL... */
+/** float32 values the op's branches want: positive for SQRT/RSQRT/LOG, halves for ROUND, (-1, 0) for CEIL... */
 function floatInputs(rand: Rand, op: MathOp, n: number): number[] {
     const v: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -61,7 +61,7 @@ function floatInputs(rand: Rand, op: MathOp, n: number): number[] {
         let x = 0;
         switch (op) {
             // No negative inputs: their NaN's sign and payload are the FPU's (test/tflm_goldens compares bytes).
-            case "SQRT": case "RSQRT":
+            case "SQRT": case "RSQRT": case "LOG":
                 x = r < 0.1 ? 0 : r < 0.2 ? rand.scale(-140, -126) : r < 0.3 ? rand.scale(60, 127) : rand.next() * 100; break;
             case "ROUND": case "CEIL": case "FLOOR":
                 x = r < 0.3 ? rand.int(-40, 40) / 2 : r < 0.45 ? -rand.next() : r < 0.55 ? (rand.chance(0.5) ? -1 : 1) * rand.scale(23, 40) :

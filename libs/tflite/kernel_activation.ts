@@ -798,13 +798,13 @@ namespace tflite {
     }
 
     /** The bits of x as a float32, as a signed int32. */
-    function floatBits(x: number): number {
+    export function floatBits(x: number): number {
         const b = libmBuffer()
         b.setNumber(NumberFormat.Float32LE, 0, x)
         return b.getNumber(NumberFormat.Int32LE, 0)
     }
 
-    function floatFromBits(bits: number): number {
+    export function floatFromBits(bits: number): number {
         const b = libmBuffer()
         b.setNumber(NumberFormat.Int32LE, 0, bits)
         return b.getNumber(NumberFormat.Float32LE, 0)

@@ -1,5 +1,5 @@
 namespace tflite {
-    // Element-wise math: ABS, NEG, SQUARE, SQRT, RSQRT, CEIL, FLOOR, ROUND, EXP, ELU (one input),
+    // Element-wise math: ABS, NEG, SQUARE, SQRT, RSQRT, CEIL, FLOOR, ROUND, EXP, ELU, LOG (one input),
     // FLOOR_DIV, FLOOR_MOD, SQUARED_DIFFERENCE, PRELU (two inputs, broadcast as ADD's).
     //
     // As TFLM's reference kernels (elementwise.cc, neg.cc, floor.cc, ceil.cc, round.cc, exp.cc,
@@ -9,8 +9,9 @@ namespace tflite {
     //   alpha).
     // - float32: one C float operation per element (SQUARE x * x, RSQRT 1 / sqrtf(x), ROUND half to
     //   even from floorf, FLOOR_DIV floor(double(x) / double(y)), FLOOR_MOD fmodf then the divisor
-    //   added when the signs differ, PRELU x >= 0 ? x : x * alpha). EXP and ELU call glibc's expf
-    //   and expm1f, computed here as in kernel_activation.ts (libmExpf, libmExpm1f).
+    //   added when the signs differ, PRELU x >= 0 ? x : x * alpha). EXP, ELU and LOG call glibc's
+    //   expf, expm1f and logf, computed here as glibc 2.36 does (libmExpf, libmExpm1f in
+    //   kernel_activation.ts, libmLogf below); TFLM's goldens come from a glibc host build.
     // - int8 ABS, RSQRT and ELU depend on the input byte alone: prepare writes the 256 outputs into
     //   the block and the body looks them up (ELU int8 is a table in TFLM too). ABS:
     //   |x - zp_in|, rescaled by float(s_in / s_out) unless the scales are equal, plus zp_out.
@@ -47,7 +48,7 @@ namespace tflite {
     }
 
     /** What math_float computes. */
-    export const enum MathFunction { Abs = 0, Neg = 1, Square = 2, Sqrt = 3, Rsqrt = 4, Ceil = 5, Floor = 6, Round = 7, Exp = 8, Elu = 9 }
+    export const enum MathFunction { Abs = 0, Neg = 1, Square = 2, Sqrt = 3, Rsqrt = 4, Ceil = 5, Floor = 6, Round = 7, Exp = 8, Elu = 9, Log = 10 }
 
     /** How abs_int16 treats its input. */
     export const enum AbsInt16Mode {
@@ -89,6 +90,7 @@ namespace tflite {
         registerBuiltin(BuiltinOp.ROUND, op => prepareUnaryMath(op, MathFunction.Round))
         registerBuiltin(BuiltinOp.EXP, op => prepareUnaryMath(op, MathFunction.Exp))
         registerBuiltin(BuiltinOp.ELU, op => prepareUnaryMath(op, MathFunction.Elu))
+        registerBuiltin(BuiltinOp.LOG, op => prepareUnaryMath(op, MathFunction.Log))
         registerBuiltin(BuiltinOp.FLOOR_DIV, op => prepareBinaryMath(op, MathBinaryFunction.FloorDiv))
         registerBuiltin(BuiltinOp.FLOOR_MOD, op => prepareBinaryMath(op, MathBinaryFunction.FloorMod))
         registerBuiltin(BuiltinOp.SQUARED_DIFFERENCE, op => prepareBinaryMath(op, MathBinaryFunction.SquaredDifference))
@@ -107,7 +109,7 @@ namespace tflite {
     // ---- prepare ----
 
     /** The op's name in messages, by MathFunction. */
-    const UNARY_NAMES = ["ABS", "NEG", "SQUARE", "SQRT", "RSQRT", "CEIL", "FLOOR", "ROUND", "EXP", "ELU"]
+    const UNARY_NAMES = ["ABS", "NEG", "SQUARE", "SQRT", "RSQRT", "CEIL", "FLOOR", "ROUND", "EXP", "ELU", "LOG"]
 
     function prepareUnaryMath(op: Operator, fn: MathFunction): void {
         const input = op.input(0)
@@ -368,6 +370,7 @@ namespace tflite {
                 case MathFunction.Floor: v = Math.floor(x); break
                 case MathFunction.Round: v = roundToNearest(x); break
                 case MathFunction.Exp: v = libmExpf(x); break
+                case MathFunction.Log: v = libmLogf(x); break
                 default: v = x < 0 ? libmExpm1f(x) : x; break
             }
             output.setNumber(NumberFormat.Float32LE, outputAt + 4 * i, v)
@@ -405,6 +408,44 @@ namespace tflite {
             v = mode === AbsInt16Mode.Wrap ? (v << 16) >> 16 : clamp(v, -32768, 32767)
             output.setNumber(NumberFormat.Int16LE, outputAt + 2 * i, v)
         }
+    }
+
+    // glibc 2.36's logf (ARM's optimized routines): for 16 subintervals of the significand, 1/c and
+    // log(c) of a c near the middle of each, then ln 2 and the cubic's coefficients (exact doubles).
+    let logfTable: number[]
+
+    /**
+     * logf as glibc 2.36 computes it, in doubles: x = 2^k z with z's bits in [0x3f330000,
+     * 2 * 0x3f330000); log(x) = log1p(z / c - 1) + log(c) + k ln 2, log1p from a cubic, rounded once
+     * to float32. Pure IEEE double arithmetic, so the same in C (kernels/math.c tfl_logf).
+     */
+    export function libmLogf(x: number): number {
+        if (!logfTable) logfTable = [1.398907162146528, -0.33569133332882284, 1.3403141896637998, -0.2929040563774074,
+            1.286432210124115, -0.2518726580937369, 1.2367150214269895, -0.21245868807117255, 1.1906977166711752, -0.17453945183745634,
+            1.1479821020556429, -0.1380057072319758, 1.1082251448272158, -0.10275976698545139, 1.0711297413057381, -0.06871392447020525,
+            1.036437278977283, -0.0357891387398228, 1.0, 0.0, 0.9492859795739057, 0.05204517742929496, 0.8951049428609004, 0.11081431298787942,
+            0.8476821620351103, 0.1652495223695143, 0.8050314851692001, 0.21687389031699977, 0.7664671008843108, 0.2659635028121397,
+            0.731428603316328, 0.3127556664073557, 0.6931471805599453, -0.25089342214237154, 0.333456765744066, -0.4999997485802103]
+        const t = logfTable
+        let ix = floatBits(x) >>> 0
+        if (((ix - 0x00800000) >>> 0) >= 0x7f000000) {
+            // Not a positive normal float.
+            if ((ix << 1) === 0) return -Infinity
+            if (ix === 0x7f800000) return x
+            if ((ix >>> 31) !== 0 || ((ix << 1) >>> 0) >= 0xff000000) return NaN
+            ix = ((floatBits(x * 8388608) >>> 0) - (23 << 23)) >>> 0   // subnormal: scaled by 2^23, the exponent taken back
+        }
+        const offset = (ix - 0x3f330000) >>> 0
+        const i = (offset >>> 19) & 15
+        const k = (offset | 0) >> 23
+        const z = floatFromBits((ix - (offset & 0xff800000)) | 0)
+        const r = z * t[2 * i] - 1
+        const y0 = t[2 * i + 1] + k * t[32]
+        const r2 = r * r
+        let y = t[34] * r + t[35]
+        y = t[33] * r2 + y
+        y = y * r2 + (y0 + r)
+        return f32(y)
     }
 
     // ---- binary bodies ----
