@@ -166,13 +166,17 @@ static int split_into(tfl_op *op, const tfl_tensor_info *input, const tfl_tensor
     int32_t axis;
     if (move_axis(op, ints_at(&values, 0), rank, input, &axis)) return 1;
     const uint32_t n = op->output_count;
+    const int32_t part = input->shape[axis] / (int32_t)n;
+    TFL_CHECK(op, !equal || part * (int32_t)n == input->shape[axis], "input %t does not split into %d equal parts along axis %d",
+              input, (int32_t)n, axis);
     double total = 0;
     for (uint32_t k = 0; k < n; k++) {
         const tfl_tensor_info *out = tfl_output_tensor(op, k);
         if (check_type_of(op, out, input)) return 1;
+        TFL_CHECK(op, out->rank == rank, "output %t must have the rank of input %t", out, input);
         int64_t shape[TFL_MAX_RANK];
         shape64(input, shape);
-        shape[axis] = equal ? tfl_output_tensor(op, 0)->shape[axis] : out->shape[axis];
+        shape[axis] = equal ? part : out->shape[axis];
         if (check_shape(op, out, shape, (uint32_t)rank)) return 1;
         total += (double)shape[axis];
     }

@@ -204,8 +204,8 @@ namespace tflite {
     }
 
     // SPLIT (axis, input) and SPLIT_V (input, size_splits, axis): for each index before the axis,
-    // each output's run in turn. TFLM needs a constant axis; SPLIT's outputs are all alike, SPLIT_V's
-    // sizes along the axis come from its outputs (TFLM never reads size_splits).
+    // each output's run in turn. TFLM needs a constant axis; SPLIT's outputs are the input's equal
+    // parts, SPLIT_V's sizes along the axis come from its outputs (TFLM never reads size_splits).
     function prepareSplit(op: Operator): void {
         op.check(op.inputs.length === 2 && !!op.input(0) && !!op.input(1) && op.outputs.length >= 1, "needs an axis, an input and at least one output")
         splitInto(op, op.input(1), op.input(0), true)
@@ -224,12 +224,15 @@ namespace tflite {
         const rank = input.rank()
         const axis = moveAxis(op, values[0], rank, input)
         const n = op.outputs.length
+        const part = Math.idiv(input.dim(axis), n)
+        op.check(!equal || part * n === input.dim(axis), "input " + input.describe() + " does not split into " + n + " equal parts along axis " + axis)
         let total = 0
         for (let k = 0; k < n; k++) {
             const out = op.output(k)
             checkTypeOf(op, out, input)
+            op.check(out.rank() === rank, "output " + out.describe() + " must have the rank of input " + input.describe())
             const shape = input.shape.slice(0)
-            shape[axis] = equal ? op.output(0).dim(axis) : out.dim(axis)
+            shape[axis] = equal ? part : out.dim(axis)
             checkMoveShape(op, out, shape)
             total += shape[axis]
         }
