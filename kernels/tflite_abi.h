@@ -307,6 +307,7 @@ enum tfl_math_function {
     TFL_MATH_FUNCTION_ROUND = 7,
     TFL_MATH_FUNCTION_EXP = 8,
     TFL_MATH_FUNCTION_ELU = 9,
+    TFL_MATH_FUNCTION_LOG = 10,
 };
 
 /* kernel_math.ts AbsInt16Mode: How abs_int16 treats its input. */
@@ -360,7 +361,6 @@ enum tfl_move_piece {
     TFL_MOVE_PIECE_DIMS = 6,
     TFL_MOVE_PIECE_WORDS = 21,
 };
-    TFL_MATH_FUNCTION_LOG = 10,
 
 /* kernel_move.ts ShapeParams: Parameter block of shape_int32 (words). */
 enum tfl_shape {
