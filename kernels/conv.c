@@ -14,7 +14,7 @@
 
 /* TFL_FAST_CONV: the faster int8 bodies (CONV_2D 1x1 as a matrix product, two pixels by two
  * channels; DEPTHWISE_CONV_2D's whole 3x3 windows unrolled; the single-shift requantization of
- * rounds_once), 4.7 KB more flash at the board's flags (conv.c's text 7,440 -> 12,172 bytes).
+ * rounds_once), 3.5 KB more flash at the board's flags (conv.c's text 7,440 -> 11,024 bytes).
  * By default they are built where every op is (TINYML_ALL_OPS: the all-ops extension, the replay
  * and benchmark harnesses), not into the board's default build, whose flash has a few hundred
  * bytes to spare. Either way the outputs are the same bytes. */
@@ -171,6 +171,24 @@ static int8_t * __attribute__((noinline)) dw_3x3_run(const struct dw_layer *l, c
     return out;
 }
 
+/* conv_1x1_int8's blocks other than a full 2x2 one requantized by USAT: an odd last pixel or
+ * channel (its dot products computed here, with the input offset), or a layer that needs the
+ * general requantization. Out of line and looped over the four slots (slot k: pixel k >> 1,
+ * channel k & 1): rare, and one copy of the requantization instead of four costs less flash. */
+static void __attribute__((noinline)) conv_1x1_store(const int32_t *p, int once, const int8_t *x, const int8_t *w, int32_t depth,
+    int two_pixels, int two_channels, uint32_t bias0, uint32_t bias1, const uint32_t acc[4], int32_t oc, int32_t out_d, int8_t *o)
+{
+    const int32_t input_offset = p[TFL_CONV_INPUT_OFFSET], output_offset = p[TFL_CONV_OUTPUT_OFFSET];
+    const int32_t act_min = p[TFL_CONV_ACTIVATION_MIN], act_max = p[TFL_CONV_ACTIVATION_MAX];
+    for (int32_t k = 0; k < 4; k++) {
+        const int32_t pixel = k >> 1, channel = k & 1;
+        if ((pixel && !two_pixels) || (channel && !two_channels)) continue;
+        const uint32_t a = two_pixels && two_channels ? acc[k] :
+            tfl_dot_s8(x + pixel * depth, w + channel * depth, depth, input_offset, 0, channel ? bias1 : bias0);
+        o[pixel * out_d + channel] = requantize_layer_int8(once, a, p + TFL_CONV_MULTIPLIERS + 2 * (oc + channel), output_offset, act_min, act_max);
+    }
+}
+
 /* CONV_2D with a 1x1 filter, stride 1 and one group: output pixel q is input pixel q times the
  * filters, a product of two matrices whose rows (pixels, filters) are `depth` bytes long. Two
  * output channels by two pixels at a time (tfl_dot2x2_s8), the input offset's share, input_offset
@@ -206,17 +224,9 @@ static void __attribute__((noinline)) conv_1x1_int8(const int32_t *p, const stru
                     o[out_d + 1] = requantize_once_int8(2, acc[3], m + 2, output_offset, act_min, act_max);
                     continue;
                 }
-            } else {
-                acc[0] = tfl_dot_s8(x, w, depth, input_offset, 0, bias0);
-                if (two_channels) acc[1] = tfl_dot_s8(x, w + depth, depth, input_offset, 0, bias1);
-                if (two_pixels) acc[2] = tfl_dot_s8(x + depth, w, depth, input_offset, 0, bias0);
             }
-            o[0] = requantize_layer_int8(once, acc[0], m, output_offset, act_min, act_max);
-            if (two_channels) o[1] = requantize_layer_int8(once, acc[1], m + 2, output_offset, act_min, act_max);
-            if (two_pixels) {
-                o[out_d] = requantize_layer_int8(once, acc[2], m, output_offset, act_min, act_max);
-                if (two_channels) o[out_d + 1] = requantize_layer_int8(once, acc[3], m + 2, output_offset, act_min, act_max);
-            }
+            const uint32_t rare[4] = {acc[0], acc[1], acc[2], acc[3]};   /* acc itself stays in registers */
+            conv_1x1_store(p, once, x, w, depth, two_pixels, two_channels, bias0, bias1, rare, oc, out_d, o);
         }
     }
 }
