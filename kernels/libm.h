@@ -11,5 +11,8 @@ float tfl_expm1f(float x);
 float tfl_sqrtf(float x);
 /* logf exactly as glibc 2.36 computes it (math.c). */
 float tfl_logf(float x);
+/* sinf and cosf exactly as glibc 2.36 computes them (math.c). */
+float tfl_sinf(float x);
+float tfl_cosf(float x);
 
 #endif

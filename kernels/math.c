@@ -1,4 +1,4 @@
-/* Element-wise math: ABS, NEG, SQUARE, SQRT, RSQRT, CEIL, FLOOR, ROUND, EXP, ELU, LOG (math_float,
+/* Element-wise math: ABS, NEG, SQUARE, SQRT, RSQRT, CEIL, FLOOR, ROUND, EXP, ELU, LOG, SIN, COS (math_float,
  * math_int8, abs_int16) and FLOOR_DIV, FLOOR_MOD, SQUARED_DIFFERENCE, PRELU (math_binary_float,
  * squared_difference_*, prelu_*). Parameter blocks: enum tfl_math and, for the binary bodies,
  * enum tfl_elementwise with tfl_math_binary (libs/tflite/kernel_math.ts, where TFLM's arithmetic
@@ -6,7 +6,7 @@
  *
  * The kernels use no C library: sqrtf, floorf, ceilf, floor and fmodf are written here from IEEE
  * arithmetic and integers, exact (each is correctly rounded, or exact, in every C library), so the
- * board, the host and the STS agree. expf and expm1f are glibc's (libm.c), logf glibc 2.36's (here). */
+ * board, the host and the STS agree. expf and expm1f are glibc's (libm.c), logf, sinf and cosf glibc 2.36's (here). */
 /* Small beats fast here: none of these bodies is on the built-in models' hot path (before the
  * includes, so that the inline helpers they use are compiled the same way and still inline). */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -167,6 +167,85 @@ float tfl_logf(float x)
     return (float)y;
 }
 
+/* sinf and cosf as glibc 2.36 computes them (ARM's optimized routines, in double). Below pi/4 a
+ * polynomial in x; below 120 x is reduced by n pi/2 with n = round(x 2/pi) (from x 2^24 2/pi, as
+ * an int32); beyond, by the exact product of x's significand and 4/pi's bits. The quadrant n
+ * chooses sin or cos of the reduced x and the sign, through two tables: [0] for n & 2 clear, [1]
+ * (the cos coefficients negated) for n & 2 set. */
+enum { SC_HPI_INV, SC_HPI, SC_C0, SC_C1, SC_C2, SC_C3, SC_C4, SC_S1, SC_S2, SC_S3 };
+static const double SINCOSF[2][10] = {
+    {0x1.45f306dc9c883p+23, 0x1.921fb54442d18p0, 0x1p0, -0x1.ffffffd0c621cp-2, 0x1.55553e1068f19p-5,
+     -0x1.6c087e89a359dp-10, 0x1.99343027bf8c3p-16, -0x1.555545995a603p-3, 0x1.1107605230bc4p-7, -0x1.994eb3774cf24p-13},
+    {0x1.45f306dc9c883p+23, 0x1.921fb54442d18p0, -0x1p0, 0x1.ffffffd0c621cp-2, -0x1.55553e1068f19p-5,
+     0x1.6c087e89a359dp-10, -0x1.99343027bf8c3p-16, -0x1.555545995a603p-3, 0x1.1107605230bc4p-7, -0x1.994eb3774cf24p-13},
+};
+/* 4/pi to 192 bits, a new byte per entry (entry i holds bits 8i to 8i + 31). */
+static const uint32_t INV_PIO4[24] = {
+    0xa2, 0xa2f9, 0xa2f983, 0xa2f9836e, 0xf9836e4e, 0x836e4e44, 0x6e4e4415, 0x4e441529,
+    0x441529fc, 0x1529fc27, 0x29fc2757, 0xfc2757d1, 0x2757d1f5, 0x57d1f534, 0xd1f534dd, 0xf534ddc0,
+    0x34ddc0db, 0xddc0db62, 0xc0db6295, 0xdb629599, 0x6295993c, 0x95993c43, 0x993c4390, 0x3c439041,
+};
+
+/* The sine (n even) or cosine (n odd) polynomial of x, with x2 = x * x. */
+static float sincosf_poly(double x, double x2, const double *c, int32_t n)
+{
+    if ((n & 1) == 0) {
+        const double x3 = x * x2;
+        const double s1 = c[SC_S2] + x2 * c[SC_S3];
+        const double x7 = x3 * x2;
+        const double s = x + x3 * c[SC_S1];
+        return (float)(s + x7 * s1);
+    }
+    const double x4 = x2 * x2;
+    const double c2 = c[SC_C3] + x2 * c[SC_C4];
+    const double c1 = c[SC_C0] + x2 * c[SC_C1];
+    const double x6 = x4 * x2;
+    const double cc = c1 + x4 * c[SC_C2];
+    return (float)(cc + x6 * c2);
+}
+
+/* sinf (cosine: 0) or cosf (1). */
+static float sin_or_cos(float y, int32_t cosine)
+{
+    const uint32_t top = (bits_of(y) >> 20) & 0x7ff;
+    double x = y;
+    int32_t n, quadrant;   /* n: for the sign and the table (with y's sign beyond 120); quadrant: for the polynomial */
+    if (top < 0x3f4) {   /* |y| < pi/4 */
+        if (top < 0x398) return cosine ? 1.0f : y;   /* |y| < 2^-12 */
+        return sincosf_poly(x, x * x, SINCOSF[0], cosine);
+    }
+    if (top >= 0x7f8) return (y - y) / (y - y);   /* infinity or NaN */
+    if (top < 0x42f) {   /* |y| < 120 */
+        n = quadrant = ((int32_t)(x * SINCOSF[0][SC_HPI_INV]) + 0x800000) >> 24;
+        x -= n * SINCOSF[0][SC_HPI];
+    } else {
+        /* |y|'s significand times 4/pi's bits from the right byte, kept mod 4 in 2.62 fixed point. */
+        uint32_t xi = bits_of(y);
+        const uint32_t *bits = &INV_PIO4[(xi >> 26) & 15];
+        const int shift = (xi >> 23) & 7;
+        xi = ((xi & 0xffffff) | 0x800000) << shift;
+        uint64_t r = (uint64_t)(xi * bits[0]) << 32 | (((uint64_t)xi * bits[8]) >> 32);
+        r += (uint64_t)xi * bits[4];
+        const uint64_t q = (r + ((uint64_t)1 << 61)) >> 62;
+        r -= q << 62;
+        x = (double)(int64_t)r * 0x1.921fb54442d18p-62;
+        quadrant = (int32_t)q;
+        n = quadrant + (int32_t)(bits_of(y) >> 31);   /* a negative y: two more quadrants of sign */
+    }
+    const double s = (n & 3) == 1 || (n & 3) == 2 ? -1.0 : 1.0;
+    return sincosf_poly(x * s, x * x, SINCOSF[(n >> 1) & 1], quadrant ^ cosine);
+}
+
+float tfl_sinf(float x)
+{
+    return sin_or_cos(x, 0);
+}
+
+float tfl_cosf(float x)
+{
+    return sin_or_cos(x, 1);
+}
+
 void tflite_math_float(int32_t *p, const uint8_t *model, uint8_t *arena)
 {
     const uint8_t *input = tfl_tensor(p, TFL_MATH_INPUT, model, arena);
@@ -186,6 +265,8 @@ void tflite_math_float(int32_t *p, const uint8_t *model, uint8_t *arena)
         case TFL_MATH_FUNCTION_ROUND: v = round_to_nearest(x); break;
         case TFL_MATH_FUNCTION_EXP: v = tfl_expf(x); break;
         case TFL_MATH_FUNCTION_LOG: v = tfl_logf(x); break;
+        case TFL_MATH_FUNCTION_SIN: v = tfl_sinf(x); break;
+        case TFL_MATH_FUNCTION_COS: v = tfl_cosf(x); break;
         default: v = x < 0.0f ? tfl_expm1f(x) : x; break;   /* ELU */
         }
         tfl_store_f32(output + 4 * i, v);

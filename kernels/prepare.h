@@ -50,11 +50,13 @@ int tfl_prepare_floor(tfl_op *op);
 int tfl_prepare_round(tfl_op *op);
 int tfl_prepare_exp(tfl_op *op);
 int tfl_prepare_elu(tfl_op *op);
+int tfl_prepare_log(tfl_op *op);
+int tfl_prepare_sin(tfl_op *op);
+int tfl_prepare_cos(tfl_op *op);
 int tfl_prepare_floor_div(tfl_op *op);
 int tfl_prepare_floor_mod(tfl_op *op);
 int tfl_prepare_squared_difference(tfl_op *op);
 int tfl_prepare_prelu(tfl_op *op);
-int tfl_prepare_log(tfl_op *op);
 /* prepare_pool.c: AVERAGE_POOL_2D and MAX_POOL_2D */
 int tfl_prepare_pool(tfl_op *op);
 /* prepare_move.c */

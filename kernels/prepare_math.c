@@ -1,5 +1,5 @@
 /* The element-wise math ops' prepare (kernel_math.ts prepareUnaryMath, prepareBinaryMath, where
- * TFLM's arithmetic is explained): ABS, NEG, SQUARE, SQRT, RSQRT, CEIL, FLOOR, ROUND, EXP, ELU, LOG,
+ * TFLM's arithmetic is explained): ABS, NEG, SQUARE, SQRT, RSQRT, CEIL, FLOOR, ROUND, EXP, ELU, LOG, SIN, COS,
  * FLOOR_DIV, FLOOR_MOD, SQUARED_DIFFERENCE, PRELU. Every one is RARE (all-ops builds only). */
 #include "prepare.h"
 #include "kernel_util.h"
@@ -7,7 +7,7 @@
 
 #define BROADCAST_DIMS TFL_CONST_BROADCAST_DIMS
 
-static const char UNARY_NAMES[][7] = {"ABS", "NEG", "SQUARE", "SQRT", "RSQRT", "CEIL", "FLOOR", "ROUND", "EXP", "ELU", "LOG"};
+static const char UNARY_NAMES[][7] = {"ABS", "NEG", "SQUARE", "SQRT", "RSQRT", "CEIL", "FLOOR", "ROUND", "EXP", "ELU", "LOG", "SIN", "COS"};
 static const char BINARY_NAMES[][19] = {"FLOOR_DIV", "FLOOR_MOD", "SQUARED_DIFFERENCE", "PRELU"};
 
 static int same_shape(const tfl_tensor_info *a, const tfl_tensor_info *b)
@@ -296,6 +296,8 @@ int tfl_prepare_round(tfl_op *op) { return prepare_unary(op, TFL_MATH_FUNCTION_R
 int tfl_prepare_exp(tfl_op *op) { return prepare_unary(op, TFL_MATH_FUNCTION_EXP); }
 int tfl_prepare_elu(tfl_op *op) { return prepare_unary(op, TFL_MATH_FUNCTION_ELU); }
 int tfl_prepare_log(tfl_op *op) { return prepare_unary(op, TFL_MATH_FUNCTION_LOG); }
+int tfl_prepare_sin(tfl_op *op) { return prepare_unary(op, TFL_MATH_FUNCTION_SIN); }
+int tfl_prepare_cos(tfl_op *op) { return prepare_unary(op, TFL_MATH_FUNCTION_COS); }
 int tfl_prepare_floor_div(tfl_op *op) { return prepare_binary(op, TFL_MATH_BINARY_FUNCTION_FLOOR_DIV); }
 int tfl_prepare_floor_mod(tfl_op *op) { return prepare_binary(op, TFL_MATH_BINARY_FUNCTION_FLOOR_MOD); }
 int tfl_prepare_squared_difference(tfl_op *op) { return prepare_binary(op, TFL_MATH_BINARY_FUNCTION_SQUARED_DIFFERENCE); }

@@ -232,6 +232,8 @@ tfl_prepare_fn tfl_find_prepare(const tfl_op *op, const char *custom_name, uint3
     case TFL_OP_EXP: return RARE(tfl_prepare_exp);
     case TFL_OP_ELU: return RARE(tfl_prepare_elu);
     case TFL_OP_LOG: return RARE(tfl_prepare_log);
+    case TFL_OP_SIN: return RARE(tfl_prepare_sin);
+    case TFL_OP_COS: return RARE(tfl_prepare_cos);
     case TFL_OP_FLOOR_DIV: return RARE(tfl_prepare_floor_div);
     case TFL_OP_FLOOR_MOD: return RARE(tfl_prepare_floor_mod);
     case TFL_OP_SQUARED_DIFFERENCE: return RARE(tfl_prepare_squared_difference);

@@ -361,6 +361,8 @@ enum tfl_move_piece {
     TFL_MOVE_PIECE_DIMS = 6,
     TFL_MOVE_PIECE_WORDS = 21,
 };
+    TFL_MATH_FUNCTION_SIN = 11,
+    TFL_MATH_FUNCTION_COS = 12,
 
 /* kernel_move.ts ShapeParams: Parameter block of shape_int32 (words). */
 enum tfl_shape {

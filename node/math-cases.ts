@@ -1,18 +1,18 @@
-// Generated element-wise math models (ABS, NEG, SQUARE, SQRT, RSQRT, CEIL, FLOOR, ROUND, EXP, ELU, LOG,
+// Generated element-wise math models (ABS, NEG, SQUARE, SQRT, RSQRT, CEIL, FLOOR, ROUND, EXP, ELU, LOG, SIN, COS,
 // FLOOR_DIV, FLOOR_MOD, SQUARED_DIFFERENCE, PRELU): the fuzzer's and the replay's random kinds
 // (node/fuzz.ts CASE_KINDS) and TFLM's goldens (tools/tflm-goldens-math.ts), from one builder whose
 // choices name the branches of TFLM's kernels a case takes.
 import type { OpCase, Rand } from "./fuzz";
 import { encodeValues, singleOpModel, SingleOpSpec, TensorSpec, TypeName } from "./model-writer";
 
-export type UnaryMathOp = "ABS" | "NEG" | "SQUARE" | "SQRT" | "RSQRT" | "CEIL" | "FLOOR" | "ROUND" | "EXP" | "ELU" | "LOG";
+export type UnaryMathOp = "ABS" | "NEG" | "SQUARE" | "SQRT" | "RSQRT" | "CEIL" | "FLOOR" | "ROUND" | "EXP" | "ELU" | "LOG" | "SIN" | "COS";
 export type BinaryMathOp = "FLOOR_DIV" | "FLOOR_MOD" | "SQUARED_DIFFERENCE" | "PRELU";
 export type MathOp = UnaryMathOp | BinaryMathOp;
 
 /** The types TFLM's kernel takes for each op (PRELU int16 has an int8 alpha). */
 export const MATH_TYPES: { [op in MathOp]: TypeName[] } = {
     ABS: ["float32", "int8", "int16"], NEG: ["float32"], SQUARE: ["float32"], SQRT: ["float32"], RSQRT: ["float32", "int8"],
-    CEIL: ["float32"], FLOOR: ["float32"], ROUND: ["float32"], EXP: ["float32"], ELU: ["float32", "int8"], LOG: ["float32"],
+    CEIL: ["float32"], FLOOR: ["float32"], ROUND: ["float32"], EXP: ["float32"], ELU: ["float32", "int8"], LOG: ["float32"], SIN: ["float32"], COS: ["float32"],
     FLOOR_DIV: ["float32"], FLOOR_MOD: ["float32"], SQUARED_DIFFERENCE: ["float32", "int32", "int8", "int16"],
     PRELU: ["float32", "int8", "int16"],
 };
@@ -66,6 +66,8 @@ function floatInputs(rand: Rand, op: MathOp, n: number): number[] {
             case "ROUND": case "CEIL": case "FLOOR":
                 x = r < 0.3 ? rand.int(-40, 40) / 2 : r < 0.45 ? -rand.next() : r < 0.55 ? (rand.chance(0.5) ? -1 : 1) * rand.scale(23, 40) :
                     (rand.next() * 2 - 1) * 20; break;
+            // Below pi/4, below 120 and beyond (the three reductions), both signs.
+            case "SIN": case "COS": x = (rand.chance(0.5) ? -1 : 1) * (r < 0.3 ? rand.next() * 0.8 : r < 0.6 ? rand.next() * 120 : r < 0.7 ? rand.scale(-30, -11) : rand.scale(7, 127)); break
             case "EXP": x = r < 0.2 ? (rand.next() * 2 - 1) * 110 : (rand.next() * 2 - 1) * 12; break;
             case "ELU": x = r < 0.2 ? -rand.next() * 100 : (rand.next() * 2 - 1) * 6; break;
             default: x = r < 0.05 ? 0 : r < 0.1 ? -0 : r < 0.2 ? (rand.next() * 2 - 1) * 1e6 : (rand.next() * 2 - 1) * 10; break;
@@ -131,7 +133,8 @@ export function mathModel(rand: Rand, c: MathChoice): { spec: SingleOpSpec; inpu
             output = { shape, type };
             values = rand.values(type, n).map((x, i) => (i === 0 ? -32768 : x));
         } else {
-            const zIn = type === "int16" ? 0 : c.op === "RSQRT" ? rand.int(-128, 60) : rand.zeroPoint(type);
+            // RSQRT: a zero point of 0 or below, so that an input of zeros (the fuzzer's) is no negative value.
+            const zIn = type === "int16" ? 0 : c.op === "RSQRT" ? rand.int(-128, 0) : rand.zeroPoint(type);
             const sIn = c.op === "RSQRT" ? rand.scale(-8, 0) : c.op === "ELU" ? rand.scale(-7, -2) : rand.scale(-10, -2);
             let sOut = c.quant === "same" ? sIn : Math.fround(sIn * (0.25 + rand.next() * 2));
             let zOut = type === "int16" ? 0 : rand.zeroPoint(type);
@@ -200,7 +203,8 @@ export function randomMathChoice(rand: Rand, op: MathOp, type: TypeName): MathCh
     const quants: MathQuant[] = type === "float32" || type === "int32" ? ["same"] : op === "ABS" && type === "int16" ? ["none", "same", "different"] :
         op === "RSQRT" || op === "ELU" ? ["different"] : ["same", "different"];
     const shapes: MathShapes[] = !isBinaryMath(op) ? ["same"] : op === "PRELU" ? ["same", "channel", "broadcast"] : ["same", "broadcast", "scalar"];
-    return { op, type, quant: rand.pick(quants), shapes: rand.pick(shapes), constSecond: op === "PRELU" ? rand.chance(0.7) : rand.chance(0.2) };
+    // FLOOR_DIV's divisor constant (and nonzero): the fuzzer also runs the models on inputs of zeros.
+    return { op, type, quant: rand.pick(quants), shapes: rand.pick(shapes), constSecond: op === "PRELU" ? rand.chance(0.7) : op === "FLOOR_DIV" || rand.chance(0.2) };
 }
 
 /** The fuzzer's and the replay's kind for `op` and `type`. */

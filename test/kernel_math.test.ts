@@ -22,7 +22,7 @@ describe("Element-wise math: TFLM goldens", () => {
     const ops: { [op: string]: string[][] } = {
         // Each list: covers words that at least one case has together.
         abs: [["float32"], ["int8", "same-scale"], ["int8", "different-scale"], ["int16", "no-quantization"], ["int16", "same-scale"], ["int16", "different-scale"]],
-        neg: [["float32"]], square: [["float32"]], sqrt: [["float32"]], ceil: [["float32"]], floor: [["float32"]], round: [["float32"]], exp: [["float32"]], log: [["float32"]],
+        neg: [["float32"]], square: [["float32"]], sqrt: [["float32"]], ceil: [["float32"]], floor: [["float32"]], round: [["float32"]], exp: [["float32"]], log: [["float32"]], sin: [["float32"]], cos: [["float32"]],
         rsqrt: [["float32"], ["int8", "different-scale"]],
         elu: [["float32"], ["int8", "different-scale"]],
         floor_div: [["float32", "shapes-same"], ["float32", "shapes-broadcast"], ["float32", "shapes-scalar"], ["const-second-input"]],
@@ -116,10 +116,10 @@ describe("Element-wise math: refusals and extreme values, the STS and the C load
         return new Float32Array(v);
     }
 
-    it("SQRT, RSQRT, CEIL, FLOOR, ROUND, ABS, NEG, SQUARE, EXP, ELU, LOG: the same float32 bits in the STS and in C over ranges of exponents", () => {
+    it("SQRT, RSQRT, CEIL, FLOOR, ROUND, ABS, NEG, SQUARE, EXP, ELU, LOG, SIN, COS: the same float32 bits in the STS and in C over ranges of exponents", () => {
         // Subnormals, exponents from 2^-3 past 2^23 (halves, integers), 2^100 and up.
         const values = new Float32Array([...floats(0, 1, 65537), ...floats(124, 151, 65537), ...floats(227, 254, 1 << 20)]);
-        for (const op of ["SQRT", "RSQRT", "CEIL", "FLOOR", "ROUND", "ABS", "NEG", "SQUARE", "EXP", "ELU", "LOG"]) runBoth(op, values);
+        for (const op of ["SQRT", "RSQRT", "CEIL", "FLOOR", "ROUND", "ABS", "NEG", "SQUARE", "EXP", "ELU", "LOG", "SIN", "COS"]) runBoth(op, values);
         // Exact halves round to even (-0.5 to +0: floorf gives -1, plus 1), -0.4 ceils to -0.
         const r = runBoth("ROUND", new Float32Array([0.5, 1.5, 2.5, -0.5, -1.5, -2.5]));
         assert.deepStrictEqual([0, 1, 2, 3, 4, 5].map((i) => r.readFloatLE(4 * i)), [0, 2, 2, 0, -2, -2]);

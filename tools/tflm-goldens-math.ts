@@ -1,5 +1,5 @@
 // The element-wise math ops' cases for tools/make-tflm-goldens.ts (models from node/math-cases.ts).
-// TFLM's kernels (elementwise.cc: ABS, SQRT, RSQRT, SQUARE, LOG; neg.cc, floor.cc, ceil.cc, round.cc, exp.cc, elu.cc,
+// TFLM's kernels (elementwise.cc: ABS, SQRT, RSQRT, SQUARE, LOG, SIN, COS; neg.cc, floor.cc, ceil.cc, round.cc, exp.cc, elu.cc,
 // floor_div.cc, floor_mod.cc, squared_difference.cc, prelu*.cc) distinguish:
 // - per op, the types it takes (MATH_TYPES): float32 everywhere; int8 ABS, RSQRT, ELU, PRELU,
 //   SQUARED_DIFFERENCE; int16 ABS (with and without quantization), PRELU (int8 alpha),
@@ -59,4 +59,6 @@ export const MATH_OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => G
     elu: { seed: 20261513, drafts: mathDrafts("ELU", 4) },
     exp: { seed: 20261514, drafts: mathDrafts("EXP", 6) },
     log: { seed: 20261515, drafts: mathDrafts("LOG", 6) },
+    sin: { seed: 20261516, drafts: mathDrafts("SIN", 6) },
+    cos: { seed: 20261517, drafts: mathDrafts("COS", 6) },
 };

@@ -1,5 +1,5 @@
 namespace tflite {
-    // Element-wise math: ABS, NEG, SQUARE, SQRT, RSQRT, CEIL, FLOOR, ROUND, EXP, ELU, LOG (one input),
+    // Element-wise math: ABS, NEG, SQUARE, SQRT, RSQRT, CEIL, FLOOR, ROUND, EXP, ELU, LOG, SIN, COS (one input),
     // FLOOR_DIV, FLOOR_MOD, SQUARED_DIFFERENCE, PRELU (two inputs, broadcast as ADD's).
     //
     // As TFLM's reference kernels (elementwise.cc, neg.cc, floor.cc, ceil.cc, round.cc, exp.cc,
@@ -9,9 +9,10 @@ namespace tflite {
     //   alpha).
     // - float32: one C float operation per element (SQUARE x * x, RSQRT 1 / sqrtf(x), ROUND half to
     //   even from floorf, FLOOR_DIV floor(double(x) / double(y)), FLOOR_MOD fmodf then the divisor
-    //   added when the signs differ, PRELU x >= 0 ? x : x * alpha). EXP, ELU and LOG call glibc's
-    //   expf, expm1f and logf, computed here as glibc 2.36 does (libmExpf, libmExpm1f in
-    //   kernel_activation.ts, libmLogf below); TFLM's goldens come from a glibc host build.
+    //   added when the signs differ, PRELU x >= 0 ? x : x * alpha). EXP, ELU, LOG, SIN and COS call
+    //   glibc's expf, expm1f, logf, sinf and cosf, computed here as glibc 2.36 does (libmExpf,
+    //   libmExpm1f in kernel_activation.ts, libmLogf and libmSinOrCosf below); TFLM's goldens come
+    //   from a glibc host build.
     // - int8 ABS, RSQRT and ELU depend on the input byte alone: prepare writes the 256 outputs into
     //   the block and the body looks them up (ELU int8 is a table in TFLM too). ABS:
     //   |x - zp_in|, rescaled by float(s_in / s_out) unless the scales are equal, plus zp_out.
@@ -48,7 +49,7 @@ namespace tflite {
     }
 
     /** What math_float computes. */
-    export const enum MathFunction { Abs = 0, Neg = 1, Square = 2, Sqrt = 3, Rsqrt = 4, Ceil = 5, Floor = 6, Round = 7, Exp = 8, Elu = 9, Log = 10 }
+    export const enum MathFunction { Abs = 0, Neg = 1, Square = 2, Sqrt = 3, Rsqrt = 4, Ceil = 5, Floor = 6, Round = 7, Exp = 8, Elu = 9, Log = 10, Sin = 11, Cos = 12 }
 
     /** How abs_int16 treats its input. */
     export const enum AbsInt16Mode {
@@ -91,6 +92,8 @@ namespace tflite {
         registerBuiltin(BuiltinOp.EXP, op => prepareUnaryMath(op, MathFunction.Exp))
         registerBuiltin(BuiltinOp.ELU, op => prepareUnaryMath(op, MathFunction.Elu))
         registerBuiltin(BuiltinOp.LOG, op => prepareUnaryMath(op, MathFunction.Log))
+        registerBuiltin(BuiltinOp.SIN, op => prepareUnaryMath(op, MathFunction.Sin))
+        registerBuiltin(BuiltinOp.COS, op => prepareUnaryMath(op, MathFunction.Cos))
         registerBuiltin(BuiltinOp.FLOOR_DIV, op => prepareBinaryMath(op, MathBinaryFunction.FloorDiv))
         registerBuiltin(BuiltinOp.FLOOR_MOD, op => prepareBinaryMath(op, MathBinaryFunction.FloorMod))
         registerBuiltin(BuiltinOp.SQUARED_DIFFERENCE, op => prepareBinaryMath(op, MathBinaryFunction.SquaredDifference))
@@ -109,7 +112,7 @@ namespace tflite {
     // ---- prepare ----
 
     /** The op's name in messages, by MathFunction. */
-    const UNARY_NAMES = ["ABS", "NEG", "SQUARE", "SQRT", "RSQRT", "CEIL", "FLOOR", "ROUND", "EXP", "ELU", "LOG"]
+    const UNARY_NAMES = ["ABS", "NEG", "SQUARE", "SQRT", "RSQRT", "CEIL", "FLOOR", "ROUND", "EXP", "ELU", "LOG", "SIN", "COS"]
 
     function prepareUnaryMath(op: Operator, fn: MathFunction): void {
         const input = op.input(0)
@@ -371,6 +374,8 @@ namespace tflite {
                 case MathFunction.Round: v = roundToNearest(x); break
                 case MathFunction.Exp: v = libmExpf(x); break
                 case MathFunction.Log: v = libmLogf(x); break
+                case MathFunction.Sin: v = libmSinOrCosf(x, 0); break
+                case MathFunction.Cos: v = libmSinOrCosf(x, 1); break
                 default: v = x < 0 ? libmExpm1f(x) : x; break
             }
             output.setNumber(NumberFormat.Float32LE, outputAt + 4 * i, v)
@@ -446,6 +451,88 @@ namespace tflite {
         y = t[33] * r2 + y
         y = y * r2 + (y0 + r)
         return f32(y)
+    }
+
+    // glibc 2.36's sinf and cosf (ARM's optimized routines): 2^24 2/pi, pi/2, the cosine's
+    // coefficients c0..c4, the sine's s1..s3 (exact doubles); the second table is the first with
+    // the cosine negated. Then 4/pi to 192 bits, a new byte per 32-bit entry, and pi/2 / 2^62.
+    let sincosfTable: number[]
+    let invPio4: number[]
+
+    /** The 64-bit product of two uint32s as [high word, low word], exact in doubles (16-bit halves). */
+    function mul32x32(a: number, b: number): number[] {
+        const aLow = a & 0xffff, aHigh = a >>> 16, bLow = b & 0xffff, bHigh = b >>> 16
+        const middle = aHigh * bLow + aLow * bHigh
+        const low = aLow * bLow + (middle % 65536) * 65536
+        return [aHigh * bHigh + Math.floor(middle / 65536) + Math.floor(low / 4294967296), low % 4294967296]
+    }
+
+    /** The sine (n even) or cosine (n odd) polynomial of x, with x2 = x * x, from table `t` (0 or 10). */
+    function sincosfPoly(x: number, x2: number, t: number, n: number): number {
+        const c = sincosfTable
+        if ((n & 1) === 0) {
+            const x3 = x * x2
+            const s1 = c[t + 8] + x2 * c[t + 9]
+            const x7 = x3 * x2
+            const s = x + x3 * c[t + 7]
+            return f32(s + x7 * s1)
+        }
+        const x4 = x2 * x2
+        const c2 = c[t + 5] + x2 * c[t + 6]
+        const c1 = c[t + 2] + x2 * c[t + 3]
+        const x6 = x4 * x2
+        const cc = c1 + x4 * c[t + 4]
+        return f32(cc + x6 * c2)
+    }
+
+    /**
+     * sinf (cosine 0) or cosf (1) as glibc 2.36 computes them, in doubles: below pi/4 a polynomial;
+     * below 120 x reduced by n pi/2, n from x 2^24 2/pi truncated to int32; beyond, by the exact
+     * product of x's significand and 4/pi's bits (64-bit integers as pairs of words). The quadrant
+     * picks the polynomial, the sign and the table. The same in C (kernels/math.c sin_or_cos).
+     */
+    export function libmSinOrCosf(y: number, cosine: number): number {
+        if (!sincosfTable) {
+            sincosfTable = [10680707.430881744, 1.5707963267948966, 1.0, -0.49999999725108224, 0.041666623324344516,
+                -0.001388676379437604, 2.4390450703564542e-05, -0.16666654943701084, 0.008332178146138854, -0.00019517298981385725]
+            for (let i = 0; i < 10; i++) sincosfTable.push(i >= 2 && i <= 6 ? -sincosfTable[i] : sincosfTable[i])
+            invPio4 = [0xa2, 0xa2f9, 0xa2f983, 0xa2f9836e, 0xf9836e4e, 0x836e4e44, 0x6e4e4415, 0x4e441529,
+                0x441529fc, 0x1529fc27, 0x29fc2757, 0xfc2757d1, 0x2757d1f5, 0x57d1f534, 0xd1f534dd, 0xf534ddc0,
+                0x34ddc0db, 0xddc0db62, 0xc0db6295, 0xdb629599, 0x6295993c, 0x95993c43, 0x993c4390, 0x3c439041]
+        }
+        const yBits = floatBits(y) >>> 0
+        const top = (yBits >>> 20) & 0x7ff
+        let x = y
+        if (top < 0x3f4) {   // |y| < pi/4
+            if (top < 0x398) return cosine ? 1 : y   // |y| < 2^-12
+            return sincosfPoly(x, x * x, 0, cosine)
+        }
+        if (top >= 0x7f8) return NaN   // infinity or NaN
+        let n = 0
+        let quadrant = 0   // n: for the sign and the table (with y's sign beyond 120); quadrant: for the polynomial
+        if (top < 0x42f) {   // |y| < 120
+            const r = x * sincosfTable[0]
+            const truncated = r < 0 ? Math.ceil(r) : Math.floor(r)
+            n = quadrant = (truncated + 0x800000) >> 24
+            x -= n * sincosfTable[1]
+        } else {
+            // |y|'s significand times 4/pi's bits from the right byte, kept mod 4 in 2.62 fixed point.
+            const at = (yBits >>> 26) & 15
+            const xi = (((yBits & 0xffffff) | 0x800000) << ((yBits >>> 23) & 7)) >>> 0
+            let high = mul32x32(xi, invPio4[at])[1]
+            let low = mul32x32(xi, invPio4[at + 8])[0]
+            const middle = mul32x32(xi, invPio4[at + 4])
+            low += middle[1]
+            high = (high + middle[0] + (low >= 4294967296 ? 1 : 0)) % 4294967296
+            low %= 4294967296
+            quadrant = Math.floor(((high + 0x20000000) % 4294967296) / 1073741824)
+            high = (high - quadrant * 1073741824 + 4294967296) % 4294967296
+            // The int64 as a double, rounded once as C's conversion rounds it, times pi/2 / 2^62.
+            x = ((high >= 2147483648 ? high - 4294967296 : high) * 4294967296 + low) * 3.4061215800865545e-19
+            n = quadrant + (yBits >>> 31)
+        }
+        const s = (n & 3) === 1 || (n & 3) === 2 ? -1 : 1
+        return sincosfPoly(x * s, x * x, (n & 2) ? 10 : 0, quadrant ^ cosine)
     }
 
     // ---- binary bodies ----
