@@ -27,6 +27,10 @@ int tfl_prepare_logical_or(tfl_op *op);
 int tfl_prepare_logical_not(tfl_op *op);
 int tfl_prepare_fill(tfl_op *op);
 int tfl_prepare_zeros_like(tfl_op *op);
+int tfl_prepare_select_v2(tfl_op *op);
+int tfl_prepare_arg_max(tfl_op *op);
+int tfl_prepare_arg_min(tfl_op *op);
+int tfl_prepare_add_n(tfl_op *op);
 /* prepare_conv.c */
 int tfl_prepare_conv_2d(tfl_op *op);
 int tfl_prepare_depthwise_conv_2d(tfl_op *op);

@@ -1,5 +1,6 @@
 /* EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL, LOGICAL_AND, LOGICAL_OR, LOGICAL_NOT,
- * FILL and ZEROS_LIKE's prepare (kernel_compare.ts, where TFLM's types and checks are explained). */
+ * FILL, ZEROS_LIKE, SELECT_V2, ARG_MAX, ARG_MIN and ADD_N's prepare (kernel_compare.ts, where TFLM's
+ * types and checks are explained). */
 #include <string.h>
 
 #include "kernel_util.h"
@@ -225,4 +226,115 @@ int tfl_prepare_zeros_like(tfl_op *op)
     TFL_CHECK(op, output->type == type && output->count == input->count, "output %t must have the type and size of input %t",
               output, input);
     return fill_block(op, 0, output);
+}
+
+/* sameShape: the same rank and dimensions. */
+static int same_shape(const tfl_tensor_info *a, const tfl_tensor_info *b)
+{
+    if (a->rank != b->rank) return 0;
+    for (uint32_t i = 0; i < a->rank; i++)
+        if (a->shape[i] != b->shape[i]) return 0;
+    return 1;
+}
+
+int tfl_prepare_select_v2(tfl_op *op)
+{
+    const tfl_tensor_info *condition = tfl_input(op, 0), *x = tfl_input(op, 1), *y = tfl_input(op, 2);
+    const tfl_tensor_info *output = tfl_output_tensor(op, 0);
+    TFL_CHECK(op, op->input_count == 3 && op->output_count == 1 && condition && x && y, "needs three inputs and an output");
+    TFL_CHECK(op, condition->type == TFL_TYPE_BOOL, "condition %t must be BOOL", condition);
+    TFL_CHECK(op, x->type == y->type && output->type == x->type, "x %t, y %t and output %t must have one type", x, y, output);
+    int32_t type = x->type;
+    TFL_CHECK(op, type == TFL_TYPE_FLOAT32 || type == TFL_TYPE_INT8 || type == TFL_TYPE_INT16, "unsupported type %y", type);
+    int scalars = condition->count == 1 && x->count == 1 && y->count == 1 && output->count == 1;
+    if (!scalars && !(same_shape(condition, x) && same_shape(x, y))) {
+        uint32_t rank = condition->rank;
+        if (x->rank > rank) rank = x->rank;
+        if (y->rank > rank) rank = y->rank;
+        TFL_CHECK(op, output->rank == rank, "output %t must have rank %d to broadcast its inputs", output, (int32_t)rank);
+    }
+    int32_t *p = tfl_use_body(op, TFL_BODY_select_bytes, TFL_SELECT_SIZE);
+    if (!p) return 1;
+    tfl_param_tensor(op, TFL_SELECT_CONDITION, condition);
+    tfl_param_tensor(op, TFL_SELECT_X, x);
+    tfl_param_tensor(op, TFL_SELECT_Y, y);
+    tfl_param_tensor(op, TFL_SELECT_OUTPUT, output);
+    p[TFL_SELECT_ELEMENT_BYTES] = (int32_t)tfl_type_size(type);
+    const tfl_tensor_info *inputs[3] = {condition, x, y};
+    return broadcast_walk_words(op, &p[TFL_SELECT_ROWS], inputs, 3, output);
+}
+
+static int prepare_arg_min_max(tfl_op *op, int32_t is_max)
+{
+    const tfl_tensor_info *input = tfl_input(op, 0), *axis = tfl_input(op, 1);
+    const tfl_tensor_info *output = tfl_output_tensor(op, 0);
+    TFL_CHECK(op, op->input_count == 2 && op->output_count == 1 && input && axis, "needs an input, an axis and an output");
+    TFL_CHECK(op, axis->type == TFL_TYPE_INT32, "the axis %t must be INT32", axis);
+    TFL_CHECK(op, output->type == TFL_TYPE_INT32, "output %t must be INT32", output);
+    int32_t type = input->type;
+    TFL_CHECK(op, type == TFL_TYPE_FLOAT32 || type == TFL_TYPE_INT8, "unsupported input type %y", type);
+    TFL_CHECK(op, axis->is_const && axis->count >= 1, "the axis %t must be constant", axis);
+    int32_t rank = input->rank;
+    int32_t a = (int32_t)tfl_load_u32(tfl_const_data(op, axis));
+    TFL_CHECK(op, a >= -rank && a < rank, "axis %d is out of range for input %t", a, input);
+    if (a < 0) a += rank;
+    int same = output->rank == (uint32_t)(rank - 1);
+    for (int32_t i = 0; same && i < rank - 1; i++) same = output->shape[i] == input->shape[i < a ? i : i + 1];
+    TFL_CHECK(op, same, "output %t must have the shape of input %t without dimension %d", output, input, a);
+    TFL_CHECK(op, input->shape[a] > 0 || output->count == 0, "dimension %d of input %t is 0", a, input);
+    int32_t *p = tfl_use_body(op, type == TFL_TYPE_INT8 ? TFL_BODY_arg_min_max_int8 : TFL_BODY_arg_min_max_float, TFL_ARG_MIN_MAX_SIZE);
+    if (!p) return 1;
+    tfl_param_tensor(op, TFL_ARG_MIN_MAX_INPUT, input);
+    tfl_param_tensor(op, TFL_ARG_MIN_MAX_OUTPUT, output);
+    /* As the STS: products in double, stored as setParam stores them (a 0 dimension elsewhere lets
+     * the others pass int32). */
+    double outer = 1, inner = 1;
+    for (int32_t i = 0; i < a; i++) outer *= input->shape[i];
+    for (int32_t i = a + 1; i < rank; i++) inner *= input->shape[i];
+    p[TFL_ARG_MIN_MAX_OUTER] = tfl_to_int32(outer);
+    p[TFL_ARG_MIN_MAX_AXIS_SIZE] = input->shape[a];
+    p[TFL_ARG_MIN_MAX_INNER] = tfl_to_int32(inner);
+    p[TFL_ARG_MIN_MAX_IS_MAX] = is_max;
+    return 0;
+}
+
+int tfl_prepare_arg_max(tfl_op *op) { return prepare_arg_min_max(op, 1); }
+int tfl_prepare_arg_min(tfl_op *op) { return prepare_arg_min_max(op, 0); }
+
+int tfl_prepare_add_n(tfl_op *op)
+{
+    uint32_t n = op->input_count;
+    const tfl_tensor_info *first = tfl_input(op, 0);
+    const tfl_tensor_info *output = tfl_output_tensor(op, 0);
+    TFL_CHECK(op, n >= 2 && op->output_count == 1, "needs two or more inputs and an output");
+    for (uint32_t i = 0; i < n; i++) TFL_CHECK(op, tfl_input(op, i), "input %d is missing", (int32_t)i);
+    TFL_CHECK(op, output->type == first->type, "output %t must have the type of input %t", output, first);
+    for (uint32_t i = 1; i < n; i++) {
+        const tfl_tensor_info *t = tfl_input(op, i);
+        TFL_CHECK(op, same_shape(t, first) && t->type == first->type, "input %t must have the shape and type of input %t", t, first);
+        TFL_CHECK(op, t->type != TFL_TYPE_INT8 || (t->zero_point == first->zero_point && t->scale == first->scale),
+                  "int8 input %t must have the scale and zero point of input %t", t, first);
+    }
+    int32_t type = output->type;
+    TFL_CHECK(op, type == TFL_TYPE_FLOAT32 || type == TFL_TYPE_INT8, "unsupported type %y", type);
+    TFL_CHECK(op, output->count == first->count, "output %t must have the size of its inputs", output);
+    int32_t *p = tfl_use_body(op, type == TFL_TYPE_INT8 ? TFL_BODY_add_n_int8 : TFL_BODY_add_n_float, TFL_ADD_N_INPUTS + 2 * n);
+    if (!p) return 1;
+    tfl_param_tensor(op, TFL_ADD_N_OUTPUT, output);
+    for (uint32_t i = 0; i < n; i++) tfl_param_tensor(op, TFL_ADD_N_INPUTS + 2 * i, tfl_input(op, i));
+    p[TFL_ADD_N_COUNT] = (int32_t)output->count;
+    p[TFL_ADD_N_INPUT_COUNT] = (int32_t)n;
+    if (type != TFL_TYPE_INT8) return 0;
+    TFL_CHECK(op, first->scale > 0 && output->scale > 0, "int8 inputs and output need a scale");
+    double twice_input_scale = 2 * (double)first->scale;
+    double output_real = twice_input_scale / (1048576.0 * (double)output->scale);
+    TFL_CHECK(op, output_real < 1, "the scale of output %t must be above 2^-19 of the inputs' scale", output);
+    tfl_quantize_multiplier((double)first->scale / twice_input_scale, &p[TFL_ADD_N_INPUT_MULTIPLIER], &p[TFL_ADD_N_INPUT_SHIFT]);
+    tfl_quantize_multiplier(output_real, &p[TFL_ADD_N_OUTPUT_MULTIPLIER], &p[TFL_ADD_N_OUTPUT_SHIFT]);
+    p[TFL_ADD_N_INPUT_OFFSET] = tfl_negate(first->zero_point);
+    p[TFL_ADD_N_OUTPUT_OFFSET] = output->zero_point;
+    p[TFL_ADD_N_LEFT_SHIFT] = 20;
+    p[TFL_ADD_N_ACTIVATION_MIN] = -128;
+    p[TFL_ADD_N_ACTIVATION_MAX] = 127;
+    return 0;
 }

@@ -281,6 +281,10 @@ tfl_prepare_fn tfl_find_prepare(const tfl_op *op, const char *custom_name, uint3
     case TFL_OP_LOGICAL_NOT: return RARE(tfl_prepare_logical_not);
     case TFL_OP_FILL: return RARE(tfl_prepare_fill);
     case TFL_OP_ZEROS_LIKE: return RARE(tfl_prepare_zeros_like);
+    case TFL_OP_SELECT_V2: return RARE(tfl_prepare_select_v2);
+    case TFL_OP_ARG_MAX: return RARE(tfl_prepare_arg_max);
+    case TFL_OP_ARG_MIN: return RARE(tfl_prepare_arg_min);
+    case TFL_OP_ADD_N: return RARE(tfl_prepare_add_n);
     default: return 0;
     }
 }

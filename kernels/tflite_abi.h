@@ -176,6 +176,59 @@ enum tfl_fill {
     TFL_FILL_SIZE = 6,
 };
 
+/* kernel_compare.ts SelectParams: Parameter block of the select_bytes body (words). */
+enum tfl_select {
+    TFL_SELECT_CONDITION = 0,
+    TFL_SELECT_X = 2,
+    TFL_SELECT_Y = 4,
+    TFL_SELECT_OUTPUT = 6,
+    /* Bytes of one element of x, y and the output. */
+    TFL_SELECT_ELEMENT_BYTES = 8,
+    /* The walk as broadcastWalkWords writes it: rows, six dimensions, then strides per input. */
+    TFL_SELECT_ROWS = 9,
+    TFL_SELECT_DIMS = 10,
+    TFL_SELECT_STRIDES_CONDITION = 16,
+    TFL_SELECT_STRIDES_X = 22,
+    TFL_SELECT_STRIDES_Y = 28,
+    TFL_SELECT_SIZE = 34,
+};
+
+/* kernel_compare.ts ArgMinMaxParams: Parameter block of the arg_min_max_* bodies (words). */
+enum tfl_arg_min_max {
+    TFL_ARG_MIN_MAX_INPUT = 0,
+    TFL_ARG_MIN_MAX_OUTPUT = 2,
+    /* Elements before the axis, along it, and after it. */
+    TFL_ARG_MIN_MAX_OUTER = 4,
+    TFL_ARG_MIN_MAX_AXIS_SIZE = 5,
+    TFL_ARG_MIN_MAX_INNER = 6,
+    /* 1 for ARG_MAX, 0 for ARG_MIN. */
+    TFL_ARG_MIN_MAX_IS_MAX = 7,
+    TFL_ARG_MIN_MAX_SIZE = 8,
+};
+
+/* kernel_compare.ts AddNParams: Parameter block of the add_n_* bodies (words); the inputs' tensor
+ * words follow it. */
+enum tfl_add_n {
+    TFL_ADD_N_OUTPUT = 0,
+    /* Elements of each input and the output, and how many inputs. */
+    TFL_ADD_N_COUNT = 2,
+    TFL_ADD_N_INPUT_COUNT = 3,
+    /* int8 only: minus the inputs' zero point, the output's zero point, the headroom shift. */
+    TFL_ADD_N_INPUT_OFFSET = 4,
+    TFL_ADD_N_OUTPUT_OFFSET = 5,
+    TFL_ADD_N_LEFT_SHIFT = 6,
+    /* int8 only: the (multiplier, shift) pairs of the input terms and of the sum. */
+    TFL_ADD_N_INPUT_MULTIPLIER = 7,
+    TFL_ADD_N_INPUT_SHIFT = 8,
+    TFL_ADD_N_OUTPUT_MULTIPLIER = 9,
+    TFL_ADD_N_OUTPUT_SHIFT = 10,
+    /* int8 only: the clamp (the type's range). */
+    TFL_ADD_N_ACTIVATION_MIN = 11,
+    TFL_ADD_N_ACTIVATION_MAX = 12,
+    /* Two words per input (where, offset). */
+    TFL_ADD_N_INPUTS = 13,
+};
+
 /* kernel_conv.ts ConvParams: Parameter block of the conv_2d_* and depthwise_conv_2d_* bodies
  * (words). */
 enum tfl_conv {
@@ -308,6 +361,8 @@ enum tfl_math_function {
     TFL_MATH_FUNCTION_EXP = 8,
     TFL_MATH_FUNCTION_ELU = 9,
     TFL_MATH_FUNCTION_LOG = 10,
+    TFL_MATH_FUNCTION_SIN = 11,
+    TFL_MATH_FUNCTION_COS = 12,
 };
 
 /* kernel_math.ts AbsInt16Mode: How abs_int16 treats its input. */
@@ -361,8 +416,6 @@ enum tfl_move_piece {
     TFL_MOVE_PIECE_DIMS = 6,
     TFL_MOVE_PIECE_WORDS = 21,
 };
-    TFL_MATH_FUNCTION_SIN = 11,
-    TFL_MATH_FUNCTION_COS = 12,
 
 /* kernel_move.ts ShapeParams: Parameter block of shape_int32 (words). */
 enum tfl_shape {
@@ -835,6 +888,11 @@ enum tfl_type {
     X(compare_int64) \
     X(compare_float) \
     X(fill_bytes) \
+    X(select_bytes) \
+    X(arg_min_max_int8) \
+    X(arg_min_max_float) \
+    X(add_n_int8) \
+    X(add_n_float) \
     X(conv_2d_int8) \
     X(conv_2d_int16) \
     X(conv_2d_int16_acc32) \
@@ -975,6 +1033,11 @@ void tflite_compare_int32(int32_t *params, const uint8_t *model, uint8_t *arena)
 void tflite_compare_int64(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_compare_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_fill_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_select_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_arg_min_max_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_arg_min_max_float(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_add_n_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_add_n_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_conv_2d_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_conv_2d_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_conv_2d_int16_acc32(int32_t *params, const uint8_t *model, uint8_t *arena);

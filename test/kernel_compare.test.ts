@@ -1,11 +1,14 @@
-// The comparisons, LOGICAL_AND/OR/NOT, FILL and ZEROS_LIKE past what TFLM's goldens show
-// (test/tflm_goldens.test.ts has those): models refused with the same message from the STS and the
-// C loader, and edge shapes that load and run alike in the STS and in C (the C built with
-// sanitizers). What TFLM does with the refused ones was checked with its runner
+// The comparisons, LOGICAL_AND/OR/NOT, FILL, ZEROS_LIKE, SELECT_V2, ARG_MAX/MIN and ADD_N past what
+// TFLM's goldens show (test/tflm_goldens.test.ts has those): models refused with the same message
+// from the STS and the C loader, and edge shapes that load and run alike in the STS and in C (the C
+// built with sanitizers). What TFLM does with the refused ones was checked with its runner
 // (tools/make-tflm-goldens.ts's) when this was written: int16 GREATER ran and answered false
 // everywhere (its rescaling parameters are never computed), int8 with a scale of 1 or more or none
 // aborted, int16 EQUAL and 7-D shapes stopped at a check, FILL of a scalar (its dims tensor holds
-// no bytes, so TFLM does not take it for a constant) failed to prepare.
+// no bytes, so TFLM does not take it for a constant) failed to prepare; SELECT_V2 of int32, ARG_MAX
+// into int64 and ADD_N of int32 fail in TFLM's Eval, ADD_N's too small output scale aborts in its
+// QuantizeMultiplierSmallerThanOneExp (read in its sources). ARG_MIN/ARG_MAX's axis as a model
+// input is the one model TFLM runs and we refuse (the walk's sizes would change between invokes).
 import * as assert from "assert";
 import { buildLoaderTool, cLoaderDump, cLoaderRun, stsLoaderDump } from "../node/c-loader";
 import { singleOpModel, SingleOpSpec, TensorSpec } from "../node/model-writer";
@@ -18,7 +21,7 @@ function spec(op: string, a: TensorSpec, b: TensorSpec, out: TensorSpec = { shap
 }
 const int8 = (shape: number[], scale: number, zeroPoint = 0): TensorSpec => ({ shape, type: "int8", scale, zeroPoint });
 
-describe("comparisons, LOGICAL_AND/OR/NOT, FILL, ZEROS_LIKE: refusals and edge shapes, the STS and the C loader alike", () => {
+describe("comparisons, LOGICAL_AND/OR/NOT, FILL, ZEROS_LIKE, SELECT_V2, ARG_MAX/MIN, ADD_N: refusals and edge shapes, the STS and the C loader alike", () => {
     before(() => buildLoaderTool());
 
     const refused: { name: string; spec: SingleOpSpec; message: RegExp }[] = [
@@ -64,6 +67,37 @@ describe("comparisons, LOGICAL_AND/OR/NOT, FILL, ZEROS_LIKE: refusals and edge s
             message: /unsupported type INT16$/ },
         { name: "ZEROS_LIKE into another type", spec: { op: "ZEROS_LIKE", inputs: [{ shape: [3], type: "int32" }], outputs: [{ shape: [3], type: "float32" }] },
             message: /output tensor 1 'output0' FLOAT32\[3\] must have the type and size of input tensor 0 'input0' INT32\[3\]$/ },
+        { name: "SELECT_V2 with an int8 condition",
+            spec: { op: "SELECT_V2", inputs: [int8([2], 0.5), { shape: [2], type: "float32" }, { shape: [2], type: "float32" }], outputs: [{ shape: [2], type: "float32" }] },
+            message: /condition tensor 0 'input0' INT8\[2\] must be BOOL$/ },
+        { name: "SELECT_V2 of int32 (TFLM's Eval has float32, int8, int16)",
+            spec: { op: "SELECT_V2", inputs: [{ shape: [2], type: "bool" }, { shape: [2], type: "int32" }, { shape: [2], type: "int32" }], outputs: [{ shape: [2], type: "int32" }] },
+            message: /unsupported type INT32$/ },
+        { name: "SELECT_V2 broadcasting into an output of higher rank (TFLM's CheckBroadcastShape)",
+            spec: { op: "SELECT_V2", inputs: [{ shape: [2, 1], type: "bool" }, { shape: [3], type: "float32" }, { shape: [2, 3], type: "float32" }], outputs: [{ shape: [1, 2, 3], type: "float32" }] },
+            message: /output tensor 3 'output0' FLOAT32\[1,2,3\] must have rank 2 to broadcast its inputs$/ },
+        { name: "ARG_MAX into int64 (TFLM's Eval has int32 only)",
+            spec: { op: "ARG_MAX", inputs: [{ shape: [2, 3], type: "float32" }, { shape: [1], type: "int32", data: [1] }], outputs: [{ shape: [2], type: "int64" }] },
+            message: /output tensor 2 'output0' INT64\[2\] must be INT32$/ },
+        { name: "ARG_MIN with an axis that is a model input",
+            spec: { op: "ARG_MIN", inputs: [{ shape: [2, 3], type: "float32" }, { shape: [1], type: "int32" }], outputs: [{ shape: [2], type: "int32" }] },
+            message: /the axis tensor 1 'input1' INT32\[1\] must be constant$/ },
+        { name: "ARG_MAX with an axis past the rank",
+            spec: { op: "ARG_MAX", inputs: [int8([2, 3], 0.5), { shape: [1], type: "int32", data: [2] }], outputs: [{ shape: [2], type: "int32" }] },
+            message: /axis 2 is out of range for input tensor 0 'input0' INT8\[2,3\]$/ },
+        { name: "ARG_MAX into a shape that keeps the axis",
+            spec: { op: "ARG_MAX", inputs: [{ shape: [2, 3], type: "float32" }, { shape: [1], type: "int32", data: [-1] }], outputs: [{ shape: [3], type: "int32" }] },
+            message: /output tensor 2 'output0' INT32\[3\] must have the shape of input tensor 0 'input0' FLOAT32\[2,3\] without dimension 1$/ },
+        { name: "ADD_N of one input", spec: { op: "ADD_N", inputs: [{ shape: [2], type: "float32" }], outputs: [{ shape: [2], type: "float32" }] },
+            message: /needs two or more inputs and an output$/ },
+        { name: "ADD_N of int8 inputs with two scales",
+            spec: { op: "ADD_N", inputs: [int8([2], 0.5), int8([2], 0.25)], outputs: [int8([2], 0.5)] },
+            message: /int8 input tensor 1 'input1' INT8\[2\] must have the scale and zero point of input tensor 0 'input0' INT8\[2\]$/ },
+        { name: "ADD_N of int32", spec: { op: "ADD_N", inputs: [{ shape: [2], type: "int32" }, { shape: [2], type: "int32" }], outputs: [{ shape: [2], type: "int32" }] },
+            message: /unsupported type INT32$/ },
+        { name: "ADD_N into an output scale below 2^-19 of the inputs' (TFLM aborts)",
+            spec: { op: "ADD_N", inputs: [int8([2], 0.5), int8([2], 0.5)], outputs: [int8([2], 2 ** -21)] },
+            message: /the scale of output tensor 2 'output0' INT8\[2\] must be above 2\^-19 of the inputs' scale$/ },
     ];
     for (const c of refused)
         it(`refuses ${c.name}`, () => {

@@ -20,7 +20,7 @@ import * as os from "os";
 import * as path from "path";
 import { Rand } from "../node/fuzz";
 import { singleOpModel, SingleOpSpec, TensorSpec, TypeName } from "../node/model-writer";
-import { compareDrafts, fillDrafts, logicalNotDrafts, zerosLikeDrafts } from "./tflm-goldens-compare";
+import { addNDrafts, argMinMaxDrafts, compareDrafts, fillDrafts, logicalNotDrafts, selectDrafts, zerosLikeDrafts } from "./tflm-goldens-compare";
 import { MATH_OPS } from "./tflm-goldens-math";
 import { transposeConvDrafts } from "./tflm-goldens-transpose-conv";
 import { MOVE_OPS } from "./tflm-goldens-move";
@@ -229,6 +229,10 @@ const OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => GoldenDraft[]
     logical_not: { seed: 20261309, drafts: logicalNotDrafts },
     zeros_like: { seed: 20261310, drafts: zerosLikeDrafts },
     fill: { seed: 20261311, drafts: fillDrafts },
+    select_v2: { seed: 20261312, drafts: selectDrafts },
+    arg_max: { seed: 20261313, drafts: argMinMaxDrafts("ARG_MAX") },
+    arg_min: { seed: 20261314, drafts: argMinMaxDrafts("ARG_MIN") },
+    add_n: { seed: 20261315, drafts: addNDrafts },
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -212,3 +212,131 @@ export function fillDrafts(rand: Rand): GoldenDraft[] {
         }
     return drafts;
 }
+
+// SELECT_V2 (select.cc): float32, int8, int16; one shape for all three inputs (TFLM's flat Select),
+// scalars of different ranks (its mixed-scalar case), and broadcasts (BroadcastSelect5DSlow): the
+// condition, x or y repeated along dimensions of 1 or missing ones, up to 6 dimensions, a constant y.
+type SelectPattern = "same-shape" | "mixed-scalars" | "condition-broadcast" | "value-broadcast" | "all-broadcast" | "rank-5-or-6" | "constant-y";
+const SELECT_PATTERNS: SelectPattern[] = ["same-shape", "mixed-scalars", "condition-broadcast", "value-broadcast", "all-broadcast", "rank-5-or-6", "constant-y"];
+
+/** Three shapes broadcasting to `full`: an input that repeats makes some dimensions 1 and may lose leading ones, the others keep `full`. */
+function threeShapes(rand: Rand, full: number[], which: boolean[]): number[][] {
+    return which.map((repeats) => {
+        if (!repeats) return full.slice();
+        for (;;) {
+            const s = full.map((d) => (rand.chance(0.5) ? 1 : d));
+            while (s.length > 1 && s[0] === 1 && rand.chance(0.5)) s.shift();
+            if (s.join() !== full.join()) return s;
+        }
+    });
+}
+
+export function selectDrafts(rand: Rand): GoldenDraft[] {
+    const drafts: GoldenDraft[] = [];
+    let turn = 0;
+    for (const type of ["float32", "int8", "int16"] as TypeName[])
+        for (let k = 0; k < 5; k++) {
+            const pattern = SELECT_PATTERNS[turn++ % SELECT_PATTERNS.length];
+            let shapes: number[][];
+            switch (pattern) {
+                case "mixed-scalars": {
+                    shapes = [[], [1], [1, 1]];
+                    const i = rand.int(0, 2);
+                    [shapes[0], shapes[i]] = [shapes[i], shapes[0]];
+                    break;
+                }
+                case "rank-5-or-6": {
+                    const full: number[] = [];
+                    for (let i = rand.int(5, 6); i > 0; i--) full.push(rand.int(1, 3));
+                    full[full.length - 1] = 2;
+                    shapes = threeShapes(rand, full, [true, rand.chance(0.5), true]);
+                    break;
+                }
+                default: {
+                    const full = randomShape(rand, rand.int(2, 4), 120);
+                    full[0] = Math.max(full[0], 2);
+                    const which = pattern === "condition-broadcast" ? [true, false, false] : pattern === "value-broadcast" ? [false, rand.chance(0.5), true] :
+                        pattern === "all-broadcast" ? [true, true, true] : [false, false, false];
+                    shapes = threeShapes(rand, full, which);
+                }
+            }
+            const out: number[] = [];
+            const rank = Math.max(...shapes.map((s) => s.length));
+            for (let i = 0; i < rank; i++) {
+                let d = 1;
+                for (const s of shapes) {
+                    const j = i - (rank - s.length);
+                    if (j >= 0 && s[j] !== 1) d = s[j];
+                }
+                out.push(d);
+            }
+            const q = type === "float32" ? {} : { scale: 0.05, zeroPoint: type === "int8" ? -3 : 0 };
+            const tensors: TensorSpec[] = [{ shape: shapes[0], type: "bool" }, { shape: shapes[1], type, ...q }, { shape: shapes[2], type, ...q }];
+            const count = (s: number[]) => s.reduce((a, b) => a * b, 1);
+            const values = tensors.map((t) => (t.type === "bool" ? poolBytes(rand, "bool", count(t.shape)) : rand.bytes(type, t.shape)));
+            const inputs = values.slice(0, 2);
+            if (pattern === "constant-y") tensors[2].data = values[2];
+            else inputs.push(values[2]);
+            drafts.push({
+                covers: [type, pattern, `rank-${rank}`], inputs,
+                spec: { op: "SELECT_V2", inputs: tensors, outputs: [{ shape: out, type, ...q }] },
+            });
+        }
+    return drafts;
+}
+
+// ARG_MAX and ARG_MIN (arg_min_max.cc, TFLM's micro kernel): float32 (ties, NaN first or later,
+// infinities) and int8 (a small pool: ties) in, int32 out, the axis first, last, in between or
+// negative, ranks 1 to 4.
+type AxisPattern = "first" | "last" | "middle" | "negative";
+export function argMinMaxDrafts(op: "ARG_MAX" | "ARG_MIN"): (rand: Rand) => GoldenDraft[] {
+    return (rand) => {
+        const drafts: GoldenDraft[] = [];
+        for (const type of ["float32", "int8"] as TypeName[])
+            for (const pattern of ["first", "last", "middle", "negative"] as AxisPattern[])
+                for (let k = 0; k < 2; k++) {
+                    const shape = randomShape(rand, pattern === "middle" ? rand.int(3, 4) : rand.int(1, 4), 150);
+                    const rank = shape.length;
+                    const axis = pattern === "first" ? 0 : pattern === "last" ? rank - 1 : pattern === "middle" ? rand.int(1, rank - 2) : rand.int(-rank, -1);
+                    const a = axis < 0 ? axis + rank : axis;
+                    const count = shape.reduce((x, y) => x * y, 1);
+                    const values: number[] = [];
+                    for (let i = 0; i < count; i++)
+                        values.push(type === "int8" ? rand.pick([-128, -5, 0, 3, 3, 7, 127]) : rand.pick([0, -0, 1.5, 1.5, -2, NaN, Infinity, -Infinity, 0.25]));
+                    drafts.push({
+                        covers: [type, `axis-${pattern}`, `rank-${rank}`], inputs: [encodeValues(type, values)],
+                        spec: {
+                            op, options: { outputType: "int32" },
+                            inputs: [type === "int8" ? { shape, type, scale: 0.1, zeroPoint: 2 } : { shape, type }, { shape: [1], type: "int32", data: [axis] }],
+                            outputs: [{ shape: shape.filter((_, i) => i !== a), type: "int32" }],
+                        },
+                    });
+                }
+        return drafts;
+    };
+}
+
+// ADD_N (add_n.cc): 2 to 5 inputs of one shape; float32 (summed in input order), int8 with one
+// input quantization and an output scale equal to, above or below it (the rescale and the clamp).
+export function addNDrafts(rand: Rand): GoldenDraft[] {
+    const drafts: GoldenDraft[] = [];
+    let turn = 0;
+    for (const type of ["float32", "int8"] as TypeName[])
+        for (let k = 0; k < 6; k++) {
+            const n = 2 + (turn % 4);
+            const ratio = [1, 2, 0.5, 4, 0.25, 1][turn % 6];
+            turn++;
+            const shape = randomShape(rand, rand.int(0, 4), 120);
+            const scale = rand.scale(-7, -1);
+            const q = type === "int8" ? { scale, zeroPoint: rand.int(-30, 30) } : {};
+            const outQ = type === "int8" ? { scale: Math.fround(scale * ratio), zeroPoint: rand.int(-30, 30) } : {};
+            const inputs: TensorSpec[] = [];
+            for (let i = 0; i < n; i++) inputs.push({ shape, type, ...q });
+            drafts.push({
+                covers: [type, `${n}-inputs`, type === "int8" ? `output-scale-x${ratio}` : "float", `rank-${shape.length}`],
+                inputs: inputs.map(() => rand.bytes(type, shape)),
+                spec: { op: "ADD_N", inputs, outputs: [{ shape, type, ...outQ }] },
+            });
+        }
+    return drafts;
+}

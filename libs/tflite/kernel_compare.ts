@@ -72,12 +72,21 @@ namespace tflite {
         registerBuiltin(BuiltinOp.LOGICAL_NOT, prepareLogicalNot)
         registerBuiltin(BuiltinOp.FILL, prepareFill)
         registerBuiltin(BuiltinOp.ZEROS_LIKE, prepareZerosLike)
+        registerBuiltin(BuiltinOp.SELECT_V2, prepareSelect)
+        registerBuiltin(BuiltinOp.ARG_MAX, op => prepareArgMinMax(op, true))
+        registerBuiltin(BuiltinOp.ARG_MIN, op => prepareArgMinMax(op, false))
+        registerBuiltin(BuiltinOp.ADD_N, prepareAddN)
         registerBody("compare_bool", compareBool)
         registerBody("compare_int8", compareInt8)
         registerBody("compare_int32", compareInt32)
         registerBody("compare_int64", compareInt64)
         registerBody("compare_float", compareFloat)
         registerBody("fill_bytes", fillBytes)
+        registerBody("select_bytes", selectBytes)
+        registerBody("arg_min_max_int8", argMinMaxInt8)
+        registerBody("arg_min_max_float", argMinMaxFloat)
+        registerBody("add_n_int8", addNInt8)
+        registerBody("add_n_float", addNFloat)
     }
 
     function prepareCompare(op: Operator, kind: CompareKind): void {
@@ -381,6 +390,271 @@ namespace tflite {
         for (let b = 0; b < size; b++) {
             const v = value ? value[valueAt + b] : 0
             for (let o = outAt + b; o < end; o += size) out[o] = v
+        }
+    }
+
+    // SELECT_V2 (select.cc): output[i] = condition[i] ? x[i] : y[i] with the three inputs broadcast
+    // against each other (the comparisons' walk, three strides per dimension). The condition is bool;
+    // x, y and the output share one type, float32, int8 or int16, whose bytes are copied as they are.
+    // TFLM checks the broadcast (CheckBroadcastShape: the output's rank must be the inputs' largest)
+    // unless the three inputs have one shape or all hold one element.
+
+    /** Parameter block of the select_bytes body (words). */
+    export const enum SelectParams {
+        Condition = 0, X = 2, Y = 4, Output = 6,
+        /** Bytes of one element of x, y and the output. */
+        ElementBytes = 8,
+        /** The walk as broadcastWalkWords writes it: rows, six dimensions, then strides per input. */
+        Rows = 9, Dims = 10, StridesCondition = 16, StridesX = 22, StridesY = 28,
+        Size = 34,
+    }
+
+    function sameShape(a: Tensor, b: Tensor): boolean {
+        if (a.rank() !== b.rank()) return false
+        for (let i = 0; i < a.rank(); i++) if (a.dim(i) !== b.dim(i)) return false
+        return true
+    }
+
+    function prepareSelect(op: Operator): void {
+        const condition = op.input(0)
+        const x = op.input(1)
+        const y = op.input(2)
+        const output = op.output(0)
+        op.check(op.inputs.length === 3 && op.outputs.length === 1 && !!condition && !!x && !!y, "needs three inputs and an output")
+        op.check(condition.type === TensorType.Bool, "condition " + condition.describe() + " must be BOOL")
+        op.check(x.type === y.type && output.type === x.type,
+            "x " + x.describe() + ", y " + y.describe() + " and output " + output.describe() + " must have one type")
+        const type = x.type
+        op.check(type === TensorType.Float32 || type === TensorType.Int8 || type === TensorType.Int16, "unsupported type " + typeName(type))
+        const scalars = condition.elementCount() === 1 && x.elementCount() === 1 && y.elementCount() === 1 && output.elementCount() === 1
+        if (!scalars && !(sameShape(condition, x) && sameShape(x, y))) {
+            const rank = Math.max(condition.rank(), Math.max(x.rank(), y.rank()))
+            op.check(output.rank() === rank, "output " + output.describe() + " must have rank " + rank + " to broadcast its inputs")
+        }
+        const p = op.useBody("select_bytes", SelectParams.Size)
+        op.paramTensor(SelectParams.Condition, condition)
+        op.paramTensor(SelectParams.X, x)
+        op.paramTensor(SelectParams.Y, y)
+        op.paramTensor(SelectParams.Output, output)
+        setParam(p, SelectParams.ElementBytes, typeSize(type))
+        setParams(p, SelectParams.Rows, broadcastWalkWords(op, [condition, x, y], output))
+    }
+
+    /** Every output element: the bytes of x's or y's element, as the condition's says. */
+    export function selectBytes(p: Buffer, model: Buffer, arena: Buffer): void {
+        const cond = paramBuffer(p, SelectParams.Condition, model, arena)
+        const condAt = paramOffset(p, SelectParams.Condition)
+        const x = paramBuffer(p, SelectParams.X, model, arena)
+        const xAt = paramOffset(p, SelectParams.X)
+        const y = paramBuffer(p, SelectParams.Y, model, arena)
+        const yAt = paramOffset(p, SelectParams.Y)
+        const out = paramBuffer(p, SelectParams.Output, model, arena)
+        const size = param(p, SelectParams.ElementBytes)
+        const rows = param(p, SelectParams.Rows)
+        const inner = param(p, SelectParams.Dims + WALK_DIMS - 1)
+        const stepC = param(p, SelectParams.StridesCondition + WALK_DIMS - 1)
+        const stepX = param(p, SelectParams.StridesX + WALK_DIMS - 1)
+        const stepY = param(p, SelectParams.StridesY + WALK_DIMS - 1)
+        let o = paramOffset(p, SelectParams.Output)
+        for (let r = 0; r < rows; r++) {
+            let ic = walkRowStart(p, r, SelectParams.Dims, SelectParams.StridesCondition)
+            let ix = walkRowStart(p, r, SelectParams.Dims, SelectParams.StridesX)
+            let iy = walkRowStart(p, r, SelectParams.Dims, SelectParams.StridesY)
+            for (let c = 0; c < inner; c++) {
+                const from = cond[condAt + ic] ? x : y
+                const at = cond[condAt + ic] ? xAt + size * ix : yAt + size * iy
+                for (let b = 0; b < size; b++) out[o++] = from[at + b]
+                ic += stepC
+                ix += stepX
+                iy += stepY
+            }
+        }
+    }
+
+    // ARG_MAX and ARG_MIN (arg_min_max.cc): along one axis, the index of the first largest (or
+    // smallest) value: a later value replaces the best only when strictly greater (less), as
+    // TFLM's micro kernel compares (GreaterFn/LessFn, not the NaN-aware functions of TFLite), so a
+    // NaN never replaces and, first, is never replaced. float32 and int8 (raw values: one scale for
+    // all) in, int32 out, the axis an int32 tensor: TFLM's Eval fails on other types (an int64
+    // output too). TFLM reads the axis at every invoke; here it must be constant (a model input
+    // would make the walk's sizes change between invokes), within [-rank, rank), and the output's
+    // shape must be the input's without that dimension.
+
+    /** Parameter block of the arg_min_max_* bodies (words). */
+    export const enum ArgMinMaxParams {
+        Input = 0, Output = 2,
+        /** Elements before the axis, along it, and after it. */
+        Outer = 4, AxisSize = 5, Inner = 6,
+        /** 1 for ARG_MAX, 0 for ARG_MIN. */
+        IsMax = 7,
+        Size = 8,
+    }
+
+    function prepareArgMinMax(op: Operator, isMax: boolean): void {
+        const input = op.input(0)
+        const axis = op.input(1)
+        const output = op.output(0)
+        op.check(op.inputs.length === 2 && op.outputs.length === 1 && !!input && !!axis, "needs an input, an axis and an output")
+        op.check(axis.type === TensorType.Int32, "the axis " + axis.describe() + " must be INT32")
+        op.check(output.type === TensorType.Int32, "output " + output.describe() + " must be INT32")
+        const type = input.type
+        op.check(type === TensorType.Float32 || type === TensorType.Int8, "unsupported input type " + typeName(type))
+        op.check(axis.isConst && axis.elementCount() >= 1, "the axis " + axis.describe() + " must be constant")
+        const rank = input.rank()
+        let a = axis.get(0)
+        op.check(a >= -rank && a < rank, "axis " + a + " is out of range for input " + input.describe())
+        if (a < 0) a += rank
+        let same = output.rank() === rank - 1
+        for (let i = 0; same && i < rank - 1; i++) same = output.dim(i) === input.dim(i < a ? i : i + 1)
+        op.check(same, "output " + output.describe() + " must have the shape of input " + input.describe() + " without dimension " + a)
+        op.check(input.dim(a) > 0 || output.elementCount() === 0, "dimension " + a + " of input " + input.describe() + " is 0")
+        const p = op.useBody(type === TensorType.Int8 ? "arg_min_max_int8" : "arg_min_max_float", ArgMinMaxParams.Size)
+        op.paramTensor(ArgMinMaxParams.Input, input)
+        op.paramTensor(ArgMinMaxParams.Output, output)
+        let outer = 1
+        for (let i = 0; i < a; i++) outer *= input.dim(i)
+        let inner = 1
+        for (let i = a + 1; i < rank; i++) inner *= input.dim(i)
+        setParam(p, ArgMinMaxParams.Outer, outer)
+        setParam(p, ArgMinMaxParams.AxisSize, input.dim(a))
+        setParam(p, ArgMinMaxParams.Inner, inner)
+        setParam(p, ArgMinMaxParams.IsMax, isMax ? 1 : 0)
+    }
+
+    function argMinMax(p: Buffer, model: Buffer, arena: Buffer, isFloat: boolean): void {
+        const input = paramBuffer(p, ArgMinMaxParams.Input, model, arena)
+        const inAt = paramOffset(p, ArgMinMaxParams.Input)
+        const out = paramBuffer(p, ArgMinMaxParams.Output, model, arena)
+        const outAt = paramOffset(p, ArgMinMaxParams.Output)
+        const outer = param(p, ArgMinMaxParams.Outer)
+        const axisSize = param(p, ArgMinMaxParams.AxisSize)
+        const inner = param(p, ArgMinMaxParams.Inner)
+        const isMax = param(p, ArgMinMaxParams.IsMax) !== 0
+        let o = outAt
+        for (let u = 0; u < outer; u++) {
+            for (let n = 0; n < inner; n++) {
+                let at = u * axisSize * inner + n
+                let best = isFloat ? input.getNumber(NumberFormat.Float32LE, inAt + 4 * at) : int8At(input, inAt, at)
+                let index = 0
+                for (let i = 1; i < axisSize; i++) {
+                    at += inner
+                    const v = isFloat ? input.getNumber(NumberFormat.Float32LE, inAt + 4 * at) : int8At(input, inAt, at)
+                    if (isMax ? v > best : v < best) {
+                        best = v
+                        index = i
+                    }
+                }
+                out.setNumber(NumberFormat.Int32LE, o, index)
+                o += 4
+            }
+        }
+    }
+
+    export function argMinMaxInt8(p: Buffer, model: Buffer, arena: Buffer): void { argMinMax(p, model, arena, false) }
+    export function argMinMaxFloat(p: Buffer, model: Buffer, arena: Buffer): void { argMinMax(p, model, arena, true) }
+
+    // ADD_N (add_n.cc): the element-wise sum of two or more inputs of one shape and type.
+    // - float32: x = 0, then x += each input's element in input order, in float32.
+    // - int8 (every input one scale and zero point): TFLM's quantized ADD with one shared input
+    //   scale: each term (value minus the zero point) times 2^20, times 1/2 as a fixed-point
+    //   multiplier; the sum times 2 s_in / (2^20 s_out); plus the output zero point, clamped. Its sum
+    //   starts from the term of a stored 0 (x = input_offset, not 0), which we add too. The sum
+    //   wraps as int32 (C's would overflow past about 16 inputs). TFLM requires the output
+    //   multiplier below 1 (QuantizeMultiplierSmallerThanOneExp aborts): s_out > s_in / 2^19.
+
+    /** Parameter block of the add_n_* bodies (words); the inputs' tensor words follow it. */
+    export const enum AddNParams {
+        Output = 0,
+        /** Elements of each input and the output, and how many inputs. */
+        Count = 2, InputCount = 3,
+        /** int8 only: minus the inputs' zero point, the output's zero point, the headroom shift. */
+        InputOffset = 4, OutputOffset = 5, LeftShift = 6,
+        /** int8 only: the (multiplier, shift) pairs of the input terms and of the sum. */
+        InputMultiplier = 7, InputShift = 8, OutputMultiplier = 9, OutputShift = 10,
+        /** int8 only: the clamp (the type's range). */
+        ActivationMin = 11, ActivationMax = 12,
+        /** Two words per input (where, offset). */
+        Inputs = 13,
+    }
+
+    function prepareAddN(op: Operator): void {
+        const n = op.inputs.length
+        const first = op.input(0)
+        const output = op.output(0)
+        op.check(n >= 2 && op.outputs.length === 1, "needs two or more inputs and an output")
+        for (let i = 0; i < n; i++) op.check(!!op.input(i), "input " + i + " is missing")
+        op.check(output.type === first.type, "output " + output.describe() + " must have the type of input " + first.describe())
+        for (let i = 1; i < n; i++) {
+            const t = op.input(i)
+            op.check(sameShape(t, first) && t.type === first.type,
+                "input " + t.describe() + " must have the shape and type of input " + first.describe())
+            op.check(t.type !== TensorType.Int8 || (t.zeroPoint === first.zeroPoint && t.scale === first.scale),
+                "int8 input " + t.describe() + " must have the scale and zero point of input " + first.describe())
+        }
+        const type = output.type
+        op.check(type === TensorType.Float32 || type === TensorType.Int8, "unsupported type " + typeName(type))
+        op.check(output.elementCount() === first.elementCount(), "output " + output.describe() + " must have the size of its inputs")
+        const p = op.useBody(type === TensorType.Int8 ? "add_n_int8" : "add_n_float", AddNParams.Inputs + 2 * n)
+        op.paramTensor(AddNParams.Output, output)
+        for (let i = 0; i < n; i++) op.paramTensor(AddNParams.Inputs + 2 * i, op.input(i))
+        setParam(p, AddNParams.Count, output.elementCount())
+        setParam(p, AddNParams.InputCount, n)
+        if (type !== TensorType.Int8) return
+        op.check(first.scale > 0 && output.scale > 0, "int8 inputs and output need a scale")
+        const twiceInputScale = 2 * first.scale
+        const outputReal = twiceInputScale / (1048576 * output.scale)
+        op.check(outputReal < 1, "the scale of output " + output.describe() + " must be above 2^-19 of the inputs' scale")
+        const mIn = quantizeMultiplierSmallerThanOneExp(first.scale / twiceInputScale)
+        const mOut = quantizeMultiplierSmallerThanOneExp(outputReal)
+        setParam(p, AddNParams.InputOffset, -first.zeroPoint)
+        setParam(p, AddNParams.OutputOffset, output.zeroPoint)
+        setParam(p, AddNParams.LeftShift, 20)
+        setParam(p, AddNParams.InputMultiplier, mIn[0])
+        setParam(p, AddNParams.InputShift, mIn[1])
+        setParam(p, AddNParams.OutputMultiplier, mOut[0])
+        setParam(p, AddNParams.OutputShift, mOut[1])
+        setParam(p, AddNParams.ActivationMin, -128)
+        setParam(p, AddNParams.ActivationMax, 127)
+    }
+
+    export function addNFloat(p: Buffer, model: Buffer, arena: Buffer): void {
+        const out = paramBuffer(p, AddNParams.Output, model, arena)
+        const outAt = paramOffset(p, AddNParams.Output)
+        const count = param(p, AddNParams.Count)
+        const n = param(p, AddNParams.InputCount)
+        for (let i = 0; i < count; i++) {
+            let x = 0
+            for (let j = 0; j < n; j++) {
+                const w = AddNParams.Inputs + 2 * j
+                x = f32(x + paramBuffer(p, w, model, arena).getNumber(NumberFormat.Float32LE, paramOffset(p, w) + 4 * i))
+            }
+            out.setNumber(NumberFormat.Float32LE, outAt + 4 * i, x)
+        }
+    }
+
+    export function addNInt8(p: Buffer, model: Buffer, arena: Buffer): void {
+        const out = paramBuffer(p, AddNParams.Output, model, arena)
+        const outAt = paramOffset(p, AddNParams.Output)
+        const count = param(p, AddNParams.Count)
+        const n = param(p, AddNParams.InputCount)
+        const offset = param(p, AddNParams.InputOffset)
+        const headroom = 1 << param(p, AddNParams.LeftShift)
+        const mIn = param(p, AddNParams.InputMultiplier)
+        const sIn = param(p, AddNParams.InputShift)
+        const mOut = param(p, AddNParams.OutputMultiplier)
+        const sOut = param(p, AddNParams.OutputShift)
+        const outputOffset = param(p, AddNParams.OutputOffset)
+        const lo = param(p, AddNParams.ActivationMin)
+        const hi = param(p, AddNParams.ActivationMax)
+        const first = multiplyByQuantizedMultiplierSmallerThanOneExp(Math.imul(offset, headroom), mIn, sIn)
+        for (let i = 0; i < count; i++) {
+            let sum = first
+            for (let j = 0; j < n; j++) {
+                const w = AddNParams.Inputs + 2 * j
+                const v = int8At(paramBuffer(p, w, model, arena), paramOffset(p, w), i) + offset
+                sum = (sum + multiplyByQuantizedMultiplierSmallerThanOneExp(Math.imul(v, headroom), mIn, sIn)) | 0
+            }
+            out[outAt + i] = clamp(multiplyByQuantizedMultiplierSmallerThanOneExp(sum, mOut, sOut) + outputOffset, lo, hi) & 0xff
         }
     }
 }
