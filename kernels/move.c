@@ -1,7 +1,7 @@
 /* Data movement bodies (kernel_move.ts): the strided copies of SLICE, SPLIT, SPLIT_V, PACK, UNPACK,
  * REVERSE_V2, BROADCAST_TO, DEPTH_TO_SPACE and SPACE_TO_DEPTH (one function under nine names),
- * SHAPE, GATHER and GATHER_ND. Parameter blocks: enum tfl_move, tfl_move_piece, tfl_shape,
- * tfl_gather, tfl_gather_nd. None of them is in the board's default build. */
+ * SLICE with begin read at invoke, SHAPE, GATHER and GATHER_ND. Parameter blocks: enum tfl_move,
+ * tfl_move_piece, tfl_slice_dynamic, tfl_shape, tfl_gather, tfl_gather_nd. None of them is in the board's default build. */
 /* Small beats fast here: only the all-ops build has them (before the includes, so that the inline
  * helpers they use are compiled the same way and still inline). */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -9,29 +9,53 @@
 #endif
 #include "kernel_util.h"
 
-/* Each piece: its counters' (count, input stride, output stride) triples, outermost first, in
- * elements; ElementSize bytes move per element. */
+/* The piece at word w: its counters' (count, input stride, output stride) triples, outermost
+ * first, in elements, from input element `start`; ElementSize bytes move per element. */
+static void copy_piece(int32_t *p, int w, int32_t start, const uint8_t *model, uint8_t *arena)
+{
+    const int32_t size = p[TFL_MOVE_ELEMENT_SIZE];
+    const uint8_t *input = tfl_tensor(p, w + TFL_MOVE_PIECE_INPUT, model, arena) + size * start;
+    uint8_t *output = tfl_output(p, w + TFL_MOVE_PIECE_OUTPUT, arena) + size * p[w + TFL_MOVE_PIECE_OUTPUT_START];
+    const int32_t *d = p + w + TFL_MOVE_PIECE_DIMS;
+    for (int32_t a = 0; a < d[0]; a++)
+        for (int32_t b = 0; b < d[3]; b++)
+            for (int32_t c = 0; c < d[6]; c++)
+                for (int32_t e = 0; e < d[9]; e++) {
+                    const uint8_t *from = input + size * (a * d[1] + b * d[4] + c * d[7] + e * d[10]);
+                    uint8_t *to = output + size * (a * d[2] + b * d[5] + c * d[8] + e * d[11]);
+                    for (int32_t f = 0; f < d[12]; f++) {
+                        memcpy(to, from, (uint32_t)size);
+                        from += size * d[13];
+                        to += size * d[14];
+                    }
+                }
+}
+
 static void move_bytes(int32_t *p, const uint8_t *model, uint8_t *arena)
 {
-    const int32_t size = p[TFL_MOVE_ELEMENT_SIZE], pieces = p[TFL_MOVE_PIECE_COUNT];
-    for (int32_t k = 0; k < pieces; k++) {
+    for (int32_t k = 0; k < p[TFL_MOVE_PIECE_COUNT]; k++) {
         const int w = TFL_MOVE_PIECES + TFL_MOVE_PIECE_WORDS * k;
-        const uint8_t *input = tfl_tensor(p, w + TFL_MOVE_PIECE_INPUT, model, arena) + size * p[w + TFL_MOVE_PIECE_INPUT_START];
-        uint8_t *output = tfl_output(p, w + TFL_MOVE_PIECE_OUTPUT, arena) + size * p[w + TFL_MOVE_PIECE_OUTPUT_START];
-        const int32_t *d = p + w + TFL_MOVE_PIECE_DIMS;
-        for (int32_t a = 0; a < d[0]; a++)
-            for (int32_t b = 0; b < d[3]; b++)
-                for (int32_t c = 0; c < d[6]; c++)
-                    for (int32_t e = 0; e < d[9]; e++) {
-                        const uint8_t *from = input + size * (a * d[1] + b * d[4] + c * d[7] + e * d[10]);
-                        uint8_t *to = output + size * (a * d[2] + b * d[5] + c * d[8] + e * d[11]);
-                        for (int32_t f = 0; f < d[12]; f++) {
-                            memcpy(to, from, (uint32_t)size);
-                            from += size * d[13];
-                            to += size * d[14];
-                        }
-                    }
+        copy_piece(p, w, p[w + TFL_MOVE_PIECE_INPUT_START], model, arena);
     }
+}
+
+/* SLICE with begin read now: the block's start, or zeros when the block leaves the input. */
+void tflite_slice_dynamic_bytes(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    const int32_t bytes = p[TFL_SLICE_DYNAMIC_OUTPUT_BYTES];
+    if (bytes == 0) return;
+    const uint8_t *begin = tfl_tensor(p, TFL_SLICE_DYNAMIC_BEGIN, model, arena);
+    const int32_t step = p[TFL_SLICE_DYNAMIC_BEGIN_STEP];
+    int32_t start = 0;
+    int inside = 1;
+    for (int32_t d = 0; d < p[TFL_SLICE_DYNAMIC_RANK]; d++) {
+        const int32_t b = tfl_load_i32(begin + step * d);
+        const int32_t *t = p + TFL_SLICE_DYNAMIC_DIMS + 3 * d;
+        if (b < 0 || b > t[0] - t[2]) inside = 0;
+        else start += b * t[1];
+    }
+    if (inside) copy_piece(p, TFL_MOVE_PIECES, start, model, arena);
+    else memset(tfl_output(p, TFL_MOVE_PIECES + TFL_MOVE_PIECE_OUTPUT, arena), 0, (uint32_t)bytes);
 }
 
 void tflite_slice_bytes(int32_t *p, const uint8_t *model, uint8_t *arena) { move_bytes(p, model, arena); }

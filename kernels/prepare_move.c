@@ -97,10 +97,10 @@ static int move_axis(tfl_op *op, int32_t given, int32_t rank, const tfl_tensor_i
     return 0;
 }
 
-/* useMove */
-static int32_t *use_move(tfl_op *op, int32_t body, uint32_t pieces, uint32_t size)
+/* useMove: a block of `words` words, or just the pieces' when 0. */
+static int32_t *use_move(tfl_op *op, int32_t body, uint32_t pieces, uint32_t size, uint32_t words)
 {
-    int32_t *p = tfl_use_body(op, body, TFL_MOVE_PIECES + TFL_MOVE_PIECE_WORDS * pieces);
+    int32_t *p = tfl_use_body(op, body, words ? words : TFL_MOVE_PIECES + TFL_MOVE_PIECE_WORDS * pieces);
     if (!p) return 0;
     p[TFL_MOVE_ELEMENT_SIZE] = (int32_t)size;
     p[TFL_MOVE_PIECE_COUNT] = (int32_t)pieces;
@@ -182,7 +182,7 @@ static int split_into(tfl_op *op, const tfl_tensor_info *input, const tfl_tensor
     }
     TFL_CHECK(op, total == input->shape[axis], "the outputs' sizes along axis %d add up to %f, not input %t's", axis, total, input);
     const int32_t outer = product(input->shape, 0, axis), inner = product(input->shape, axis + 1, rank);
-    int32_t *p = use_move(op, body, n, tfl_type_size(input->type));
+    int32_t *p = use_move(op, body, n, tfl_type_size(input->type), 0);
     if (!p) return 1;
     int32_t at = 0;
     for (uint32_t k = 0; k < n; k++) {
@@ -234,7 +234,7 @@ int tfl_prepare_pack(tfl_op *op)
         TFL_CHECK(op, same, "%t must have the shape of %t", t, input);
     }
     const int32_t outer = product(input->shape, 0, axis), inner = product(input->shape, axis, input->rank);
-    int32_t *p = use_move(op, TFL_BODY_pack_bytes, n, tfl_type_size(output->type));
+    int32_t *p = use_move(op, TFL_BODY_pack_bytes, n, tfl_type_size(output->type), 0);
     if (!p) return 1;
     for (uint32_t k = 0; k < n; k++) {
         const int32_t dims[2][3] = {{outer, inner, mul((int32_t)n, inner)}, {inner, 1, 1}};
@@ -262,11 +262,46 @@ int tfl_prepare_unpack(tfl_op *op)
         if (check_shape(op, tfl_output_tensor(op, k), shape, (uint32_t)rank - 1)) return 1;
     }
     const int32_t outer = product(input->shape, 0, axis), inner = product(input->shape, axis + 1, rank);
-    int32_t *p = use_move(op, TFL_BODY_unpack_bytes, n, tfl_type_size(input->type));
+    int32_t *p = use_move(op, TFL_BODY_unpack_bytes, n, tfl_type_size(input->type), 0);
     if (!p) return 1;
     for (uint32_t k = 0; k < n; k++) {
         const int32_t dims[2][3] = {{outer, mul((int32_t)n, inner), inner}, {inner, 1, 1}};
         if (move_piece(op, p, k, input, tfl_output_tensor(op, k), mul((int32_t)k, inner), 0, dims, 2)) return 1;
+    }
+    return 0;
+}
+
+/* prepareDynamicSlice */
+static int prepare_dynamic_slice(tfl_op *op, const tfl_tensor_info *input, const tfl_tensor_info *begin,
+                                 const tfl_tensor_info *size, const tfl_tensor_info *output)
+{
+    const int wide = begin->type == TFL_TYPE_INT64;
+    TFL_CHECK(op, begin->type == TFL_TYPE_INT32 || wide, "the begin input %t must be INT32 or INT64", begin);
+    const int32_t rank = input->rank;
+    TFL_CHECK(op, begin->count == (uint32_t)rank && size->count == (uint32_t)rank, "begin and size must hold %d values each, one per input dimension", rank);
+    TFL_CHECK(op, output->rank == input->rank, "output %t must have the rank of input %t", output, input);
+    for (int32_t d = 0; d < rank; d++)
+        TFL_CHECK(op, output->shape[d] <= input->shape[d], "output %t is larger than input %t in dimension %d", output, input, d);
+    const int empty = output->count == 0;
+    int32_t strides[TFL_MAX_RANK], out_strides[TFL_MAX_RANK], dims[TFL_MAX_RANK][3];
+    strides_of(input->shape, rank, strides);
+    strides_of(output->shape, rank, out_strides);
+    for (int32_t d = 0; d < rank; d++) {
+        dims[d][0] = output->shape[d];
+        dims[d][1] = empty ? 0 : strides[d];
+        dims[d][2] = empty ? 0 : out_strides[d];
+    }
+    int32_t *p = use_move(op, TFL_BODY_slice_dynamic_bytes, 1, tfl_type_size(input->type), TFL_SLICE_DYNAMIC_WORDS);
+    if (!p || move_piece(op, p, 0, input, output, 0, 0, (const int32_t(*)[3])dims, (uint32_t)rank)) return 1;
+    tfl_param_tensor(op, TFL_SLICE_DYNAMIC_BEGIN, begin);
+    p[TFL_SLICE_DYNAMIC_BEGIN_STEP] = wide ? 8 : 4;
+    p[TFL_SLICE_DYNAMIC_RANK] = rank;
+    p[TFL_SLICE_DYNAMIC_OUTPUT_BYTES] = (int32_t)output->bytes;
+    for (int32_t d = 0; d < rank; d++) {
+        int32_t *t = &p[TFL_SLICE_DYNAMIC_DIMS + 3 * (uint32_t)d];
+        t[0] = input->shape[d];
+        t[1] = empty ? 0 : strides[d];
+        t[2] = output->shape[d];
     }
     return 0;
 }
@@ -282,6 +317,7 @@ int tfl_prepare_slice(tfl_op *op)
     const int32_t rank = input->rank;
     TFL_CHECK(op, rank <= TFL_CONST_SLICE_MAX_DIMS, "input %t has more than %d dimensions", input, TFL_CONST_SLICE_MAX_DIMS);
     TFL_CHECK(op, size_input->type == begin_input->type, "size %t must have the type of begin %t", size_input, begin_input);
+    if (!begin_input->is_const || !size_input->is_const) return prepare_dynamic_slice(op, input, begin_input, size_input, output);
     const_ints begin, size;
     if (read_ints(op, begin_input, "begin", 1, &begin) || read_ints(op, size_input, "size", 1, &size)) return 1;
     TFL_CHECK(op, begin.n == (uint32_t)rank && size.n == (uint32_t)rank, "begin and size must hold %d values each, one per input dimension", rank);
@@ -306,7 +342,7 @@ int tfl_prepare_slice(tfl_op *op)
         dims[d][1] = strides[d];
         dims[d][2] = out_strides[d];
     }
-    int32_t *p = use_move(op, TFL_BODY_slice_bytes, 1, tfl_type_size(input->type));
+    int32_t *p = use_move(op, TFL_BODY_slice_bytes, 1, tfl_type_size(input->type), 0);
     if (!p) return 1;
     return move_piece(op, p, 0, input, output, start, 0, (const int32_t(*)[3])dims, (uint32_t)rank);
 }
@@ -367,7 +403,7 @@ int tfl_prepare_reverse_v2(tfl_op *op)
         dims[d][1] = reversed[d] ? tfl_negate(strides[d]) : strides[d];
         dims[d][2] = strides[d];
     }
-    int32_t *p = use_move(op, TFL_BODY_reverse_v2_bytes, 1, tfl_type_size(input->type));
+    int32_t *p = use_move(op, TFL_BODY_reverse_v2_bytes, 1, tfl_type_size(input->type), 0);
     if (!p) return 1;
     return move_piece(op, p, 0, input, output, start, 0, (const int32_t(*)[3])dims, (uint32_t)rank);
 }
@@ -406,7 +442,7 @@ int tfl_prepare_broadcast_to(tfl_op *op)
         dims[d][1] = i < 0 || input->shape[i] == 1 ? 0 : in_strides[i];
         dims[d][2] = out_strides[d];
     }
-    int32_t *p = use_move(op, TFL_BODY_broadcast_to_bytes, 1, tfl_type_size(input->type));
+    int32_t *p = use_move(op, TFL_BODY_broadcast_to_bytes, 1, tfl_type_size(input->type), 0);
     if (!p) return 1;
     return move_piece(op, p, 0, input, output, 0, 0, (const int32_t(*)[3])dims, (uint32_t)rank);
 }
@@ -436,7 +472,7 @@ int tfl_prepare_depth_to_space(tfl_op *op)
     const int32_t out_row = mul(mul(iw, b), oc);
     const int32_t dims[6][3] = {{n, mul(mul(ih, iw), ic), mul(mul(ih, b), out_row)}, {ih, mul(iw, ic), mul(b, out_row)}, {b, mul(b, oc), out_row},
                                 {iw, ic, mul(b, oc)}, {b, oc, oc}, {oc, 1, 1}};
-    int32_t *p = use_move(op, TFL_BODY_depth_to_space_bytes, 1, tfl_type_size(input->type));
+    int32_t *p = use_move(op, TFL_BODY_depth_to_space_bytes, 1, tfl_type_size(input->type), 0);
     if (!p) return 1;
     return move_piece(op, p, 0, input, output, 0, 0, dims, 6);
 }
@@ -454,7 +490,7 @@ int tfl_prepare_space_to_depth(tfl_op *op)
     const int32_t oc = mul(mul(ic, b), b), in_row = mul(iw, ic);
     const int32_t dims[6][3] = {{n, mul(ih, in_row), mul(mul(oh, ow), oc)}, {oh, mul(b, in_row), mul(ow, oc)}, {b, in_row, mul(b, ic)},
                                 {ow, mul(b, ic), oc}, {b, ic, ic}, {ic, 1, 1}};
-    int32_t *p = use_move(op, TFL_BODY_space_to_depth_bytes, 1, tfl_type_size(input->type));
+    int32_t *p = use_move(op, TFL_BODY_space_to_depth_bytes, 1, tfl_type_size(input->type), 0);
     if (!p) return 1;
     return move_piece(op, p, 0, input, output, 0, 0, dims, 6);
 }

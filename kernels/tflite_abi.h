@@ -417,6 +417,22 @@ enum tfl_move_piece {
     TFL_MOVE_PIECE_WORDS = 21,
 };
 
+/* kernel_move.ts SliceDynamicParams: Parameter block of slice_dynamic_bytes (words): SLICE with
+ * begin or size a model input. A moveBytes block of one piece (the counters from the output's
+ * shape) whose input start comes from begin at invoke, then: */
+enum tfl_slice_dynamic {
+    /* The begin tensor (MoveParams.Pieces + MovePiece.Words). */
+    TFL_SLICE_DYNAMIC_BEGIN = 23,
+    /* Bytes per begin value: 4 (INT32), or 8 (INT64: its low word, as TFLM casts it to int). */
+    TFL_SLICE_DYNAMIC_BEGIN_STEP = 25,
+    TFL_SLICE_DYNAMIC_RANK = 26,
+    /* The output's bytes: all zero when begin puts the block outside the input. */
+    TFL_SLICE_DYNAMIC_OUTPUT_BYTES = 27,
+    /* Rank (input size, input stride, output size) triples. */
+    TFL_SLICE_DYNAMIC_DIMS = 28,
+    TFL_SLICE_DYNAMIC_WORDS = 43,
+};
+
 /* kernel_move.ts ShapeParams: Parameter block of shape_int32 (words). */
 enum tfl_shape {
     TFL_SHAPE_OUTPUT = 0,
@@ -935,6 +951,7 @@ enum tfl_type {
     X(prelu_int8) \
     X(prelu_int16) \
     X(slice_bytes) \
+    X(slice_dynamic_bytes) \
     X(split_bytes) \
     X(split_v_bytes) \
     X(pack_bytes) \
@@ -1080,6 +1097,7 @@ void tflite_squared_difference_int16(int32_t *params, const uint8_t *model, uint
 void tflite_prelu_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_prelu_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_slice_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_slice_dynamic_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_split_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_split_v_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_pack_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);

@@ -190,6 +190,26 @@ export function sliceDrafts(rand: Rand): MoveDraft[] {
                 op: "SLICE", inputs: [input, ints(indexType, begin), ints(indexType, size)], outputs: [tensor(rand, type, out, quantOf(input))],
             }, [rand.bytes(type, shape)]));
         }
+    // Begin (and size) as model inputs, which TFLM reads at invoke: size gives the output's shape
+    // (-1 where it reaches the end).
+    for (const [type, pattern] of pairs<TypeName>(["float32", "int8", "int16", "bool"], ["dynamic-begin", "dynamic-begin-size", "dynamic-int64"], 4)) {
+        const shape = shapeOf(rand, 1, 4, 240, 5);
+        const begin: number[] = [], size: number[] = [], out: number[] = [];
+        for (const d of shape) {
+            const b = rand.int(0, d - 1), n = rand.int(1, d - b), minusOne = pattern !== "dynamic-begin" && rand.chance(0.3);
+            begin.push(b);
+            size.push(minusOne ? -1 : n);
+            out.push(minusOne ? d - b : n);
+        }
+        const indexType: "int32" | "int64" = pattern === "dynamic-int64" ? "int64" : "int32";
+        const input = tensor(rand, type, shape);
+        const sizeInput: TensorSpec = pattern === "dynamic-begin" ? ints(indexType, size) : { shape: [size.length], type: indexType };
+        const inputs = [rand.bytes(type, shape), encodeValues(indexType, begin)];
+        if (pattern !== "dynamic-begin") inputs.push(encodeValues(indexType, size));
+        drafts.push(draft([type, pattern, `begin-${indexType}`], {
+            op: "SLICE", inputs: [input, { shape: [begin.length], type: indexType }, sizeInput], outputs: [tensor(rand, type, out, quantOf(input))],
+        }, inputs));
+    }
     return drafts;
 }
 

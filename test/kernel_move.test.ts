@@ -107,6 +107,9 @@ describe("Data movement ops: coverage, refusals and undefined cases, the STS and
         { name: "SLICE with begin and size of two types",
             spec: { op: "SLICE", inputs: [f32([4]), int32([1]), { shape: [1], type: "int64", data: [2] }], outputs: [f32([2])] },
             message: /size tensor 2 'const2' INT64\[1\] must have the type of begin tensor 1 'const1' INT32\[1\]$/ },
+        { name: "SLICE with begin a model input into an output larger than the input",
+            spec: { op: "SLICE", inputs: [f32([4, 2]), { shape: [2], type: "int32" }, int32([2, 3])], outputs: [f32([2, 3])] },
+            message: /output tensor 3 'output0' FLOAT32\[2,3\] is larger than input tensor 0 'input0' FLOAT32\[4,2\] in dimension 1$/ },
         { name: "SHAPE into INT64 (TFLM writes INT32 only)",
             spec: { op: "SHAPE", inputs: [f32([2, 3])], outputs: [{ shape: [2], type: "int64" }] },
             message: /output tensor 1 'output0' INT64\[2\] must be INT32 \(TFLM writes no other type\)$/ },
@@ -148,6 +151,21 @@ describe("Data movement ops: coverage, refusals and undefined cases, the STS and
             outputs: [{ shape: [2, 4], type: "int8", scale: 0.5, zeroPoint: 0 }] });
         const out = runBoth(model, [encodeValues("int8", [1, 2, 3, 4, 5, 6]), encodeValues("int32", [2, -1, 3, 0])]);
         assert.deepStrictEqual(Array.from(new Int8Array(out.buffer, out.byteOffset, out.length)), [3, 0, 0, 1, 6, 0, 0, 4]);
+    });
+
+    it("reads SLICE's begin at invoke when it is a model input, and gives zeros for a block outside the input (TFLM reads outside it)", () => {
+        const model = singleOpModel({ op: "SLICE", inputs: [{ shape: [2, 4], type: "int16", scale: 1, zeroPoint: 0 }, { shape: [2], type: "int64" }, { shape: [2], type: "int64", data: [1, 3] }],
+            outputs: [{ shape: [1, 3], type: "int16", scale: 1, zeroPoint: 0 }] });
+        const input = encodeValues("int16", [1, 2, 3, 4, 5, 6, 7, 8]);
+        const at = (begin: number[]) => {
+            const out = runBoth(model, [input, encodeValues("int64", begin)]);
+            return [0, 1, 2].map((i) => out.readInt16LE(2 * i));
+        };
+        assert.deepStrictEqual(at([1, 1]), [6, 7, 8]);
+        assert.deepStrictEqual(at([0, 0]), [1, 2, 3]);
+        // Past the end of dimension 1, and a negative begin: zeros.
+        assert.deepStrictEqual(at([0, 2]), [0, 0, 0]);
+        assert.deepStrictEqual(at([-1, 0]), [0, 0, 0]);
     });
 
     it("gives zeros for GATHER_ND slices starting outside the input (TFLM fails the invoke) and reads flat positions as TFLM", () => {

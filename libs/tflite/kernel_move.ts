@@ -35,6 +35,24 @@ namespace tflite {
     /** Counters per piece: enough for every op here once neighbours are merged (see movePiece). */
     export const MOVE_DIMS = 5
 
+    /**
+     * Parameter block of slice_dynamic_bytes (words): SLICE with begin or size a model input. A
+     * moveBytes block of one piece (the counters from the output's shape) whose input start comes
+     * from begin at invoke, then:
+     */
+    export const enum SliceDynamicParams {
+        /** The begin tensor (MoveParams.Pieces + MovePiece.Words). */
+        Begin = 23,
+        /** Bytes per begin value: 4 (INT32), or 8 (INT64: its low word, as TFLM casts it to int). */
+        BeginStep = 25,
+        Rank = 26,
+        /** The output's bytes: all zero when begin puts the block outside the input. */
+        OutputBytes = 27,
+        /** Rank (input size, input stride, output size) triples. */
+        Dims = 28,
+        Words = 43,
+    }
+
     /** Parameter block of shape_int32 (words). */
     export const enum ShapeParams {
         Output = 0,
@@ -92,6 +110,7 @@ namespace tflite {
         registerBuiltin(BuiltinOp.SPACE_TO_DEPTH, prepareSpaceToDepth)
         registerBuiltin(BuiltinOp.GATHER_ND, prepareGatherNd)
         registerBody("slice_bytes", moveBytes)
+        registerBody("slice_dynamic_bytes", sliceDynamicBytes)
         registerBody("split_bytes", moveBytes)
         registerBody("split_v_bytes", moveBytes)
         registerBody("pack_bytes", moveBytes)
@@ -182,9 +201,9 @@ namespace tflite {
         }
     }
 
-    /** Chooses `body` (a name of moveBytes) with `pieces` pieces of `size`-byte elements. */
-    function useMove(op: Operator, body: string, pieces: number, size: number): void {
-        const p = op.useBody(body, MoveParams.Pieces + MovePiece.Words * pieces)
+    /** Chooses `body` (a name of moveBytes) with `pieces` pieces of `size`-byte elements, in a block of `words` (at least theirs). */
+    function useMove(op: Operator, body: string, pieces: number, size: number, words?: number): void {
+        const p = op.useBody(body, words || MoveParams.Pieces + MovePiece.Words * pieces)
         setParam(p, MoveParams.ElementSize, size)
         setParam(p, MoveParams.PieceCount, pieces)
     }
@@ -297,8 +316,10 @@ namespace tflite {
     }
 
     // SLICE: the block of `size` elements from `begin` in each dimension (size -1: to the end).
-    // TFLM reads begin and size at invoke without checking them; here they must be constant, and a
-    // block reaching outside the input, or an output of another shape, is refused.
+    // TFLM reads begin and size at invoke without checking them. Constant ones are checked here: a
+    // block reaching outside the input, or an output of another shape, is refused. With either a
+    // model input, the block has the output's shape and starts where begin says at invoke; a begin
+    // that puts it outside the input (TFLM reads outside its input there) gives zeros.
     function prepareSlice(op: Operator): void {
         const input = op.input(0)
         const output = op.output(0)
@@ -310,6 +331,10 @@ namespace tflite {
         const rank = input.rank()
         op.check(rank <= SLICE_MAX_DIMS, "input " + input.describe() + " has more than " + SLICE_MAX_DIMS + " dimensions")
         op.check(op.input(2).type === op.input(1).type, "size " + op.input(2).describe() + " must have the type of begin " + op.input(1).describe())
+        if (!op.input(1).isConst || !op.input(2).isConst) {
+            prepareDynamicSlice(op, input, op.input(1), op.input(2), output)
+            return
+        }
         const begin = moveConstInts(op, op.input(1), "begin", true)
         const size = moveConstInts(op, op.input(2), "size", true)
         op.check(begin.length === rank && size.length === rank, "begin and size must hold " + rank + " values each, one per input dimension")
@@ -329,6 +354,30 @@ namespace tflite {
         for (let d = 0; d < rank; d++) dims.push([shape[d], strides[d], outStrides[d]])
         useMove(op, "slice_bytes", 1, typeSize(input.type))
         movePiece(op, 0, input, output, start, 0, dims)
+    }
+
+    function prepareDynamicSlice(op: Operator, input: Tensor, begin: Tensor, size: Tensor, output: Tensor): void {
+        const wide = begin.type === TensorType.Int64
+        op.check(begin.type === TensorType.Int32 || wide, "the begin input " + begin.describe() + " must be INT32 or INT64")
+        const rank = input.rank()
+        op.check(begin.elementCount() === rank && size.elementCount() === rank, "begin and size must hold " + rank + " values each, one per input dimension")
+        op.check(output.rank() === rank, "output " + output.describe() + " must have the rank of input " + input.describe())
+        for (let d = 0; d < rank; d++)
+            op.check(output.dim(d) <= input.dim(d), "output " + output.describe() + " is larger than input " + input.describe() + " in dimension " + d)
+        // An empty output moves nothing: its strides (maybe past int32 beside a 0) are never written.
+        const empty = output.elementCount() === 0
+        const strides = moveStrides(input.shape)
+        const outStrides = moveStrides(output.shape)
+        const dims: number[][] = []
+        for (let d = 0; d < rank; d++) dims.push([output.dim(d), empty ? 0 : strides[d], empty ? 0 : outStrides[d]])
+        useMove(op, "slice_dynamic_bytes", 1, typeSize(input.type), SliceDynamicParams.Words)
+        movePiece(op, 0, input, output, 0, 0, dims)
+        const p = op.params
+        op.paramTensor(SliceDynamicParams.Begin, begin)
+        setParam(p, SliceDynamicParams.BeginStep, wide ? 8 : 4)
+        setParam(p, SliceDynamicParams.Rank, rank)
+        setParam(p, SliceDynamicParams.OutputBytes, output.bytes)
+        for (let d = 0; d < rank; d++) setParams(p, SliceDynamicParams.Dims + 3 * d, [input.dim(d), empty ? 0 : strides[d], output.dim(d)])
     }
 
     // SHAPE: the input's dimensions as INT32 (TFLM writes no other output type).
@@ -537,33 +586,61 @@ namespace tflite {
     // ---- Bodies ----
 
     export function moveBytes(p: Buffer, model: Buffer, arena: Buffer): void {
-        const size = param(p, MoveParams.ElementSize)
         const pieces = param(p, MoveParams.PieceCount)
         for (let k = 0; k < pieces; k++) {
             const w = MoveParams.Pieces + MovePiece.Words * k
-            const input = paramBuffer(p, w + MovePiece.Input, model, arena)
-            const output = paramBuffer(p, w + MovePiece.Output, model, arena)
-            const inAt = paramOffset(p, w + MovePiece.Input) + size * param(p, w + MovePiece.InputStart)
-            const outAt = paramOffset(p, w + MovePiece.Output) + size * param(p, w + MovePiece.OutputStart)
-            const d = w + MovePiece.Dims
-            const n0 = param(p, d), i0 = size * param(p, d + 1), o0 = size * param(p, d + 2)
-            const n1 = param(p, d + 3), i1 = size * param(p, d + 4), o1 = size * param(p, d + 5)
-            const n2 = param(p, d + 6), i2 = size * param(p, d + 7), o2 = size * param(p, d + 8)
-            const n3 = param(p, d + 9), i3 = size * param(p, d + 10), o3 = size * param(p, d + 11)
-            const n4 = param(p, d + 12), i4 = size * param(p, d + 13), o4 = size * param(p, d + 14)
-            for (let a = 0; a < n0; a++)
-                for (let b = 0; b < n1; b++)
-                    for (let c = 0; c < n2; c++)
-                        for (let e = 0; e < n3; e++) {
-                            let from = inAt + a * i0 + b * i1 + c * i2 + e * i3
-                            let to = outAt + a * o0 + b * o1 + c * o2 + e * o3
-                            for (let f = 0; f < n4; f++) {
-                                for (let x = 0; x < size; x++) output[to + x] = input[from + x]
-                                from += i4
-                                to += o4
-                            }
-                        }
+            copyPiece(p, w, param(p, w + MovePiece.InputStart), model, arena)
         }
+    }
+
+    /** SLICE with begin read now: the block's start, or zeros when the block leaves the input. */
+    export function sliceDynamicBytes(p: Buffer, model: Buffer, arena: Buffer): void {
+        const bytes = param(p, SliceDynamicParams.OutputBytes)
+        if (bytes === 0) return
+        const begin = paramBuffer(p, SliceDynamicParams.Begin, model, arena)
+        const beginAt = paramOffset(p, SliceDynamicParams.Begin)
+        const step = param(p, SliceDynamicParams.BeginStep)
+        let start = 0
+        let inside = true
+        for (let d = 0; d < param(p, SliceDynamicParams.Rank); d++) {
+            const b = begin.getNumber(NumberFormat.Int32LE, beginAt + step * d)
+            const w = SliceDynamicParams.Dims + 3 * d
+            if (b < 0 || b > param(p, w) - param(p, w + 2)) inside = false
+            else start += b * param(p, w + 1)
+        }
+        if (inside) copyPiece(p, MoveParams.Pieces, start, model, arena)
+        else {
+            const output = paramBuffer(p, MoveParams.Pieces + MovePiece.Output, model, arena)
+            const at = paramOffset(p, MoveParams.Pieces + MovePiece.Output)
+            for (let i = 0; i < bytes; i++) output[at + i] = 0
+        }
+    }
+
+    /** Copies the piece at word `w` of a moveBytes block, from input element `inputStart`. */
+    function copyPiece(p: Buffer, w: number, inputStart: number, model: Buffer, arena: Buffer): void {
+        const size = param(p, MoveParams.ElementSize)
+        const input = paramBuffer(p, w + MovePiece.Input, model, arena)
+        const output = paramBuffer(p, w + MovePiece.Output, model, arena)
+        const inAt = paramOffset(p, w + MovePiece.Input) + size * inputStart
+        const outAt = paramOffset(p, w + MovePiece.Output) + size * param(p, w + MovePiece.OutputStart)
+        const d = w + MovePiece.Dims
+        const n0 = param(p, d), i0 = size * param(p, d + 1), o0 = size * param(p, d + 2)
+        const n1 = param(p, d + 3), i1 = size * param(p, d + 4), o1 = size * param(p, d + 5)
+        const n2 = param(p, d + 6), i2 = size * param(p, d + 7), o2 = size * param(p, d + 8)
+        const n3 = param(p, d + 9), i3 = size * param(p, d + 10), o3 = size * param(p, d + 11)
+        const n4 = param(p, d + 12), i4 = size * param(p, d + 13), o4 = size * param(p, d + 14)
+        for (let a = 0; a < n0; a++)
+            for (let b = 0; b < n1; b++)
+                for (let c = 0; c < n2; c++)
+                    for (let e = 0; e < n3; e++) {
+                        let from = inAt + a * i0 + b * i1 + c * i2 + e * i3
+                        let to = outAt + a * o0 + b * o1 + c * o2 + e * o3
+                        for (let f = 0; f < n4; f++) {
+                            for (let x = 0; x < size; x++) output[to + x] = input[from + x]
+                            from += i4
+                            to += o4
+                        }
+                    }
     }
 
     export function shapeInt32(p: Buffer, model: Buffer, arena: Buffer): void {
