@@ -217,7 +217,10 @@ static float sin_or_cos(float y, int32_t cosine)
     if (top >= 0x7f8) return (y - y) / (y - y);   /* infinity or NaN */
     if (top < 0x42f) {   /* |y| < 120 */
         n = quadrant = ((int32_t)(x * SINCOSF[0][SC_HPI_INV]) + 0x800000) >> 24;
-        x -= n * SINCOSF[0][SC_HPI];
+        /* x - n pi/2 rounded once, as the fused multiply-add of glibc's x86-64 build (its FMA
+         * variant, which the goldens' host runs) gives it: pi/2 = hi + lo with n hi exact (hi has
+         * 46 bits, |n| < 128) and x - n hi exact (Sterbenz: they are within a factor 2). */
+        x = (x - n * 0x1.921fb54442dp0) - n * 0x1.8p-48;
     } else {
         /* |y|'s significand times 4/pi's bits from the right byte, kept mod 4 in 2.62 fixed point. */
         uint32_t xi = bits_of(y);

@@ -67,7 +67,14 @@ function floatInputs(rand: Rand, op: MathOp, n: number): number[] {
                 x = r < 0.3 ? rand.int(-40, 40) / 2 : r < 0.45 ? -rand.next() : r < 0.55 ? (rand.chance(0.5) ? -1 : 1) * rand.scale(23, 40) :
                     (rand.next() * 2 - 1) * 20; break;
             // Below pi/4, below 120 and beyond (the three reductions), both signs.
-            case "SIN": case "COS": x = (rand.chance(0.5) ? -1 : 1) * (r < 0.3 ? rand.next() * 0.8 : r < 0.6 ? rand.next() * 120 : r < 0.7 ? rand.scale(-30, -11) : rand.scale(7, 127)); break
+            // Near multiples of pi/2 below 120 too, where the reduction cancels (glibc's x86-64
+            // build rounds x - n pi/2 once, with a fused multiply-add).
+            case "SIN": case "COS": {
+                const nearMultiple = () => Math.fround(rand.int(1, 76) * Math.PI / 2) * (1 + rand.int(-3, 3) * 2 ** -23);
+                x = (rand.chance(0.5) ? -1 : 1) * (r < 0.25 ? rand.next() * 0.8 : r < 0.45 ? rand.next() * 120 : r < 0.7 ? nearMultiple() :
+                    r < 0.8 ? rand.scale(-30, -11) : rand.scale(7, 127));
+                break
+            }
             case "EXP": x = r < 0.2 ? (rand.next() * 2 - 1) * 110 : (rand.next() * 2 - 1) * 12; break;
             case "ELU": x = r < 0.2 ? -rand.next() * 100 : (rand.next() * 2 - 1) * 6; break;
             default: x = r < 0.05 ? 0 : r < 0.1 ? -0 : r < 0.2 ? (rand.next() * 2 - 1) * 1e6 : (rand.next() * 2 - 1) * 10; break;

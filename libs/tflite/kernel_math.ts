@@ -453,9 +453,10 @@ namespace tflite {
         return f32(y)
     }
 
-    // glibc 2.36's sinf and cosf (ARM's optimized routines): 2^24 2/pi, pi/2, the cosine's
-    // coefficients c0..c4, the sine's s1..s3 (exact doubles); the second table is the first with
-    // the cosine negated. Then 4/pi to 192 bits, a new byte per 32-bit entry, and pi/2 / 2^62.
+    // glibc 2.36's sinf and cosf (ARM's optimized routines): 2^24 2/pi, pi/2 (glibc's; the
+    // reduction below 120 uses it split in two), the cosine's coefficients c0..c4, the sine's
+    // s1..s3 (exact doubles); the second table is the first with the cosine negated. Then 4/pi to
+    // 192 bits, a new byte per 32-bit entry, and pi/2 / 2^62.
     let sincosfTable: number[]
     let invPio4: number[]
 
@@ -514,7 +515,10 @@ namespace tflite {
             const r = x * sincosfTable[0]
             const truncated = r < 0 ? Math.ceil(r) : Math.floor(r)
             n = quadrant = (truncated + 0x800000) >> 24
-            x -= n * sincosfTable[1]
+            // x - n pi/2 rounded once, as the fused multiply-add of glibc's x86-64 build (its FMA
+            // variant, which the goldens' host runs): pi/2 = hi + lo with n hi exact (hi has 46
+            // bits, |n| < 128) and x - n hi exact (Sterbenz: they are within a factor 2).
+            x = (x - n * 1.5707963267948912) - n * 5.329070518200751e-15
         } else {
             // |y|'s significand times 4/pi's bits from the right byte, kept mod 4 in 2.62 fixed point.
             const at = (yBits >>> 26) & 15
