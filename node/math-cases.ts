@@ -43,9 +43,19 @@ export interface MathChoice {
     constSecond: boolean;
 }
 
+/**
+ * Elements a generated tensor holds at most: three float32 tensors then fit the micro:bit v1's
+ * 16 KB of RAM, where test/native.test.ts replays every generated case.
+ */
+const MAX_ELEMENTS = 400;
+
 function randomShape(rand: Rand, rank: number, maxDim: number): number[] {
     const shape: number[] = [];
     for (let i = 0; i < rank; i++) shape.push(rand.int(1, maxDim));
+    while (count(shape) > MAX_ELEMENTS) {
+        const largest = shape.indexOf(Math.max(...shape));
+        shape[largest] = Math.ceil(shape[largest] / 2);
+    }
     return shape;
 }
 
