@@ -1,7 +1,8 @@
 /* Data movement bodies (kernel_move.ts): the strided copies of SLICE, SPLIT, SPLIT_V, PACK, UNPACK,
  * REVERSE_V2, BROADCAST_TO, DEPTH_TO_SPACE and SPACE_TO_DEPTH (one function under nine names),
- * SLICE with begin read at invoke, SHAPE, GATHER and GATHER_ND. Parameter blocks: enum tfl_move,
- * tfl_move_piece, tfl_slice_dynamic, tfl_shape, tfl_gather, tfl_gather_nd. None of them is in the board's default build. */
+ * SLICE with begin and REVERSE_V2 with axes read at invoke, SHAPE, GATHER and GATHER_ND. Parameter
+ * blocks: enum tfl_move, tfl_move_piece, tfl_slice_dynamic, tfl_reverse_dynamic, tfl_shape,
+ * tfl_gather, tfl_gather_nd. None of them is in the board's default build. */
 /* Small beats fast here: only the all-ops build has them (before the includes, so that the inline
  * helpers they use are compiled the same way and still inline). */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -67,6 +68,58 @@ void tflite_reverse_v2_bytes(int32_t *p, const uint8_t *model, uint8_t *arena) {
 void tflite_broadcast_to_bytes(int32_t *p, const uint8_t *model, uint8_t *arena) { move_bytes(p, model, arena); }
 void tflite_depth_to_space_bytes(int32_t *p, const uint8_t *model, uint8_t *arena) { move_bytes(p, model, arena); }
 void tflite_space_to_depth_bytes(int32_t *p, const uint8_t *model, uint8_t *arena) { move_bytes(p, model, arena); }
+
+/* REVERSE_V2 with the axes read now; zeros for axes TFLM would fail the invoke on. */
+void tflite_reverse_v2_dynamic_bytes(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    enum { DIMS = TFL_CONST_REVERSE_MAX_DIMS };
+    const uint8_t *input = tfl_tensor(p, TFL_REVERSE_DYNAMIC_INPUT, model, arena);
+    uint8_t *to = tfl_output(p, TFL_REVERSE_DYNAMIC_OUTPUT, arena);
+    const uint8_t *axes = tfl_tensor(p, TFL_REVERSE_DYNAMIC_AXES, model, arena);
+    const int32_t size = p[TFL_REVERSE_DYNAMIC_ELEMENT_SIZE], rank = p[TFL_REVERSE_DYNAMIC_RANK], n = p[TFL_REVERSE_DYNAMIC_AXIS_COUNT];
+    /* DIMS dimensions, 1s in front: sizes, and input steps in bytes (negative where reversed). */
+    int32_t sizes[DIMS], steps[DIMS];
+    uint8_t reversed[DIMS] = {0};
+    for (int32_t d = 0; d < DIMS; d++) sizes[d] = d < DIMS - rank ? 1 : p[TFL_REVERSE_DYNAMIC_DIMS + d - (DIMS - rank)];
+    int ok = 1;
+    int32_t lo = DIMS, hi = -1;
+    for (int32_t i = 0; i < n; i++) {
+        int32_t axis = tfl_load_i32(axes + 4 * i);
+        if (axis < 0) axis += rank;
+        if (axis < 0 || axis >= rank || reversed[axis + DIMS - rank]) ok = 0;
+        else {
+            const int32_t d = axis + DIMS - rank;
+            reversed[d] = 1;
+            if (d < lo) lo = d;
+            if (d > hi) hi = d;
+        }
+    }
+    if (hi - lo + 1 != n) ok = 0;
+    int32_t count = 1, last = 0;
+    for (int32_t d = DIMS - 1; d >= 0; d--) {
+        steps[d] = reversed[d] ? -count * size : count * size;
+        if (reversed[d]) last += (sizes[d] - 1) * count * size;
+        count *= sizes[d];
+    }
+    if (!ok) {
+        memset(to, 0, (uint32_t)(count * size));
+        return;
+    }
+    /* The walk starts at the input's last element along the reversed axes. */
+    if (count) input += last;
+    for (int32_t a = 0; a < sizes[0]; a++)
+        for (int32_t b = 0; b < sizes[1]; b++)
+            for (int32_t c = 0; c < sizes[2]; c++)
+                for (int32_t e = 0; e < sizes[3]; e++)
+                    for (int32_t f = 0; f < sizes[4]; f++) {
+                        const uint8_t *from = input + a * steps[0] + b * steps[1] + c * steps[2] + e * steps[3] + f * steps[4];
+                        for (int32_t g = 0; g < sizes[5]; g++) {
+                            memcpy(to, from, (uint32_t)size);
+                            from += steps[5];
+                            to += size;
+                        }
+                    }
+}
 
 /* SHAPE: the dimensions prepare wrote into the block. */
 void tflite_shape_int32(int32_t *p, const uint8_t *model, uint8_t *arena)

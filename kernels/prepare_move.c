@@ -362,6 +362,28 @@ int tfl_prepare_shape(tfl_op *op)
     return 0;
 }
 
+/* prepareDynamicReverse */
+static int prepare_dynamic_reverse(tfl_op *op, const tfl_tensor_info *input, const tfl_tensor_info *axis_input, const tfl_tensor_info *output)
+{
+    const int32_t rank = input->rank;
+    TFL_CHECK(op, axis_input->type == TFL_TYPE_INT32, "the axis input %t must be INT32", axis_input);
+    const uint32_t n = axis_input->count;
+    TFL_CHECK(op, n >= 1 && n <= (uint32_t)rank, "the axis input %t must hold 1 to %d axes", axis_input, rank);
+    int64_t shape[TFL_MAX_RANK];
+    shape64(input, shape);
+    if (check_shape(op, output, shape, (uint32_t)rank)) return 1;
+    int32_t *p = tfl_use_body(op, TFL_BODY_reverse_v2_dynamic_bytes, TFL_REVERSE_DYNAMIC_WORDS);
+    if (!p) return 1;
+    tfl_param_tensor(op, TFL_REVERSE_DYNAMIC_INPUT, input);
+    tfl_param_tensor(op, TFL_REVERSE_DYNAMIC_OUTPUT, output);
+    tfl_param_tensor(op, TFL_REVERSE_DYNAMIC_AXES, axis_input);
+    p[TFL_REVERSE_DYNAMIC_AXIS_COUNT] = (int32_t)n;
+    p[TFL_REVERSE_DYNAMIC_ELEMENT_SIZE] = (int32_t)tfl_type_size(input->type);
+    p[TFL_REVERSE_DYNAMIC_RANK] = rank;
+    for (int32_t d = 0; d < rank; d++) p[TFL_REVERSE_DYNAMIC_DIMS + d] = input->shape[d];
+    return 0;
+}
+
 int tfl_prepare_reverse_v2(tfl_op *op)
 {
     const tfl_tensor_info *input = tfl_input(op, 0), *axis_input = tfl_input(op, 1), *output = tfl_output_tensor(op, 0);
@@ -373,6 +395,7 @@ int tfl_prepare_reverse_v2(tfl_op *op)
     const int32_t rank = input->rank;
     TFL_CHECK(op, rank <= TFL_CONST_REVERSE_MAX_DIMS, "input %t has more than %d dimensions", input, TFL_CONST_REVERSE_MAX_DIMS);
     TFL_CHECK(op, axis_input->rank == 1, "the axis input %t must be 1-D", axis_input);
+    if (!axis_input->is_const) return prepare_dynamic_reverse(op, input, axis_input, output);
     const_ints given;
     if (read_ints(op, axis_input, "axis", 0, &given)) return 1;
     TFL_CHECK(op, given.n >= 1 && given.n <= (uint32_t)rank, "the axis input %t must hold 1 to %d axes", axis_input, rank);

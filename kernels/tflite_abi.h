@@ -433,6 +433,20 @@ enum tfl_slice_dynamic {
     TFL_SLICE_DYNAMIC_WORDS = 43,
 };
 
+/* kernel_move.ts ReverseDynamicParams: Parameter block of reverse_v2_dynamic_bytes (words):
+ * REVERSE_V2 with its axes a model input, read at invoke. */
+enum tfl_reverse_dynamic {
+    TFL_REVERSE_DYNAMIC_INPUT = 0,
+    TFL_REVERSE_DYNAMIC_OUTPUT = 2,
+    TFL_REVERSE_DYNAMIC_AXES = 4,
+    TFL_REVERSE_DYNAMIC_AXIS_COUNT = 6,
+    TFL_REVERSE_DYNAMIC_ELEMENT_SIZE = 7,
+    /* The input's rank, then its dimensions (REVERSE_MAX_DIMS words). */
+    TFL_REVERSE_DYNAMIC_RANK = 8,
+    TFL_REVERSE_DYNAMIC_DIMS = 9,
+    TFL_REVERSE_DYNAMIC_WORDS = 15,
+};
+
 /* kernel_move.ts ShapeParams: Parameter block of shape_int32 (words). */
 enum tfl_shape {
     TFL_SHAPE_OUTPUT = 0,
@@ -1002,6 +1016,7 @@ enum tfl_type {
     X(reduce_min_float) \
     X(strided_slice_bytes) \
     X(transpose_bytes) \
+    X(reverse_v2_dynamic_bytes) \
     X(signal_window_int16) \
     X(signal_fft_auto_scale_int16) \
     X(signal_rfft_int16) \
@@ -1151,6 +1166,7 @@ void tflite_transpose_bytes(int32_t *params, const uint8_t *model, uint8_t *aren
 void tflite_signal_window_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_signal_fft_auto_scale_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_signal_rfft_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_reverse_v2_dynamic_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_signal_energy_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_signal_filter_bank_uint32(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_signal_filter_bank_square_root_uint64(int32_t *params, const uint8_t *model, uint8_t *arena);

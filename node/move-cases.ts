@@ -253,6 +253,19 @@ export function reverseDrafts(rand: Rand): MoveDraft[] {
                 op: "REVERSE_V2", inputs: [input, ints("int32", axes)], outputs: [tensor(rand, type, shape, quantOf(input))],
             }, [rand.bytes(type, shape)]));
         }
+    // The axes as a model input, which TFLM reads at invoke.
+    for (const type of ["float32", "int8", "int64", "bool"] as TypeName[]) {
+        const shape = shapeOf(rand, 1, 6, 240, 3);
+        const rank = shape.length;
+        const lo = rand.int(0, rank - 1), hi = rand.int(lo, rank - 1);
+        const axes: number[] = [];
+        for (let a = lo; a <= hi; a++) axes.push(rand.chance(0.3) ? a - rank : a);
+        if (rand.chance(0.5)) axes.reverse();
+        const input = tensor(rand, type, shape);
+        drafts.push(draft([type, "dynamic-axes", `rank-${rank}`], {
+            op: "REVERSE_V2", inputs: [input, { shape: [axes.length], type: "int32" }], outputs: [tensor(rand, type, shape, quantOf(input))],
+        }, [rand.bytes(type, shape), encodeValues("int32", axes)]));
+    }
     return drafts;
 }
 

@@ -168,6 +168,17 @@ describe("Data movement ops: coverage, refusals and undefined cases, the STS and
         assert.deepStrictEqual(at([-1, 0]), [0, 0, 0]);
     });
 
+    it("reads REVERSE_V2's axes at invoke when they are a model input, and gives zeros for axes TFLM fails the invoke on", () => {
+        const model = singleOpModel({ op: "REVERSE_V2", inputs: [{ shape: [2, 1, 3], type: "int8", scale: 1, zeroPoint: 0 }, { shape: [2], type: "int32" }],
+            outputs: [{ shape: [2, 1, 3], type: "int8", scale: 1, zeroPoint: 0 }] });
+        const input = encodeValues("int8", [1, 2, 3, 4, 5, 6]);
+        const reversed = (axes: number[]) => Array.from(runBoth(model, [input, encodeValues("int32", axes)])).map((b) => (b << 24) >> 24);
+        assert.deepStrictEqual(reversed([2, 1]), [3, 2, 1, 6, 5, 4]);
+        assert.deepStrictEqual(reversed([0, -2]), [4, 5, 6, 1, 2, 3]);
+        // Not neighbours, one axis twice, out of range: zeros.
+        for (const axes of [[0, 2], [1, -2], [3, 2]]) assert.deepStrictEqual(reversed(axes), [0, 0, 0, 0, 0, 0], `axes ${axes}`);
+    });
+
     it("gives zeros for GATHER_ND slices starting outside the input (TFLM fails the invoke) and reads flat positions as TFLM", () => {
         const model = singleOpModel({ op: "GATHER_ND", inputs: [f32([3, 2]), { shape: [4, 2], type: "int32" }], outputs: [f32([4])] });
         // [0, 3] is flat position 3, inside the input though 3 is past dimension 1 (TFLM checks only

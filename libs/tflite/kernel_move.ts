@@ -53,6 +53,14 @@ namespace tflite {
         Words = 43,
     }
 
+    /** Parameter block of reverse_v2_dynamic_bytes (words): REVERSE_V2 with its axes a model input, read at invoke. */
+    export const enum ReverseDynamicParams {
+        Input = 0, Output = 2, Axes = 4, AxisCount = 6, ElementSize = 7,
+        /** The input's rank, then its dimensions (REVERSE_MAX_DIMS words). */
+        Rank = 8, Dims = 9,
+        Words = 15,
+    }
+
     /** Parameter block of shape_int32 (words). */
     export const enum ShapeParams {
         Output = 0,
@@ -116,6 +124,7 @@ namespace tflite {
         registerBody("pack_bytes", moveBytes)
         registerBody("unpack_bytes", moveBytes)
         registerBody("reverse_v2_bytes", moveBytes)
+        registerBody("reverse_v2_dynamic_bytes", reverseDynamicBytes)
         registerBody("broadcast_to_bytes", moveBytes)
         registerBody("depth_to_space_bytes", moveBytes)
         registerBody("space_to_depth_bytes", moveBytes)
@@ -395,7 +404,8 @@ namespace tflite {
     }
 
     // REVERSE_V2: the input with the listed axes reversed. TFLM takes 1-D INT32 axes naming
-    // neighbouring dimensions (in any order, none twice), read at invoke: here they must be constant.
+    // neighbouring dimensions (in any order, none twice), read at invoke. Constant ones are checked
+    // here and become one strided copy; a model input goes to reverse_v2_dynamic_bytes.
     function prepareReverse(op: Operator): void {
         const input = op.input(0)
         const axisInput = op.input(1)
@@ -407,6 +417,10 @@ namespace tflite {
         const rank = input.rank()
         op.check(rank <= REVERSE_MAX_DIMS, "input " + input.describe() + " has more than " + REVERSE_MAX_DIMS + " dimensions")
         op.check(axisInput.rank() === 1, "the axis input " + axisInput.describe() + " must be 1-D")
+        if (!axisInput.isConst) {
+            prepareDynamicReverse(op, input, axisInput, output)
+            return
+        }
         const given = moveConstInts(op, axisInput, "axis", false)
         op.check(given.length >= 1 && given.length <= rank, "the axis input " + axisInput.describe() + " must hold 1 to " + rank + " axes")
         const reversed: boolean[] = []
@@ -430,6 +444,24 @@ namespace tflite {
         }
         useMove(op, "reverse_v2_bytes", 1, typeSize(input.type))
         movePiece(op, 0, input, output, start, 0, dims)
+    }
+
+    // With the axes a model input, TFLM reads them at invoke and fails it for axes it does not take
+    // (out of range, twice, not neighbours): here the output is zeros then.
+    function prepareDynamicReverse(op: Operator, input: Tensor, axisInput: Tensor, output: Tensor): void {
+        const rank = input.rank()
+        op.check(axisInput.type === TensorType.Int32, "the axis input " + axisInput.describe() + " must be INT32")
+        const n = axisInput.elementCount()
+        op.check(n >= 1 && n <= rank, "the axis input " + axisInput.describe() + " must hold 1 to " + rank + " axes")
+        checkMoveShape(op, output, input.shape)
+        const p = op.useBody("reverse_v2_dynamic_bytes", ReverseDynamicParams.Words)
+        op.paramTensor(ReverseDynamicParams.Input, input)
+        op.paramTensor(ReverseDynamicParams.Output, output)
+        op.paramTensor(ReverseDynamicParams.Axes, axisInput)
+        setParam(p, ReverseDynamicParams.AxisCount, n)
+        setParam(p, ReverseDynamicParams.ElementSize, typeSize(input.type))
+        setParam(p, ReverseDynamicParams.Rank, rank)
+        for (let d = 0; d < rank; d++) setParam(p, ReverseDynamicParams.Dims + d, input.dim(d))
     }
 
     // BROADCAST_TO: the input repeated along its dimensions of 1 (and new outer ones) up to the
@@ -641,6 +673,62 @@ namespace tflite {
                             to += o4
                         }
                     }
+    }
+
+    export function reverseDynamicBytes(p: Buffer, model: Buffer, arena: Buffer): void {
+        const input = paramBuffer(p, ReverseDynamicParams.Input, model, arena)
+        const inAt = paramOffset(p, ReverseDynamicParams.Input)
+        const output = paramBuffer(p, ReverseDynamicParams.Output, model, arena)
+        let to = paramOffset(p, ReverseDynamicParams.Output)
+        const axes = paramBuffer(p, ReverseDynamicParams.Axes, model, arena)
+        const axesAt = paramOffset(p, ReverseDynamicParams.Axes)
+        const size = param(p, ReverseDynamicParams.ElementSize)
+        const rank = param(p, ReverseDynamicParams.Rank)
+        const n = param(p, ReverseDynamicParams.AxisCount)
+        // REVERSE_MAX_DIMS dimensions, 1s in front: sizes, and input steps in bytes (negative where reversed).
+        const sizes: number[] = [], steps: number[] = [], reversed: boolean[] = []
+        for (let d = 0; d < REVERSE_MAX_DIMS; d++) {
+            sizes.push(d < REVERSE_MAX_DIMS - rank ? 1 : param(p, ReverseDynamicParams.Dims + d - (REVERSE_MAX_DIMS - rank)))
+            reversed.push(false)
+            steps.push(0)
+        }
+        let ok = true
+        let lo = REVERSE_MAX_DIMS, hi = -1
+        for (let i = 0; i < n; i++) {
+            let axis = axes.getNumber(NumberFormat.Int32LE, axesAt + 4 * i)
+            if (axis < 0) axis += rank
+            if (axis < 0 || axis >= rank || reversed[axis + REVERSE_MAX_DIMS - rank]) ok = false
+            else {
+                const d = axis + REVERSE_MAX_DIMS - rank
+                reversed[d] = true
+                lo = Math.min(lo, d)
+                hi = Math.max(hi, d)
+            }
+        }
+        if (hi - lo + 1 !== n) ok = false
+        let count = 1
+        let from = inAt
+        for (let d = REVERSE_MAX_DIMS - 1; d >= 0; d--) {
+            steps[d] = reversed[d] ? -count * size : count * size
+            if (reversed[d]) from += (sizes[d] - 1) * count * size
+            count *= sizes[d]
+        }
+        if (!ok) {
+            for (let i = 0; i < count * size; i++) output[to + i] = 0
+            return
+        }
+        for (let a = 0; a < sizes[0]; a++)
+            for (let b = 0; b < sizes[1]; b++)
+                for (let c = 0; c < sizes[2]; c++)
+                    for (let e = 0; e < sizes[3]; e++)
+                        for (let f = 0; f < sizes[4]; f++) {
+                            let at = from + a * steps[0] + b * steps[1] + c * steps[2] + e * steps[3] + f * steps[4]
+                            for (let g = 0; g < sizes[5]; g++) {
+                                for (let x = 0; x < size; x++) output[to + x] = input[at + x]
+                                at += steps[5]
+                                to += size
+                            }
+                        }
     }
 
     export function shapeInt32(p: Buffer, model: Buffer, arena: Buffer): void {
