@@ -971,6 +971,7 @@ enum tfl_type {
     X(pack_bytes) \
     X(unpack_bytes) \
     X(reverse_v2_bytes) \
+    X(reverse_v2_dynamic_bytes) \
     X(broadcast_to_bytes) \
     X(depth_to_space_bytes) \
     X(space_to_depth_bytes) \
@@ -1016,7 +1017,6 @@ enum tfl_type {
     X(reduce_min_float) \
     X(strided_slice_bytes) \
     X(transpose_bytes) \
-    X(reverse_v2_dynamic_bytes) \
     X(signal_window_int16) \
     X(signal_fft_auto_scale_int16) \
     X(signal_rfft_int16) \
@@ -1118,6 +1118,7 @@ void tflite_split_v_bytes(int32_t *params, const uint8_t *model, uint8_t *arena)
 void tflite_pack_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_unpack_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_reverse_v2_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_reverse_v2_dynamic_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_broadcast_to_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_depth_to_space_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_space_to_depth_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
@@ -1166,7 +1167,6 @@ void tflite_transpose_bytes(int32_t *params, const uint8_t *model, uint8_t *aren
 void tflite_signal_window_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_signal_fft_auto_scale_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_signal_rfft_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
-void tflite_reverse_v2_dynamic_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_signal_energy_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_signal_filter_bank_uint32(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_signal_filter_bank_square_root_uint64(int32_t *params, const uint8_t *model, uint8_t *arena);
