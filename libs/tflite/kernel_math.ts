@@ -297,7 +297,7 @@ namespace tflite {
         else if (prelu && type === TensorType.Int16) body = "prelu_int16"
         op.check(body !== "", BINARY_NAMES[fn] + ": unsupported type " + typeName(type))
         const same = input1.shape.join(",") === input2.shape.join(",")
-        const rank = Math.max(input1.rank(), input2.rank(), output.rank())
+        const rank = Math.max(Math.max(input1.rank(), input2.rank()), output.rank())
         op.check(rank <= MATH_BROADCAST_DIMS || (same && !prelu),
             BINARY_NAMES[fn] + " broadcasts at most " + MATH_BROADCAST_DIMS + " dimensions, not " + rank)
         if (fn === MathBinaryFunction.FloorDiv && input2.isConst) {
