@@ -171,7 +171,8 @@ float tfl_logf(float x)
  * polynomial in x; below 120 x is reduced by n pi/2 with n = round(x 2/pi) (from x 2^24 2/pi, as
  * an int32); beyond, by the exact product of x's significand and 4/pi's bits. The quadrant n
  * chooses sin or cos of the reduced x and the sign, through two tables: [0] for n & 2 clear, [1]
- * (the cos coefficients negated) for n & 2 set. */
+ * (the cos coefficients negated) for n & 2 set. SC_HPI is glibc's pi/2 as a double; the reduction
+ * below 120 uses it split in two (see there). */
 enum { SC_HPI_INV, SC_HPI, SC_C0, SC_C1, SC_C2, SC_C3, SC_C4, SC_S1, SC_S2, SC_S3 };
 static const double SINCOSF[2][10] = {
     {0x1.45f306dc9c883p+23, 0x1.921fb54442d18p0, 0x1p0, -0x1.ffffffd0c621cp-2, 0x1.55553e1068f19p-5,
