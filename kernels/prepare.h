@@ -79,6 +79,9 @@ int tfl_prepare_space_to_depth(tfl_op *op);
 /* prepare_quantize.c */
 int tfl_prepare_quantize(tfl_op *op);
 int tfl_prepare_dequantize(tfl_op *op);
+/* prepare_resize.c */
+int tfl_prepare_resize_nearest_neighbor(tfl_op *op);
+int tfl_prepare_resize_bilinear(tfl_op *op);
 /* prepare_shape.c: PAD and PADV2 share tfl_prepare_pad */
 int tfl_prepare_reshape(tfl_op *op);
 int tfl_prepare_squeeze(tfl_op *op);

@@ -268,6 +268,8 @@ tfl_prepare_fn tfl_find_prepare(const tfl_op *op, const char *custom_name, uint3
     case TFL_OP_BROADCAST_TO: return RARE(tfl_prepare_broadcast_to);
     case TFL_OP_DEPTH_TO_SPACE: return RARE(tfl_prepare_depth_to_space);
     case TFL_OP_SPACE_TO_DEPTH: return RARE(tfl_prepare_space_to_depth);
+    case TFL_OP_RESIZE_NEAREST_NEIGHBOR: return RARE(tfl_prepare_resize_nearest_neighbor);
+    case TFL_OP_RESIZE_BILINEAR: return RARE(tfl_prepare_resize_bilinear);
     case TFL_OP_SOFTMAX: return tfl_prepare_softmax;
     case TFL_OP_SVDF: return RARE(tfl_prepare_svdf);
     case TFL_OP_EQUAL: return RARE(tfl_prepare_equal);

@@ -531,6 +531,51 @@ enum tfl_quantize {
     TFL_QUANTIZE_WORDS = 10,
 };
 
+/* kernel_resize.ts ResizeNearestParams: Parameter block of resize_nearest_bytes (words). */
+enum tfl_resize_nearest {
+    TFL_RESIZE_NEAREST_INPUT = 0,
+    TFL_RESIZE_NEAREST_OUTPUT = 2,
+    /* Bytes of one input pixel (depth times the element size), of one input row, of one batch. */
+    TFL_RESIZE_NEAREST_PIXEL_BYTES = 4,
+    TFL_RESIZE_NEAREST_ROW_BYTES = 5,
+    TFL_RESIZE_NEAREST_BATCH_BYTES = 6,
+    /* 0 when the output is empty (the tables are then absent). */
+    TFL_RESIZE_NEAREST_BATCHES = 7,
+    TFL_RESIZE_NEAREST_OUTPUT_HEIGHT = 8,
+    TFL_RESIZE_NEAREST_OUTPUT_WIDTH = 9,
+    /* OutputHeight input rows, then OutputWidth input columns. */
+    TFL_RESIZE_NEAREST_TABLE = 10,
+};
+
+/* kernel_resize.ts ResizeBilinearParams: Parameter block of resize_bilinear_float and
+ * resize_bilinear_int8 (words). Each table entry is a ResizeBilinearEntry: for float32 the weights
+ * are float32 bits, for int8 TFLM's 10-bit fixed-point weights (they add up to 1024). */
+enum tfl_resize_bilinear {
+    TFL_RESIZE_BILINEAR_INPUT = 0,
+    TFL_RESIZE_BILINEAR_OUTPUT = 2,
+    TFL_RESIZE_BILINEAR_DEPTH = 4,
+    TFL_RESIZE_BILINEAR_INPUT_HEIGHT = 5,
+    TFL_RESIZE_BILINEAR_INPUT_WIDTH = 6,
+    /* 0 when the output is empty (the tables are then absent). */
+    TFL_RESIZE_BILINEAR_BATCHES = 7,
+    TFL_RESIZE_BILINEAR_OUTPUT_HEIGHT = 8,
+    TFL_RESIZE_BILINEAR_OUTPUT_WIDTH = 9,
+    /* OutputHeight row entries, then OutputWidth column entries. */
+    TFL_RESIZE_BILINEAR_TABLE = 10,
+};
+
+/* kernel_resize.ts ResizeBilinearEntry: One row's or one column's entry of a ResizeBilinearParams
+ * table (words). */
+enum tfl_resize_bilinear_entry {
+    /* The lower and upper input row (or column) TFLM reads. */
+    TFL_RESIZE_BILINEAR_ENTRY_LOWER = 0,
+    TFL_RESIZE_BILINEAR_ENTRY_UPPER = 1,
+    /* The weight of the lower one (TFLM's 1 - (input_y - y0)), of the upper one (input_y - y0). */
+    TFL_RESIZE_BILINEAR_ENTRY_LOWER_WEIGHT = 2,
+    TFL_RESIZE_BILINEAR_ENTRY_UPPER_WEIGHT = 3,
+    TFL_RESIZE_BILINEAR_ENTRY_WORDS = 4,
+};
+
 /* kernel_shape.ts CopyParams: Parameter block of the reshape_bytes, squeeze_bytes and
  * expand_dims_bytes bodies (words). */
 enum tfl_copy {
@@ -1000,6 +1045,9 @@ enum tfl_type {
     X(dequantize_int8) \
     X(dequantize_uint8) \
     X(dequantize_int16) \
+    X(resize_nearest_bytes) \
+    X(resize_bilinear_float) \
+    X(resize_bilinear_int8) \
     X(reshape_bytes) \
     X(squeeze_bytes) \
     X(expand_dims_bytes) \
@@ -1147,6 +1195,9 @@ void tflite_quantize_int32_int16(int32_t *params, const uint8_t *model, uint8_t 
 void tflite_dequantize_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_dequantize_uint8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_dequantize_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_resize_nearest_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_resize_bilinear_float(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_resize_bilinear_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_reshape_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_squeeze_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_expand_dims_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);

@@ -24,6 +24,7 @@ import { addNDrafts, argMinMaxDrafts, compareDrafts, fillDrafts, logicalNotDraft
 import { MATH_OPS } from "./tflm-goldens-math";
 import { transposeConvDrafts } from "./tflm-goldens-transpose-conv";
 import { MOVE_OPS } from "./tflm-goldens-move";
+import { RESIZE_OPS } from "./tflm-goldens-resize";
 
 const REPO = path.resolve(__dirname, "..", "..");
 export const GOLDENS_DIR = process.env.TFLM_GOLDENS_DIR || path.join(REPO, "test", "tflm-goldens");
@@ -218,6 +219,7 @@ const OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => GoldenDraft[]
     reduce_min: { seed: 20261212, drafts: reduceDrafts("REDUCE_MIN") },
     ...MATH_OPS,
     ...MOVE_OPS,
+    ...RESIZE_OPS,
     equal: { seed: 20261301, drafts: compareDrafts("EQUAL") },
     not_equal: { seed: 20261302, drafts: compareDrafts("NOT_EQUAL") },
     less: { seed: 20261303, drafts: compareDrafts("LESS") },

@@ -22,6 +22,7 @@ namespace tflite {
         registerMathKernels()
         registerShapeKernels()
         registerMoveKernels()
+        registerResizeKernels()
         registerCastKernels()
         registerCompareKernels()
         registerSignalKernels()

@@ -1,0 +1,145 @@
+/* RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR's prepares (kernel_resize.ts, where the tables are
+ * explained): same checks in the same order and the same messages as the STS. The float32 steps
+ * are TFLM's, one float operation at a time (no fused multiply-add: kernel_util.h, the Makefile). */
+#include "prepare.h"
+#include "kernel_util.h"
+
+enum { RESIZE_OPT_ALIGN_CORNERS = 0, RESIZE_OPT_HALF_PIXEL = 1,
+       /* ResizeBilinearOptions keeps two deprecated fields before its flags. */
+       BILINEAR_OPT_ALIGN_CORNERS = 2, BILINEAR_OPT_HALF_PIXEL = 3 };
+
+#define BIT(type) (1u << TFL_TYPE_##type)
+
+/* checkResize: 0 with the output's height and width in hw, or 1. */
+static int check_resize(tfl_op *op, uint32_t types, const char *names, int32_t *hw)
+{
+    const tfl_tensor_info *input = tfl_input(op, 0), *size = tfl_input(op, 1), *output = tfl_output_tensor(op, 0);
+    TFL_CHECK(op, input && size && op->input_count == 2 && op->output_count == 1, "needs an input, a size and one output");
+    TFL_CHECK(op, (types >> input->type) & 1, "unsupported type %y of %t (TFLM takes %s)", (int32_t)input->type, input, names);
+    TFL_CHECK(op, output->type == input->type, "%t must have the type of %t", output, input);
+    TFL_CHECK(op, input->rank == 4, "the input must be 4-D (NHWC), not %t", input);
+    TFL_CHECK(op, size->type == TFL_TYPE_INT32 && size->rank == 1 && size->shape[0] == 2 && size->is_const,
+              "the size input %t must be a constant INT32 tensor of 2 values", size);
+    const uint8_t *values = tfl_const_data(op, size);
+    hw[0] = tfl_load_i32(values);
+    hw[1] = tfl_load_i32(values + 4);
+    const int32_t n = input->shape[0], c = input->shape[3];
+    TFL_CHECK(op, output->rank == 4 && output->shape[0] == n && output->shape[1] == hw[0] && output->shape[2] == hw[1] && output->shape[3] == c,
+              "output %t must have shape [%d,%d,%d,%d]", output, n, hw[0], hw[1], c);
+    TFL_CHECK(op, output->count == 0 || input->count > 0, "input %t is empty but the output is not", input);
+    return 0;
+}
+
+/* floorf and ceilf of a float well inside int32's range, without libm. */
+static int32_t floor_int(float v)
+{
+    const int32_t t = (int32_t)v;
+    return t - (v < (float)t);
+}
+static int32_t ceil_int(float v)
+{
+    const int32_t t = (int32_t)v;
+    return t + (v > (float)t);
+}
+
+/* nearestSource: TFLM's GetNearestNeighbor, in float32. */
+static int32_t nearest_source(int32_t at, int32_t in_size, int32_t out_size, int align_corners, int half_pixel)
+{
+    const float scale = align_corners && out_size > 1 ? (float)(in_size - 1) / (float)(out_size - 1) : (float)in_size / (float)out_size;
+    const float v = ((float)at + (half_pixel ? 0.5f : 0.0f)) * scale;
+    /* v >= 0: truncation is floor; TfLiteRound (half away from zero) adds one from a fraction of
+     * one half on (the fraction v - t is exact). */
+    int32_t source = (int32_t)v;
+    if (align_corners && v - (float)source >= 0.5f) source++;
+    if (source > in_size - 1) source = in_size - 1;
+    return source < 0 ? 0 : source;
+}
+
+int tfl_prepare_resize_nearest_neighbor(tfl_op *op)
+{
+    int32_t hw[2];
+    if (check_resize(op, BIT(FLOAT32) | BIT(INT8) | BIT(INT16), "FLOAT32, INT8, INT16", hw)) return 1;
+    const tfl_tensor_info *input = tfl_input(op, 0), *output = tfl_output_tensor(op, 0);
+    const int align_corners = tfl_opt_byte(op, RESIZE_OPT_ALIGN_CORNERS, 0) != 0;
+    const int half_pixel = tfl_opt_byte(op, RESIZE_OPT_HALF_PIXEL, 0) != 0;
+    const int empty = output->count == 0;
+    int32_t *p = tfl_use_body(op, TFL_BODY_resize_nearest_bytes, TFL_RESIZE_NEAREST_TABLE + (empty ? 0 : (uint32_t)(hw[0] + hw[1])));
+    if (!p) return 1;
+    tfl_param_tensor(op, TFL_RESIZE_NEAREST_INPUT, input);
+    tfl_param_tensor(op, TFL_RESIZE_NEAREST_OUTPUT, output);
+    if (empty) return 0;
+    const int32_t ih = input->shape[1], iw = input->shape[2];
+    const int32_t pixel = input->shape[3] * (int32_t)tfl_type_size(input->type);
+    p[TFL_RESIZE_NEAREST_PIXEL_BYTES] = pixel;
+    p[TFL_RESIZE_NEAREST_ROW_BYTES] = iw * pixel;
+    p[TFL_RESIZE_NEAREST_BATCH_BYTES] = ih * iw * pixel;
+    p[TFL_RESIZE_NEAREST_BATCHES] = input->shape[0];
+    p[TFL_RESIZE_NEAREST_OUTPUT_HEIGHT] = hw[0];
+    p[TFL_RESIZE_NEAREST_OUTPUT_WIDTH] = hw[1];
+    for (int32_t y = 0; y < hw[0]; y++) p[TFL_RESIZE_NEAREST_TABLE + y] = nearest_source(y, ih, hw[0], align_corners, half_pixel);
+    for (int32_t x = 0; x < hw[1]; x++) p[TFL_RESIZE_NEAREST_TABLE + hw[0] + x] = nearest_source(x, iw, hw[1], align_corners, half_pixel);
+    return 0;
+}
+
+/* bilinearEntry: TFLM's ComputeInterpolationValues (float32) or ComputeInterpolationValuesInteger
+ * (int8, scale in 1/1024) for output row or column `at`, into the entry at p[word]. */
+static int bilinear_entry(tfl_op *op, int32_t *p, uint32_t word, int32_t at, int32_t in_size, int32_t out_size,
+                          int align_corners, int half_pixel, int int8)
+{
+    const int aligned = align_corners && out_size > 1;
+    int32_t lower, upper;
+    if (int8) {
+        const int32_t scale = aligned ? (1024 * (in_size - 1) + (out_size - 1) / 2) / (out_size - 1) : (1024 * in_size + out_size / 2) / out_size;
+        const int32_t v = half_pixel ? at * scale + scale / 2 - 512 : at * scale;
+        lower = v / 1024 > 0 ? v / 1024 : 0;
+        upper = (v + 1023) / 1024 < in_size - 1 ? (v + 1023) / 1024 : in_size - 1;
+        p[word + TFL_RESIZE_BILINEAR_ENTRY_LOWER_WEIGHT] = 1024 - (v - 1024 * lower);
+        p[word + TFL_RESIZE_BILINEAR_ENTRY_UPPER_WEIGHT] = v - 1024 * lower;
+    } else {
+        const float scale = aligned ? (float)(in_size - 1) / (float)(out_size - 1) : (float)in_size / (float)out_size;
+        const float v = half_pixel ? ((float)at + 0.5f) * scale - 0.5f : (float)at * scale;
+        lower = floor_int(v);
+        if (lower < 0) lower = 0;
+        upper = ceil_int(v);
+        if (upper > in_size - 1) upper = in_size - 1;
+        const float upper_weight = v - (float)lower;
+        tfl_set_param_float(p, word + TFL_RESIZE_BILINEAR_ENTRY_LOWER_WEIGHT, 1.0f - upper_weight);
+        tfl_set_param_float(p, word + TFL_RESIZE_BILINEAR_ENTRY_UPPER_WEIGHT, upper_weight);
+    }
+    TFL_CHECK(op, lower < in_size, "output row or column %d of %d reads past the input's %d in TFLM", at, out_size, in_size);
+    p[word + TFL_RESIZE_BILINEAR_ENTRY_LOWER] = lower;
+    p[word + TFL_RESIZE_BILINEAR_ENTRY_UPPER] = upper;
+    return 0;
+}
+
+int tfl_prepare_resize_bilinear(tfl_op *op)
+{
+    int32_t hw[2];
+    if (check_resize(op, BIT(FLOAT32) | BIT(INT8), "FLOAT32, INT8", hw)) return 1;
+    const tfl_tensor_info *input = tfl_input(op, 0), *output = tfl_output_tensor(op, 0);
+    const int align_corners = tfl_opt_byte(op, BILINEAR_OPT_ALIGN_CORNERS, 0) != 0;
+    const int half_pixel = tfl_opt_byte(op, BILINEAR_OPT_HALF_PIXEL, 0) != 0;
+    TFL_CHECK(op, !(align_corners && half_pixel), "align_corners and half_pixel_centers cannot both be set (TFLM refuses them)");
+    const int empty = output->count == 0, int8 = input->type == TFL_TYPE_INT8;
+    int32_t *p = tfl_use_body(op, int8 ? TFL_BODY_resize_bilinear_int8 : TFL_BODY_resize_bilinear_float,
+                              TFL_RESIZE_BILINEAR_TABLE + (empty ? 0 : TFL_RESIZE_BILINEAR_ENTRY_WORDS * (uint32_t)(hw[0] + hw[1])));
+    if (!p) return 1;
+    tfl_param_tensor(op, TFL_RESIZE_BILINEAR_INPUT, input);
+    tfl_param_tensor(op, TFL_RESIZE_BILINEAR_OUTPUT, output);
+    if (empty) return 0;
+    const int32_t ih = input->shape[1], iw = input->shape[2];
+    p[TFL_RESIZE_BILINEAR_DEPTH] = input->shape[3];
+    p[TFL_RESIZE_BILINEAR_INPUT_HEIGHT] = ih;
+    p[TFL_RESIZE_BILINEAR_INPUT_WIDTH] = iw;
+    p[TFL_RESIZE_BILINEAR_BATCHES] = input->shape[0];
+    p[TFL_RESIZE_BILINEAR_OUTPUT_HEIGHT] = hw[0];
+    p[TFL_RESIZE_BILINEAR_OUTPUT_WIDTH] = hw[1];
+    for (int32_t y = 0; y < hw[0]; y++)
+        if (bilinear_entry(op, p, TFL_RESIZE_BILINEAR_TABLE + TFL_RESIZE_BILINEAR_ENTRY_WORDS * (uint32_t)y, y, ih, hw[0], align_corners, half_pixel, int8))
+            return 1;
+    for (int32_t x = 0; x < hw[1]; x++)
+        if (bilinear_entry(op, p, TFL_RESIZE_BILINEAR_TABLE + TFL_RESIZE_BILINEAR_ENTRY_WORDS * (uint32_t)(hw[0] + x), x, iw, hw[1], align_corners,
+                           half_pixel, int8))
+            return 1;
+    return 0;
+}

@@ -1,0 +1,89 @@
+/* RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR bodies (kernel_resize.ts): table look-ups, the tables
+ * written by prepare_resize.c. Parameter blocks: enum tfl_resize_nearest, tfl_resize_bilinear,
+ * tfl_resize_bilinear_entry. None of them is in the board's default build. */
+/* Small beats fast here: only the all-ops build has them (before the includes, so that the inline
+ * helpers they use are compiled the same way and still inline). */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("Os")
+#endif
+#include "kernel_util.h"
+
+void tflite_resize_nearest_bytes(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    const uint8_t *input = tfl_tensor(p, TFL_RESIZE_NEAREST_INPUT, model, arena);
+    uint8_t *to = tfl_output(p, TFL_RESIZE_NEAREST_OUTPUT, arena);
+    const int32_t pixel = p[TFL_RESIZE_NEAREST_PIXEL_BYTES], row = p[TFL_RESIZE_NEAREST_ROW_BYTES];
+    const int32_t h = p[TFL_RESIZE_NEAREST_OUTPUT_HEIGHT], w = p[TFL_RESIZE_NEAREST_OUTPUT_WIDTH];
+    const int32_t *rows = p + TFL_RESIZE_NEAREST_TABLE, *columns = rows + h;
+    for (int32_t b = 0; b < p[TFL_RESIZE_NEAREST_BATCHES]; b++) {
+        for (int32_t y = 0; y < h; y++) {
+            const uint8_t *from = input + rows[y] * row;
+            for (int32_t x = 0; x < w; x++) {
+                memcpy(to, from + columns[x] * pixel, (uint32_t)pixel);
+                to += pixel;
+            }
+        }
+        input += p[TFL_RESIZE_NEAREST_BATCH_BYTES];
+    }
+}
+
+/* The entries of output row y and column x, and the input's element (b, row, column, 0). */
+#define ENTRY(i) (p + TFL_RESIZE_BILINEAR_TABLE + TFL_RESIZE_BILINEAR_ENTRY_WORDS * (i))
+#define PIXEL(row, column) ((((b * ih + (row)) * iw + (column)) * depth))
+
+void tflite_resize_bilinear_float(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    const uint8_t *input = tfl_tensor(p, TFL_RESIZE_BILINEAR_INPUT, model, arena);
+    uint8_t *to = tfl_output(p, TFL_RESIZE_BILINEAR_OUTPUT, arena);
+    const int32_t depth = p[TFL_RESIZE_BILINEAR_DEPTH], ih = p[TFL_RESIZE_BILINEAR_INPUT_HEIGHT], iw = p[TFL_RESIZE_BILINEAR_INPUT_WIDTH];
+    const int32_t h = p[TFL_RESIZE_BILINEAR_OUTPUT_HEIGHT], w = p[TFL_RESIZE_BILINEAR_OUTPUT_WIDTH];
+    for (int32_t b = 0; b < p[TFL_RESIZE_BILINEAR_BATCHES]; b++)
+        for (int32_t y = 0; y < h; y++) {
+            const int32_t *ye = ENTRY(y);
+            const int32_t y0 = ye[TFL_RESIZE_BILINEAR_ENTRY_LOWER], y1 = ye[TFL_RESIZE_BILINEAR_ENTRY_UPPER];
+            const float wy0 = tfl_param_float(ye, TFL_RESIZE_BILINEAR_ENTRY_LOWER_WEIGHT), wy1 = tfl_param_float(ye, TFL_RESIZE_BILINEAR_ENTRY_UPPER_WEIGHT);
+            for (int32_t x = 0; x < w; x++) {
+                const int32_t *xe = ENTRY(h + x);
+                const int32_t x0 = xe[TFL_RESIZE_BILINEAR_ENTRY_LOWER], x1 = xe[TFL_RESIZE_BILINEAR_ENTRY_UPPER];
+                const float wx0 = tfl_param_float(xe, TFL_RESIZE_BILINEAR_ENTRY_LOWER_WEIGHT), wx1 = tfl_param_float(xe, TFL_RESIZE_BILINEAR_ENTRY_UPPER_WEIGHT);
+                const uint8_t *a = input + 4 * PIXEL(y0, x0), *bl = input + 4 * PIXEL(y1, x0);
+                const uint8_t *c0 = input + 4 * PIXEL(y0, x1), *d = input + 4 * PIXEL(y1, x1);
+                for (int32_t c = 0; c < depth; c++) {
+                    /* TFLM's sum in its order; its final + 0.0f makes -0 +0. */
+                    const float v = tfl_load_f32(a + 4 * c) * wy0 * wx0 + tfl_load_f32(bl + 4 * c) * wy1 * wx0 +
+                                    tfl_load_f32(c0 + 4 * c) * wy0 * wx1 + tfl_load_f32(d + 4 * c) * wy1 * wx1 + 0.0f;
+                    tfl_store_f32(to, v);
+                    to += 4;
+                }
+            }
+        }
+}
+
+/* TFLM's ResizeBilinearInteger. Each weight pair adds up to 1024 and neither is below -512 (the
+ * upper weight is negative only with half_pixel_centers, before the first row or column), so
+ * |sum| <= 128 * 2048 * 2048 = 2^29: int32 holds what TFLM sums in int64. */
+void tflite_resize_bilinear_int8(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    const uint8_t *input = tfl_tensor(p, TFL_RESIZE_BILINEAR_INPUT, model, arena);
+    uint8_t *to = tfl_output(p, TFL_RESIZE_BILINEAR_OUTPUT, arena);
+    const int32_t depth = p[TFL_RESIZE_BILINEAR_DEPTH], ih = p[TFL_RESIZE_BILINEAR_INPUT_HEIGHT], iw = p[TFL_RESIZE_BILINEAR_INPUT_WIDTH];
+    const int32_t h = p[TFL_RESIZE_BILINEAR_OUTPUT_HEIGHT], w = p[TFL_RESIZE_BILINEAR_OUTPUT_WIDTH];
+    for (int32_t b = 0; b < p[TFL_RESIZE_BILINEAR_BATCHES]; b++)
+        for (int32_t y = 0; y < h; y++) {
+            const int32_t *ye = ENTRY(y);
+            const int32_t y0 = ye[TFL_RESIZE_BILINEAR_ENTRY_LOWER], y1 = ye[TFL_RESIZE_BILINEAR_ENTRY_UPPER];
+            const int32_t wy0 = ye[TFL_RESIZE_BILINEAR_ENTRY_LOWER_WEIGHT], wy1 = ye[TFL_RESIZE_BILINEAR_ENTRY_UPPER_WEIGHT];
+            for (int32_t x = 0; x < w; x++) {
+                const int32_t *xe = ENTRY(h + x);
+                const int32_t x0 = xe[TFL_RESIZE_BILINEAR_ENTRY_LOWER], x1 = xe[TFL_RESIZE_BILINEAR_ENTRY_UPPER];
+                const int32_t wx0 = xe[TFL_RESIZE_BILINEAR_ENTRY_LOWER_WEIGHT], wx1 = xe[TFL_RESIZE_BILINEAR_ENTRY_UPPER_WEIGHT];
+                const int8_t *a = (const int8_t *)input + PIXEL(y0, x0), *bl = (const int8_t *)input + PIXEL(y1, x0);
+                const int8_t *c0 = (const int8_t *)input + PIXEL(y0, x1), *d = (const int8_t *)input + PIXEL(y1, x1);
+                for (int32_t c = 0; c < depth; c++) {
+                    const int32_t sum = a[c] * wy0 * wx0 + bl[c] * wy1 * wx0 + c0[c] * wy0 * wx1 + d[c] * wy1 * wx1;
+                    /* TFLM's rounding: half away from zero, then a division that truncates. */
+                    *to++ = (uint8_t)((sum + (sum > 0 ? 1 << 19 : -(1 << 19))) / (1 << 20));
+                }
+            }
+        }
+}

@@ -1,0 +1,255 @@
+namespace tflite {
+    // RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR (NHWC), as TFLM's reference kernels compute them.
+    //
+    // Both take the output's height and width from a constant size tensor, so every input row and
+    // column an output row or column reads, and the bilinear weights, are known at load: prepare
+    // computes them exactly as TFLM's loops do (in float32 for nearest and for float bilinear, in
+    // TFLM's 10-bit fixed point for int8 bilinear) and writes them into the parameter block as one
+    // table entry per output row, then one per output column. The bodies only look them up.
+
+    /** Parameter block of resize_nearest_bytes (words). */
+    export const enum ResizeNearestParams {
+        Input = 0, Output = 2,
+        /** Bytes of one input pixel (depth times the element size), of one input row, of one batch. */
+        PixelBytes = 4, RowBytes = 5, BatchBytes = 6,
+        /** 0 when the output is empty (the tables are then absent). */
+        Batches = 7,
+        OutputHeight = 8, OutputWidth = 9,
+        /** OutputHeight input rows, then OutputWidth input columns. */
+        Table = 10,
+    }
+
+    /**
+     * Parameter block of resize_bilinear_float and resize_bilinear_int8 (words). Each table entry
+     * is a ResizeBilinearEntry: for float32 the weights are float32 bits, for int8 TFLM's 10-bit
+     * fixed-point weights (they add up to 1024).
+     */
+    export const enum ResizeBilinearParams {
+        Input = 0, Output = 2,
+        Depth = 4, InputHeight = 5, InputWidth = 6,
+        /** 0 when the output is empty (the tables are then absent). */
+        Batches = 7,
+        OutputHeight = 8, OutputWidth = 9,
+        /** OutputHeight row entries, then OutputWidth column entries. */
+        Table = 10,
+    }
+
+    /** One row's or one column's entry of a ResizeBilinearParams table (words). */
+    export const enum ResizeBilinearEntry {
+        /** The lower and upper input row (or column) TFLM reads. */
+        Lower = 0, Upper = 1,
+        /** The weight of the lower one (TFLM's 1 - (input_y - y0)), of the upper one (input_y - y0). */
+        LowerWeight = 2, UpperWeight = 3,
+        Words = 4,
+    }
+
+    const enum ResizeOptions { AlignCorners = 0, HalfPixelCenters = 1 }
+    // ResizeBilinearOptions keeps two deprecated fields before its flags.
+    const enum ResizeBilinearOptions { AlignCorners = 2, HalfPixelCenters = 3 }
+
+    export function registerResizeKernels(): void {
+        registerBuiltin(BuiltinOp.RESIZE_NEAREST_NEIGHBOR, prepareResizeNearest)
+        registerBuiltin(BuiltinOp.RESIZE_BILINEAR, prepareResizeBilinear)
+        registerBody("resize_nearest_bytes", resizeNearestBytes)
+        registerBody("resize_bilinear_float", resizeBilinearFloat)
+        registerBody("resize_bilinear_int8", resizeBilinearInt8)
+    }
+
+    /**
+     * The checks both resizes share, in TFLM's order (plus the output's shape, which TFLM never
+     * checks and overruns when it differs); returns [output height, output width].
+     */
+    function checkResize(op: Operator, types: number[], names: string): number[] {
+        const input = op.input(0)
+        const size = op.input(1)
+        const output = op.output(0)
+        op.check(!!input && !!size && op.inputs.length === 2 && op.outputs.length === 1, "needs an input, a size and one output")
+        op.check(types.indexOf(input.type) >= 0, "unsupported type " + typeName(input.type) + " of " + input.describe() + " (TFLM takes " + names + ")")
+        op.check(output.type === input.type, output.describe() + " must have the type of " + input.describe())
+        op.check(input.rank() === 4, "the input must be 4-D (NHWC), not " + input.describe())
+        // TFLM reads the size at invoke but refuses one that is not constant.
+        op.check(size.type === TensorType.Int32 && size.rank() === 1 && size.dim(0) === 2 && size.isConst,
+            "the size input " + size.describe() + " must be a constant INT32 tensor of 2 values")
+        const h = size.data.getNumber(NumberFormat.Int32LE, size.offset)
+        const w = size.data.getNumber(NumberFormat.Int32LE, size.offset + 4)
+        const n = input.dim(0), c = input.dim(3)
+        op.check(output.rank() === 4 && output.dim(0) === n && output.dim(1) === h && output.dim(2) === w && output.dim(3) === c,
+            "output " + output.describe() + " must have shape [" + n + "," + h + "," + w + "," + c + "]")
+        // An empty input row or column would make TFLM read before the input.
+        op.check(output.elementCount() === 0 || input.elementCount() > 0, "input " + input.describe() + " is empty but the output is not")
+        return [h, w]
+    }
+
+    /** TFLM's GetNearestNeighbor, in float32. */
+    function nearestSource(at: number, inSize: number, outSize: number, alignCorners: boolean, halfPixel: boolean): number {
+        const scale = alignCorners && outSize > 1 ? f32(f32(inSize - 1) / f32(outSize - 1)) : f32(f32(inSize) / f32(outSize))
+        const v = f32(f32(f32(at) + (halfPixel ? 0.5 : 0)) * scale)
+        // v >= 0: TfLiteRound (half away from zero) is floor(v + 0.5), exact in a double.
+        const source = alignCorners ? Math.floor(v + 0.5) : Math.floor(v)
+        return Math.max(0, Math.min(source, inSize - 1))
+    }
+
+    function prepareResizeNearest(op: Operator): void {
+        const [h, w] = checkResize(op, [TensorType.Float32, TensorType.Int8, TensorType.Int16], "FLOAT32, INT8, INT16")
+        const input = op.input(0)
+        const output = op.output(0)
+        const alignCorners = op.optByte(ResizeOptions.AlignCorners, 0) !== 0
+        const halfPixel = op.optByte(ResizeOptions.HalfPixelCenters, 0) !== 0
+        const empty = output.elementCount() === 0
+        const p = op.useBody("resize_nearest_bytes", ResizeNearestParams.Table + (empty ? 0 : h + w))
+        op.paramTensor(ResizeNearestParams.Input, input)
+        op.paramTensor(ResizeNearestParams.Output, output)
+        if (empty) return
+        const ih = input.dim(1), iw = input.dim(2)
+        const pixel = input.dim(3) * typeSize(input.type)
+        setParam(p, ResizeNearestParams.PixelBytes, pixel)
+        setParam(p, ResizeNearestParams.RowBytes, iw * pixel)
+        setParam(p, ResizeNearestParams.BatchBytes, ih * iw * pixel)
+        setParam(p, ResizeNearestParams.Batches, input.dim(0))
+        setParam(p, ResizeNearestParams.OutputHeight, h)
+        setParam(p, ResizeNearestParams.OutputWidth, w)
+        for (let y = 0; y < h; y++) setParam(p, ResizeNearestParams.Table + y, nearestSource(y, ih, h, alignCorners, halfPixel))
+        for (let x = 0; x < w; x++) setParam(p, ResizeNearestParams.Table + h + x, nearestSource(x, iw, w, alignCorners, halfPixel))
+    }
+
+    export function resizeNearestBytes(p: Buffer, model: Buffer, arena: Buffer): void {
+        const input = paramBuffer(p, ResizeNearestParams.Input, model, arena)
+        const inAt = paramOffset(p, ResizeNearestParams.Input)
+        const output = paramBuffer(p, ResizeNearestParams.Output, model, arena)
+        let to = paramOffset(p, ResizeNearestParams.Output)
+        const pixel = param(p, ResizeNearestParams.PixelBytes), row = param(p, ResizeNearestParams.RowBytes)
+        const batch = param(p, ResizeNearestParams.BatchBytes), batches = param(p, ResizeNearestParams.Batches)
+        const h = param(p, ResizeNearestParams.OutputHeight), w = param(p, ResizeNearestParams.OutputWidth)
+        for (let b = 0; b < batches; b++)
+            for (let y = 0; y < h; y++) {
+                const rowAt = inAt + b * batch + param(p, ResizeNearestParams.Table + y) * row
+                for (let x = 0; x < w; x++) {
+                    const from = rowAt + param(p, ResizeNearestParams.Table + h + x) * pixel
+                    for (let i = 0; i < pixel; i++) output[to + i] = input[from + i]
+                    to += pixel
+                }
+            }
+    }
+
+    /**
+     * One table entry of RESIZE_BILINEAR: TFLM's ComputeInterpolationValues (float32) or
+     * ComputeInterpolationValuesInteger (int8, scale in 1/1024) for output row or column `at`.
+     */
+    function bilinearEntry(op: Operator, p: Buffer, word: number, at: number, inSize: number, outSize: number,
+        alignCorners: boolean, halfPixel: boolean, int8: boolean): void {
+        const aligned = alignCorners && outSize > 1
+        let lower: number, upper: number
+        if (int8) {
+            const scale = aligned ? Math.idiv(1024 * (inSize - 1) + Math.idiv(outSize - 1, 2), outSize - 1)
+                : Math.idiv(1024 * inSize + Math.idiv(outSize, 2), outSize)
+            const v = halfPixel ? at * scale + Math.idiv(scale, 2) - 512 : at * scale
+            // C's division truncates toward zero: Math.idiv does too.
+            lower = Math.max(Math.idiv(v, 1024), 0)
+            upper = Math.min(Math.idiv(v + 1023, 1024), inSize - 1)
+            setParam(p, word + ResizeBilinearEntry.LowerWeight, 1024 - (v - 1024 * lower))
+            setParam(p, word + ResizeBilinearEntry.UpperWeight, v - 1024 * lower)
+        } else {
+            const scale = aligned ? f32(f32(inSize - 1) / f32(outSize - 1)) : f32(f32(inSize) / f32(outSize))
+            const v = halfPixel ? f32(f32(f32(at + 0.5) * scale) - 0.5) : f32(f32(at) * scale)
+            lower = Math.max(Math.floor(v), 0)
+            upper = Math.min(Math.ceil(v), inSize - 1)
+            const upperWeight = f32(v - lower)
+            setParamFloat(p, word + ResizeBilinearEntry.LowerWeight, f32(1 - upperWeight))
+            setParamFloat(p, word + ResizeBilinearEntry.UpperWeight, upperWeight)
+        }
+        // TFLM clamps the upper row or column to the input, not the lower: with a large size its
+        // rounded scale can put the lower one past the input's end, which it would read.
+        op.check(lower < inSize, "output row or column " + at + " of " + outSize + " reads past the input's " + inSize + " in TFLM")
+        setParam(p, word + ResizeBilinearEntry.Lower, lower)
+        setParam(p, word + ResizeBilinearEntry.Upper, upper)
+    }
+
+    function prepareResizeBilinear(op: Operator): void {
+        const [h, w] = checkResize(op, [TensorType.Float32, TensorType.Int8], "FLOAT32, INT8")
+        const input = op.input(0)
+        const output = op.output(0)
+        const alignCorners = op.optByte(ResizeBilinearOptions.AlignCorners, 0) !== 0
+        const halfPixel = op.optByte(ResizeBilinearOptions.HalfPixelCenters, 0) !== 0
+        op.check(!(alignCorners && halfPixel), "align_corners and half_pixel_centers cannot both be set (TFLM refuses them)")
+        const empty = output.elementCount() === 0
+        const int8 = input.type === TensorType.Int8
+        const p = op.useBody(int8 ? "resize_bilinear_int8" : "resize_bilinear_float",
+            ResizeBilinearParams.Table + (empty ? 0 : ResizeBilinearEntry.Words * (h + w)))
+        op.paramTensor(ResizeBilinearParams.Input, input)
+        op.paramTensor(ResizeBilinearParams.Output, output)
+        if (empty) return
+        const ih = input.dim(1), iw = input.dim(2)
+        setParam(p, ResizeBilinearParams.Depth, input.dim(3))
+        setParam(p, ResizeBilinearParams.InputHeight, ih)
+        setParam(p, ResizeBilinearParams.InputWidth, iw)
+        setParam(p, ResizeBilinearParams.Batches, input.dim(0))
+        setParam(p, ResizeBilinearParams.OutputHeight, h)
+        setParam(p, ResizeBilinearParams.OutputWidth, w)
+        for (let y = 0; y < h; y++)
+            bilinearEntry(op, p, ResizeBilinearParams.Table + ResizeBilinearEntry.Words * y, y, ih, h, alignCorners, halfPixel, int8)
+        for (let x = 0; x < w; x++)
+            bilinearEntry(op, p, ResizeBilinearParams.Table + ResizeBilinearEntry.Words * (h + x), x, iw, w, alignCorners, halfPixel, int8)
+    }
+
+    export function resizeBilinearFloat(p: Buffer, model: Buffer, arena: Buffer): void {
+        const input = paramBuffer(p, ResizeBilinearParams.Input, model, arena)
+        const inAt = paramOffset(p, ResizeBilinearParams.Input)
+        const output = paramBuffer(p, ResizeBilinearParams.Output, model, arena)
+        let to = paramOffset(p, ResizeBilinearParams.Output)
+        const depth = param(p, ResizeBilinearParams.Depth), ih = param(p, ResizeBilinearParams.InputHeight)
+        const iw = param(p, ResizeBilinearParams.InputWidth), batches = param(p, ResizeBilinearParams.Batches)
+        const h = param(p, ResizeBilinearParams.OutputHeight), w = param(p, ResizeBilinearParams.OutputWidth)
+        const at = (b: number, y: number, x: number, c: number) => input.getNumber(NumberFormat.Float32LE, inAt + 4 * (((b * ih + y) * iw + x) * depth + c))
+        for (let b = 0; b < batches; b++)
+            for (let y = 0; y < h; y++) {
+                const ye = ResizeBilinearParams.Table + ResizeBilinearEntry.Words * y
+                const y0 = param(p, ye + ResizeBilinearEntry.Lower), y1 = param(p, ye + ResizeBilinearEntry.Upper)
+                const wy0 = paramFloat(p, ye + ResizeBilinearEntry.LowerWeight), wy1 = paramFloat(p, ye + ResizeBilinearEntry.UpperWeight)
+                for (let x = 0; x < w; x++) {
+                    const xe = ResizeBilinearParams.Table + ResizeBilinearEntry.Words * (h + x)
+                    const x0 = param(p, xe + ResizeBilinearEntry.Lower), x1 = param(p, xe + ResizeBilinearEntry.Upper)
+                    const wx0 = paramFloat(p, xe + ResizeBilinearEntry.LowerWeight), wx1 = paramFloat(p, xe + ResizeBilinearEntry.UpperWeight)
+                    for (let c = 0; c < depth; c++) {
+                        // TFLM's sum in its order, each step in float32; its final + 0.0f makes -0 +0.
+                        let v = f32(f32(at(b, y0, x0, c) * wy0) * wx0)
+                        v = f32(v + f32(f32(at(b, y1, x0, c) * wy1) * wx0))
+                        v = f32(v + f32(f32(at(b, y0, x1, c) * wy0) * wx1))
+                        v = f32(v + f32(f32(at(b, y1, x1, c) * wy1) * wx1))
+                        output.setNumber(NumberFormat.Float32LE, to, v + 0)
+                        to += 4
+                    }
+                }
+            }
+    }
+
+    export function resizeBilinearInt8(p: Buffer, model: Buffer, arena: Buffer): void {
+        const input = paramBuffer(p, ResizeBilinearParams.Input, model, arena)
+        const inAt = paramOffset(p, ResizeBilinearParams.Input)
+        const output = paramBuffer(p, ResizeBilinearParams.Output, model, arena)
+        let to = paramOffset(p, ResizeBilinearParams.Output)
+        const depth = param(p, ResizeBilinearParams.Depth), ih = param(p, ResizeBilinearParams.InputHeight)
+        const iw = param(p, ResizeBilinearParams.InputWidth), batches = param(p, ResizeBilinearParams.Batches)
+        const h = param(p, ResizeBilinearParams.OutputHeight), w = param(p, ResizeBilinearParams.OutputWidth)
+        for (let b = 0; b < batches; b++)
+            for (let y = 0; y < h; y++) {
+                const ye = ResizeBilinearParams.Table + ResizeBilinearEntry.Words * y
+                const y0 = param(p, ye + ResizeBilinearEntry.Lower), y1 = param(p, ye + ResizeBilinearEntry.Upper)
+                const wy0 = param(p, ye + ResizeBilinearEntry.LowerWeight), wy1 = param(p, ye + ResizeBilinearEntry.UpperWeight)
+                for (let x = 0; x < w; x++) {
+                    const xe = ResizeBilinearParams.Table + ResizeBilinearEntry.Words * (h + x)
+                    const x0 = param(p, xe + ResizeBilinearEntry.Lower), x1 = param(p, xe + ResizeBilinearEntry.Upper)
+                    const wx0 = param(p, xe + ResizeBilinearEntry.LowerWeight), wx1 = param(p, xe + ResizeBilinearEntry.UpperWeight)
+                    const a = inAt + ((b * ih + y0) * iw + x0) * depth, bb = inAt + ((b * ih + y1) * iw + x0) * depth
+                    const c0 = inAt + ((b * ih + y0) * iw + x1) * depth, d = inAt + ((b * ih + y1) * iw + x1) * depth
+                    for (let c = 0; c < depth; c++) {
+                        // Below 2^31 in magnitude (see kernels/resize.c): exact in a double.
+                        const sum = int8At(input, a, c) * wy0 * wx0 + int8At(input, bb, c) * wy1 * wx0 +
+                            int8At(input, c0, c) * wy0 * wx1 + int8At(input, d, c) * wy1 * wx1
+                        // TFLM's rounding: half away from zero, then a division that truncates.
+                        const q = Math.idiv(sum + (sum > 0 ? 524288 : -524288), 1048576)
+                        output[to++] = q & 0xff
+                    }
+                }
+            }
+    }
+}

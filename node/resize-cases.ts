@@ -1,0 +1,93 @@
+// Generated models of RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR (libs/tflite/kernel_resize.ts).
+// TFLM's goldens (tools/tflm-goldens-resize.ts) take every draft of an op; the fuzzer's kinds
+// (node/fuzz.ts CASE_KINDS) one at random. TFLM's branches are the types (nearest: FLOAT32, INT8,
+// INT16 moved as bytes; bilinear: FLOAT32 in float arithmetic, INT8 in 10-bit fixed point), the
+// flags (align_corners, half_pixel_centers; nearest takes both at once, bilinear refuses that)
+// with align_corners' fallback for an output size of 1, and the scale: up, down or to 1. Sizes are
+// drawn small so that one case runs in milliseconds. The quantized types keep one scale and zero
+// point from input to output (TFLM never looks at them).
+import type { OpCase, Rand } from "./fuzz";
+import { encodeValues, singleOpModel, SingleOpSpec, TensorSpec, TypeName } from "./model-writer";
+
+/** One case before anything ran it: the branches it takes, the model, the model inputs' bytes. */
+export interface ResizeDraft {
+    covers: string[];
+    spec: SingleOpSpec;
+    inputs: Buffer[];
+}
+
+type Scale = "up" | "down" | "to-1" | "same";
+
+/** An output size for an input size of `n` that scales as asked (down from 1 is up). */
+function outSize(rand: Rand, n: number, scale: Scale): number {
+    if (scale === "to-1") return 1;
+    if (scale === "same") return n;
+    if (scale === "down" && n > 1) return rand.int(1, n - 1);
+    return rand.int(n + 1, n + 6);
+}
+
+function quantized(rand: Rand, type: TypeName): Partial<TensorSpec> {
+    if (type === "int8") return { scale: rand.scale(-8, 0), zeroPoint: rand.zeroPoint(type) };
+    if (type === "int16") return { scale: rand.scale(-12, 0), zeroPoint: 0 };
+    return {};
+}
+
+/**
+ * One draft: input [n, h, w, c], the size constant, height and width scaled as asked; float32
+ * inputs with signed zeros when `zeros` (bilinear's final + 0.0f turns -0 into +0).
+ */
+function resizeDraft(rand: Rand, op: "RESIZE_NEAREST_NEIGHBOR" | "RESIZE_BILINEAR", type: TypeName, flags: string,
+    scales: [Scale, Scale], zeros = false): ResizeDraft {
+    const n = rand.int(1, 2), h = rand.int(1, 5), w = rand.int(1, 5), c = rand.int(1, 3);
+    const oh = outSize(rand, h, scales[0]), ow = outSize(rand, w, scales[1]);
+    const quant = quantized(rand, type);
+    const inShape = [n, h, w, c], outShape = [n, oh, ow, c];
+    const count = n * h * w * c;
+    const input = zeros ? encodeValues("float32", Array.from({ length: count }, () => rand.pick([-0, 0, 1.5, -2]))) : rand.bytes(type, inShape);
+    const options = { alignCorners: flags.includes("align"), halfPixelCenters: flags.includes("half") };
+    return {
+        covers: [type, flags, `height-${scales[0]}`, `width-${scales[1]}`].concat(zeros ? ["signed-zeros"] : []),
+        spec: { op, options, inputs: [{ shape: inShape, type, ...quant }, { shape: [2], type: "int32", data: [oh, ow] }],
+            outputs: [{ shape: outShape, type, ...quant }] },
+        inputs: [input],
+    };
+}
+
+const SCALES: [Scale, Scale][] = [["up", "up"], ["down", "up"], ["up", "down"], ["to-1", "up"], ["down", "to-1"], ["same", "down"]];
+
+export function resizeNearestDrafts(rand: Rand): ResizeDraft[] {
+    const drafts: ResizeDraft[] = [];
+    let k = 0;
+    for (const type of ["float32", "int8", "int16"] as TypeName[])
+        for (const flags of ["plain", "align", "half", "align-half"])
+            drafts.push(resizeDraft(rand, "RESIZE_NEAREST_NEIGHBOR", type, flags, SCALES[k++ % SCALES.length]));
+    return drafts;
+}
+
+/** Bilinear's second scales, in turn: each type goes down both ways, align_corners goes to 1. */
+const BILINEAR_SCALES: [Scale, Scale][] = [["down", "up"], ["to-1", "down"], ["up", "to-1"], ["up", "down"], ["down", "to-1"], ["to-1", "same"]];
+
+export function resizeBilinearDrafts(rand: Rand): ResizeDraft[] {
+    const drafts: ResizeDraft[] = [];
+    let k = 0;
+    for (const type of ["float32", "int8"] as TypeName[])
+        for (const flags of ["plain", "align", "half"])
+            // Upsampling both ways for every type and flag (half_pixel_centers' negative weights
+            // before the first row and column), then another scale.
+            for (const scales of [SCALES[0], BILINEAR_SCALES[k++]]) drafts.push(resizeDraft(rand, "RESIZE_BILINEAR", type, flags, scales));
+    drafts.push(resizeDraft(rand, "RESIZE_BILINEAR", "float32", "half", ["up", "up"], true));
+    return drafts;
+}
+
+/** Every op's drafts by tools/make-tflm-goldens.ts's name for it. */
+export const RESIZE_DRAFTS: { [op: string]: (rand: Rand) => ResizeDraft[] } = {
+    resize_nearest_neighbor: resizeNearestDrafts,
+    resize_bilinear: resizeBilinearDrafts,
+};
+
+/** One random case of `op` (a RESIZE_DRAFTS name): one of its drafts, as the fuzzer's kinds are. */
+export function resizeCase(rand: Rand, op: string): OpCase {
+    const drafts = RESIZE_DRAFTS[op](rand);
+    const d = drafts[rand.int(0, drafts.length - 1)];
+    return { model: singleOpModel(d.spec), inputs: d.inputs, outputType: d.spec.outputs[0].type as TypeName, summary: `${d.spec.op} ${d.covers.join(" ")}` };
+}

@@ -1,0 +1,94 @@
+// RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR (libs/tflite/kernel_resize.ts, kernels/prepare_resize.c,
+// kernels/resize.c) past what TFLM's goldens show (test/tflm_goldens.test.ts runs those): that the
+// goldens reach every type and flag TFLM's kernels take, models both loaders refuse with the same
+// message, and an empty output, run alike in the STS and in C (built with sanitizers).
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { buildLoaderTool, cLoaderDump, cLoaderRun, stsLoaderDump } from "../node/c-loader";
+import { singleOpModel, SingleOpSpec, TensorSpec } from "../node/model-writer";
+import type { GoldenManifest } from "../tools/make-tflm-goldens";
+
+const GOLDENS = path.join(__dirname, "..", "..", "test", "tflm-goldens");
+
+/** The types and flags each TFLM kernel takes (its Prepare/Eval at the manifests' commit). */
+const TFLM_COVERS: { [op: string]: string[][] } = {
+    RESIZE_NEAREST_NEIGHBOR: [["float32", "int8", "int16"], ["plain", "align", "half", "align-half"]],
+    RESIZE_BILINEAR: [["float32", "int8"], ["plain", "align", "half"]],
+};
+
+const f32 = (shape: number[]): TensorSpec => ({ shape, type: "float32" });
+const size = (values: number[], type: "int32" | "int64" = "int32"): TensorSpec => ({ shape: [values.length], type, data: values });
+
+function loadBoth(model: Buffer): { ok: boolean; text: string } {
+    const sts = stsLoaderDump(model);
+    assert.deepStrictEqual(cLoaderDump(model), sts);
+    return sts;
+}
+
+describe("RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR: coverage, refusals, the STS and the C alike", () => {
+    before(() => buildLoaderTool());
+
+    it("has TFLM goldens for every type and flag each resize takes, with every type upsampling", () => {
+        for (const op of Object.keys(TFLM_COVERS)) {
+            const m: GoldenManifest = JSON.parse(fs.readFileSync(path.join(GOLDENS, op.toLowerCase(), "manifest.json"), "utf8"));
+            assert.match(m.tflmCommit, /^[0-9a-f]{40}$/);
+            const [types, flags] = TFLM_COVERS[op];
+            for (const type of types) {
+                for (const flag of flags) assert.ok(m.cases.some((c) => c.covers.includes(type) && c.covers.includes(flag)), `${op} ${type} ${flag}`);
+                for (const scale of ["height-up", "width-up", "height-down", "width-down"])
+                    assert.ok(m.cases.some((c) => c.covers.includes(type) && c.covers.includes(scale)), `${op} ${type} ${scale}`);
+            }
+            assert.ok(m.cases.some((c) => c.covers.includes("align") && (c.covers.includes("height-to-1") || c.covers.includes("width-to-1"))),
+                `${op}: align_corners with an output size of 1`);
+        }
+    });
+
+    const refused: { name: string; spec: SingleOpSpec; message: RegExp }[] = [
+        { name: "RESIZE_BILINEAR of INT16 (TFLM resizes FLOAT32 and INT8)",
+            spec: { op: "RESIZE_BILINEAR", inputs: [{ shape: [1, 2, 2, 1], type: "int16", scale: 1, zeroPoint: 0 }, size([3, 3])],
+                outputs: [{ shape: [1, 3, 3, 1], type: "int16", scale: 1, zeroPoint: 0 }] },
+            message: /unsupported type INT16 of tensor 0 'input0' INT16\[1,2,2,1\] \(TFLM takes FLOAT32, INT8\)$/ },
+        { name: "RESIZE_NEAREST_NEIGHBOR of INT32 (TFLM moves FLOAT32, INT8 and INT16)",
+            spec: { op: "RESIZE_NEAREST_NEIGHBOR", inputs: [{ shape: [1, 2, 2, 1], type: "int32" }, size([3, 3])], outputs: [{ shape: [1, 3, 3, 1], type: "int32" }] },
+            message: /unsupported type INT32 of tensor 0 'input0' INT32\[1,2,2,1\] \(TFLM takes FLOAT32, INT8, INT16\)$/ },
+        { name: "RESIZE_BILINEAR of a 3-D input",
+            spec: { op: "RESIZE_BILINEAR", inputs: [f32([2, 2, 1]), size([3, 3])], outputs: [f32([3, 3, 1])] },
+            message: /the input must be 4-D \(NHWC\), not tensor 0 'input0' FLOAT32\[2,2,1\]$/ },
+        { name: "RESIZE_NEAREST_NEIGHBOR with a size that is a model input (TFLM refuses it)",
+            spec: { op: "RESIZE_NEAREST_NEIGHBOR", inputs: [f32([1, 2, 2, 1]), { shape: [2], type: "int32" }], outputs: [f32([1, 3, 3, 1])] },
+            message: /the size input tensor 1 'input1' INT32\[2\] must be a constant INT32 tensor of 2 values$/ },
+        { name: "RESIZE_BILINEAR with an INT64 size",
+            spec: { op: "RESIZE_BILINEAR", inputs: [f32([1, 2, 2, 1]), size([3, 3], "int64")], outputs: [f32([1, 3, 3, 1])] },
+            message: /the size input tensor 1 'const1' INT64\[2\] must be a constant INT32 tensor of 2 values$/ },
+        { name: "RESIZE_BILINEAR with both align_corners and half_pixel_centers",
+            spec: { op: "RESIZE_BILINEAR", options: { alignCorners: true, halfPixelCenters: true }, inputs: [f32([1, 2, 2, 1]), size([3, 3])], outputs: [f32([1, 3, 3, 1])] },
+            message: /align_corners and half_pixel_centers cannot both be set \(TFLM refuses them\)$/ },
+        { name: "RESIZE_NEAREST_NEIGHBOR into an output of another size than the size input's (TFLM writes past it)",
+            spec: { op: "RESIZE_NEAREST_NEIGHBOR", inputs: [f32([2, 2, 2, 3]), size([4, 5])], outputs: [f32([2, 4, 4, 3])] },
+            message: /output tensor 2 'output0' FLOAT32\[2,4,4,3\] must have shape \[2,4,5,3\]$/ },
+        { name: "RESIZE_BILINEAR of an empty input into a non-empty output (TFLM reads before the input)",
+            spec: { op: "RESIZE_BILINEAR", inputs: [f32([1, 0, 2, 1]), size([2, 2])], outputs: [f32([1, 2, 2, 1])] },
+            message: /input tensor 0 'input0' FLOAT32\[1,0,2,1\] is empty but the output is not$/ },
+        { name: "RESIZE_BILINEAR int8 to a size whose rounded scale reads past the input (TFLM reads there)",
+            spec: { op: "RESIZE_BILINEAR", inputs: [{ shape: [1, 1, 3, 1], type: "int8", scale: 1, zeroPoint: 0 }, size([1, 2000])],
+                outputs: [{ shape: [1, 1, 2000, 1], type: "int8", scale: 1, zeroPoint: 0 }] },
+            message: /output row or column \d+ of 2000 reads past the input's 3 in TFLM$/ },
+    ];
+    for (const c of refused)
+        it(`refuses ${c.name}`, () => {
+            const sts = loadBoth(singleOpModel(c.spec));
+            assert.ok(!sts.ok, "loaded");
+            assert.match(sts.text, c.message);
+        });
+
+    it("runs an empty output (a batch of 0, a size of 0) alike in the STS and in C", () => {
+        for (const op of ["RESIZE_NEAREST_NEIGHBOR", "RESIZE_BILINEAR"])
+            for (const [shape, hw] of [[[0, 2, 2, 1], [3, 3]], [[1, 2, 2, 1], [0, 3]]]) {
+                const model = singleOpModel({ op, inputs: [f32(shape), size(hw)], outputs: [f32([shape[0], hw[0], hw[1], 1])] });
+                assert.ok(loadBoth(model).ok);
+                const input = Buffer.alloc(4 * shape.reduce((a, b) => a * b, 1));
+                assert.strictEqual(cLoaderRun(model, [input]).length, 0);
+            }
+    });
+});
