@@ -17,8 +17,22 @@ export const COMPARE_DRAFTS: { [op: string]: (rand: Rand) => GoldenDraft[] } = {
     ARG_MIN: argMinMaxDrafts("ARG_MIN"), ADD_N: addNDrafts,
 };
 
-export function compareCase(rand: Rand, op: string): OpCase {
-    const drafts = COMPARE_DRAFTS[op](rand);
+/**
+ * The kinds: one per op, except per input type for the ops whose types take different bodies and
+ * that have no other op to share them (ADD_N, ARG_MAX, ARG_MIN), so that the replay's few seeds per
+ * kind reach every body.
+ */
+export const COMPARE_KINDS: { [kind: string]: { op: string; type?: TypeName } } = {};
+for (const op of Object.keys(COMPARE_DRAFTS)) {
+    if (op === "ADD_N" || op === "ARG_MAX" || op === "ARG_MIN")
+        for (const type of ["float32", "int8"] as TypeName[]) COMPARE_KINDS[`${op} ${type}`] = { op, type };
+    else COMPARE_KINDS[op] = { op };
+}
+
+/** A random one of the kind's drafts (of its type, when it has one: the first word of what a draft covers). */
+export function compareCase(rand: Rand, kind: string): OpCase {
+    const { op, type } = COMPARE_KINDS[kind];
+    const drafts = COMPARE_DRAFTS[op](rand).filter((d) => !type || d.covers[0] === type);
     const d = drafts[rand.int(0, drafts.length - 1)];
     return { model: singleOpModel(d.spec), inputs: d.inputs, outputType: d.spec.outputs[0].type as TypeName, summary: `${op} (${d.covers.join(" ")})` };
 }

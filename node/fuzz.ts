@@ -8,7 +8,7 @@ import { loadTflite } from "./sts-runtime";
 import { SHARED } from "./conformance";
 import { MATH_TYPES, mathCase, MathOp } from "./math-cases";
 import { transposeConvCase } from "./transpose-conv-cases";
-import { COMPARE_DRAFTS, compareCase } from "./compare-cases";
+import { COMPARE_KINDS, compareCase } from "./compare-cases";
 import { MOVE_DRAFTS, moveCase } from "./move-cases";
 import { encodeValues, singleOpModel, specFromParsed, writeModel, Options, OP_OPTIONS, SingleOpSpec, TensorSpec, TypeName } from "./model-writer";
 
@@ -760,5 +760,5 @@ for (const [a, b] of [["float32", "int8"], ["float32", "int16"], ["int8", "int8"
 for (const op of Object.keys(MOVE_DRAFTS)) CASE_KINDS[op.toUpperCase()] = (r) => moveCase(r, op);
 // The element-wise math ops: one kind per op and type TFLM takes (node/math-cases.ts).
 for (const op of Object.keys(MATH_TYPES) as MathOp[]) for (const t of MATH_TYPES[op]) CASE_KINDS[`${op} ${t}`] = (r) => mathCase(r, op, t);
-// The comparison, logic, select, arg and fill ops: one kind each, a random one of its golden drafts.
-for (const op of Object.keys(COMPARE_DRAFTS)) CASE_KINDS[op] = (r) => compareCase(r, op);
+// The comparison, logic, select, arg and fill ops: one kind each (ADD_N and ARG_* one per type), a random one of its golden drafts.
+for (const kind of Object.keys(COMPARE_KINDS)) CASE_KINDS[kind] = (r) => compareCase(r, kind);
