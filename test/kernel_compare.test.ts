@@ -140,6 +140,20 @@ describe("comparisons, LOGICAL_AND/OR/NOT, FILL, ZEROS_LIKE, SELECT_V2, ARG_MAX/
         return res;
     }
 
+    it("takes and gives BOOL and INT64 values through the interpreter's setInput and outputValues", () => {
+        const less = new tflite.StsInterpreter(singleOpModel(spec("LESS", { shape: [4], type: "int64" }, { shape: [4], type: "int64" })))
+        // Pairs apart in the high word only, in the low word only, equal, and negative.
+        less.setInput(0, [2 ** 40, 7, -1, -(2 ** 35)]);
+        less.setInput(1, [2 ** 41, 8, -1, -(2 ** 35) + 1]);
+        less.invoke();
+        assert.deepStrictEqual(less.outputValues(0), [1, 1, 0, 1]);
+        assert.strictEqual(less.outputType(0), 6);
+        const not = new tflite.StsInterpreter(singleOpModel({ op: "LOGICAL_NOT", inputs: [{ shape: [3], type: "bool" }], outputs: [{ shape: [3], type: "bool" }] }));
+        not.setInput(0, [1, 0, 1]);
+        not.invoke();
+        assert.deepStrictEqual(not.outputValues(0), [0, 1, 0]);
+    });
+
     const run: { name: string; spec: SingleOpSpec }[] = [
         // Six dimensions that cannot merge: every one repeats in one input or the other.
         { name: "6-D alternating broadcast",
