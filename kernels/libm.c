@@ -1,6 +1,7 @@
 /* expf: glibc's generic C (from ARM's optimized routines), in double: x * 32 / ln 2 = k + r with
- * k an integer (ties to even) and |r| <= 1/2; e^x = 2^(k / 32) * 2^(r / 32), the first from a
- * table scaled by 2^floor(k / 32), the second from a cubic, rounded once to float.
+ * k an integer (ties to even) and |r| <= 1/2 (r rounded once, as glibc's x86-64 FMA build does);
+ * e^x = 2^(k / 32) * 2^(r / 32), the first from a table scaled by 2^floor(k / 32), the second from
+ * a cubic, rounded once to float.
  *
  * tanhf: SunPro fdlibm's float tanhf via expm1f (glibc used these until 2.40; newlib still does),
  * all in float.
@@ -55,7 +56,10 @@ float tfl_expf(float x)
     const double z = 46.16624130844683 * (double)x;
     const double shift = 6755399441055744.0;
     const double kd = (z + shift) - shift;
-    const double r = z - kd;
+    /* z - kd rounded once, from the exact x * 32 / ln 2: glibc's x86-64 build (its FMA variant, which
+     * the goldens' host runs) fuses it; a separate product and difference differ on 2 of the 2^32
+     * floats. 32 / ln 2 = hi + lo with x hi exact (29 + 24 bits) and x hi - kd exact (Sterbenz). */
+    const double r = ((double)x * 0x1.7154765p+5 - kd) + (double)x * 0x1.5c17fp-26;
     const int32_t ki = (int32_t)kd;
     uint64_t t = exp2f_table[ki & 31] + ((uint64_t)(int64_t)ki << 47);
     double s;

@@ -82,6 +82,7 @@ int tfl_prepare_dequantize(tfl_op *op);
 /* prepare_resize.c */
 int tfl_prepare_resize_nearest_neighbor(tfl_op *op);
 int tfl_prepare_resize_bilinear(tfl_op *op);
+int tfl_prepare_mirror_pad(tfl_op *op);
 /* prepare_shape.c: PAD and PADV2 share tfl_prepare_pad */
 int tfl_prepare_reshape(tfl_op *op);
 int tfl_prepare_squeeze(tfl_op *op);

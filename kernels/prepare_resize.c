@@ -1,4 +1,4 @@
-/* RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR's prepares (kernel_resize.ts, where the tables are
+/* RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR and MIRROR_PAD prepares (kernel_resize.ts, where the tables are
  * explained): same checks in the same order and the same messages as the STS. The float32 steps
  * are TFLM's, one float operation at a time (no fused multiply-add: kernel_util.h, the Makefile). */
 #include "prepare.h"
@@ -6,7 +6,7 @@
 
 enum { RESIZE_OPT_ALIGN_CORNERS = 0, RESIZE_OPT_HALF_PIXEL = 1,
        /* ResizeBilinearOptions keeps two deprecated fields before its flags. */
-       BILINEAR_OPT_ALIGN_CORNERS = 2, BILINEAR_OPT_HALF_PIXEL = 3 };
+       BILINEAR_OPT_ALIGN_CORNERS = 2, BILINEAR_OPT_HALF_PIXEL = 3, MIRROR_PAD_OPT_MODE = 0 };
 
 #define BIT(type) (1u << TFL_TYPE_##type)
 
@@ -141,5 +141,73 @@ int tfl_prepare_resize_bilinear(tfl_op *op)
         if (bilinear_entry(op, p, TFL_RESIZE_BILINEAR_TABLE + TFL_RESIZE_BILINEAR_ENTRY_WORDS * (uint32_t)(hw[0] + x), x, iw, hw[1], align_corners,
                            half_pixel, int8))
             return 1;
+    return 0;
+}
+
+/* mirrorSource: TFLM's GetInputDimension, the input position of output position `at` along one
+ * dimension. */
+static int32_t mirror_source(int32_t at, int32_t left, int32_t in_size, int32_t offset)
+{
+    if (at < left) {
+        const int32_t original = left + offset - 1;
+        return original - (at < original - offset ? at : original - offset);
+    }
+    at -= left;
+    if (at >= in_size) {
+        at -= in_size;
+        const int32_t original = in_size - (1 + offset);
+        return original - (at < original ? at : original);
+    }
+    return at;
+}
+
+int tfl_prepare_mirror_pad(tfl_op *op)
+{
+    const tfl_tensor_info *input = tfl_input(op, 0), *paddings = tfl_input(op, 1), *output = tfl_output_tensor(op, 0);
+    TFL_CHECK(op, input && paddings && op->input_count == 2 && op->output_count == 1, "needs an input, paddings and one output");
+    TFL_CHECK(op, input->type == TFL_TYPE_FLOAT32 || input->type == TFL_TYPE_INT8, "unsupported type %y of %t (TFLM takes FLOAT32, INT8)",
+              (int32_t)input->type, input);
+    TFL_CHECK(op, output->type == input->type, "%t must have the type of %t", output, input);
+    const int32_t rank = input->rank;
+    const int wide = paddings->type == TFL_TYPE_INT64;
+    TFL_CHECK(op, paddings->is_const && (paddings->type == TFL_TYPE_INT32 || wide) && paddings->rank == 2 && paddings->shape[0] == rank && paddings->shape[1] == 2,
+              "the paddings input %t must be a constant INT32 or INT64 tensor of shape [%d,2]", paddings, rank);
+    /* TFLM reads INT64 paddings into ints (their low 32 bits). It reflects without the border only
+     * for mode REFLECT; without an options table its mode is unknown, which it pads as SYMMETRIC. */
+    const uint8_t *pads = tfl_const_data(op, paddings);
+    const uint32_t step = wide ? 8 : 4;
+    const int32_t offset = op->options && tfl_opt_byte(op, MIRROR_PAD_OPT_MODE, 0) == 0 ? 1 : 0;
+    TFL_CHECK(op, output->rank == rank, "output %t must have the rank of %t", output, input);
+    for (int32_t d = 0; d < rank; d++) {
+        const int64_t expected = (int64_t)input->shape[d] + tfl_load_i32(pads + step * (uint32_t)(2 * d)) + tfl_load_i32(pads + step * (uint32_t)(2 * d + 1));
+        TFL_CHECK(op, output->shape[d] == expected, "output %t must have size %f in dimension %d (the input's plus the paddings)", output, (double)expected, d);
+    }
+    uint32_t words = TFL_MIRROR_PAD_DIMS;
+    if (output->count > 0)
+        for (int32_t d = 0; d < rank; d++) words += 2 + (uint32_t)output->shape[d];
+    int32_t *p = tfl_use_body(op, TFL_BODY_mirror_pad_bytes, words);
+    if (!p) return 1;
+    tfl_param_tensor(op, TFL_MIRROR_PAD_INPUT, input);
+    tfl_param_tensor(op, TFL_MIRROR_PAD_OUTPUT, output);
+    p[TFL_MIRROR_PAD_ELEMENT_SIZE] = (int32_t)tfl_type_size(input->type);
+    if (output->count == 0) return 0;
+    p[TFL_MIRROR_PAD_COUNT] = (int32_t)output->count;
+    p[TFL_MIRROR_PAD_RANK] = rank;
+    int32_t stride = 1;
+    for (int32_t d = rank - 1; d >= 0; d--) {
+        p[TFL_MIRROR_PAD_DIMS + 2 * d] = output->shape[d];
+        p[TFL_MIRROR_PAD_DIMS + 2 * d + 1] = stride;
+        stride *= input->shape[d];
+    }
+    int32_t w = TFL_MIRROR_PAD_DIMS + 2 * rank;
+    for (int32_t d = 0; d < rank; d++) {
+        const int32_t left = tfl_load_i32(pads + step * (uint32_t)(2 * d)), right = tfl_load_i32(pads + step * (uint32_t)(2 * d + 1));
+        for (int32_t i = 0; i < output->shape[d]; i++) {
+            const int32_t source = mirror_source(i, left, input->shape[d], offset);
+            TFL_CHECK(op, source >= 0 && source < input->shape[d], "paddings [%d,%d] reach outside dimension %d of %t (TFLM reads outside it)", left, right,
+                      d, input);
+            p[w++] = source;
+        }
+    }
     return 0;
 }

@@ -1,5 +1,5 @@
-/* RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR bodies (kernel_resize.ts): table look-ups, the tables
- * written by prepare_resize.c. Parameter blocks: enum tfl_resize_nearest, tfl_resize_bilinear,
+/* RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR and MIRROR_PAD bodies (kernel_resize.ts): table look-ups, the tables
+ * written by prepare_resize.c. Parameter blocks: enum tfl_resize_nearest, tfl_resize_bilinear, tfl_mirror_pad,
  * tfl_resize_bilinear_entry. None of them is in the board's default build. */
 /* Small beats fast here: only the all-ops build has them (before the includes, so that the inline
  * helpers they use are compiled the same way and still inline). */
@@ -86,4 +86,35 @@ void tflite_resize_bilinear_int8(int32_t *p, const uint8_t *model, uint8_t *aren
                 }
             }
         }
+}
+
+/* MIRROR_PAD: each output element's input position from one table per dimension, the output
+ * walked in order (the last dimension fastest). The loader's TFL_MAX_RANK: no tensor has more
+ * dimensions. */
+#define MIRROR_PAD_MAX_RANK 8
+
+void tflite_mirror_pad_bytes(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    const uint8_t *input = tfl_tensor(p, TFL_MIRROR_PAD_INPUT, model, arena);
+    uint8_t *to = tfl_output(p, TFL_MIRROR_PAD_OUTPUT, arena);
+    const int32_t size = p[TFL_MIRROR_PAD_ELEMENT_SIZE], count = p[TFL_MIRROR_PAD_COUNT], rank = p[TFL_MIRROR_PAD_RANK];
+    const int32_t *dims = p + TFL_MIRROR_PAD_DIMS;
+    const int32_t *tables[MIRROR_PAD_MAX_RANK];
+    int32_t coords[MIRROR_PAD_MAX_RANK];
+    const int32_t *table = dims + 2 * rank;
+    for (int32_t d = 0; d < rank; d++) {
+        coords[d] = 0;
+        tables[d] = table;
+        table += dims[2 * d];
+    }
+    for (int32_t i = 0; i < count; i++) {
+        int32_t from = 0;
+        for (int32_t d = 0; d < rank; d++) from += tables[d][coords[d]] * dims[2 * d + 1];
+        memcpy(to, input + size * from, (uint32_t)size);
+        to += size;
+        for (int32_t d = rank - 1; d >= 0; d--) {
+            if (++coords[d] < dims[2 * d]) break;
+            coords[d] = 0;
+        }
+    }
 }

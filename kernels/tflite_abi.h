@@ -576,6 +576,21 @@ enum tfl_resize_bilinear_entry {
     TFL_RESIZE_BILINEAR_ENTRY_WORDS = 4,
 };
 
+/* kernel_resize.ts MirrorPadParams: Parameter block of mirror_pad_bytes (words). MIRROR_PAD maps
+ * each output coordinate to an input coordinate dimension by dimension (TFLM's GetInputDimension),
+ * so prepare writes one table per dimension and the body walks the output in order. */
+enum tfl_mirror_pad {
+    TFL_MIRROR_PAD_INPUT = 0,
+    TFL_MIRROR_PAD_OUTPUT = 2,
+    TFL_MIRROR_PAD_ELEMENT_SIZE = 4,
+    /* The output's elements (0: nothing to write, and no dimensions follow). */
+    TFL_MIRROR_PAD_COUNT = 5,
+    TFL_MIRROR_PAD_RANK = 6,
+    /* Rank (output size, input stride in elements) pairs, outermost first; then, dimension by
+     * dimension, the input position of each output position. */
+    TFL_MIRROR_PAD_DIMS = 7,
+};
+
 /* kernel_shape.ts CopyParams: Parameter block of the reshape_bytes, squeeze_bytes and
  * expand_dims_bytes bodies (words). */
 enum tfl_copy {
@@ -1046,6 +1061,7 @@ enum tfl_type {
     X(dequantize_uint8) \
     X(dequantize_int16) \
     X(resize_nearest_bytes) \
+    X(mirror_pad_bytes) \
     X(resize_bilinear_float) \
     X(resize_bilinear_int8) \
     X(reshape_bytes) \
@@ -1196,6 +1212,7 @@ void tflite_dequantize_int8(int32_t *params, const uint8_t *model, uint8_t *aren
 void tflite_dequantize_uint8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_dequantize_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_resize_nearest_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_mirror_pad_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_resize_bilinear_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_resize_bilinear_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_reshape_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);

@@ -250,6 +250,7 @@ export const OPTION_TABLES: { [union: number]: OptionTable } = {
     83: { name: "GatherNdOptions", fields: {} },
     74: { name: "ResizeNearestNeighborOptions", fields: { alignCorners: [0, "bool"], halfPixelCenters: [1, "bool"] } },
     75: { name: "LeakyReluOptions", fields: { alpha: [0, "float"] } },
+    77: { name: "MirrorPadOptions", fields: { mode: [0, "byte"] } },
     89: { name: "QuantizeOptions", fields: {} },
     91: { name: "HardSwishOptions", fields: {} },
     94: { name: "DepthToSpaceOptions", fields: { blockSize: [0, "int"] } },
@@ -264,7 +265,7 @@ export const OP_OPTIONS: { [op: string]: number } = {
     REDUCE_PROD: 27, SUB: 28, DIV: 29, SQUEEZE: 30, STRIDED_SLICE: 32, SPLIT: 35, CAST: 37,
     DEQUANTIZE: 38, MAXIMUM: 39, MINIMUM: 39, ARG_MAX: 40, PADV2: 43, SLICE: 48, TRANSPOSE_CONV: 49, EXPAND_DIMS: 52,
     ARG_MIN: 57, PACK: 59, UNPACK: 64, RESIZE_NEAREST_NEIGHBOR: 74, LEAKY_RELU: 75, QUANTIZE: 89,
-    HARD_SWISH: 91, SPACE_TO_DEPTH: 19, SHAPE: 55, SPLIT_V: 79, REVERSE_V2: 81, GATHER_ND: 83, DEPTH_TO_SPACE: 94,
+    HARD_SWISH: 91, MIRROR_PAD: 77, SPACE_TO_DEPTH: 19, SHAPE: 55, SPLIT_V: 79, REVERSE_V2: 81, GATHER_ND: 83, DEPTH_TO_SPACE: 94,
     BROADCAST_TO: 104,
 };
 

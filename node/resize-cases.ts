@@ -1,4 +1,4 @@
-// Generated models of RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR (libs/tflite/kernel_resize.ts).
+// Generated models of RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR and MIRROR_PAD (libs/tflite/kernel_resize.ts).
 // TFLM's goldens (tools/tflm-goldens-resize.ts) take every draft of an op; the fuzzer's kinds
 // (node/fuzz.ts CASE_KINDS) one at random. TFLM's branches are the types (nearest: FLOAT32, INT8,
 // INT16 moved as bytes; bilinear: FLOAT32 in float arithmetic, INT8 in 10-bit fixed point), the
@@ -79,10 +79,46 @@ export function resizeBilinearDrafts(rand: Rand): ResizeDraft[] {
     return drafts;
 }
 
+/**
+ * MIRROR_PAD: FLOAT32 and INT8, REFLECT (mode 0, the border left out) and SYMMETRIC (mode 1),
+ * INT32 and INT64 paddings, ranks 1 to 5, paddings of 0 up to the most each mode mirrors, and a
+ * right padding past that ("right-past"), where TFLM's GetInputDimension clamps to position 0.
+ */
+export function mirrorPadDrafts(rand: Rand): ResizeDraft[] {
+    const drafts: ResizeDraft[] = [];
+    let k = 0;
+    for (const type of ["float32", "int8"] as TypeName[])
+        for (const mode of [0, 1])
+            for (const pattern of ["small", "most", "right-past"]) {
+                const rank = [1, 2, 3, 4, 5][k++ % 5];
+                const shape: number[] = [];
+                for (let d = 0; d < rank; d++) shape.push(rand.int(1, rank > 3 ? 3 : 4));
+                const pads: number[] = [];
+                for (let d = 0; d < rank; d++) {
+                    // REFLECT mirrors up to n - 1 positions on each side, SYMMETRIC up to n.
+                    const most = shape[d] - (mode === 0 ? 1 : 0);
+                    const left = pattern === "most" ? most : rand.int(0, most);
+                    const right = pattern === "right-past" && d === rank - 1 ? most + rand.int(1, 2) : pattern === "most" ? most : rand.int(0, most);
+                    pads.push(left, right);
+                }
+                const padType = k % 2 ? "int32" : "int64";
+                const out = shape.map((n, d) => n + pads[2 * d] + pads[2 * d + 1]);
+                const quant = quantized(rand, type);
+                drafts.push({
+                    covers: [type, mode === 0 ? "reflect" : "symmetric", pattern, `paddings-${padType}`, `rank-${rank}`],
+                    spec: { op: "MIRROR_PAD", options: { mode }, inputs: [{ shape, type, ...quant }, { shape: [rank, 2], type: padType, data: pads }],
+                        outputs: [{ shape: out, type, ...quant }] },
+                    inputs: [rand.bytes(type, shape)],
+                });
+            }
+    return drafts;
+}
+
 /** Every op's drafts by tools/make-tflm-goldens.ts's name for it. */
 export const RESIZE_DRAFTS: { [op: string]: (rand: Rand) => ResizeDraft[] } = {
     resize_nearest_neighbor: resizeNearestDrafts,
     resize_bilinear: resizeBilinearDrafts,
+    mirror_pad: mirrorPadDrafts,
 };
 
 /** One random case of `op` (a RESIZE_DRAFTS name): one of its drafts, as the fuzzer's kinds are. */

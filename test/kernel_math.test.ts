@@ -22,7 +22,7 @@ describe("Element-wise math: TFLM goldens", () => {
     const ops: { [op: string]: string[][] } = {
         // Each list: covers words that at least one case has together.
         abs: [["float32"], ["int8", "same-scale"], ["int8", "different-scale"], ["int16", "no-quantization"], ["int16", "same-scale"], ["int16", "different-scale"]],
-        neg: [["float32"]], square: [["float32"]], sqrt: [["float32"]], ceil: [["float32"]], floor: [["float32"]], round: [["float32"]], exp: [["float32"]], log: [["float32"]], sin: [["float32"], ["fma-reduction"]], cos: [["float32"], ["fma-reduction"]],
+        neg: [["float32"]], square: [["float32"]], sqrt: [["float32"]], ceil: [["float32"]], floor: [["float32"]], round: [["float32"]], exp: [["float32"], ["fma-reduction"]], log: [["float32"]], sin: [["float32"], ["fma-reduction"]], cos: [["float32"], ["fma-reduction"]],
         rsqrt: [["float32"], ["int8", "different-scale"]],
         elu: [["float32"], ["int8", "different-scale"]],
         floor_div: [["float32", "shapes-same"], ["float32", "shapes-broadcast"], ["float32", "shapes-scalar"], ["const-second-input"]],

@@ -1,4 +1,4 @@
-// RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR (libs/tflite/kernel_resize.ts, kernels/prepare_resize.c,
+// RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR and MIRROR_PAD (libs/tflite/kernel_resize.ts, kernels/prepare_resize.c,
 // kernels/resize.c) past what TFLM's goldens show (test/tflm_goldens.test.ts runs those): that the
 // goldens reach every type and flag TFLM's kernels take, models both loaders refuse with the same
 // message, and an empty output, run alike in the STS and in C (built with sanitizers).
@@ -16,6 +16,7 @@ const TFLM_COVERS: { [op: string]: string[][] } = {
     RESIZE_NEAREST_NEIGHBOR: [["float32", "int8", "int16"], ["plain", "align", "half", "align-half"]],
     RESIZE_BILINEAR: [["float32", "int8"], ["plain", "align", "half"]],
 };
+const MIRROR_PAD_COVERS = [["float32", "int8"], ["reflect", "symmetric"], ["paddings-int32", "paddings-int64"], ["small", "most", "right-past"]];
 
 const f32 = (shape: number[]): TensorSpec => ({ shape, type: "float32" });
 const size = (values: number[], type: "int32" | "int64" = "int32"): TensorSpec => ({ shape: [values.length], type, data: values });
@@ -26,7 +27,7 @@ function loadBoth(model: Buffer): { ok: boolean; text: string } {
     return sts;
 }
 
-describe("RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR: coverage, refusals, the STS and the C alike", () => {
+describe("RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR and MIRROR_PAD: coverage, refusals, the STS and the C alike", () => {
     before(() => buildLoaderTool());
 
     it("has TFLM goldens for every type and flag each resize takes, with every type upsampling", () => {
@@ -42,6 +43,13 @@ describe("RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR: coverage, refusals, the S
             assert.ok(m.cases.some((c) => c.covers.includes("align") && (c.covers.includes("height-to-1") || c.covers.includes("width-to-1"))),
                 `${op}: align_corners with an output size of 1`);
         }
+    });
+
+    it("has TFLM goldens for every type, mode and paddings type of MIRROR_PAD", () => {
+        const m: GoldenManifest = JSON.parse(fs.readFileSync(path.join(GOLDENS, "mirror_pad", "manifest.json"), "utf8"));
+        for (const type of MIRROR_PAD_COVERS[0])
+            for (const words of MIRROR_PAD_COVERS.slice(1))
+                for (const w of words) assert.ok(m.cases.some((c) => c.covers.includes(type) && c.covers.includes(w)), `MIRROR_PAD ${type} ${w}`);
     });
 
     const refused: { name: string; spec: SingleOpSpec; message: RegExp }[] = [
@@ -74,6 +82,22 @@ describe("RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR: coverage, refusals, the S
             spec: { op: "RESIZE_BILINEAR", inputs: [{ shape: [1, 1, 3, 1], type: "int8", scale: 1, zeroPoint: 0 }, size([1, 2000])],
                 outputs: [{ shape: [1, 1, 2000, 1], type: "int8", scale: 1, zeroPoint: 0 }] },
             message: /output row or column \d+ of 2000 reads past the input's 3 in TFLM$/ },
+        { name: "MIRROR_PAD of INT16 (TFLM pads FLOAT32 and INT8)",
+            spec: { op: "MIRROR_PAD", options: { mode: 0 }, inputs: [{ shape: [3], type: "int16", scale: 1, zeroPoint: 0 }, size([1, 1])],
+                outputs: [{ shape: [5], type: "int16", scale: 1, zeroPoint: 0 }] },
+            message: /unsupported type INT16 of tensor 0 'input0' INT16\[3\] \(TFLM takes FLOAT32, INT8\)$/ },
+        { name: "MIRROR_PAD with paddings of another shape than [rank, 2]",
+            spec: { op: "MIRROR_PAD", options: { mode: 0 }, inputs: [f32([3, 3]), size([1, 1])], outputs: [f32([5, 3])] },
+            message: /the paddings input tensor 1 'const1' INT32\[2\] must be a constant INT32 or INT64 tensor of shape \[2,2\]$/ },
+        { name: "MIRROR_PAD with paddings that are a model input",
+            spec: { op: "MIRROR_PAD", options: { mode: 1 }, inputs: [f32([3]), { shape: [1, 2], type: "int32" }], outputs: [f32([5])] },
+            message: /the paddings input tensor 1 'input1' INT32\[1,2\] must be a constant INT32 or INT64 tensor of shape \[1,2\]$/ },
+        { name: "MIRROR_PAD into an output of another size than the input's plus the paddings",
+            spec: { op: "MIRROR_PAD", options: { mode: 1 }, inputs: [f32([2, 3]), { shape: [2, 2], type: "int64", data: [0, 1, 2, 2] }], outputs: [f32([3, 6])] },
+            message: /output tensor 2 'output0' FLOAT32\[3,6\] must have size 7 in dimension 1 \(the input's plus the paddings\)$/ },
+        { name: "MIRROR_PAD REFLECT with a left padding as large as the dimension (TFLM reads past the input)",
+            spec: { op: "MIRROR_PAD", options: { mode: 0 }, inputs: [f32([2, 3]), { shape: [2, 2], type: "int32", data: [0, 0, 3, 0] }], outputs: [f32([2, 6])] },
+            message: /paddings \[3,0\] reach outside dimension 1 of tensor 0 'input0' FLOAT32\[2,3\] \(TFLM reads outside it\)$/ },
     ];
     for (const c of refused)
         it(`refuses ${c.name}`, () => {
@@ -90,5 +114,9 @@ describe("RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR: coverage, refusals, the S
                 const input = Buffer.alloc(4 * shape.reduce((a, b) => a * b, 1));
                 assert.strictEqual(cLoaderRun(model, [input]).length, 0);
             }
+        const model = singleOpModel({ op: "MIRROR_PAD", options: { mode: 1 }, inputs: [f32([0, 2]), { shape: [2, 2], type: "int32", data: [0, 0, 1, 1] }],
+            outputs: [f32([0, 4])] });
+        assert.ok(loadBoth(model).ok);
+        assert.strictEqual(cLoaderRun(model, [Buffer.alloc(0)]).length, 0);
     });
 });

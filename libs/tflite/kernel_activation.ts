@@ -846,7 +846,9 @@ namespace tflite {
         if (!expfTable) buildExpfTable()
         const z = 46.16624130844683 * x
         const kd = (z + 6755399441055744) - 6755399441055744
-        const r = z - kd
+        // z - kd rounded once, from the exact x * 32 / ln 2, as glibc's x86-64 FMA build fuses it
+        // (kernels/libm.c): 32 / ln 2 = hi + lo, x hi exact, x hi - kd exact (Sterbenz).
+        const r = (x * 46.16624128818512 - kd) + x * 2.026170875524258e-8
         const exponent = Math.floor(kd / 32)
         const i = kd - 32 * exponent
         // s = 2^(i / 32) * 2^exponent, by adding to the double's exponent field.

@@ -1,5 +1,6 @@
 namespace tflite {
-    // RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR (NHWC), as TFLM's reference kernels compute them.
+    // RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR (NHWC), and MIRROR_PAD, as TFLM's reference
+    // kernels compute them.
     //
     // Both take the output's height and width from a constant size tensor, so every input row and
     // column an output row or column reads, and the bilinear weights, are known at load: prepare
@@ -43,14 +44,34 @@ namespace tflite {
         Words = 4,
     }
 
+    /**
+     * Parameter block of mirror_pad_bytes (words). MIRROR_PAD maps each output coordinate to an
+     * input coordinate dimension by dimension (TFLM's GetInputDimension), so prepare writes one
+     * table per dimension and the body walks the output in order.
+     */
+    export const enum MirrorPadParams {
+        Input = 0, Output = 2, ElementSize = 4,
+        /** The output's elements (0: nothing to write, and no dimensions follow). */
+        Count = 5,
+        Rank = 6,
+        /**
+         * Rank (output size, input stride in elements) pairs, outermost first; then, dimension by
+         * dimension, the input position of each output position.
+         */
+        Dims = 7,
+    }
+
     const enum ResizeOptions { AlignCorners = 0, HalfPixelCenters = 1 }
+    const enum MirrorPadOptions { Mode = 0 }
     // ResizeBilinearOptions keeps two deprecated fields before its flags.
     const enum ResizeBilinearOptions { AlignCorners = 2, HalfPixelCenters = 3 }
 
     export function registerResizeKernels(): void {
         registerBuiltin(BuiltinOp.RESIZE_NEAREST_NEIGHBOR, prepareResizeNearest)
         registerBuiltin(BuiltinOp.RESIZE_BILINEAR, prepareResizeBilinear)
+        registerBuiltin(BuiltinOp.MIRROR_PAD, prepareMirrorPad)
         registerBody("resize_nearest_bytes", resizeNearestBytes)
+        registerBody("mirror_pad_bytes", mirrorPadBytes)
         registerBody("resize_bilinear_float", resizeBilinearFloat)
         registerBody("resize_bilinear_int8", resizeBilinearInt8)
     }
@@ -251,5 +272,94 @@ namespace tflite {
                     }
                 }
             }
+    }
+
+    /** TFLM's GetInputDimension: the input position of output position `at` along one dimension. */
+    function mirrorSource(at: number, left: number, inSize: number, offset: number): number {
+        if (at < left) {
+            const original = left + offset - 1
+            return original - Math.min(at, original - offset)
+        }
+        at -= left
+        if (at >= inSize) {
+            at -= inSize
+            const original = inSize - (1 + offset)
+            return original - Math.min(at, original)
+        }
+        return at
+    }
+
+    function prepareMirrorPad(op: Operator): void {
+        const input = op.input(0)
+        const paddings = op.input(1)
+        const output = op.output(0)
+        op.check(!!input && !!paddings && op.inputs.length === 2 && op.outputs.length === 1, "needs an input, paddings and one output")
+        op.check(input.type === TensorType.Float32 || input.type === TensorType.Int8,
+            "unsupported type " + typeName(input.type) + " of " + input.describe() + " (TFLM takes FLOAT32, INT8)")
+        op.check(output.type === input.type, output.describe() + " must have the type of " + input.describe())
+        const rank = input.rank()
+        const wide = paddings.type === TensorType.Int64
+        op.check(paddings.isConst && (paddings.type === TensorType.Int32 || wide) && paddings.rank() === 2 && paddings.dim(0) === rank && paddings.dim(1) === 2,
+            "the paddings input " + paddings.describe() + " must be a constant INT32 or INT64 tensor of shape [" + rank + ",2]")
+        // TFLM reads INT64 paddings into ints (their low 32 bits). It reflects without the border
+        // only for mode REFLECT; without an options table its mode is unknown, which it pads as
+        // SYMMETRIC.
+        const pad = (i: number) => paddings.data.getNumber(NumberFormat.Int32LE, paddings.offset + (wide ? 8 : 4) * i)
+        const offset = op.options !== 0 && op.optByte(MirrorPadOptions.Mode, 0) === 0 ? 1 : 0
+        op.check(output.rank() === rank, "output " + output.describe() + " must have the rank of " + input.describe())
+        for (let d = 0; d < rank; d++) {
+            const expected = input.dim(d) + pad(2 * d) + pad(2 * d + 1)
+            op.check(output.dim(d) === expected, "output " + output.describe() + " must have size " + expected + " in dimension " + d + " (the input's plus the paddings)")
+        }
+        const count = output.elementCount()
+        let words = MirrorPadParams.Dims
+        if (count > 0) for (let d = 0; d < rank; d++) words += 2 + output.dim(d)
+        const p = op.useBody("mirror_pad_bytes", words)
+        op.paramTensor(MirrorPadParams.Input, input)
+        op.paramTensor(MirrorPadParams.Output, output)
+        setParam(p, MirrorPadParams.ElementSize, typeSize(input.type))
+        if (count === 0) return
+        setParam(p, MirrorPadParams.Count, count)
+        setParam(p, MirrorPadParams.Rank, rank)
+        let stride = 1
+        for (let d = rank - 1; d >= 0; d--) {
+            setParam(p, MirrorPadParams.Dims + 2 * d, output.dim(d))
+            setParam(p, MirrorPadParams.Dims + 2 * d + 1, stride)
+            stride *= input.dim(d)
+        }
+        let w = MirrorPadParams.Dims + 2 * rank
+        for (let d = 0; d < rank; d++)
+            for (let i = 0; i < output.dim(d); i++) {
+                const source = mirrorSource(i, pad(2 * d), input.dim(d), offset)
+                op.check(source >= 0 && source < input.dim(d), "paddings [" + pad(2 * d) + "," + pad(2 * d + 1) + "] reach outside dimension " + d +
+                    " of " + input.describe() + " (TFLM reads outside it)")
+                setParam(p, w++, source)
+            }
+    }
+
+    export function mirrorPadBytes(p: Buffer, model: Buffer, arena: Buffer): void {
+        const input = paramBuffer(p, MirrorPadParams.Input, model, arena)
+        const inAt = paramOffset(p, MirrorPadParams.Input)
+        const output = paramBuffer(p, MirrorPadParams.Output, model, arena)
+        let to = paramOffset(p, MirrorPadParams.Output)
+        const size = param(p, MirrorPadParams.ElementSize), count = param(p, MirrorPadParams.Count), rank = param(p, MirrorPadParams.Rank)
+        const coords: number[] = [], tables: number[] = []
+        let w = MirrorPadParams.Dims + 2 * rank
+        for (let d = 0; d < rank; d++) {
+            coords.push(0)
+            tables.push(w)
+            w += param(p, MirrorPadParams.Dims + 2 * d)
+        }
+        for (let i = 0; i < count; i++) {
+            let from = 0
+            for (let d = 0; d < rank; d++) from += param(p, tables[d] + coords[d]) * param(p, MirrorPadParams.Dims + 2 * d + 1)
+            for (let b = 0; b < size; b++) output[to + b] = input[inAt + size * from + b]
+            to += size
+            // The next output position, the last dimension fastest.
+            for (let d = rank - 1; d >= 0; d--) {
+                if (++coords[d] < param(p, MirrorPadParams.Dims + 2 * d)) break
+                coords[d] = 0
+            }
+        }
     }
 }
