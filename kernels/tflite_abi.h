@@ -325,6 +325,19 @@ enum tfl_fully_connected {
     TFL_FULLY_CONNECTED_MULTIPLIERS = 17,
 };
 
+/* kernel_l2.ts L2NormParams: Parameter block of l2_normalization_float and l2_normalization_int8
+ * (words). */
+enum tfl_l2_norm {
+    TFL_L2_NORM_INPUT = 0,
+    TFL_L2_NORM_OUTPUT = 2,
+    /* Rows (the product of every dimension but the last) and the length of each row. */
+    TFL_L2_NORM_OUTER_SIZE = 4,
+    TFL_L2_NORM_DEPTH = 5,
+    /* l2_normalization_int8: the input's zero point. */
+    TFL_L2_NORM_INPUT_ZERO_POINT = 6,
+    TFL_L2_NORM_WORDS = 7,
+};
+
 /* kernel_math.ts MathParams: Parameter block of math_float, math_int8 and abs_int16 (words). */
 enum tfl_math {
     TFL_MATH_INPUT = 0,
@@ -1015,6 +1028,8 @@ enum tfl_type {
     X(fully_connected_int8) \
     X(fully_connected_int16) \
     X(fully_connected_float) \
+    X(l2_normalization_float) \
+    X(l2_normalization_int8) \
     X(math_float) \
     X(math_int8) \
     X(abs_int16) \
@@ -1166,6 +1181,8 @@ void tflite_minimum_float(int32_t *params, const uint8_t *model, uint8_t *arena)
 void tflite_fully_connected_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_fully_connected_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_fully_connected_float(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_l2_normalization_float(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_l2_normalization_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_math_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_math_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_abs_int16(int32_t *params, const uint8_t *model, uint8_t *arena);

@@ -1,0 +1,67 @@
+// Generated models of L2_NORMALIZATION (libs/tflite/kernel_l2.ts). TFLM's goldens
+// (tools/tflm-goldens-norm.ts) take every draft of an op. TFLM's branches: float32 (a row whose
+// norm is below 1e-6 is divided by 1e-6 instead; rows of huge values overflow to infinity) and
+// int8 (a row whose squared sum is 0 or 1 takes the multiplier INT32_MAX; a sum of 2^29 or more
+// is divided by 4 before the Newton steps; the output clamped to [-128, 127]); ranks 1 to 4,
+// depth 1. Sizes are small except the one row that reaches 2^29.
+import type { Rand } from "./fuzz";
+import { encodeValues, SingleOpSpec, TensorSpec, TypeName } from "./model-writer";
+
+/** One case before anything ran it: the branches it takes, the model, the model inputs' bytes. */
+export interface NormDraft {
+    covers: string[];
+    spec: SingleOpSpec;
+    inputs: Buffer[];
+}
+
+function shapeOf(rand: Rand, rank: number, depth: number): number[] {
+    const shape: number[] = [];
+    for (let i = 0; i < rank - 1; i++) shape.push(rand.int(1, 3));
+    shape.push(depth);
+    return shape;
+}
+
+/** The int8 output TFLM writes: 1/128 and zero point 0 (the converter's; TFLM never reads it). */
+const INT8_OUTPUT: Partial<TensorSpec> = { scale: 1 / 128, zeroPoint: 0 };
+
+function l2Draft(covers: string[], type: TypeName, shape: number[], values: number[], zeroPoint = 0): NormDraft {
+    const quant: Partial<TensorSpec> = type === "int8" ? { scale: 0.02, zeroPoint } : {};
+    return {
+        covers: [type, `rank-${shape.length}`].concat(covers),
+        spec: { op: "L2_NORMALIZATION", inputs: [{ shape, type, ...quant }], outputs: [{ shape, type, ...(type === "int8" ? INT8_OUTPUT : {}) }] },
+        inputs: [encodeValues(type, values)],
+    };
+}
+
+export function l2NormalizationDrafts(rand: Rand): NormDraft[] {
+    const drafts: NormDraft[] = [];
+    const count = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+    for (let rank = 1; rank <= 4; rank++) {
+        const shape = shapeOf(rand, rank, rand.int(1, 12));
+        drafts.push(l2Draft(["random"], "float32", shape, rand.values("float32", count(shape), rand.pick([0.001, 4, 1e5]))));
+    }
+    // Rows of zeros and of tiny values (norm below 1e-6), of huge values (the sum overflows), depth 1.
+    drafts.push(l2Draft(["small-norm"], "float32", [3, 5], Array.from({ length: 15 }, (_, i) => i < 5 ? rand.pick([0, -0]) : rand.pick([1e-8, -3e-7, 0, -0]))));
+    const huge = shapeOf(rand, 2, 4);
+    drafts.push(l2Draft(["overflow"], "float32", huge, rand.values("float32", count(huge), 3e38)));
+    const deep1 = shapeOf(rand, 3, 1);
+    drafts.push(l2Draft(["depth-1"], "float32", deep1, rand.values("float32", count(deep1), 10)));
+    for (let rank = 1; rank <= 4; rank++) {
+        const shape = shapeOf(rand, rank, rand.int(1, 12));
+        drafts.push(l2Draft(["random"], "int8", shape, rand.values("int8", count(shape)), rand.zeroPoint("int8")));
+    }
+    // Sums of 0 and 1 (rows at the zero point, one step from it), depth 1 (the output is +-1 clamped).
+    const near = [3, 4];
+    const zp = rand.int(-100, 100);
+    drafts.push(l2Draft(["sum-0-or-1"], "int8", near, [zp, zp, zp, zp, zp, zp + 1, zp, zp, zp - 1, zp, zp, zp], zp));
+    const deep = shapeOf(rand, 2, 1);
+    drafts.push(l2Draft(["depth-1"], "int8", deep, rand.values("int8", count(deep)), rand.zeroPoint("int8")));
+    // One row of 8,400 values 255 from the zero point: a sum of 546 M, past 2^29.
+    drafts.push(l2Draft(["sum-past-2^29"], "int8", [1, 8400], Array.from({ length: 8400 }, () => rand.pick([-128, -128, -127])), 127));
+    return drafts;
+}
+
+/** Every op's drafts by tools/make-tflm-goldens.ts's name for it. */
+export const NORM_DRAFTS: { [op: string]: (rand: Rand) => NormDraft[] } = {
+    l2_normalization: l2NormalizationDrafts,
+};
