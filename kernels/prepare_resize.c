@@ -211,3 +211,44 @@ int tfl_prepare_mirror_pad(tfl_op *op)
     }
     return 0;
 }
+
+/* prepareSpaceBatch: SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND (kernel_resize.ts). */
+static int prepare_space_batch(tfl_op *op, int32_t body, const char *what)
+{
+    const tfl_tensor_info *input = tfl_input(op, 0), *block = tfl_input(op, 1), *edges = tfl_input(op, 2), *output = tfl_output_tensor(op, 0);
+    TFL_CHECK(op, input && block && edges && op->input_count == 3 && op->output_count == 1, "needs an input, a block shape, %s and one output", what);
+    const int32_t rank = input->rank;
+    TFL_CHECK(op, rank >= 3 && rank <= 4 && output->rank == rank, "the input and the output must both be 3-D or both 4-D, not %t and %t", input, output);
+    TFL_CHECK(op, input->type == TFL_TYPE_FLOAT32 || input->type == TFL_TYPE_INT8, "unsupported type %y of %t (TFLM takes FLOAT32, INT8)", (int32_t)input->type,
+              input);
+    TFL_CHECK(op, output->type == input->type, "%t must have the type of %t", output, input);
+    const int32_t spatial = rank - 2;
+    TFL_CHECK(op, block->is_const && block->type == TFL_TYPE_INT32 && block->rank == 1 && block->shape[0] == spatial,
+              "the block shape input %t must be a constant INT32 tensor of shape [%d]", block, spatial);
+    TFL_CHECK(op, edges->is_const && edges->type == TFL_TYPE_INT32 && edges->rank == 2 && edges->shape[0] == spatial && edges->shape[1] == 2,
+              "the %s input %t must be a constant INT32 tensor of shape [%d,2]", what, edges, spatial);
+    const uint8_t *b = tfl_const_data(op, block), *e = tfl_const_data(op, edges);
+    const int32_t bh = tfl_load_i32(b), bw = rank == 4 ? tfl_load_i32(b + 4) : 1;
+    TFL_CHECK(op, bh > 0 && bw > 0, "the block shape's values must be positive (TFLM divides by them)");
+    TFL_CHECK(op, output->count == 0 || input->count > 0, "input %t is empty but the output is not", input);
+    int32_t *p = tfl_use_body(op, body, TFL_SPACE_BATCH_WORDS);
+    if (!p) return 1;
+    tfl_param_tensor(op, TFL_SPACE_BATCH_INPUT, input);
+    tfl_param_tensor(op, TFL_SPACE_BATCH_OUTPUT, output);
+    if (output->count == 0) return 0;
+    p[TFL_SPACE_BATCH_PIXEL_BYTES] = input->shape[rank - 1] * (int32_t)tfl_type_size(input->type);
+    p[TFL_SPACE_BATCH_INPUT_BATCH] = input->shape[0];
+    p[TFL_SPACE_BATCH_INPUT_HEIGHT] = input->shape[1];
+    p[TFL_SPACE_BATCH_INPUT_WIDTH] = rank == 4 ? input->shape[2] : 1;
+    p[TFL_SPACE_BATCH_OUTPUT_BATCH] = output->shape[0];
+    p[TFL_SPACE_BATCH_OUTPUT_HEIGHT] = output->shape[1];
+    p[TFL_SPACE_BATCH_OUTPUT_WIDTH] = rank == 4 ? output->shape[2] : 1;
+    p[TFL_SPACE_BATCH_BLOCK_HEIGHT] = bh;
+    p[TFL_SPACE_BATCH_BLOCK_WIDTH] = bw;
+    p[TFL_SPACE_BATCH_TOP] = tfl_load_i32(e);
+    p[TFL_SPACE_BATCH_LEFT] = rank == 4 ? tfl_load_i32(e + 8) : 0;
+    return 0;
+}
+
+int tfl_prepare_space_to_batch_nd(tfl_op *op) { return prepare_space_batch(op, TFL_BODY_space_to_batch_nd_bytes, "paddings"); }
+int tfl_prepare_batch_to_space_nd(tfl_op *op) { return prepare_space_batch(op, TFL_BODY_batch_to_space_nd_bytes, "crops"); }

@@ -118,3 +118,44 @@ void tflite_mirror_pad_bytes(int32_t *p, const uint8_t *model, uint8_t *arena)
         }
     }
 }
+
+/* SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND: TFLM's loops over its 4-D view. */
+void tflite_space_to_batch_nd_bytes(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    const uint8_t *input = tfl_tensor(p, TFL_SPACE_BATCH_INPUT, model, arena);
+    uint8_t *to = tfl_output(p, TFL_SPACE_BATCH_OUTPUT, arena);
+    const int32_t pixel = p[TFL_SPACE_BATCH_PIXEL_BYTES], ib = p[TFL_SPACE_BATCH_INPUT_BATCH], ih = p[TFL_SPACE_BATCH_INPUT_HEIGHT];
+    const int32_t iw = p[TFL_SPACE_BATCH_INPUT_WIDTH], bh = p[TFL_SPACE_BATCH_BLOCK_HEIGHT], bw = p[TFL_SPACE_BATCH_BLOCK_WIDTH];
+    for (int32_t b = 0; b < p[TFL_SPACE_BATCH_OUTPUT_BATCH]; b++) {
+        const int32_t in_batch = b % ib, shift_w = b / ib % bw, shift_h = b / ib / bw;
+        for (int32_t y = 0; y < p[TFL_SPACE_BATCH_OUTPUT_HEIGHT]; y++)
+            for (int32_t x = 0; x < p[TFL_SPACE_BATCH_OUTPUT_WIDTH]; x++) {
+                const int32_t h = y * bh + shift_h - p[TFL_SPACE_BATCH_TOP], w = x * bw + shift_w - p[TFL_SPACE_BATCH_LEFT];
+                /* Outside the input TFLM writes its params' output_offset, never set: the zeroed
+                 * persistent memory's 0. */
+                if (h >= 0 && h < ih && w >= 0 && w < iw) memcpy(to, input + ((in_batch * ih + h) * iw + w) * pixel, (uint32_t)pixel);
+                else memset(to, 0, (uint32_t)pixel);
+                to += pixel;
+            }
+    }
+}
+
+void tflite_batch_to_space_nd_bytes(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    const uint8_t *from = tfl_tensor(p, TFL_SPACE_BATCH_INPUT, model, arena);
+    uint8_t *output = tfl_output(p, TFL_SPACE_BATCH_OUTPUT, arena);
+    const int32_t pixel = p[TFL_SPACE_BATCH_PIXEL_BYTES], ob = p[TFL_SPACE_BATCH_OUTPUT_BATCH], oh = p[TFL_SPACE_BATCH_OUTPUT_HEIGHT];
+    const int32_t ow = p[TFL_SPACE_BATCH_OUTPUT_WIDTH], bh = p[TFL_SPACE_BATCH_BLOCK_HEIGHT], bw = p[TFL_SPACE_BATCH_BLOCK_WIDTH];
+    for (int32_t b = 0; b < p[TFL_SPACE_BATCH_INPUT_BATCH]; b++) {
+        const int32_t out_batch = b % ob, spatial = b / ob;
+        for (int32_t y = 0; y < p[TFL_SPACE_BATCH_INPUT_HEIGHT]; y++) {
+            const int32_t h = y * bh + spatial / bw - p[TFL_SPACE_BATCH_TOP];
+            for (int32_t x = 0; x < p[TFL_SPACE_BATCH_INPUT_WIDTH]; x++) {
+                const int32_t w = x * bw + spatial % bw - p[TFL_SPACE_BATCH_LEFT];
+                /* TFLM leaves the output elements no input element lands on as they were. */
+                if (h >= 0 && h < oh && w >= 0 && w < ow) memcpy(output + ((out_batch * oh + h) * ow + w) * pixel, from, (uint32_t)pixel);
+                from += pixel;
+            }
+        }
+    }
+}

@@ -604,6 +604,28 @@ enum tfl_mirror_pad {
     TFL_MIRROR_PAD_DIMS = 7,
 };
 
+/* kernel_resize.ts SpaceBatchParams: Parameter block of space_to_batch_nd_bytes and
+ * batch_to_space_nd_bytes (words): TFLM's loops over its 4-D view of the tensors (a 3-D one as [n,
+ * h, 1, c], with a block width of 1 and no left padding or crop). */
+enum tfl_space_batch {
+    TFL_SPACE_BATCH_INPUT = 0,
+    TFL_SPACE_BATCH_OUTPUT = 2,
+    /* Bytes of one pixel (depth times the element size). */
+    TFL_SPACE_BATCH_PIXEL_BYTES = 4,
+    TFL_SPACE_BATCH_INPUT_BATCH = 5,
+    TFL_SPACE_BATCH_INPUT_HEIGHT = 6,
+    TFL_SPACE_BATCH_INPUT_WIDTH = 7,
+    TFL_SPACE_BATCH_OUTPUT_BATCH = 8,
+    TFL_SPACE_BATCH_OUTPUT_HEIGHT = 9,
+    TFL_SPACE_BATCH_OUTPUT_WIDTH = 10,
+    TFL_SPACE_BATCH_BLOCK_HEIGHT = 11,
+    TFL_SPACE_BATCH_BLOCK_WIDTH = 12,
+    /* SPACE_TO_BATCH_ND's top and left paddings, BATCH_TO_SPACE_ND's top and left crops. */
+    TFL_SPACE_BATCH_TOP = 13,
+    TFL_SPACE_BATCH_LEFT = 14,
+    TFL_SPACE_BATCH_WORDS = 15,
+};
+
 /* kernel_shape.ts CopyParams: Parameter block of the reshape_bytes, squeeze_bytes and
  * expand_dims_bytes bodies (words). */
 enum tfl_copy {
@@ -1077,6 +1099,8 @@ enum tfl_type {
     X(dequantize_int16) \
     X(resize_nearest_bytes) \
     X(mirror_pad_bytes) \
+    X(space_to_batch_nd_bytes) \
+    X(batch_to_space_nd_bytes) \
     X(resize_bilinear_float) \
     X(resize_bilinear_int8) \
     X(reshape_bytes) \
@@ -1230,6 +1254,8 @@ void tflite_dequantize_uint8(int32_t *params, const uint8_t *model, uint8_t *are
 void tflite_dequantize_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_resize_nearest_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_mirror_pad_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_space_to_batch_nd_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_batch_to_space_nd_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_resize_bilinear_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_resize_bilinear_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_reshape_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);

@@ -1,4 +1,5 @@
-// Generated models of RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR and MIRROR_PAD (libs/tflite/kernel_resize.ts).
+// Generated models of RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR, MIRROR_PAD, SPACE_TO_BATCH_ND and
+// BATCH_TO_SPACE_ND (libs/tflite/kernel_resize.ts).
 // TFLM's goldens (tools/tflm-goldens-resize.ts) take every draft of an op; the fuzzer's kinds
 // (node/fuzz.ts CASE_KINDS) one at random. TFLM's branches are the types (nearest: FLOAT32, INT8,
 // INT16 moved as bytes; bilinear: FLOAT32 in float arithmetic, INT8 in 10-bit fixed point), the
@@ -114,11 +115,64 @@ export function mirrorPadDrafts(rand: Rand): ResizeDraft[] {
     return drafts;
 }
 
+/**
+ * SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND: FLOAT32 and INT8, 4-D and 3-D (TFLM's [n, h, 1, c]
+ * view), blocks of 1 to 3 each way, no paddings or crops ("none"), some ("some"), or on every
+ * side ("all-sides"), shapes as TensorFlow's converter writes them.
+ */
+function spaceBatchDrafts(op: "SPACE_TO_BATCH_ND" | "BATCH_TO_SPACE_ND"): (rand: Rand) => ResizeDraft[] {
+    return (rand) => {
+        const drafts: ResizeDraft[] = [];
+        for (const type of ["float32", "int8"] as TypeName[])
+            for (const rank of [4, 3])
+                for (const pattern of ["none", "some", "all-sides"]) {
+                    const spatial = rank - 2;
+                    const block: number[] = [], edges: number[] = [], n = rand.int(1, 2), c = rand.int(1, 3);
+                    const space: number[] = [], batchSpace: number[] = [];
+                    for (let d = 0; d < spatial; d++) {
+                        const b = pattern === "none" ? rand.int(1, 2) : rand.int(2, 3);
+                        const cells = rand.int(1, 3);
+                        const before = pattern === "none" ? 0 : pattern === "all-sides" ? rand.int(1, b) : rand.int(0, b);
+                        const after = pattern === "none" ? 0 : pattern === "all-sides" ? rand.int(1, b) : b - before;
+                        block.push(b);
+                        if (op === "SPACE_TO_BATCH_ND") {
+                            // Padded, the dimension is cells blocks long.
+                            const padded = b * cells;
+                            const bt = Math.min(before, padded - 1), af = Math.max(0, Math.min(after, padded - 1 - bt));
+                            edges.push(bt, af);
+                            space.push(padded - bt - af);
+                            batchSpace.push(cells);
+                        } else {
+                            // Cropped, the dimension is cells * b minus the crops.
+                            const full = b * cells;
+                            const bt = Math.min(before, full - 1), af = Math.max(0, Math.min(after, full - 1 - bt));
+                            edges.push(bt, af);
+                            batchSpace.push(cells);
+                            space.push(full - bt - af);
+                        }
+                    }
+                    const blocks = block.reduce((a, b) => a * b, 1);
+                    const spaceShape = [n, ...space, c], batchShape = [n * blocks, ...batchSpace, c];
+                    const [inShape, outShape] = op === "SPACE_TO_BATCH_ND" ? [spaceShape, batchShape] : [batchShape, spaceShape];
+                    const quant = quantized(rand, type);
+                    drafts.push({
+                        covers: [type, `rank-${rank}`, pattern],
+                        spec: { op, inputs: [{ shape: inShape, type, ...quant }, { shape: [spatial], type: "int32", data: block },
+                            { shape: [spatial, 2], type: "int32", data: edges }], outputs: [{ shape: outShape, type, ...quant }] },
+                        inputs: [rand.bytes(type, inShape)],
+                    });
+                }
+        return drafts;
+    };
+}
+
 /** Every op's drafts by tools/make-tflm-goldens.ts's name for it. */
 export const RESIZE_DRAFTS: { [op: string]: (rand: Rand) => ResizeDraft[] } = {
     resize_nearest_neighbor: resizeNearestDrafts,
     resize_bilinear: resizeBilinearDrafts,
     mirror_pad: mirrorPadDrafts,
+    space_to_batch_nd: spaceBatchDrafts("SPACE_TO_BATCH_ND"),
+    batch_to_space_nd: spaceBatchDrafts("BATCH_TO_SPACE_ND"),
 };
 
 /** One random case of `op` (a RESIZE_DRAFTS name): one of its drafts, as the fuzzer's kinds are. */

@@ -1,4 +1,5 @@
-// RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR and MIRROR_PAD (libs/tflite/kernel_resize.ts, kernels/prepare_resize.c,
+// RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR, MIRROR_PAD, SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND
+// (libs/tflite/kernel_resize.ts, kernels/prepare_resize.c,
 // kernels/resize.c) past what TFLM's goldens show (test/tflm_goldens.test.ts runs those): that the
 // goldens reach every type and flag TFLM's kernels take, models both loaders refuse with the same
 // message, and an empty output, run alike in the STS and in C (built with sanitizers).
@@ -27,7 +28,7 @@ function loadBoth(model: Buffer): { ok: boolean; text: string } {
     return sts;
 }
 
-describe("RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR and MIRROR_PAD: coverage, refusals, the STS and the C alike", () => {
+describe("RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR, MIRROR_PAD, SPACE_TO_BATCH_ND, BATCH_TO_SPACE_ND: coverage, refusals, the STS and the C alike", () => {
     before(() => buildLoaderTool());
 
     it("has TFLM goldens for every type and flag each resize takes, with every type upsampling", () => {
@@ -50,6 +51,16 @@ describe("RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR and MIRROR_PAD: coverage, ref
         for (const type of MIRROR_PAD_COVERS[0])
             for (const words of MIRROR_PAD_COVERS.slice(1))
                 for (const w of words) assert.ok(m.cases.some((c) => c.covers.includes(type) && c.covers.includes(w)), `MIRROR_PAD ${type} ${w}`);
+    });
+
+    it("has TFLM goldens for every type, rank and padding or crop pattern of SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND", () => {
+        for (const op of ["space_to_batch_nd", "batch_to_space_nd"]) {
+            const m: GoldenManifest = JSON.parse(fs.readFileSync(path.join(GOLDENS, op, "manifest.json"), "utf8"));
+            for (const type of ["float32", "int8"])
+                for (const rank of ["rank-3", "rank-4"])
+                    for (const pattern of ["none", "some", "all-sides"])
+                        assert.ok(m.cases.some((c) => [type, rank, pattern].every((w) => c.covers.includes(w))), `${op} ${type} ${rank} ${pattern}`);
+        }
     });
 
     const refused: { name: string; spec: SingleOpSpec; message: RegExp }[] = [
@@ -98,6 +109,19 @@ describe("RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR and MIRROR_PAD: coverage, ref
         { name: "MIRROR_PAD REFLECT with a left padding as large as the dimension (TFLM reads past the input)",
             spec: { op: "MIRROR_PAD", options: { mode: 0 }, inputs: [f32([2, 3]), { shape: [2, 2], type: "int32", data: [0, 0, 3, 0] }], outputs: [f32([2, 6])] },
             message: /paddings \[3,0\] reach outside dimension 1 of tensor 0 'input0' FLOAT32\[2,3\] \(TFLM reads outside it\)$/ },
+        { name: "SPACE_TO_BATCH_ND of a 2-D input (TFLM takes 3-D and 4-D)",
+            spec: { op: "SPACE_TO_BATCH_ND", inputs: [f32([2, 2]), size([2]), { shape: [1, 2], type: "int32", data: [0, 0] }], outputs: [f32([4, 1])] },
+            message: /the input and the output must both be 3-D or both 4-D, not tensor 0 'input0' FLOAT32\[2,2\] and tensor 3 'output0' FLOAT32\[4,1\]$/ },
+        { name: "BATCH_TO_SPACE_ND of INT16",
+            spec: { op: "BATCH_TO_SPACE_ND", inputs: [{ shape: [2, 1, 1], type: "int16", scale: 1, zeroPoint: 0 }, size([2]), { shape: [1, 2], type: "int32", data: [0, 0] }],
+                outputs: [{ shape: [1, 2, 1], type: "int16", scale: 1, zeroPoint: 0 }] },
+            message: /unsupported type INT16 of tensor 0 'input0' INT16\[2,1,1\] \(TFLM takes FLOAT32, INT8\)$/ },
+        { name: "BATCH_TO_SPACE_ND with crops that are a model input",
+            spec: { op: "BATCH_TO_SPACE_ND", inputs: [f32([2, 1, 1]), size([2]), { shape: [1, 2], type: "int32" }], outputs: [f32([1, 2, 1])] },
+            message: /the crops input tensor 2 'input2' INT32\[1,2\] must be a constant INT32 tensor of shape \[1,2\]$/ },
+        { name: "SPACE_TO_BATCH_ND with a block of 0 (TFLM divides by it)",
+            spec: { op: "SPACE_TO_BATCH_ND", inputs: [f32([1, 2, 2, 1]), size([0, 1]), { shape: [2, 2], type: "int32", data: [0, 0, 0, 0] }], outputs: [f32([1, 2, 2, 1])] },
+            message: /the block shape's values must be positive \(TFLM divides by them\)$/ },
     ];
     for (const c of refused)
         it(`refuses ${c.name}`, () => {

@@ -61,6 +61,23 @@ namespace tflite {
         Dims = 7,
     }
 
+    /**
+     * Parameter block of space_to_batch_nd_bytes and batch_to_space_nd_bytes (words): TFLM's loops
+     * over its 4-D view of the tensors (a 3-D one as [n, h, 1, c], with a block width of 1 and no
+     * left padding or crop).
+     */
+    export const enum SpaceBatchParams {
+        Input = 0, Output = 2,
+        /** Bytes of one pixel (depth times the element size). */
+        PixelBytes = 4,
+        InputBatch = 5, InputHeight = 6, InputWidth = 7,
+        OutputBatch = 8, OutputHeight = 9, OutputWidth = 10,
+        BlockHeight = 11, BlockWidth = 12,
+        /** SPACE_TO_BATCH_ND's top and left paddings, BATCH_TO_SPACE_ND's top and left crops. */
+        Top = 13, Left = 14,
+        Words = 15,
+    }
+
     const enum ResizeOptions { AlignCorners = 0, HalfPixelCenters = 1 }
     const enum MirrorPadOptions { Mode = 0 }
     // ResizeBilinearOptions keeps two deprecated fields before its flags.
@@ -72,6 +89,10 @@ namespace tflite {
         registerBuiltin(BuiltinOp.MIRROR_PAD, prepareMirrorPad)
         registerBody("resize_nearest_bytes", resizeNearestBytes)
         registerBody("mirror_pad_bytes", mirrorPadBytes)
+        registerBuiltin(BuiltinOp.SPACE_TO_BATCH_ND, (op: Operator) => prepareSpaceBatch(op, "space_to_batch_nd_bytes", "paddings"))
+        registerBuiltin(BuiltinOp.BATCH_TO_SPACE_ND, (op: Operator) => prepareSpaceBatch(op, "batch_to_space_nd_bytes", "crops"))
+        registerBody("space_to_batch_nd_bytes", spaceToBatchBytes)
+        registerBody("batch_to_space_nd_bytes", batchToSpaceBytes)
         registerBody("resize_bilinear_float", resizeBilinearFloat)
         registerBody("resize_bilinear_int8", resizeBilinearInt8)
     }
@@ -359,6 +380,100 @@ namespace tflite {
             for (let d = rank - 1; d >= 0; d--) {
                 if (++coords[d] < param(p, MirrorPadParams.Dims + 2 * d)) break
                 coords[d] = 0
+            }
+        }
+    }
+
+    /**
+     * SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND. TFLM takes the output's shape from the model and
+     * never compares it with the block and the paddings or crops: its loops stay inside both
+     * tensors whatever the shapes, so any output shape runs as in TFLM. The block and the
+     * paddings or crops must be constant (TFLM reads them at invoke).
+     */
+    function prepareSpaceBatch(op: Operator, body: string, what: string): void {
+        const input = op.input(0)
+        const block = op.input(1)
+        const edges = op.input(2)
+        const output = op.output(0)
+        op.check(!!input && !!block && !!edges && op.inputs.length === 3 && op.outputs.length === 1, "needs an input, a block shape, " + what + " and one output")
+        const rank = input.rank()
+        op.check(rank >= 3 && rank <= 4 && output.rank() === rank, "the input and the output must both be 3-D or both 4-D, not " + input.describe() + " and " + output.describe())
+        op.check(input.type === TensorType.Float32 || input.type === TensorType.Int8,
+            "unsupported type " + typeName(input.type) + " of " + input.describe() + " (TFLM takes FLOAT32, INT8)")
+        op.check(output.type === input.type, output.describe() + " must have the type of " + input.describe())
+        const spatial = rank - 2
+        op.check(block.isConst && block.type === TensorType.Int32 && block.rank() === 1 && block.dim(0) === spatial,
+            "the block shape input " + block.describe() + " must be a constant INT32 tensor of shape [" + spatial + "]")
+        op.check(edges.isConst && edges.type === TensorType.Int32 && edges.rank() === 2 && edges.dim(0) === spatial && edges.dim(1) === 2,
+            "the " + what + " input " + edges.describe() + " must be a constant INT32 tensor of shape [" + spatial + ",2]")
+        const at = (t: Tensor, i: number) => t.data.getNumber(NumberFormat.Int32LE, t.offset + 4 * i)
+        const bh = at(block, 0), bw = rank === 4 ? at(block, 1) : 1
+        op.check(bh > 0 && bw > 0, "the block shape's values must be positive (TFLM divides by them)")
+        // TFLM divides by the batch of the empty one.
+        op.check(output.elementCount() === 0 || input.elementCount() > 0, "input " + input.describe() + " is empty but the output is not")
+        const p = op.useBody(body, SpaceBatchParams.Words)
+        op.paramTensor(SpaceBatchParams.Input, input)
+        op.paramTensor(SpaceBatchParams.Output, output)
+        if (output.elementCount() === 0) return
+        // TFLM's 4-D view: [n, h, w, c], or [n, h, 1, c] for 3-D.
+        const view = (t: Tensor) => rank === 4 ? [t.dim(0), t.dim(1), t.dim(2)] : [t.dim(0), t.dim(1), 1]
+        const i = view(input), o = view(output)
+        setParam(p, SpaceBatchParams.PixelBytes, input.dim(rank - 1) * typeSize(input.type))
+        setParams(p, SpaceBatchParams.InputBatch, i)
+        setParams(p, SpaceBatchParams.OutputBatch, o)
+        setParam(p, SpaceBatchParams.BlockHeight, bh)
+        setParam(p, SpaceBatchParams.BlockWidth, bw)
+        setParam(p, SpaceBatchParams.Top, at(edges, 0))
+        setParam(p, SpaceBatchParams.Left, rank === 4 ? at(edges, 2) : 0)
+    }
+
+    /** The block's words in order: pixel bytes, input n h w, output n h w, block h w, top, left. */
+    function spaceBatchWords(p: Buffer): number[] {
+        const res: number[] = []
+        for (let w = SpaceBatchParams.PixelBytes; w < SpaceBatchParams.Words; w++) res.push(param(p, w))
+        return res
+    }
+
+    export function spaceToBatchBytes(p: Buffer, model: Buffer, arena: Buffer): void {
+        const input = paramBuffer(p, SpaceBatchParams.Input, model, arena)
+        const inAt = paramOffset(p, SpaceBatchParams.Input)
+        const output = paramBuffer(p, SpaceBatchParams.Output, model, arena)
+        let to = paramOffset(p, SpaceBatchParams.Output)
+        const [pixel, ib, ih, iw, ob, oh, ow, bh, bw, top, left] = spaceBatchWords(p)
+        for (let b = 0; b < ob; b++) {
+            const inBatch = b % ib, shiftW = Math.idiv(b, ib) % bw, shiftH = Math.idiv(Math.idiv(b, ib), bw)
+            for (let y = 0; y < oh; y++)
+                for (let x = 0; x < ow; x++) {
+                    const h = y * bh + shiftH - top, w = x * bw + shiftW - left
+                    const inside = h >= 0 && h < ih && w >= 0 && w < iw
+                    const from = inAt + ((inBatch * ih + h) * iw + w) * pixel
+                    // Outside the input TFLM writes its params' output_offset, never set: the
+                    // zeroed persistent memory's 0.
+                    for (let k = 0; k < pixel; k++) output[to + k] = inside ? input[from + k] : 0
+                    to += pixel
+                }
+        }
+    }
+
+    export function batchToSpaceBytes(p: Buffer, model: Buffer, arena: Buffer): void {
+        const input = paramBuffer(p, SpaceBatchParams.Input, model, arena)
+        let from = paramOffset(p, SpaceBatchParams.Input)
+        const output = paramBuffer(p, SpaceBatchParams.Output, model, arena)
+        const outAt = paramOffset(p, SpaceBatchParams.Output)
+        const [pixel, ib, ih, iw, ob, oh, ow, bh, bw, top, left] = spaceBatchWords(p)
+        for (let b = 0; b < ib; b++) {
+            const outBatch = b % ob, spatial = Math.idiv(b, ob)
+            for (let y = 0; y < ih; y++) {
+                const h = y * bh + Math.idiv(spatial, bw) - top
+                for (let x = 0; x < iw; x++) {
+                    const w = x * bw + spatial % bw - left
+                    // TFLM leaves the output elements no input element lands on as they were.
+                    if (h >= 0 && h < oh && w >= 0 && w < ow) {
+                        const to = outAt + ((outBatch * oh + h) * ow + w) * pixel
+                        for (let k = 0; k < pixel; k++) output[to + k] = input[from + k]
+                    }
+                    from += pixel
+                }
             }
         }
     }

@@ -23,7 +23,6 @@ namespace tflite {
         registerShapeKernels()
         registerMoveKernels()
         registerResizeKernels()
-        registerL2Kernels()
         registerCastKernels()
         registerCompareKernels()
         registerSignalKernels()
