@@ -28,8 +28,9 @@ static int32_t saturating_shift_left(int32_t x, int exponent)
 }
 
 /* invSqrtQuantizedMultiplierExp (TFLM's GetInvSqrtQuantizedMultiplierExp with kReverseShift) for
- * input >= 2: 1/sqrt(input) as a multiplier and *left_shift, by five Newton steps in Q3.28. */
-static int32_t inv_sqrt_multiplier(int32_t input, int32_t *left_shift)
+ * input >= 2: 1/sqrt(input) as a multiplier and *left_shift, by five Newton steps in Q3.28 (also
+ * l2.c's, at invoke: prepare.h). */
+int32_t tfl_inv_sqrt_multiplier(int32_t input, int32_t *left_shift)
 {
     int32_t shift = 11;
     while (input >= (1 << 29)) {
@@ -79,7 +80,7 @@ static void int8_table(int32_t fn, const tfl_tensor_info *input, const tfl_tenso
                 out = 127;   /* 0: TFLM's largest output; below: TFLM fails, the C body gives the same */
             } else {
                 int32_t inv_shift = 0;
-                const int32_t inv = value <= 1 ? TFL_INT32_MAX : inv_sqrt_multiplier(value, &inv_shift);
+                const int32_t inv = value <= 1 ? TFL_INT32_MAX : tfl_inv_sqrt_multiplier(value, &inv_shift);
                 const int32_t data = tfl_multiply_by_quantized_multiplier(1, inv, inv_shift + 20);
                 out = tfl_multiply_by_quantized_multiplier(data, m[0], m[1] - 20) + output->zero_point;
             }

@@ -230,6 +230,7 @@ export const OPTION_TABLES: { [union: number]: OptionTable } = {
     27: { name: "ReducerOptions", fields: { keepDims: [0, "bool"] } },
     28: { name: "SubOptions", fields: { activation: [0, "activation"], potScaleInt16: [1, "bool"] } },
     29: { name: "DivOptions", fields: { activation: [0, "activation"] } },
+    12: { name: "L2NormOptions", fields: { activation: [0, "activation"] } },
     30: { name: "SqueezeOptions", fields: { squeezeDims: [0, "ints"] } },
     32: { name: "StridedSliceOptions", fields: { beginMask: [0, "int"], endMask: [1, "int"], ellipsisMask: [2, "int"], newAxisMask: [3, "int"], shrinkAxisMask: [4, "int"], offset: [5, "bool"] } },
     35: { name: "SplitOptions", fields: { numSplits: [0, "int"] } },
@@ -259,7 +260,7 @@ export const OPTION_TABLES: { [union: number]: OptionTable } = {
 
 /** The BuiltinOptions member each builtin op uses (ops absent here, like RELU, take none). */
 export const OP_OPTIONS: { [op: string]: number } = {
-    CONV_2D: 1, DEPTHWISE_CONV_2D: 2, AVERAGE_POOL_2D: 5, MAX_POOL_2D: 5, L2_POOL_2D: 5, SVDF: 6,
+    CONV_2D: 1, DEPTHWISE_CONV_2D: 2, AVERAGE_POOL_2D: 5, MAX_POOL_2D: 5, L2_POOL_2D: 5, SVDF: 6, L2_NORMALIZATION: 12,
     FULLY_CONNECTED: 8, SOFTMAX: 9, CONCATENATION: 10, ADD: 11, RESIZE_BILINEAR: 15, RESHAPE: 17,
     MUL: 21, PAD: 22, GATHER: 23, TRANSPOSE: 26, MEAN: 27, SUM: 27, REDUCE_MAX: 27, REDUCE_MIN: 27,
     REDUCE_PROD: 27, SUB: 28, DIV: 29, SQUEEZE: 30, STRIDED_SLICE: 32, SPLIT: 35, CAST: 37,

@@ -25,6 +25,7 @@ import { MATH_OPS } from "./tflm-goldens-math";
 import { transposeConvDrafts } from "./tflm-goldens-transpose-conv";
 import { MOVE_OPS } from "./tflm-goldens-move";
 import { RESIZE_OPS } from "./tflm-goldens-resize";
+import { NORM_OPS } from "./tflm-goldens-norm";
 
 const REPO = path.resolve(__dirname, "..", "..");
 export const GOLDENS_DIR = process.env.TFLM_GOLDENS_DIR || path.join(REPO, "test", "tflm-goldens");
@@ -220,6 +221,7 @@ const OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => GoldenDraft[]
     ...MATH_OPS,
     ...MOVE_OPS,
     ...RESIZE_OPS,
+    ...NORM_OPS,
     equal: { seed: 20261301, drafts: compareDrafts("EQUAL") },
     not_equal: { seed: 20261302, drafts: compareDrafts("NOT_EQUAL") },
     less: { seed: 20261303, drafts: compareDrafts("LESS") },

@@ -23,6 +23,7 @@ namespace tflite {
         registerShapeKernels()
         registerMoveKernels()
         registerResizeKernels()
+        registerL2Kernels()
         registerCastKernels()
         registerCompareKernels()
         registerSignalKernels()
