@@ -98,6 +98,7 @@ int tfl_prepare_mean(tfl_op *op);
 int tfl_prepare_sum(tfl_op *op);
 int tfl_prepare_reduce_max(tfl_op *op);
 int tfl_prepare_reduce_min(tfl_op *op);
+int tfl_prepare_reduce_all(tfl_op *op);
 int tfl_prepare_strided_slice(tfl_op *op);
 int tfl_prepare_transpose(tfl_op *op);
 /* prepare_signal.c: TFLM's Signal library custom ops */

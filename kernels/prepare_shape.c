@@ -336,7 +336,7 @@ static void fold_mean_count(int32_t multiplier, int32_t output_shift, uint32_t c
     out[1] = output_shift - shift;
 }
 
-enum { REDUCE_MEAN, REDUCE_SUM, REDUCE_MAX, REDUCE_MIN };
+enum { REDUCE_MEAN, REDUCE_SUM, REDUCE_MAX, REDUCE_MIN, REDUCE_ALL };
 
 /* MEAN: each output value is the mean of the input values sharing its indices outside the
  * averaged axes (any of them, as in TFLM). The kept and averaged dimensions go into the block as
@@ -364,6 +364,12 @@ int tfl_prepare_reduce_max(tfl_op *op)
 int tfl_prepare_reduce_min(tfl_op *op)
 {
     return prepare_reduce(op, REDUCE_MIN);
+}
+
+/* REDUCE_ALL: bool only, into the same block. */
+int tfl_prepare_reduce_all(tfl_op *op)
+{
+    return prepare_reduce(op, REDUCE_ALL);
 }
 
 static int prepare_reduce(tfl_op *op, int kind)
@@ -410,11 +416,14 @@ static int prepare_reduce(tfl_op *op, int kind)
         {TFL_BODY_reduce_max_float, TFL_BODY_reduce_max_int8, -1},
         {TFL_BODY_reduce_min_float, TFL_BODY_reduce_min_int8, -1},
     };
-    int32_t body = input->type == TFL_TYPE_FLOAT32 ? bodies[kind][0]
+    /* REDUCE_ALL takes bool only, and the others no bool. */
+    TFL_CHECK(op, (kind == REDUCE_ALL) == (input->type == TFL_TYPE_BOOL), "unsupported input type %y", (int32_t)input->type);
+    int32_t body = kind == REDUCE_ALL ? TFL_BODY_reduce_all_bool
+                 : input->type == TFL_TYPE_FLOAT32 ? bodies[kind][0]
                  : input->type == TFL_TYPE_INT8    ? bodies[kind][1]
                  : input->type == TFL_TYPE_INT16   ? bodies[kind][2] : -1;
     TFL_CHECK(op, body >= 0, "unsupported input type %y", (int32_t)input->type);
-    TFL_CHECK(op, kind < REDUCE_MAX || input->type != TFL_TYPE_INT8 ||
+    TFL_CHECK(op, kind < REDUCE_MAX || kind == REDUCE_ALL || input->type != TFL_TYPE_INT8 ||
               (input->scale == output->scale && input->zero_point == output->zero_point),
               "output %t must have the scale and zero point of input %t", output, input);
     int32_t *p = tfl_use_body(op, body, TFL_MEAN_WORDS);

@@ -253,6 +253,7 @@ tfl_prepare_fn tfl_find_prepare(const tfl_op *op, const char *custom_name, uint3
     case TFL_OP_SUM: return RARE(tfl_prepare_sum);
     case TFL_OP_REDUCE_MAX: return RARE(tfl_prepare_reduce_max);
     case TFL_OP_REDUCE_MIN: return RARE(tfl_prepare_reduce_min);
+    case TFL_OP_REDUCE_ALL: return RARE(tfl_prepare_reduce_all);
     case TFL_OP_STRIDED_SLICE: return RARE(tfl_prepare_strided_slice);
     case TFL_OP_TRANSPOSE: return RARE(tfl_prepare_transpose);
     case TFL_OP_TRANSPOSE_CONV: return RARE(tfl_prepare_transpose_conv);

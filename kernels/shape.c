@@ -230,6 +230,21 @@ void tflite_reduce_min_float(int32_t *p, const uint8_t *model, uint8_t *arena)
     extreme_float(p, model, arena, 0);
 }
 
+/* REDUCE_ALL: TFLM's ReduceGeneric from true, false once a reduced value is. */
+void tflite_reduce_all_bool(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    const uint8_t *input = tfl_tensor(p, TFL_MEAN_INPUT, model, arena);
+    uint8_t *output = tfl_output(p, TFL_MEAN_OUTPUT, arena);
+    const int32_t outputs = p[TFL_MEAN_OUTPUT_COUNT];
+    const int32_t *r = p + TFL_MEAN_REDUCED;
+    for (int32_t o = 0; o < outputs; o++) {
+        const uint8_t *base = input + mean_offset(p, o);
+        uint8_t all = 1;
+        MEAN_FOR_EACH_AVERAGED(r, at) if (!base[at]) all = 0;
+        output[o] = all;
+    }
+}
+
 /* TFLM's loop condition: whether index i is still before stop going by stride. */
 static inline int before_stop(int32_t i, int32_t stop, int32_t stride)
 {

@@ -669,8 +669,8 @@ enum tfl_pad {
     TFL_PAD_DIMS = 8,
 };
 
-/* kernel_shape.ts MeanParams: Parameter block of the mean_*, sum_* and reduce_max/min_* bodies
- * (words). */
+/* kernel_shape.ts MeanParams: Parameter block of the mean_*, sum_*, reduce_max/min_* and
+ * reduce_all_bool bodies (words). */
 enum tfl_mean {
     TFL_MEAN_INPUT = 0,
     TFL_MEAN_OUTPUT = 2,
@@ -1118,6 +1118,7 @@ enum tfl_type {
     X(reduce_max_float) \
     X(reduce_min_int8) \
     X(reduce_min_float) \
+    X(reduce_all_bool) \
     X(strided_slice_bytes) \
     X(transpose_bytes) \
     X(signal_window_int16) \
@@ -1273,6 +1274,7 @@ void tflite_reduce_max_int8(int32_t *params, const uint8_t *model, uint8_t *aren
 void tflite_reduce_max_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_reduce_min_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_reduce_min_float(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_reduce_all_bool(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_strided_slice_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_transpose_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_signal_window_int16(int32_t *params, const uint8_t *model, uint8_t *arena);

@@ -63,6 +63,7 @@ describe("micro:bit v2 firmware (CODAL from ../shared/codal, built offline)", fu
             "tfl_prepare_abs", "tfl_prepare_prelu", "tflite_math_float", "tflite_squared_difference_int8",
             "tfl_prepare_resize_bilinear", "tflite_resize_bilinear_int8",
             "tfl_prepare_l2_normalization", "tflite_l2_normalization_int8", "tfl_prepare_mirror_pad", "tflite_mirror_pad_bytes",
+            "tfl_prepare_reduce_all", "tflite_reduce_all_bool",
             "tfl_prepare_space_to_batch_nd", "tflite_batch_to_space_nd_bytes"]) {
             assert.ok(!byDefault.has(f), `${f} is in the default build`);
             assert.ok(allOps.has(f), `${f} is not in the all-ops build`);

@@ -25,6 +25,7 @@ import { MATH_OPS } from "./tflm-goldens-math";
 import { transposeConvDrafts } from "./tflm-goldens-transpose-conv";
 import { MOVE_OPS } from "./tflm-goldens-move";
 import { RESIZE_OPS } from "./tflm-goldens-resize";
+import { MISC_OPS } from "./tflm-goldens-misc";
 import { NORM_OPS } from "./tflm-goldens-norm";
 
 const REPO = path.resolve(__dirname, "..", "..");
@@ -221,6 +222,7 @@ const OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => GoldenDraft[]
     ...MATH_OPS,
     ...MOVE_OPS,
     ...RESIZE_OPS,
+    ...MISC_OPS,
     ...NORM_OPS,
     equal: { seed: 20261301, drafts: compareDrafts("EQUAL") },
     not_equal: { seed: 20261302, drafts: compareDrafts("NOT_EQUAL") },

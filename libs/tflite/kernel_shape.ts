@@ -29,6 +29,7 @@ namespace tflite {
         registerBuiltin(BuiltinOp.SUM, prepareSum)
         registerBuiltin(BuiltinOp.REDUCE_MAX, prepareReduceMax)
         registerBuiltin(BuiltinOp.REDUCE_MIN, prepareReduceMin)
+        registerBuiltin(BuiltinOp.REDUCE_ALL, prepareReduceAll)
         registerBuiltin(BuiltinOp.STRIDED_SLICE, prepareStridedSlice)
         registerBuiltin(BuiltinOp.TRANSPOSE, prepareTranspose)
         registerBody("reshape_bytes", copyBytes)
@@ -46,6 +47,7 @@ namespace tflite {
         registerBody("reduce_max_float", reduceMaxFloat)
         registerBody("reduce_min_int8", reduceMinInt8)
         registerBody("reduce_min_float", reduceMinFloat)
+        registerBody("reduce_all_bool", reduceAllBool)
         registerBody("strided_slice_bytes", stridedSliceBytes)
         registerBody("transpose_bytes", transposeBytes)
     }
@@ -396,9 +398,10 @@ namespace tflite {
     // float32 the sum alone; REDUCE_MAX/MIN keep the largest/smallest value as TFLM's ReduceGeneric
     // (starting from the type's lowest/highest, replaced by each value strictly beyond it), for
     // float32 and int8, int8 only when input and output share scale and zero point (TFLM fails at
-    // invoke otherwise).
+    // invoke otherwise). REDUCE_ALL is ReduceGeneric over bool only: true unless a reduced value is
+    // false (TFLM's `in && current` from true).
 
-    /** Parameter block of the mean_*, sum_* and reduce_max/min_* bodies (words). */
+    /** Parameter block of the mean_*, sum_*, reduce_max/min_* and reduce_all_bool bodies (words). */
     export const enum MeanParams {
         Input = 0, Output = 2,
         OutputCount = 4,
@@ -418,7 +421,7 @@ namespace tflite {
     /** Inputs of up to 5 dimensions (as the other shape ops); any of them may be averaged, as in TFLM. */
     const MEAN_DIMS = 5
 
-    const enum ReduceKind { Mean, Sum, Max, Min }
+    const enum ReduceKind { Mean, Sum, Max, Min, All }
 
     function prepareMean(op: Operator): void {
         prepareReduce(op, ReduceKind.Mean)
@@ -431,6 +434,9 @@ namespace tflite {
     }
     function prepareReduceMin(op: Operator): void {
         prepareReduce(op, ReduceKind.Min)
+    }
+    function prepareReduceAll(op: Operator): void {
+        prepareReduce(op, ReduceKind.All)
     }
 
     function prepareReduce(op: Operator, kind: ReduceKind): void {
@@ -476,11 +482,15 @@ namespace tflite {
 
         const prefix = kind === ReduceKind.Mean ? "mean_" : kind === ReduceKind.Sum ? "sum_" : kind === ReduceKind.Max ? "reduce_max_" : "reduce_min_"
         let body = ""
-        if (input.type === TensorType.Float32) body = prefix + "float"
+        // REDUCE_ALL takes bool only, and the others no bool.
+        if (kind === ReduceKind.All || input.type === TensorType.Bool)
+            op.check(kind === ReduceKind.All && input.type === TensorType.Bool, "unsupported input type " + typeName(input.type))
+        if (kind === ReduceKind.All) body = "reduce_all_bool"
+        else if (input.type === TensorType.Float32) body = prefix + "float"
         else if (input.type === TensorType.Int8) body = prefix + "int8"
         else if (input.type === TensorType.Int16 && kind <= ReduceKind.Sum) body = prefix + "int16"
         else op.check(false, "unsupported input type " + typeName(input.type))
-        if (kind >= ReduceKind.Max && input.type === TensorType.Int8)
+        if ((kind === ReduceKind.Max || kind === ReduceKind.Min) && input.type === TensorType.Int8)
             op.check(input.scale === output.scale && input.zeroPoint === output.zeroPoint,
                 "output " + output.describe() + " must have the scale and zero point of input " + input.describe())
         const p = op.useBody(body, MeanParams.Words)
@@ -673,6 +683,21 @@ namespace tflite {
                 if (max ? v > best : v < best) best = v
             }
             output.setNumber(NumberFormat.Float32LE, outputAt + 4 * o, best)
+        }
+    }
+
+    export function reduceAllBool(p: Buffer, model: Buffer, arena: Buffer): void {
+        const input = paramBuffer(p, MeanParams.Input, model, arena)
+        const inputAt = paramOffset(p, MeanParams.Input)
+        const output = paramBuffer(p, MeanParams.Output, model, arena)
+        const outputAt = paramOffset(p, MeanParams.Output)
+        const outputs = param(p, MeanParams.OutputCount)
+        const offsets = reducedOffsets(p)
+        for (let o = 0; o < outputs; o++) {
+            const base = inputAt + stridedOffset(p, MeanParams.Kept, MEAN_DIMS, o)
+            let all = 1
+            for (let i = 0; i < offsets.length; i++) if (!input[base + offsets[i]]) all = 0
+            output[outputAt + o] = all
         }
     }
 
