@@ -644,3 +644,34 @@ int tfl_prepare_signal_filter_bank_log(tfl_op *op)
     return signal_int(op, &o, "output_scale", &p[TFL_SIGNAL_FILTER_BANK_LOG_OUTPUT_SCALE]) ||
            signal_range(op, &o, "input_correction_bits", 0, 31, &p[TFL_SIGNAL_FILTER_BANK_LOG_INPUT_CORRECTION_BITS]);
 }
+
+#if TINYML_ALL_OPS
+/* ---- SignalDelay (kernel_signal2.ts, signal2.c): in the all-ops build only, which the speech
+ * front end does not need; here for this file's option readers. ---- */
+
+int tfl_prepare_signal_delay(tfl_op *op)
+{
+    if (check_io(op, 1, 1)) return 1;
+    const tfl_tensor_info *input = tfl_input(op, 0), *output = tfl_output_tensor(op, 0);
+    if (check_tensor(op, input, "input", TFL_TYPE_INT16, -1) || check_tensor(op, output, "output", TFL_TYPE_INT16, input->rank))
+        return 1;
+    /* TFLM divides the size by the innermost dimension. */
+    TFL_CHECK(op, input->rank >= 1 && input->shape[input->rank - 1] >= 1,
+              "input %t must have rank 1 or more and a last dimension of 1 or more", input);
+    if (check_same_count(op, output, input)) return 1;
+    flex_options o;
+    int32_t delay;
+    if (signal_options(op, &o) || signal_range(op, &o, "delay_length", 0, 65535, &delay)) return 1;
+    const int32_t frame = input->shape[input->rank - 1];
+    const int32_t rows = (int32_t)input->count / frame;
+    int32_t *p = tfl_use_body(op, TFL_BODY_signal_delay_int16, TFL_SIGNAL_DELAY_WORDS);
+    if (!p) return 1;
+    tfl_param_persistent(op, TFL_SIGNAL_DELAY_STATE, 2 * (uint32_t)delay * (uint32_t)rows);
+    tfl_param_tensor(op, TFL_SIGNAL_DELAY_INPUT, input);
+    tfl_param_tensor(op, TFL_SIGNAL_DELAY_OUTPUT, output);
+    p[TFL_SIGNAL_DELAY_FRAME_SIZE] = frame;
+    p[TFL_SIGNAL_DELAY_OUTER_DIMS] = rows;
+    p[TFL_SIGNAL_DELAY_DELAY_LENGTH] = delay;
+    return 0;
+}
+#endif

@@ -199,6 +199,10 @@ tfl_prepare_fn tfl_find_prepare(const tfl_op *op, const char *custom_name, uint3
             {"SignalFilterBankSpectralSubtraction", tfl_prepare_signal_spectral_subtraction},
             {"SignalPCAN", tfl_prepare_signal_pcan},
             {"SignalFilterBankLog", tfl_prepare_signal_filter_bank_log},
+#if TINYML_ALL_OPS
+            /* Not in the default build's table at all: each name costs its bytes there. */
+            {"SignalDelay", tfl_prepare_signal_delay},
+#endif
         };
         for (uint32_t i = 0; i < sizeof(custom) / sizeof(custom[0]); i++)
             if (equals(custom_name, custom_name_length, custom[i].name)) return custom[i].fn;

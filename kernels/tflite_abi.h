@@ -830,6 +830,19 @@ enum tfl_signal_filter_bank_log {
     TFL_SIGNAL_FILTER_BANK_LOG_WORDS = 7,
 };
 
+/* kernel_signal2.ts SignalDelayParams: Parameter block of signal_delay_int16 (words). */
+enum tfl_signal_delay {
+    TFL_SIGNAL_DELAY_INPUT = 0,
+    TFL_SIGNAL_DELAY_OUTPUT = 2,
+    /* The innermost dimension, and how many rows of it the input has. */
+    TFL_SIGNAL_DELAY_FRAME_SIZE = 4,
+    TFL_SIGNAL_DELAY_OUTER_DIMS = 5,
+    TFL_SIGNAL_DELAY_DELAY_LENGTH = 6,
+    /* Arena offset of the last DelayLength samples of each row: OuterDims * DelayLength int16. */
+    TFL_SIGNAL_DELAY_STATE = 7,
+    TFL_SIGNAL_DELAY_WORDS = 8,
+};
+
 /* kernel_softmax.ts SoftmaxParams: Parameter block of the softmax_* bodies (words). */
 enum tfl_softmax {
     TFL_SOFTMAX_INPUT = 0,
@@ -1130,6 +1143,7 @@ enum tfl_type {
     X(signal_filter_bank_spectral_subtraction_uint32) \
     X(signal_pcan_uint32) \
     X(signal_filter_bank_log_uint32) \
+    X(signal_delay_int16) \
     X(softmax_int8) \
     X(softmax_int8_int16) \
     X(softmax_int16) \
@@ -1286,6 +1300,7 @@ void tflite_signal_filter_bank_square_root_uint64(int32_t *params, const uint8_t
 void tflite_signal_filter_bank_spectral_subtraction_uint32(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_signal_pcan_uint32(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_signal_filter_bank_log_uint32(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_signal_delay_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_softmax_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_softmax_int8_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_softmax_int16(int32_t *params, const uint8_t *model, uint8_t *arena);

@@ -41,13 +41,24 @@ function assertSameBytes(who: string, c: GoldenCase, got: Buffer, want: Buffer):
     assert.fail(`${c.name} (${c.summary}; covers ${c.covers.join(" ")}): ${count} of ${want.length / size} outputs differ from TFLM's: ${diffs.join("; ")}`);
 }
 
-function stsRun(model: Buffer, inputs: Buffer[]): Buffer {
+/** `invokes` invokes in sequence (stateful ops), each with its slice of every input: the outputs of each, appended. */
+function stsRun(model: Buffer, inputs: Buffer[], invokes = 1): Buffer {
     const ip = new tflite.StsInterpreter(model);
-    inputs.forEach((b, i) => ip.setInputBytes(i, b));
-    ip.invoke();
     const out: Buffer[] = [];
-    for (let i = 0; i < ip.outputCount(); i++) out.push(Buffer.from(ip.outputBytes(i)));
+    for (let k = 0; k < invokes; k++) {
+        inputs.forEach((b, i) => ip.setInputBytes(i, b.subarray(k * b.length / invokes, (k + 1) * b.length / invokes)));
+        ip.invoke();
+        for (let i = 0; i < ip.outputCount(); i++) out.push(Buffer.from(ip.outputBytes(i)));
+    }
     return Buffer.concat(out);
+}
+
+/** The C's invokes in sequence: loader-tool steps through input 0 (the one input of the stateful cases). */
+function cRun(c: GoldenCase, model: Buffer, inputs: Buffer[]): Buffer {
+    const invokes = c.invokes ?? 1;
+    if (invokes === 1) return cLoaderRun(model, inputs);
+    assert.strictEqual(inputs.length, 1, `${c.name}: loader-tool runs invokes in sequence for a model of one input only`);
+    return cLoaderRun(model, inputs, inputs[0].length / invokes);
 }
 
 /** Runs `f`, naming the case in what it throws. */
@@ -86,10 +97,10 @@ describe("TFLM goldens: generated single-op models, outputs of TFLM's reference 
         const dir = path.join(GOLDENS, m.op.toLowerCase());
         const read = (f: string) => fs.readFileSync(path.join(dir, f));
         it(`${m.op}: ${m.cases.length} cases in the STS interpreter, byte for byte (TFLM ${m.tflmCommit.slice(0, 10)})`, () => {
-            for (const c of m.cases) assertSameBytes("STS", c, named(c, () => stsRun(read(c.model), c.inputs.map(read))), read(c.output));
+            for (const c of m.cases) assertSameBytes("STS", c, named(c, () => stsRun(read(c.model), c.inputs.map(read), c.invokes ?? 1)), read(c.output));
         });
         it(`${m.op}: ${m.cases.length} cases in the C kernels (loader-tool), byte for byte`, () => {
-            for (const c of m.cases) assertSameBytes("C", c, named(c, () => cLoaderRun(read(c.model), c.inputs.map(read))), read(c.output));
+            for (const c of m.cases) assertSameBytes("C", c, named(c, () => cRun(c, read(c.model), c.inputs.map(read))), read(c.output));
         });
         it(`${m.op}: the C and STS loaders write the same parameter blocks and arena plan for every case`, () => {
             for (const c of m.cases) {

@@ -19,12 +19,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Rand } from "../node/fuzz";
+import * as flex from "flatbuffers/js/flexbuffers";
 import { singleOpModel, SingleOpSpec, TensorSpec, TypeName } from "../node/model-writer";
 import { addNDrafts, argMinMaxDrafts, compareDrafts, fillDrafts, logicalNotDrafts, selectDrafts, zerosLikeDrafts } from "./tflm-goldens-compare";
 import { MATH_OPS } from "./tflm-goldens-math";
 import { transposeConvDrafts } from "./tflm-goldens-transpose-conv";
 import { MOVE_OPS } from "./tflm-goldens-move";
 import { RESIZE_OPS } from "./tflm-goldens-resize";
+import { SIGNAL_OPS } from "./tflm-goldens-signal";
 import { MISC_OPS } from "./tflm-goldens-misc";
 import { NORM_OPS } from "./tflm-goldens-norm";
 
@@ -41,8 +43,10 @@ export interface GoldenCase {
     summary: string;
     model: string;
     inputs: string[];
-    /** Every output's bytes, appended, after one invoke. */
+    /** Every output's bytes, appended, after one invoke (after each of `invokes`, appended). */
     output: string;
+    /** Invokes in sequence (stateful ops), each input file holding every invoke's bytes, appended; 1 when absent. */
+    invokes?: number;
     outputType: TypeName;
     /** TFLM's MicroInterpreter::arena_used_bytes() for the model, for reference. */
     tflmArenaBytes: number;
@@ -61,6 +65,8 @@ export interface GoldenDraft {
     covers: string[];
     spec: SingleOpSpec;
     inputs: Buffer[];
+    /** Invokes in sequence, each inputs[i] holding that many tensors' bytes; 1 when absent. */
+    invokes?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -222,6 +228,7 @@ const OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => GoldenDraft[]
     ...MATH_OPS,
     ...MOVE_OPS,
     ...RESIZE_OPS,
+    ...SIGNAL_OPS,
     ...MISC_OPS,
     ...NORM_OPS,
     equal: { seed: 20261301, drafts: compareDrafts("EQUAL") },
@@ -243,14 +250,21 @@ const OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => GoldenDraft[]
 
 // ---------------------------------------------------------------------------------------------
 
+function toArrayBuffer(b: Buffer): ArrayBuffer {
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.length) as ArrayBuffer;
+}
+
 function describe(s: SingleOpSpec): string {
     const t = (x: TensorSpec | null) => (x === null ? "-" : `${x.type}[${x.shape}]` +
         (x.scale !== undefined ? ` s=${x.scale} z=${x.zeroPoint}` : "") +
         (x.data !== undefined ? ` const ${JSON.stringify(Array.from(x.data as ArrayLike<number>))}` : ""));
-    return `${s.op} ${JSON.stringify(s.options ?? {})} in: ${s.inputs.map(t).join("; ")} out: ${s.outputs.map(t).join("; ")}`;
+    // A custom op: its name and its FlexBuffer options.
+    const op = s.customCode ? `${s.customCode} ${JSON.stringify(s.customOptions ? flex.toObject(toArrayBuffer(s.customOptions)) : {})}`
+        : `${s.op} ${JSON.stringify(s.options ?? {})}`;
+    return `${op} in: ${s.inputs.map(t).join("; ")} out: ${s.outputs.map(t).join("; ")}`;
 }
 
-function runTflm(dir: string, model: Buffer, inputs: Buffer[]): { output: Buffer; arenaBytes: number } {
+function runTflm(dir: string, model: Buffer, inputs: Buffer[], invokes = 1): { output: Buffer; arenaBytes: number } {
     const modelFile = path.join(dir, "model.tflite");
     fs.writeFileSync(modelFile, model);
     const inputFiles = inputs.map((b, i) => {
@@ -259,7 +273,7 @@ function runTflm(dir: string, model: Buffer, inputs: Buffer[]): { output: Buffer
         return f;
     });
     const outFile = path.join(dir, "out.bin");
-    const res = childProcess.spawnSync(RUNNER, [modelFile, outFile, ...inputFiles], { encoding: "utf8" });
+    const res = childProcess.spawnSync(RUNNER, [...(invokes > 1 ? ["-n", String(invokes)] : []), modelFile, outFile, ...inputFiles], { encoding: "utf8" });
     if (res.error) throw new Error(`cannot run the TFLM runner ${RUNNER}: ${res.error.message} (set TFLM_RUNNER)`);
     if (res.status !== 0) throw new Error(`the TFLM runner failed (status ${res.status}):\n${res.stdout}${res.stderr}`);
     const m = /arena_used_bytes (\d+)/.exec(res.stdout);
@@ -287,7 +301,7 @@ function makeGoldens(op: string): GoldenManifest {
     def.drafts(new Rand(def.seed)).forEach((d, i) => {
         const name = `${op}${String(i).padStart(3, "0")}`;
         const model = singleOpModel(d.spec);
-        const run = runTflm(scratch, model, d.inputs);
+        const run = runTflm(scratch, model, d.inputs, d.invokes ?? 1);
         fs.writeFileSync(path.join(outDir, `${name}.tflite`), model);
         const inputs = d.inputs.map((b, k) => {
             const f = `${name}.in${k}.bin`;
@@ -298,6 +312,7 @@ function makeGoldens(op: string): GoldenManifest {
         manifest.cases.push({
             name, covers: d.covers, summary: describe(d.spec), model: `${name}.tflite`, inputs, output: `${name}.out.bin`,
             outputType: d.spec.outputs[0].type as TypeName, tflmArenaBytes: run.arenaBytes,
+            ...(d.invokes && d.invokes > 1 ? { invokes: d.invokes } : {}),
         });
     });
     fs.rmSync(scratch, { recursive: true, force: true });

@@ -56,19 +56,19 @@ namespace tflite {
         return x
     }
 
-    function signalOptionInRange(op: Operator, options: FlexValue, key: string, lo: number, hi: number): number {
+    export function signalOptionInRange(op: Operator, options: FlexValue, key: string, lo: number, hi: number): number {
         const x = signalIntOption(op, options, key)
         op.check(x >= lo && x <= hi, "custom option '" + key + "' = " + x + " is outside [" + lo + ", " + hi + "]")
         return x
     }
 
-    function checkSignalIo(op: Operator, inputs: number, outputs: number): void {
+    export function checkSignalIo(op: Operator, inputs: number, outputs: number): void {
         op.check(op.inputs.length === inputs && op.outputs.length === outputs,
             "needs " + inputs + " input(s) and " + outputs + " output(s), has " + op.inputs.length + " and " + op.outputs.length)
         for (let i = 0; i < inputs; i++) op.check(!!op.input(i), "input " + i + " is missing")
     }
 
-    function checkSignalTensor(op: Operator, t: Tensor, what: string, type: number, rank: number): void {
+    export function checkSignalTensor(op: Operator, t: Tensor, what: string, type: number, rank: number): void {
         op.check(t.type === type, what + " " + t.describe() + " must be " + typeName(type))
         if (rank >= 0) op.check(t.rank() === rank, what + " " + t.describe() + " must have rank " + rank)
     }

@@ -27,5 +27,6 @@ namespace tflite {
         registerCastKernels()
         registerCompareKernels()
         registerSignalKernels()
+        registerSignal2Kernels()
     }
 }

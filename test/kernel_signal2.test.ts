@@ -1,0 +1,85 @@
+// SignalDelay (libs/tflite/kernel_signal2.ts, kernels/prepare_signal.c, kernels/signal2.c) past
+// what TFLM's goldens show (test/tflm_goldens.test.ts runs those): that the goldens reach every
+// branch, models both loaders refuse with the same message, the state cleared by resetState as
+// TFLM's Reset clears it, and rows of nothing, run alike in the STS and in C.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as flex from "flatbuffers/js/flexbuffers";
+import { buildLoaderTool, cLoaderDump, cLoaderRun, stsLoaderDump } from "../node/c-loader";
+import { singleOpModel, SingleOpSpec, TensorSpec } from "../node/model-writer";
+import { loadTflite } from "../node/sts-runtime";
+import type { GoldenManifest } from "../tools/make-tflm-goldens";
+
+const GOLDENS = path.join(__dirname, "..", "..", "test", "tflm-goldens");
+const tflite = loadTflite();
+
+const i16 = (shape: number[]): TensorSpec => ({ shape, type: "int16" });
+const delay = (input: TensorSpec, output: TensorSpec, options: object = { delay_length: 2 }): SingleOpSpec => ({
+    op: "CUSTOM", customCode: "SignalDelay", customOptions: Buffer.from(flex.encode(options)), inputs: [input], outputs: [output],
+});
+
+function loadBoth(model: Buffer): { ok: boolean; text: string } {
+    const sts = stsLoaderDump(model);
+    assert.deepStrictEqual(cLoaderDump(model), sts);
+    return sts;
+}
+
+function samples(values: number[]): Buffer {
+    const b = Buffer.alloc(2 * values.length);
+    values.forEach((v, i) => b.writeInt16LE(v, 2 * i));
+    return b;
+}
+
+describe("SignalDelay: coverage, refusals, state, the STS and the C alike", () => {
+    before(() => buildLoaderTool());
+
+    it("has TFLM goldens for every branch: delay below, equal to, above the frame, 0; one row and several; several invokes", () => {
+        const m: GoldenManifest = JSON.parse(fs.readFileSync(path.join(GOLDENS, "signal_delay", "manifest.json"), "utf8"));
+        assert.match(m.tflmCommit, /^[0-9a-f]{40}$/);
+        for (const w of ["delay-below-frame", "delay-equals-frame", "delay-above-frame", "delay-zero", "rows", "frame-1"])
+            assert.ok(m.cases.some((c) => c.covers.includes(w)), w);
+        assert.ok(m.cases.every((c) => (c.invokes ?? 1) >= 3), "every case runs 3 invokes or more");
+    });
+
+    const refused: { name: string; spec: SingleOpSpec; message: RegExp }[] = [
+        { name: "an int32 input (TFLM takes int16 only)", spec: delay({ shape: [4], type: "int32" }, { shape: [4], type: "int32" }),
+            message: /input tensor 0 'input0' INT32\[4\] must be INT16$/ },
+        { name: "a scalar input (TFLM reads its last dimension)", spec: delay(i16([]), i16([])),
+            message: /must have rank 1 or more and a last dimension of 1 or more$/ },
+        { name: "a last dimension of 0 (TFLM divides by it)", spec: delay(i16([3, 0]), i16([3, 0])),
+            message: /must have rank 1 or more and a last dimension of 1 or more$/ },
+        { name: "an output smaller than the input (TFLM writes past it)", spec: delay(i16([2, 4]), i16([2, 3])),
+            message: /output tensor 1 'output0' INT16\[2,3\] must match input tensor 0 'input0' INT16\[2,4\]$/ },
+        { name: "no delay_length", spec: delay(i16([4]), i16([4]), { length: 2 }), message: /custom option 'delay_length' is missing$/ },
+        { name: "a negative delay_length", spec: delay(i16([4]), i16([4]), { delay_length: -1 }),
+            message: /custom option 'delay_length' = -1 is outside \[0, 65535\]$/ },
+    ];
+    for (const c of refused)
+        it(`refuses ${c.name}`, () => {
+            const sts = loadBoth(singleOpModel(c.spec));
+            assert.ok(!sts.ok, "loaded");
+            assert.match(sts.text, c.message);
+        });
+
+    it("starts again from zeros after resetState, as TFLM's Reset does", () => {
+        const ip = new tflite.StsInterpreter(singleOpModel(delay(i16([2, 3]), i16([2, 3]), { delay_length: 4 })));
+        const run = (values: number[]) => {
+            ip.setInputBytes(0, samples(values));
+            ip.invoke();
+            return Array.from(new Int16Array(new Uint8Array(ip.outputBytes(0)).slice().buffer));
+        };
+        // Rows of 3 delayed by 4: the first invoke gives zeros, the second the state's last zero
+        // then the first invoke's samples.
+        assert.deepStrictEqual(run([1, 2, 3, 4, 5, 6]), [0, 0, 0, 0, 0, 0]);
+        assert.deepStrictEqual(run([7, 8, 9, 10, 11, 12]), [0, 1, 2, 0, 4, 5]);
+        ip.resetState();
+        assert.deepStrictEqual(run([7, 8, 9, 10, 11, 12]), [0, 0, 0, 0, 0, 0]);
+    });
+
+    it("runs an input of no rows ([0, 3]) alike in the STS and in C", () => {
+        const model = singleOpModel(delay(i16([0, 3]), i16([0, 3])));
+        assert.ok(loadBoth(model).ok);
+        assert.strictEqual(cLoaderRun(model, [Buffer.alloc(0)]).length, 0);
+    });
+});

@@ -1,0 +1,47 @@
+// The goldens of TFLM's stateful Signal ops (kernel_signal2.ts) for tools/make-tflm-goldens.ts:
+// several invokes in sequence per case (the runner's -n), since what these ops output depends on
+// the invokes before. One fixed seed per op (20261801 on).
+import * as flex from "flatbuffers/js/flexbuffers";
+import type { Rand } from "../node/fuzz";
+import type { GoldenDraft } from "./make-tflm-goldens";
+
+/** `count` int16 samples, random, with the extremes among them so that no value is narrowed. */
+function int16Samples(rand: Rand, count: number): Buffer {
+    const b = Buffer.alloc(2 * count);
+    for (let i = 0; i < count; i++) b.writeInt16LE(rand.chance(0.1) ? rand.pick([-32768, 32767, 0, -1]) : rand.int(-32768, 32767), 2 * i);
+    return b;
+}
+
+// SignalDelay (delay.cc): int16 only. Its branches are where a row's output comes from: the
+// state alone (delay_length >= frame size), the state then the input, or the input alone
+// (delay_length 0); and rows: one (rank 1) or several (the outer dimensions).
+function delayDrafts(rand: Rand): GoldenDraft[] {
+    const shapes: { covers: string[]; shape: number[]; delay: number }[] = [
+        { covers: ["rank-1", "delay-below-frame"], shape: [rand.int(4, 12)], delay: rand.int(1, 3) },
+        { covers: ["rank-1", "delay-above-frame"], shape: [rand.int(2, 4)], delay: rand.int(5, 11) },
+        { covers: ["rank-1", "delay-equals-frame"], shape: [5], delay: 5 },
+        { covers: ["rank-1", "delay-zero"], shape: [rand.int(3, 8)], delay: 0 },
+        { covers: ["rank-1", "frame-1", "delay-above-frame"], shape: [1], delay: rand.int(2, 4) },
+        { covers: ["rank-2", "rows", "delay-below-frame"], shape: [rand.int(2, 4), rand.int(5, 9)], delay: rand.int(1, 4) },
+        { covers: ["rank-3", "rows", "delay-above-frame"], shape: [2, rand.int(2, 3), rand.int(2, 4)], delay: rand.int(5, 9) },
+        { covers: ["rank-4", "rows", "frame-1"], shape: [1, 2, 3, 1], delay: 1 },
+    ];
+    return shapes.map(({ covers, shape, delay }) => {
+        const invokes = rand.int(3, 6);
+        const count = shape.reduce((a, b) => a * b, 1);
+        return {
+            covers: ["int16", ...covers, `invokes-${invokes}`],
+            invokes,
+            inputs: [int16Samples(rand, count * invokes)],
+            spec: {
+                op: "CUSTOM", customCode: "SignalDelay", customOptions: Buffer.from(flex.encode({ delay_length: delay })),
+                inputs: [{ shape, type: "int16" }], outputs: [{ shape, type: "int16" }],
+            },
+        };
+    });
+}
+
+/** make-tflm-goldens.ts's OPS entries of these ops. */
+export const SIGNAL_OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => GoldenDraft[] } } = {
+    signal_delay: { seed: 20261801, drafts: delayDrafts },
+};
