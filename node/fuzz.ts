@@ -10,6 +10,7 @@ import { MATH_TYPES, mathCase, MathOp } from "./math-cases";
 import { transposeConvCase } from "./transpose-conv-cases";
 import { COMPARE_KINDS, compareCase } from "./compare-cases";
 import { MOVE_DRAFTS, moveCase } from "./move-cases";
+import { MISC_DRAFTS, miscCase } from "./misc-cases";
 import { encodeValues, singleOpModel, specFromParsed, writeModel, Options, OP_OPTIONS, SingleOpSpec, TensorSpec, TypeName } from "./model-writer";
 
 /** A small fast deterministic PRNG (mulberry32), so every fuzz run can be replayed from its seed. */
@@ -762,3 +763,5 @@ for (const op of Object.keys(MOVE_DRAFTS)) CASE_KINDS[op.toUpperCase()] = (r) =>
 for (const op of Object.keys(MATH_TYPES) as MathOp[]) for (const t of MATH_TYPES[op]) CASE_KINDS[`${op} ${t}`] = (r) => mathCase(r, op, t);
 // The comparison, logic, select, arg and fill ops: one kind each (ADD_N and ARG_* one per type), a random one of its golden drafts.
 for (const kind of Object.keys(COMPARE_KINDS)) CASE_KINDS[kind] = (r) => compareCase(r, kind);
+// REDUCE_ALL (node/misc-cases.ts): one kind, a random one of its golden drafts.
+for (const op of Object.keys(MISC_DRAFTS)) CASE_KINDS[op.toUpperCase()] = (r) => miscCase(r, op);
