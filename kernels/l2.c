@@ -1,5 +1,5 @@
-/* L2_NORMALIZATION bodies (kernel_l2.ts, where TFLM's arithmetic is explained). Parameter block:
- * enum tfl_l2_norm. Neither is in the board's default build. */
+/* L2_NORMALIZATION and L2_POOL_2D bodies (kernel_l2.ts, where TFLM's arithmetic is explained).
+ * Parameter blocks: enum tfl_l2_norm, tfl_pool. None is in the board's default build. */
 /* Small beats fast here: only the all-ops build has them (before the includes, so that the inline
  * helpers they use are compiled the same way and still inline). */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -51,4 +51,44 @@ void tflite_l2_normalization_int8(int32_t *p, const uint8_t *model, uint8_t *are
             output[depth * i + c] = (int8_t)tfl_clamp(v, -128, 127);
         }
     }
+}
+
+/* L2_POOL_2D (enum tfl_pool, kernel_l2.ts l2PoolFloat): per window sqrtf(sum of squares / count),
+ * the count kept as TFLM keeps it (0 for a window wholly in the padding: 0 / 0, a NaN). */
+void tflite_l2_pool_2d_float(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    const uint8_t *input = tfl_tensor(p, TFL_POOL_INPUT, model, arena);
+    uint8_t *out = tfl_output(p, TFL_POOL_OUTPUT, arena);
+    const int32_t batches = p[TFL_POOL_BATCHES], in_h = p[TFL_POOL_INPUT_HEIGHT], in_w = p[TFL_POOL_INPUT_WIDTH];
+    const int32_t depth = p[TFL_POOL_DEPTH], out_h = p[TFL_POOL_OUTPUT_HEIGHT], out_w = p[TFL_POOL_OUTPUT_WIDTH];
+    const int32_t stride_h = p[TFL_POOL_STRIDE_HEIGHT], stride_w = p[TFL_POOL_STRIDE_WIDTH];
+    const int32_t filter_h = p[TFL_POOL_FILTER_HEIGHT], filter_w = p[TFL_POOL_FILTER_WIDTH];
+    const float lo = tfl_param_float(p, TFL_POOL_ACTIVATION_MIN), hi = tfl_param_float(p, TFL_POOL_ACTIVATION_MAX);
+    for (int32_t b = 0; b < batches; b++)
+        for (int32_t oy = 0; oy < out_h; oy++) {
+            const int32_t origin_y = oy * stride_h - p[TFL_POOL_PADDING_HEIGHT];
+            const int32_t y0 = origin_y < 0 ? -origin_y : 0, y1 = filter_h < in_h - origin_y ? filter_h : in_h - origin_y;
+            for (int32_t ox = 0; ox < out_w; ox++) {
+                const int32_t origin_x = ox * stride_w - p[TFL_POOL_PADDING_WIDTH];
+                const int32_t x0 = origin_x < 0 ? -origin_x : 0, x1 = filter_w < in_w - origin_x ? filter_w : in_w - origin_x;
+                for (int32_t c = 0; c < depth; c++) {
+                    float sum = 0.0f;
+                    int32_t count = 0;
+                    for (int32_t fy = y0; fy < y1; fy++) {
+                        const int32_t row = (b * in_h + origin_y + fy) * in_w;
+                        for (int32_t fx = x0; fx < x1; fx++) {
+                            const float v = tfl_load_f32(input + 4 * ((row + origin_x + fx) * depth + c));
+                            sum += v * v;
+                            count++;
+                        }
+                    }
+                    /* min(max(v, lo), hi) as TFLM's: a NaN stays. */
+                    float v = tfl_sqrtf(sum / (float)count);
+                    if (v < lo) v = lo;
+                    if (v > hi) v = hi;
+                    tfl_store_f32(out, v);
+                    out += 4;
+                }
+            }
+        }
 }

@@ -1065,6 +1065,7 @@ enum tfl_type {
     X(fully_connected_float) \
     X(l2_normalization_float) \
     X(l2_normalization_int8) \
+    X(l2_pool_2d_float) \
     X(math_float) \
     X(math_int8) \
     X(abs_int16) \
@@ -1222,6 +1223,7 @@ void tflite_fully_connected_int16(int32_t *params, const uint8_t *model, uint8_t
 void tflite_fully_connected_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_l2_normalization_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_l2_normalization_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_l2_pool_2d_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_math_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_math_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_abs_int16(int32_t *params, const uint8_t *model, uint8_t *arena);

@@ -1,4 +1,4 @@
-// Generated models of L2_NORMALIZATION (libs/tflite/kernel_l2.ts). TFLM's goldens
+// Generated models of L2_NORMALIZATION and L2_POOL_2D (libs/tflite/kernel_l2.ts). TFLM's goldens
 // (tools/tflm-goldens-norm.ts) take every draft of an op. TFLM's branches: float32 (a row whose
 // norm is below 1e-6 is divided by 1e-6 instead; rows of huge values overflow to infinity) and
 // int8 (a row whose squared sum is 0 or 1 takes the multiplier INT32_MAX; a sum of 2^29 or more
@@ -61,7 +61,41 @@ export function l2NormalizationDrafts(rand: Rand): NormDraft[] {
     return drafts;
 }
 
+/** The output size of a pool window along one axis (TFLM's ComputeOutSize). */
+function poolOut(padding: string, size: number, filter: number, stride: number): number {
+    return padding === "SAME" ? Math.floor((size + stride - 1) / stride) : Math.floor((size + stride - filter) / stride);
+}
+
+/**
+ * L2_POOL_2D (float32 only): SAME and VALID padding, strides 1 to 3, filters 1 to 4 (windows clipped
+ * by the padding on either side), each activation, and values whose squares overflow to infinity
+ * (clamped to FLT_MAX without an activation).
+ */
+export function l2PoolDrafts(rand: Rand): NormDraft[] {
+    const drafts: NormDraft[] = [];
+    const activations = ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"];
+    let k = 0;
+    for (const padding of ["SAME", "VALID"])
+        for (const big of [true, false, false, false]) {
+            const n = rand.int(1, 2), h = rand.int(1, 7), w = rand.int(1, 7), c = rand.int(1, 3);
+            // The third case of each padding pools 1x1 windows (sqrtf(v * v) = |v|, or infinity).
+            const one = k % 4 === 2;
+            const filterHeight = one ? 1 : rand.int(1, Math.min(4, h)), filterWidth = one ? 1 : rand.int(1, Math.min(4, w));
+            const strideH = rand.int(1, 3), strideW = rand.int(1, 3);
+            const activation = activations[k++ % activations.length];
+            const shape = [n, h, w, c], out = [n, poolOut(padding, h, filterHeight, strideH), poolOut(padding, w, filterWidth, strideW), c];
+            drafts.push({
+                covers: ["float32", padding, activation].concat(big ? ["overflow"] : [], filterHeight > 1 || filterWidth > 1 ? ["window"] : ["filter-1"]),
+                spec: { op: "L2_POOL_2D", options: { padding, strideW, strideH, filterWidth, filterHeight, activation },
+                    inputs: [{ shape, type: "float32" }], outputs: [{ shape: out, type: "float32" }] },
+                inputs: [encodeValues("float32", rand.values("float32", n * h * w * c, big ? 3e38 : rand.pick([0.5, 4, 100])))],
+            });
+        }
+    return drafts;
+}
+
 /** Every op's drafts by tools/make-tflm-goldens.ts's name for it. */
 export const NORM_DRAFTS: { [op: string]: (rand: Rand) => NormDraft[] } = {
     l2_normalization: l2NormalizationDrafts,
+    l2_pool_2d: l2PoolDrafts,
 };

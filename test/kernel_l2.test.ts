@@ -1,4 +1,4 @@
-// L2_NORMALIZATION (libs/tflite/kernel_l2.ts, kernels/prepare_l2.c, kernels/l2.c) past what TFLM's
+// L2_NORMALIZATION and L2_POOL_2D (libs/tflite/kernel_l2.ts, kernels/prepare_l2.c, kernels/l2.c) past what TFLM's
 // goldens show (test/tflm_goldens.test.ts runs those): that the goldens reach every type and branch
 // TFLM's kernel takes, models both loaders refuse with the same message, and empty tensors, run
 // alike in the STS and in C (built with sanitizers).
@@ -26,7 +26,7 @@ function loadBoth(model: Buffer): { ok: boolean; text: string } {
     return sts;
 }
 
-describe("L2_NORMALIZATION: coverage, refusals, the STS and the C alike", () => {
+describe("L2_NORMALIZATION and L2_POOL_2D: coverage, refusals, the STS and the C alike", () => {
     before(() => buildLoaderTool());
 
     it("has TFLM goldens for every type and branch of TFLM's kernel", () => {
@@ -37,6 +37,14 @@ describe("L2_NORMALIZATION: coverage, refusals, the STS and the C alike", () => 
                 assert.ok(m.cases.some((c) => c.covers.includes(type) && c.covers.includes(branch)), `${type} ${branch}`);
     });
 
+    it("has TFLM goldens for L2_POOL_2D's paddings, activations, windows and overflow (float32, its one type)", () => {
+        const m: GoldenManifest = JSON.parse(fs.readFileSync(path.join(GOLDENS, "l2_pool_2d", "manifest.json"), "utf8"));
+        for (const branch of ["SAME", "VALID", "NONE", "RELU", "RELU6", "RELU_N1_TO_1", "window", "filter-1", "overflow"])
+            assert.ok(m.cases.some((c) => c.covers.includes(branch)), branch);
+    });
+
+    const pool = (input: TensorSpec, output: TensorSpec, activation = "NONE"): SingleOpSpec =>
+        ({ op: "L2_POOL_2D", options: { padding: "VALID", strideW: 1, strideH: 1, filterWidth: 2, filterHeight: 2, activation }, inputs: [input], outputs: [output] });
     const refused: { name: string; spec: SingleOpSpec; message: RegExp }[] = [
         { name: "INT16 (TFLM takes FLOAT32 and INT8)",
             spec: { op: "L2_NORMALIZATION", inputs: [{ shape: [2, 3], type: "int16", scale: 1, zeroPoint: 0 }], outputs: [{ shape: [2, 3], type: "int16", scale: 1, zeroPoint: 0 }] },
@@ -56,6 +64,18 @@ describe("L2_NORMALIZATION: coverage, refusals, the STS and the C alike", () => 
         { name: "an output of another shape (TFLM only DCHECKs it)",
             spec: { op: "L2_NORMALIZATION", inputs: [f32([2, 3])], outputs: [f32([3, 2])] },
             message: /output tensor 1 'output0' FLOAT32\[3,2\] must have the shape of tensor 0 'input0' FLOAT32\[2,3\]$/ },
+        { name: "L2_POOL_2D of INT8 (TFLM evaluates FLOAT32 only)",
+            spec: pool(i8([1, 3, 3, 1]), i8([1, 2, 2, 1])),
+            message: /unsupported type INT8 of tensor 0 'input0' INT8\[1,3,3,1\] \(TFLM takes FLOAT32\)$/ },
+        { name: "L2_POOL_2D with a fused TANH",
+            spec: pool(f32([1, 3, 3, 1]), f32([1, 2, 2, 1]), "TANH"),
+            message: /unsupported fused activation 4$/ },
+        { name: "L2_POOL_2D into an output of another shape (TFLM writes its own)",
+            spec: pool(f32([1, 3, 3, 1]), f32([1, 3, 3, 1])),
+            message: /output tensor 1 'output0' FLOAT32\[1,3,3,1\] must be \[1,2,2,1\] for input tensor 0 'input0' FLOAT32\[1,3,3,1\]$/ },
+        { name: "L2_POOL_2D of a 3-D input",
+            spec: pool(f32([3, 3, 1]), f32([2, 2, 1])),
+            message: /the input must be 4-D \(NHWC\), not tensor 0 'input0' FLOAT32\[3,3,1\]$/ },
     ];
     for (const c of refused)
         it(`refuses ${c.name}`, () => {
