@@ -252,3 +252,32 @@ static int prepare_space_batch(tfl_op *op, int32_t body, const char *what)
 
 int tfl_prepare_space_to_batch_nd(tfl_op *op) { return prepare_space_batch(op, TFL_BODY_space_to_batch_nd_bytes, "paddings"); }
 int tfl_prepare_batch_to_space_nd(tfl_op *op) { return prepare_space_batch(op, TFL_BODY_batch_to_space_nd_bytes, "crops"); }
+
+/* prepareEmbeddingLookup (kernel_resize.ts). */
+int tfl_prepare_embedding_lookup(tfl_op *op)
+{
+    const tfl_tensor_info *lookups = tfl_input(op, 0), *values = tfl_input(op, 1), *output = tfl_output_tensor(op, 0);
+    TFL_CHECK(op, lookups && values && op->input_count == 2 && op->output_count == 1, "needs lookups, a value tensor and one output");
+    TFL_CHECK(op, lookups->rank == 1 && lookups->type == TFL_TYPE_INT32, "the lookups input %t must be 1-D INT32", lookups);
+    TFL_CHECK(op, values->rank >= 2 && (values->type == TFL_TYPE_FLOAT32 || values->type == TFL_TYPE_INT8),
+              "the value input %t must be FLOAT32 or INT8 with 2 or more dimensions", values);
+    TFL_CHECK(op, output->type == TFL_TYPE_FLOAT32 || (values->type == TFL_TYPE_INT8 && output->type == TFL_TYPE_INT8),
+              "output %t must be FLOAT32, or INT8 for INT8 values", output);
+    int same = output->rank == values->rank && output->shape[0] == lookups->shape[0];
+    for (int32_t d = 1; same && d < values->rank; d++) same = output->shape[d] == values->shape[d];
+    TFL_CHECK(op, same, "output %t must have the lookups' count and the value input's other dimensions", output);
+    const int hybrid = values->type == TFL_TYPE_INT8 && output->type == TFL_TYPE_FLOAT32;
+    if (hybrid) TFL_CHECK(op, values->zero_point == 0, "the value input %t must have zero point 0 to be dequantized (TFLM requires it)", values);
+    int32_t *p = tfl_use_body(op, hybrid ? TFL_BODY_embedding_lookup_hybrid : TFL_BODY_embedding_lookup_bytes, TFL_EMBEDDING_LOOKUP_WORDS);
+    if (!p) return 1;
+    tfl_param_tensor(op, TFL_EMBEDDING_LOOKUP_LOOKUPS, lookups);
+    tfl_param_tensor(op, TFL_EMBEDDING_LOOKUP_VALUES, values);
+    tfl_param_tensor(op, TFL_EMBEDDING_LOOKUP_OUTPUT, output);
+    const int32_t rows = values->shape[0], columns = rows > 0 ? (int32_t)values->count / rows : 0;
+    p[TFL_EMBEDDING_LOOKUP_ROWS] = rows;
+    p[TFL_EMBEDDING_LOOKUP_COUNT] = lookups->shape[0];
+    p[TFL_EMBEDDING_LOOKUP_COLUMNS] = columns;
+    p[TFL_EMBEDDING_LOOKUP_ROW_BYTES] = columns * (int32_t)tfl_type_size(values->type);
+    if (hybrid) tfl_set_param_float(p, TFL_EMBEDDING_LOOKUP_SCALE, values->scale);
+    return 0;
+}

@@ -159,3 +159,35 @@ void tflite_batch_to_space_nd_bytes(int32_t *p, const uint8_t *model, uint8_t *a
         }
     }
 }
+
+/* EMBEDDING_LOOKUP: rows by lookups; a lookup outside the rows (TFLM fails the invoke) gives zeros. */
+void tflite_embedding_lookup_bytes(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    const uint8_t *lookups = tfl_tensor(p, TFL_EMBEDDING_LOOKUP_LOOKUPS, model, arena);
+    const uint8_t *values = tfl_tensor(p, TFL_EMBEDDING_LOOKUP_VALUES, model, arena);
+    uint8_t *to = tfl_output(p, TFL_EMBEDDING_LOOKUP_OUTPUT, arena);
+    const int32_t rows = p[TFL_EMBEDDING_LOOKUP_ROWS], row = p[TFL_EMBEDDING_LOOKUP_ROW_BYTES];
+    for (int32_t i = 0; i < p[TFL_EMBEDDING_LOOKUP_COUNT]; i++) {
+        const int32_t at = tfl_load_i32(lookups + 4 * i);
+        if (at >= 0 && at < rows) memcpy(to, values + at * row, (uint32_t)row);
+        else memset(to, 0, (uint32_t)row);
+        to += row;
+    }
+}
+
+/* TFLM's hybrid path: INT8 rows (zero point 0) times the scale, in float32. */
+void tflite_embedding_lookup_hybrid(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    const uint8_t *lookups = tfl_tensor(p, TFL_EMBEDDING_LOOKUP_LOOKUPS, model, arena);
+    const int8_t *values = (const int8_t *)tfl_tensor(p, TFL_EMBEDDING_LOOKUP_VALUES, model, arena);
+    uint8_t *to = tfl_output(p, TFL_EMBEDDING_LOOKUP_OUTPUT, arena);
+    const int32_t rows = p[TFL_EMBEDDING_LOOKUP_ROWS], columns = p[TFL_EMBEDDING_LOOKUP_COLUMNS];
+    const float scale = tfl_param_float(p, TFL_EMBEDDING_LOOKUP_SCALE);
+    for (int32_t i = 0; i < p[TFL_EMBEDDING_LOOKUP_COUNT]; i++) {
+        const int32_t at = tfl_load_i32(lookups + 4 * i);
+        for (int32_t k = 0; k < columns; k++) {
+            tfl_store_f32(to, at >= 0 && at < rows ? (float)values[at * columns + k] * scale : 0.0f);
+            to += 4;
+        }
+    }
+}

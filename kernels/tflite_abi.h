@@ -626,6 +626,23 @@ enum tfl_space_batch {
     TFL_SPACE_BATCH_WORDS = 15,
 };
 
+/* kernel_resize.ts EmbeddingLookupParams: Parameter block of embedding_lookup_bytes and
+ * embedding_lookup_hybrid (words). */
+enum tfl_embedding_lookup {
+    TFL_EMBEDDING_LOOKUP_LOOKUPS = 0,
+    TFL_EMBEDDING_LOOKUP_VALUES = 2,
+    TFL_EMBEDDING_LOOKUP_OUTPUT = 4,
+    /* The value tensor's rows (its first dimension), the lookups' count, the values per row. */
+    TFL_EMBEDDING_LOOKUP_ROWS = 6,
+    TFL_EMBEDDING_LOOKUP_COUNT = 7,
+    TFL_EMBEDDING_LOOKUP_COLUMNS = 8,
+    /* embedding_lookup_bytes: bytes per row. */
+    TFL_EMBEDDING_LOOKUP_ROW_BYTES = 9,
+    /* embedding_lookup_hybrid: the INT8 values' scale (float32 bits). */
+    TFL_EMBEDDING_LOOKUP_SCALE = 10,
+    TFL_EMBEDDING_LOOKUP_WORDS = 11,
+};
+
 /* kernel_shape.ts CopyParams: Parameter block of the reshape_bytes, squeeze_bytes and
  * expand_dims_bytes bodies (words). */
 enum tfl_copy {
@@ -1115,6 +1132,8 @@ enum tfl_type {
     X(mirror_pad_bytes) \
     X(space_to_batch_nd_bytes) \
     X(batch_to_space_nd_bytes) \
+    X(embedding_lookup_bytes) \
+    X(embedding_lookup_hybrid) \
     X(resize_bilinear_float) \
     X(resize_bilinear_int8) \
     X(reshape_bytes) \
@@ -1273,6 +1292,8 @@ void tflite_resize_nearest_bytes(int32_t *params, const uint8_t *model, uint8_t 
 void tflite_mirror_pad_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_space_to_batch_nd_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_batch_to_space_nd_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_embedding_lookup_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_embedding_lookup_hybrid(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_resize_bilinear_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_resize_bilinear_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_reshape_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);

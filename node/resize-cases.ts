@@ -166,6 +166,30 @@ function spaceBatchDrafts(op: "SPACE_TO_BATCH_ND" | "BATCH_TO_SPACE_ND"): (rand:
     };
 }
 
+/**
+ * EMBEDDING_LOOKUP: FLOAT32 rows, INT8 rows copied, INT8 rows dequantized into FLOAT32 (TFLM's
+ * hybrid path, zero point 0); value tensors of 2 to 4 dimensions, lookups repeated and in any order.
+ */
+export function embeddingLookupDrafts(rand: Rand): ResizeDraft[] {
+    const drafts: ResizeDraft[] = [];
+    for (const [type, outType] of [["float32", "float32"], ["int8", "int8"], ["int8", "float32"]] as [TypeName, TypeName][])
+        for (const rank of [2, 3, 4]) {
+            const shape = [rand.int(1, 5)];
+            for (let d = 1; d < rank; d++) shape.push(rand.int(1, 3));
+            const count = rand.int(1, 6);
+            const lookups = Array.from({ length: count }, () => rand.int(0, shape[0] - 1));
+            const quant: Partial<TensorSpec> = type === "int8" ? { scale: rand.scale(-8, 0), zeroPoint: outType === "float32" ? 0 : rand.zeroPoint("int8") } : {};
+            const out = [count, ...shape.slice(1)];
+            drafts.push({
+                covers: [type, outType === type ? "copy" : "hybrid", `rank-${rank}`],
+                spec: { op: "EMBEDDING_LOOKUP", inputs: [{ shape: [count], type: "int32" }, { shape, type, ...quant }],
+                    outputs: [{ shape: out, type: outType, ...(outType === "int8" ? quant : {}) }] },
+                inputs: [encodeValues("int32", lookups), rand.bytes(type, shape)],
+            });
+        }
+    return drafts;
+}
+
 /** Every op's drafts by tools/make-tflm-goldens.ts's name for it. */
 export const RESIZE_DRAFTS: { [op: string]: (rand: Rand) => ResizeDraft[] } = {
     resize_nearest_neighbor: resizeNearestDrafts,
@@ -173,6 +197,7 @@ export const RESIZE_DRAFTS: { [op: string]: (rand: Rand) => ResizeDraft[] } = {
     mirror_pad: mirrorPadDrafts,
     space_to_batch_nd: spaceBatchDrafts("SPACE_TO_BATCH_ND"),
     batch_to_space_nd: spaceBatchDrafts("BATCH_TO_SPACE_ND"),
+    embedding_lookup: embeddingLookupDrafts,
 };
 
 /** One random case of `op` (a RESIZE_DRAFTS name): one of its drafts, as the fuzzer's kinds are. */

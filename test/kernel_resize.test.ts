@@ -1,5 +1,5 @@
-// RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR, MIRROR_PAD, SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND
-// (libs/tflite/kernel_resize.ts, kernels/prepare_resize.c,
+// RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR, MIRROR_PAD, SPACE_TO_BATCH_ND, BATCH_TO_SPACE_ND and
+// EMBEDDING_LOOKUP (libs/tflite/kernel_resize.ts, kernels/prepare_resize.c,
 // kernels/resize.c) past what TFLM's goldens show (test/tflm_goldens.test.ts runs those): that the
 // goldens reach every type and flag TFLM's kernels take, models both loaders refuse with the same
 // message, and an empty output, run alike in the STS and in C (built with sanitizers).
@@ -7,7 +7,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { buildLoaderTool, cLoaderDump, cLoaderRun, stsLoaderDump } from "../node/c-loader";
-import { singleOpModel, SingleOpSpec, TensorSpec } from "../node/model-writer";
+import { encodeValues, singleOpModel, SingleOpSpec, TensorSpec } from "../node/model-writer";
 import type { GoldenManifest } from "../tools/make-tflm-goldens";
 
 const GOLDENS = path.join(__dirname, "..", "..", "test", "tflm-goldens");
@@ -28,7 +28,7 @@ function loadBoth(model: Buffer): { ok: boolean; text: string } {
     return sts;
 }
 
-describe("RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR, MIRROR_PAD, SPACE_TO_BATCH_ND, BATCH_TO_SPACE_ND: coverage, refusals, the STS and the C alike", () => {
+describe("RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR, MIRROR_PAD, SPACE_TO_BATCH_ND, BATCH_TO_SPACE_ND, EMBEDDING_LOOKUP: coverage, refusals, the STS and the C alike", () => {
     before(() => buildLoaderTool());
 
     it("has TFLM goldens for every type and flag each resize takes, with every type upsampling", () => {
@@ -61,6 +61,20 @@ describe("RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR, MIRROR_PAD, SPACE_TO_BATCH_N
                     for (const pattern of ["none", "some", "all-sides"])
                         assert.ok(m.cases.some((c) => [type, rank, pattern].every((w) => c.covers.includes(w))), `${op} ${type} ${rank} ${pattern}`);
         }
+    });
+
+    it("has TFLM goldens for EMBEDDING_LOOKUP's copies of FLOAT32 and INT8 and its hybrid INT8-to-FLOAT32 path", () => {
+        const m: GoldenManifest = JSON.parse(fs.readFileSync(path.join(GOLDENS, "embedding_lookup", "manifest.json"), "utf8"));
+        for (const words of [["float32", "copy"], ["int8", "copy"], ["int8", "hybrid"]])
+            assert.ok(m.cases.some((c) => words.every((w) => c.covers.includes(w))), words.join(" "));
+    });
+
+    it("gives zeros for EMBEDDING_LOOKUP's lookups outside the rows (TFLM fails the invoke)", () => {
+        const model = singleOpModel({ op: "EMBEDDING_LOOKUP", inputs: [{ shape: [3], type: "int32" }, { shape: [2, 2], type: "int8", scale: 0.5, zeroPoint: 0 }],
+            outputs: [f32([3, 2])] });
+        assert.ok(loadBoth(model).ok);
+        const out = cLoaderRun(model, [encodeValues("int32", [1, 2, -1]), encodeValues("int8", [1, 2, 3, -4])]);
+        assert.deepStrictEqual(Array.from(new Float32Array(out.buffer.slice(out.byteOffset, out.byteOffset + out.length))), [1.5, -2, 0, 0, 0, 0]);
     });
 
     const refused: { name: string; spec: SingleOpSpec; message: RegExp }[] = [
@@ -122,6 +136,15 @@ describe("RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR, MIRROR_PAD, SPACE_TO_BATCH_N
         { name: "SPACE_TO_BATCH_ND with a block of 0 (TFLM divides by it)",
             spec: { op: "SPACE_TO_BATCH_ND", inputs: [f32([1, 2, 2, 1]), size([0, 1]), { shape: [2, 2], type: "int32", data: [0, 0, 0, 0] }], outputs: [f32([1, 2, 2, 1])] },
             message: /the block shape's values must be positive \(TFLM divides by them\)$/ },
+        { name: "EMBEDDING_LOOKUP dequantizing INT8 values with a zero point",
+            spec: { op: "EMBEDDING_LOOKUP", inputs: [{ shape: [1], type: "int32" }, { shape: [2, 2], type: "int8", scale: 0.5, zeroPoint: 3 }], outputs: [f32([1, 2])] },
+            message: /the value input tensor 1 'input1' INT8\[2,2\] must have zero point 0 to be dequantized \(TFLM requires it\)$/ },
+        { name: "EMBEDDING_LOOKUP of FLOAT32 values into INT8",
+            spec: { op: "EMBEDDING_LOOKUP", inputs: [{ shape: [1], type: "int32" }, f32([2, 2])], outputs: [{ shape: [1, 2], type: "int8", scale: 1, zeroPoint: 0 }] },
+            message: /output tensor 2 'output0' INT8\[1,2\] must be FLOAT32, or INT8 for INT8 values$/ },
+        { name: "EMBEDDING_LOOKUP of 1-D values",
+            spec: { op: "EMBEDDING_LOOKUP", inputs: [{ shape: [1], type: "int32" }, f32([4])], outputs: [f32([1])] },
+            message: /the value input tensor 1 'input1' FLOAT32\[4\] must be FLOAT32 or INT8 with 2 or more dimensions$/ },
     ];
     for (const c of refused)
         it(`refuses ${c.name}`, () => {

@@ -78,6 +78,18 @@ namespace tflite {
         Words = 15,
     }
 
+    /** Parameter block of embedding_lookup_bytes and embedding_lookup_hybrid (words). */
+    export const enum EmbeddingLookupParams {
+        Lookups = 0, Values = 2, Output = 4,
+        /** The value tensor's rows (its first dimension), the lookups' count, the values per row. */
+        Rows = 6, Count = 7, Columns = 8,
+        /** embedding_lookup_bytes: bytes per row. */
+        RowBytes = 9,
+        /** embedding_lookup_hybrid: the INT8 values' scale (float32 bits). */
+        Scale = 10,
+        Words = 11,
+    }
+
     const enum ResizeOptions { AlignCorners = 0, HalfPixelCenters = 1 }
     const enum MirrorPadOptions { Mode = 0 }
     // ResizeBilinearOptions keeps two deprecated fields before its flags.
@@ -92,6 +104,9 @@ namespace tflite {
         registerBuiltin(BuiltinOp.SPACE_TO_BATCH_ND, (op: Operator) => prepareSpaceBatch(op, "space_to_batch_nd_bytes", "paddings"))
         registerBuiltin(BuiltinOp.BATCH_TO_SPACE_ND, (op: Operator) => prepareSpaceBatch(op, "batch_to_space_nd_bytes", "crops"))
         registerBody("space_to_batch_nd_bytes", spaceToBatchBytes)
+        registerBuiltin(BuiltinOp.EMBEDDING_LOOKUP, prepareEmbeddingLookup)
+        registerBody("embedding_lookup_bytes", embeddingLookupBytes)
+        registerBody("embedding_lookup_hybrid", embeddingLookupHybrid)
         registerBody("batch_to_space_nd_bytes", batchToSpaceBytes)
         registerBody("resize_bilinear_float", resizeBilinearFloat)
         registerBody("resize_bilinear_int8", resizeBilinearInt8)
@@ -474,6 +489,74 @@ namespace tflite {
                     }
                     from += pixel
                 }
+            }
+        }
+    }
+
+    /**
+     * EMBEDDING_LOOKUP: rows of the value tensor by INT32 lookups (read at invoke), copied, or
+     * INT8 rows dequantized into FLOAT32 (TFLM's hybrid path: zero point 0, value times scale in
+     * float32). TFLM fails the invoke on a lookup outside the rows: its row is zeros here.
+     */
+    function prepareEmbeddingLookup(op: Operator): void {
+        const lookups = op.input(0)
+        const values = op.input(1)
+        const output = op.output(0)
+        op.check(!!lookups && !!values && op.inputs.length === 2 && op.outputs.length === 1, "needs lookups, a value tensor and one output")
+        op.check(lookups.rank() === 1 && lookups.type === TensorType.Int32, "the lookups input " + lookups.describe() + " must be 1-D INT32")
+        op.check(values.rank() >= 2 && (values.type === TensorType.Float32 || values.type === TensorType.Int8),
+            "the value input " + values.describe() + " must be FLOAT32 or INT8 with 2 or more dimensions")
+        op.check(output.type === TensorType.Float32 || values.type === TensorType.Int8 && output.type === TensorType.Int8,
+            "output " + output.describe() + " must be FLOAT32, or INT8 for INT8 values")
+        let same = output.rank() === values.rank() && output.dim(0) === lookups.dim(0)
+        for (let d = 1; same && d < values.rank(); d++) same = output.dim(d) === values.dim(d)
+        op.check(same, "output " + output.describe() + " must have the lookups' count and the value input's other dimensions")
+        const hybrid = values.type === TensorType.Int8 && output.type === TensorType.Float32
+        if (hybrid) op.check(values.zeroPoint === 0, "the value input " + values.describe() + " must have zero point 0 to be dequantized (TFLM requires it)")
+        const p = op.useBody(hybrid ? "embedding_lookup_hybrid" : "embedding_lookup_bytes", EmbeddingLookupParams.Words)
+        op.paramTensor(EmbeddingLookupParams.Lookups, lookups)
+        op.paramTensor(EmbeddingLookupParams.Values, values)
+        op.paramTensor(EmbeddingLookupParams.Output, output)
+        const rows = values.dim(0)
+        const columns = rows > 0 ? Math.idiv(values.elementCount(), rows) : 0
+        setParam(p, EmbeddingLookupParams.Rows, rows)
+        setParam(p, EmbeddingLookupParams.Count, lookups.dim(0))
+        setParam(p, EmbeddingLookupParams.Columns, columns)
+        setParam(p, EmbeddingLookupParams.RowBytes, columns * typeSize(values.type))
+        if (hybrid) setParamFloat(p, EmbeddingLookupParams.Scale, values.scale)
+    }
+
+    export function embeddingLookupBytes(p: Buffer, model: Buffer, arena: Buffer): void {
+        const lookups = paramBuffer(p, EmbeddingLookupParams.Lookups, model, arena)
+        const lookupAt = paramOffset(p, EmbeddingLookupParams.Lookups)
+        const values = paramBuffer(p, EmbeddingLookupParams.Values, model, arena)
+        const valuesAt = paramOffset(p, EmbeddingLookupParams.Values)
+        const output = paramBuffer(p, EmbeddingLookupParams.Output, model, arena)
+        let to = paramOffset(p, EmbeddingLookupParams.Output)
+        const rows = param(p, EmbeddingLookupParams.Rows), row = param(p, EmbeddingLookupParams.RowBytes)
+        for (let i = 0; i < param(p, EmbeddingLookupParams.Count); i++) {
+            const at = lookups.getNumber(NumberFormat.Int32LE, lookupAt + 4 * i)
+            const inside = at >= 0 && at < rows
+            for (let k = 0; k < row; k++) output[to + k] = inside ? values[valuesAt + at * row + k] : 0
+            to += row
+        }
+    }
+
+    export function embeddingLookupHybrid(p: Buffer, model: Buffer, arena: Buffer): void {
+        const lookups = paramBuffer(p, EmbeddingLookupParams.Lookups, model, arena)
+        const lookupAt = paramOffset(p, EmbeddingLookupParams.Lookups)
+        const values = paramBuffer(p, EmbeddingLookupParams.Values, model, arena)
+        const valuesAt = paramOffset(p, EmbeddingLookupParams.Values)
+        const output = paramBuffer(p, EmbeddingLookupParams.Output, model, arena)
+        let to = paramOffset(p, EmbeddingLookupParams.Output)
+        const rows = param(p, EmbeddingLookupParams.Rows), columns = param(p, EmbeddingLookupParams.Columns)
+        const scale = paramFloat(p, EmbeddingLookupParams.Scale)
+        for (let i = 0; i < param(p, EmbeddingLookupParams.Count); i++) {
+            const at = lookups.getNumber(NumberFormat.Int32LE, lookupAt + 4 * i)
+            const inside = at >= 0 && at < rows
+            for (let k = 0; k < columns; k++) {
+                output.setNumber(NumberFormat.Float32LE, to, inside ? f32(int8At(values, valuesAt + at * columns, k) * scale) : 0)
+                to += 4
             }
         }
     }
