@@ -674,4 +674,38 @@ int tfl_prepare_signal_delay(tfl_op *op)
     p[TFL_SIGNAL_DELAY_DELAY_LENGTH] = delay;
     return 0;
 }
+
+/* ---- SignalOverlapAdd (kernel_signal2.ts, signal2.c) ---- */
+
+int tfl_prepare_signal_overlap_add(tfl_op *op)
+{
+    if (check_io(op, 1, 1)) return 1;
+    const tfl_tensor_info *input = tfl_input(op, 0), *output = tfl_output_tensor(op, 0);
+    TFL_CHECK(op, input->type == TFL_TYPE_INT16 || input->type == TFL_TYPE_FLOAT32, "input %t must be INT16 or FLOAT32", input);
+    if (check_tensor(op, output, "output", input->type, (int32_t)input->rank - 1)) return 1;
+    TFL_CHECK(op, input->rank >= 2, "input %t must have rank 2 or more", input);
+    flex_options o;
+    int32_t t, step;
+    if (signal_options(op, &o) || signal_int(op, &o, "T", &t)) return 1;
+    /* TFLM's Init picks the kernel from option T, which must then be the tensors' type. */
+    TFL_CHECK(op, t == input->type, "custom option 'T' = %d must be the input's type %d", t, input->type);
+    const int32_t frame_size = input->shape[input->rank - 1], frames = input->shape[input->rank - 2];
+    const int32_t rows = frame_size * frames == 0 ? 0 : (int32_t)input->count / (frame_size * frames);
+    /* TFLM shifts the buffer by frame_size - frame_step samples. */
+    if (signal_range(op, &o, "frame_step", 0, frame_size, &step)) return 1;
+    TFL_CHECK(op, output->count == (uint32_t)(rows * frames * step), "output %t must have %d values (frame_step per frame)", output,
+              rows * frames * step);
+    const int is_float = input->type == TFL_TYPE_FLOAT32;
+    int32_t *p = tfl_use_body(op, is_float ? TFL_BODY_signal_overlap_add_float : TFL_BODY_signal_overlap_add_int16,
+                              TFL_SIGNAL_OVERLAP_ADD_WORDS);
+    if (!p) return 1;
+    tfl_param_persistent(op, TFL_SIGNAL_OVERLAP_ADD_STATE, (is_float ? 4u : 2u) * (uint32_t)rows * (uint32_t)frame_size);
+    tfl_param_tensor(op, TFL_SIGNAL_OVERLAP_ADD_INPUT, input);
+    tfl_param_tensor(op, TFL_SIGNAL_OVERLAP_ADD_OUTPUT, output);
+    p[TFL_SIGNAL_OVERLAP_ADD_FRAME_SIZE] = frame_size;
+    p[TFL_SIGNAL_OVERLAP_ADD_FRAME_STEP] = step;
+    p[TFL_SIGNAL_OVERLAP_ADD_FRAMES] = frames;
+    p[TFL_SIGNAL_OVERLAP_ADD_OUTER_DIMS] = rows;
+    return 0;
+}
 #endif

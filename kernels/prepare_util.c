@@ -202,6 +202,7 @@ tfl_prepare_fn tfl_find_prepare(const tfl_op *op, const char *custom_name, uint3
 #if TINYML_ALL_OPS
             /* Not in the default build's table at all: each name costs its bytes there. */
             {"SignalDelay", tfl_prepare_signal_delay},
+            {"SignalOverlapAdd", tfl_prepare_signal_overlap_add},
 #endif
         };
         for (uint32_t i = 0; i < sizeof(custom) / sizeof(custom[0]); i++)

@@ -860,6 +860,21 @@ enum tfl_signal_delay {
     TFL_SIGNAL_DELAY_WORDS = 8,
 };
 
+/* kernel_signal2.ts SignalOverlapAddParams: Parameter block of the signal_overlap_add_* bodies
+ * (words). */
+enum tfl_signal_overlap_add {
+    TFL_SIGNAL_OVERLAP_ADD_INPUT = 0,
+    TFL_SIGNAL_OVERLAP_ADD_OUTPUT = 2,
+    TFL_SIGNAL_OVERLAP_ADD_FRAME_SIZE = 4,
+    TFL_SIGNAL_OVERLAP_ADD_FRAME_STEP = 5,
+    /* Frames per row (the second-last dimension) and rows (the dimensions before it). */
+    TFL_SIGNAL_OVERLAP_ADD_FRAMES = 6,
+    TFL_SIGNAL_OVERLAP_ADD_OUTER_DIMS = 7,
+    /* Arena offset of each row's buffer: OuterDims * FrameSize samples. */
+    TFL_SIGNAL_OVERLAP_ADD_STATE = 8,
+    TFL_SIGNAL_OVERLAP_ADD_WORDS = 9,
+};
+
 /* kernel_softmax.ts SoftmaxParams: Parameter block of the softmax_* bodies (words). */
 enum tfl_softmax {
     TFL_SOFTMAX_INPUT = 0,
@@ -1164,6 +1179,8 @@ enum tfl_type {
     X(signal_pcan_uint32) \
     X(signal_filter_bank_log_uint32) \
     X(signal_delay_int16) \
+    X(signal_overlap_add_int16) \
+    X(signal_overlap_add_float) \
     X(softmax_int8) \
     X(softmax_int8_int16) \
     X(softmax_int16) \
@@ -1324,6 +1341,8 @@ void tflite_signal_filter_bank_spectral_subtraction_uint32(int32_t *params, cons
 void tflite_signal_pcan_uint32(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_signal_filter_bank_log_uint32(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_signal_delay_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_signal_overlap_add_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_signal_overlap_add_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_softmax_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_softmax_int8_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_softmax_int16(int32_t *params, const uint8_t *model, uint8_t *arena);

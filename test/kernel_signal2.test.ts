@@ -1,4 +1,4 @@
-// SignalDelay (libs/tflite/kernel_signal2.ts, kernels/prepare_signal.c, kernels/signal2.c) past
+// SignalDelay and SignalOverlapAdd (libs/tflite/kernel_signal2.ts, kernels/prepare_signal.c, kernels/signal2.c) past
 // what TFLM's goldens show (test/tflm_goldens.test.ts runs those): that the goldens reach every
 // branch, models both loaders refuse with the same message, the state cleared by resetState as
 // TFLM's Reset clears it, and rows of nothing, run alike in the STS and in C.
@@ -31,7 +31,11 @@ function samples(values: number[]): Buffer {
     return b;
 }
 
-describe("SignalDelay: coverage, refusals, state, the STS and the C alike", () => {
+const overlapAdd = (input: TensorSpec, output: TensorSpec, options: object): SingleOpSpec => ({
+    op: "CUSTOM", customCode: "SignalOverlapAdd", customOptions: Buffer.from(flex.encode(options)), inputs: [input], outputs: [output],
+});
+
+describe("SignalDelay and SignalOverlapAdd: coverage, refusals, state, the STS and the C alike", () => {
     before(() => buildLoaderTool());
 
     it("has TFLM goldens for every branch: delay below, equal to, above the frame, 0; one row and several; several invokes", () => {
@@ -39,6 +43,14 @@ describe("SignalDelay: coverage, refusals, state, the STS and the C alike", () =
         assert.match(m.tflmCommit, /^[0-9a-f]{40}$/);
         for (const w of ["delay-below-frame", "delay-equals-frame", "delay-above-frame", "delay-zero", "rows", "frame-1"])
             assert.ok(m.cases.some((c) => c.covers.includes(w)), w);
+        assert.ok(m.cases.every((c) => (c.invokes ?? 1) >= 3), "every case runs 3 invokes or more");
+    });
+
+    it("has TFLM goldens of SignalOverlapAdd for int16 and float32, frame_step below and equal to the frame size, rows, int16 saturation", () => {
+        const m: GoldenManifest = JSON.parse(fs.readFileSync(path.join(GOLDENS, "signal_overlap_add", "manifest.json"), "utf8"));
+        for (const type of ["int16", "float32"])
+            for (const w of ["step-below-size", "step-equals-size", "rows"]) assert.ok(m.cases.some((c) => c.covers.includes(type) && c.covers.includes(w)), `${type} ${w}`);
+        assert.ok(m.cases.some((c) => c.covers.includes("saturation")), "int16 saturation");
         assert.ok(m.cases.every((c) => (c.invokes ?? 1) >= 3), "every case runs 3 invokes or more");
     });
 
@@ -54,6 +66,21 @@ describe("SignalDelay: coverage, refusals, state, the STS and the C alike", () =
         { name: "no delay_length", spec: delay(i16([4]), i16([4]), { length: 2 }), message: /custom option 'delay_length' is missing$/ },
         { name: "a negative delay_length", spec: delay(i16([4]), i16([4]), { delay_length: -1 }),
             message: /custom option 'delay_length' = -1 is outside \[0, 65535\]$/ },
+        { name: "SignalOverlapAdd of int32 (TFLM takes int16 and float32)",
+            spec: overlapAdd({ shape: [2, 4], type: "int32" }, { shape: [4], type: "int32" }, { T: 2, frame_step: 2 }),
+            message: /input tensor 0 'input0' INT32\[2,4\] must be INT16 or FLOAT32$/ },
+        { name: "SignalOverlapAdd whose option T is not the tensors' type (TFLM's Init picks the kernel by it)",
+            spec: overlapAdd({ shape: [2, 4], type: "int16" }, { shape: [4], type: "int16" }, { T: 0, frame_step: 2 }),
+            message: /custom option 'T' = 0 must be the input's type 7$/ },
+        { name: "SignalOverlapAdd of rank 1 (TFLM needs frames of samples)",
+            spec: overlapAdd({ shape: [4], type: "int16" }, { shape: [], type: "int16" }, { T: 7, frame_step: 2 }),
+            message: /input tensor 0 'input0' INT16\[4\] must have rank 2 or more$/ },
+        { name: "SignalOverlapAdd with frame_step above the frame size (TFLM moves a negative size)",
+            spec: overlapAdd({ shape: [2, 4], type: "float32" }, { shape: [10], type: "float32" }, { T: 0, frame_step: 5 }),
+            message: /custom option 'frame_step' = 5 is outside \[0, 4\]$/ },
+        { name: "SignalOverlapAdd with an output of another size than frames * frame_step (TFLM writes past it)",
+            spec: overlapAdd({ shape: [3, 4], type: "int16" }, { shape: [5], type: "int16" }, { T: 7, frame_step: 2 }),
+            message: /output tensor 1 'output0' INT16\[5\] must have 6 values \(frame_step per frame\)$/ },
     ];
     for (const c of refused)
         it(`refuses ${c.name}`, () => {

@@ -41,7 +41,52 @@ function delayDrafts(rand: Rand): GoldenDraft[] {
     });
 }
 
+/** `count` float32 samples in [-4, 4) with halves, some exact and some not. */
+function float32Samples(rand: Rand, count: number): Buffer {
+    const b = Buffer.alloc(4 * count);
+    for (let i = 0; i < count; i++) b.writeFloatLE(rand.chance(0.2) ? rand.int(-8, 8) / 2 : (rand.next() - 0.5) * 8, 4 * i);
+    return b;
+}
+
+// SignalOverlapAdd (overlap_add.cc): int16 (saturated sums) and float32; frame_step below or
+// equal to the frame size (or 0, which outputs nothing); one row of frames or several.
+function overlapAddDrafts(rand: Rand): GoldenDraft[] {
+    const drafts: GoldenDraft[] = [];
+    for (const type of ["int16", "float32"] as const) {
+        const cases: { covers: string[]; outer: number[]; frames: number; size: number; step: number }[] = [
+            { covers: ["rank-2", "step-below-size"], outer: [], frames: rand.int(1, 3), size: rand.int(4, 8), step: rand.int(1, 3) },
+            { covers: ["rank-2", "step-equals-size"], outer: [], frames: 2, size: 3, step: 3 },
+            { covers: ["rank-3", "rows", "step-below-size"], outer: [rand.int(2, 3)], frames: rand.int(2, 3), size: rand.int(3, 6), step: rand.int(1, 2) },
+            { covers: ["rank-4", "rows", "step-1"], outer: [2, 2], frames: 1, size: 4, step: 1 },
+        ];
+        if (type === "int16") cases.push({ covers: ["rank-2", "saturation"], outer: [], frames: 4, size: 4, step: 1 });
+        for (const c of cases) {
+            const invokes = rand.int(3, 5);
+            const inShape = [...c.outer, c.frames, c.size], outShape = [...c.outer, c.frames * c.step];
+            const count = inShape.reduce((a, b) => a * b, 1);
+            let input = type === "int16" ? int16Samples(rand, count * invokes) : float32Samples(rand, count * invokes);
+            if (c.covers.includes("saturation")) {
+                // Sums of four frames of extremes: past both ends of int16.
+                input = Buffer.alloc(2 * count * invokes);
+                for (let i = 0; i < count * invokes; i++) input.writeInt16LE(rand.pick([32767, -32768, 20000, -20000]), 2 * i);
+            }
+            drafts.push({
+                covers: [type, ...c.covers, `invokes-${invokes}`],
+                invokes,
+                inputs: [input],
+                spec: {
+                    op: "CUSTOM", customCode: "SignalOverlapAdd",
+                    customOptions: Buffer.from(flex.encode({ T: type === "int16" ? 7 : 0, frame_step: c.step })),
+                    inputs: [{ shape: inShape, type }], outputs: [{ shape: outShape, type }],
+                },
+            });
+        }
+    }
+    return drafts;
+}
+
 /** make-tflm-goldens.ts's OPS entries of these ops. */
 export const SIGNAL_OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => GoldenDraft[] } } = {
     signal_delay: { seed: 20261801, drafts: delayDrafts },
+    signal_overlap_add: { seed: 20261802, drafts: overlapAddDrafts },
 };
