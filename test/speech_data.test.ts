@@ -42,8 +42,36 @@ describe("synthetic speech data", function () {
             if (LABELS[s.label] === "silence") assert.strictEqual(s.text, "");
             else if (LABELS[s.label] === "unknown") assert.ok(UNKNOWN_WORDS.includes(word), s.text);
             else assert.strictEqual(word, LABELS[s.label]);
-            assert.ok(s.warmupMs % 20 === 0 && s.warmupMs <= 1500);
+            // 0 to 1.5 s of background; longer with a word before the window (its gap + 1.3 s).
+            assert.ok(s.warmupMs % 20 === 0 && s.warmupMs <= (s.preceding ? s.preceding.gapMs + 1300 : 1500), JSON.stringify(s));
         }
+    });
+
+    it("another word before the window in about 30% of training examples of every class, none held out", () => {
+        for (let label = 0; label < LABELS.length; label++) {
+            const specs = Array.from({ length: 300 }, (_, i) => exampleSpec(1, "train", label, i));
+            const preceded = specs.filter((s) => s.preceding);
+            assert.ok(preceded.length > 0.22 * 300 && preceded.length < 0.38 * 300, `${LABELS[label]}: ${preceded.length} of 300`);
+            for (const s of preceded) {
+                const p = s.preceding!;
+                assert.ok(["yes", "no", ...UNKNOWN_WORDS].includes(p.text.replace(/[!?.]$/, "")), p.text);
+                assert.ok(p.gapMs >= 200 && p.gapMs <= 3000 && s.warmupMs >= p.gapMs + 1300, JSON.stringify(s));
+            }
+            for (let i = 0; i < 50; i++) assert.strictEqual(exampleSpec(1, "test", label, i).preceding, undefined);
+        }
+        // Rendered: the word is heard in the warm-up, ending gapMs before the window; the window
+        // itself is what it would be without it (no background, so only the words are heard).
+        const spec = { ...exampleSpec(1, "train", 0, 0), background: "none" as const, backgroundSteps: undefined,
+            warmupMs: 2500, preceding: { text: "no", accent: "en-us", variant: "", pitch: 50, speed: 160, peakDb: -6, gapMs: 1000 } };
+        const audio = renderExample(spec);
+        const energy = (fromMs: number, toMs: number) => {
+            let e = 0;
+            for (let i = fromMs * 16; i < toMs * 16; i++) e += Math.abs(audio.readInt16LE(2 * i));
+            return e;
+        };
+        assert.ok(energy(0, 1500) > 0, "the word before the window");
+        assert.strictEqual(energy(1500, 2500 + 990), 0, "silence from its end to the end of the window");
+        assert.ok(renderExample({ ...spec, preceding: undefined }).equals(Buffer.alloc(audio.length)));
     });
 
     it("deterministic: a smaller dataset is a subset of a larger one with the same seed", () => {

@@ -127,10 +127,8 @@ describe("the built-in keyword model (models/keyword.tflite)", function () {
             const words = hear(model, Buffer.concat([silence, sharedClip(c.clip), silence, silence])).map((h) => h.word);
             assert.deepStrictEqual(words, expected);
             // The noise stops as the clip starts: the front end's noise estimate is still high.
-            // This model misses "no" there (models/README.md, known limits: its average peaks at
-            // 177 of 255, under the threshold of 200); a model that hears it should change this.
             const afterNoise = hear(model, Buffer.concat([sharedClip("noise_1000ms"), sharedClip(c.clip), silence, silence])).map((h) => h.word);
-            assert.deepStrictEqual(afterNoise, c.label === "no" ? [] : expected);
+            assert.deepStrictEqual(afterNoise, expected);
         });
     }
 });

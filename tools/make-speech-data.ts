@@ -81,7 +81,18 @@ export interface ExampleSpec {
      * response to a noise growing louder (it adapts within about a second) for a word.
      */
     backgroundSteps?: { atMs: number; db: number }[];
+    /**
+     * Training split only, a share of every class: another word heard before the window, ending
+     * `gapMs` (0.2 to 3 s) before it. A word raises the front end's noise estimate, which takes
+     * seconds to fall back, so the next word's features differ from those after background
+     * alone: a model trained only on words after background took the real "no", heard 2 s of
+     * room silence after the real "yes", for "unknown".
+     */
+    preceding?: { text: string; accent: string; variant: string; pitch: number; speed: number; peakDb: number; gapMs: number };
 }
+
+/** The share of training examples with another word before the window (`ExampleSpec.preceding`). */
+export const PRECEDING_SHARE = 0.3;
 
 let variantCache: string[] | null = null;
 
@@ -143,6 +154,20 @@ export function exampleSpec(seed: number, split: "train" | "test", label: number
         warmupMs: 20 * Math.floor(uniform(0, 76)),
         backgroundStart: Math.floor(random() * 16000),
     };
+    if (split === "train") {
+        const p = seededRandom(hashSeed(seed, split, label, index, "preceding"));
+        if (p() < PRECEDING_SHARE) {
+            const words = ["yes", "no", ...UNKNOWN_WORDS];
+            const u = (lo: number, hi: number) => lo + (hi - lo) * p();
+            spec.preceding = {
+                text: words[Math.floor(p() * words.length)] + ENDINGS[Math.floor(p() * ENDINGS.length)],
+                accent: ACCENTS[Math.floor(p() * ACCENTS.length)], variant: voices[Math.floor(p() * voices.length)],
+                pitch: Math.round(u(15, 85)), speed: Math.round(u(110, 210)), peakDb: u(-20, -0.5), gapMs: 20 * Math.floor(u(10, 151)),
+            };
+            // Room for the word (under 1.2 s once trimmed) and its gap in the warm-up.
+            spec.warmupMs = Math.max(spec.warmupMs, spec.preceding.gapMs + 1300);
+        }
+    }
     // Level steps: in silence examples of both splits; in word examples of the training split
     // only, so that the held-out examples stay those every earlier model was measured on.
     if (background !== "none" && (label === SILENCE || split === "train"))
@@ -222,6 +247,15 @@ export function renderExample(spec: ExampleSpec, speech?: Int16Array): Buffer {
             while (next < steps.length && i >= steps[next].atMs * SAMPLE_RATE / 1000) gain = Math.pow(10, steps[next++].db / 20);
             mix[i] = bg[(spec.backgroundStart + i) % bg.length] * gain;
         }
+    }
+    if (spec.preceding) {
+        const p = spec.preceding;
+        const s = trimSpeech(synthesize(p.text, p.accent, p.variant, p.pitch, p.speed));
+        let peak = 1;
+        for (let i = 0; i < s.length; i++) peak = Math.max(peak, Math.abs(s[i]));
+        const gain = 32767 * Math.pow(10, p.peakDb / 20) / peak;
+        const start = warm - p.gapMs * SAMPLE_RATE / 1000 - s.length;
+        for (let i = 0; i < s.length; i++) if (start + i >= 0) mix[start + i] += s[i] * gain;
     }
     if (spec.text) {
         let s = trimSpeech(speech || synthesize(spec.text, spec.accent, spec.variant, spec.pitch, spec.speed));
