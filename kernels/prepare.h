@@ -90,6 +90,7 @@ int tfl_prepare_mirror_pad(tfl_op *op);
 int tfl_prepare_space_to_batch_nd(tfl_op *op);
 int tfl_prepare_batch_to_space_nd(tfl_op *op);
 int tfl_prepare_embedding_lookup(tfl_op *op);
+int tfl_prepare_broadcast_args(tfl_op *op);
 /* prepare_shape.c: PAD and PADV2 share tfl_prepare_pad */
 int tfl_prepare_reshape(tfl_op *op);
 int tfl_prepare_squeeze(tfl_op *op);

@@ -281,3 +281,26 @@ int tfl_prepare_embedding_lookup(tfl_op *op)
     if (hybrid) tfl_set_param_float(p, TFL_EMBEDDING_LOOKUP_SCALE, values->scale);
     return 0;
 }
+
+/* prepareBroadcastArgs (kernel_resize.ts). */
+int tfl_prepare_broadcast_args(tfl_op *op)
+{
+    const tfl_tensor_info *shape1 = tfl_input(op, 0), *shape2 = tfl_input(op, 1), *output = tfl_output_tensor(op, 0);
+    TFL_CHECK(op, shape1 && shape2 && op->input_count == 2 && op->output_count == 1, "needs two shapes and one output");
+    TFL_CHECK(op, shape1->type == TFL_TYPE_INT32 || shape1->type == TFL_TYPE_INT64, "unsupported type %y of %t (TFLM takes INT32, INT64)", (int32_t)shape1->type,
+              shape1);
+    TFL_CHECK(op, shape2->type == shape1->type && output->type == shape1->type, "the shapes and the output must have one type, not %t, %t and %t", shape1,
+              shape2, output);
+    TFL_CHECK(op, shape1->rank == 1 && shape2->rank == 1 && output->rank == 1, "the shapes and the output must be 1-D, not %t, %t and %t", shape1, shape2,
+              output);
+    int32_t *p = tfl_use_body(op, TFL_BODY_broadcast_args_ints, TFL_BROADCAST_ARGS_WORDS);
+    if (!p) return 1;
+    tfl_param_tensor(op, TFL_BROADCAST_ARGS_SHAPE1, shape1);
+    tfl_param_tensor(op, TFL_BROADCAST_ARGS_SHAPE2, shape2);
+    tfl_param_tensor(op, TFL_BROADCAST_ARGS_OUTPUT, output);
+    p[TFL_BROADCAST_ARGS_ELEMENT_SIZE] = (int32_t)tfl_type_size(shape1->type);
+    p[TFL_BROADCAST_ARGS_COUNT1] = shape1->shape[0];
+    p[TFL_BROADCAST_ARGS_COUNT2] = shape2->shape[0];
+    p[TFL_BROADCAST_ARGS_OUTPUT_COUNT] = output->shape[0];
+    return 0;
+}

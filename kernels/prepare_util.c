@@ -282,6 +282,7 @@ tfl_prepare_fn tfl_find_prepare(const tfl_op *op, const char *custom_name, uint3
     case TFL_OP_SPACE_TO_BATCH_ND: return RARE(tfl_prepare_space_to_batch_nd);
     case TFL_OP_BATCH_TO_SPACE_ND: return RARE(tfl_prepare_batch_to_space_nd);
     case TFL_OP_EMBEDDING_LOOKUP: return RARE(tfl_prepare_embedding_lookup);
+    case TFL_OP_BROADCAST_ARGS: return RARE(tfl_prepare_broadcast_args);
     case TFL_OP_SOFTMAX: return tfl_prepare_softmax;
     case TFL_OP_SVDF: return RARE(tfl_prepare_svdf);
     case TFL_OP_EQUAL: return RARE(tfl_prepare_equal);

@@ -191,3 +191,19 @@ void tflite_embedding_lookup_hybrid(int32_t *p, const uint8_t *model, uint8_t *a
         }
     }
 }
+
+/* BROADCAST_ARGS: two shapes' broadcast from their last values, through an int as TFLM does. */
+void tflite_broadcast_args_ints(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    const uint8_t *shape1 = tfl_tensor(p, TFL_BROADCAST_ARGS_SHAPE1, model, arena), *shape2 = tfl_tensor(p, TFL_BROADCAST_ARGS_SHAPE2, model, arena);
+    uint8_t *output = tfl_output(p, TFL_BROADCAST_ARGS_OUTPUT, arena);
+    const int32_t size = p[TFL_BROADCAST_ARGS_ELEMENT_SIZE], n1 = p[TFL_BROADCAST_ARGS_COUNT1], n2 = p[TFL_BROADCAST_ARGS_COUNT2];
+    const int32_t n = p[TFL_BROADCAST_ARGS_OUTPUT_COUNT];
+    for (int32_t i = 0; i < n; i++) {
+        const int32_t a = i < n1 ? tfl_load_i32(shape1 + size * (n1 - 1 - i)) : 1, b = i < n2 ? tfl_load_i32(shape2 + size * (n2 - 1 - i)) : 1;
+        const int32_t v = a == 1 ? b : a;
+        uint8_t *to = output + size * (n - 1 - i);
+        tfl_store_i32(to, v);
+        if (size == 8) tfl_store_i32(to + 4, v < 0 ? -1 : 0);
+    }
+}

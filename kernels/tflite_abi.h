@@ -643,6 +643,19 @@ enum tfl_embedding_lookup {
     TFL_EMBEDDING_LOOKUP_WORDS = 11,
 };
 
+/* kernel_resize.ts BroadcastArgsParams: Parameter block of broadcast_args_ints (words). */
+enum tfl_broadcast_args {
+    TFL_BROADCAST_ARGS_SHAPE1 = 0,
+    TFL_BROADCAST_ARGS_SHAPE2 = 2,
+    TFL_BROADCAST_ARGS_OUTPUT = 4,
+    /* 4 (INT32) or 8 (INT64) bytes per value; the two shapes' lengths and the output's. */
+    TFL_BROADCAST_ARGS_ELEMENT_SIZE = 6,
+    TFL_BROADCAST_ARGS_COUNT1 = 7,
+    TFL_BROADCAST_ARGS_COUNT2 = 8,
+    TFL_BROADCAST_ARGS_OUTPUT_COUNT = 9,
+    TFL_BROADCAST_ARGS_WORDS = 10,
+};
+
 /* kernel_shape.ts CopyParams: Parameter block of the reshape_bytes, squeeze_bytes and
  * expand_dims_bytes bodies (words). */
 enum tfl_copy {
@@ -1149,6 +1162,7 @@ enum tfl_type {
     X(batch_to_space_nd_bytes) \
     X(embedding_lookup_bytes) \
     X(embedding_lookup_hybrid) \
+    X(broadcast_args_ints) \
     X(resize_bilinear_float) \
     X(resize_bilinear_int8) \
     X(reshape_bytes) \
@@ -1311,6 +1325,7 @@ void tflite_space_to_batch_nd_bytes(int32_t *params, const uint8_t *model, uint8
 void tflite_batch_to_space_nd_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_embedding_lookup_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_embedding_lookup_hybrid(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_broadcast_args_ints(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_resize_bilinear_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_resize_bilinear_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_reshape_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);

@@ -190,6 +190,30 @@ export function embeddingLookupDrafts(rand: Rand): ResizeDraft[] {
     return drafts;
 }
 
+/**
+ * BROADCAST_ARGS: INT32 and INT64 shapes (model inputs) of lengths 0 to 5, 1s on either side,
+ * equal values, the output as long as the longer one.
+ */
+export function broadcastArgsDrafts(rand: Rand): ResizeDraft[] {
+    const drafts: ResizeDraft[] = [];
+    for (const type of ["int32", "int64"] as TypeName[])
+        for (const pattern of ["same-length", "longer-first", "longer-second", "empty-one"]) {
+            const n = rand.int(1, 5);
+            const m = pattern === "same-length" ? n : pattern === "empty-one" ? 0 : rand.int(0, n - 1);
+            const full = Array.from({ length: n }, () => rand.int(1, 6));
+            // The shorter one broadcasts into the last m of the longer: each value equal or 1, or 1 against it.
+            const short = full.slice(n - m).map((v) => rand.chance(0.4) ? 1 : v);
+            const long = full.map((v, i) => i >= n - m && short[i - (n - m)] !== 1 && rand.chance(0.3) ? 1 : v);
+            const [a, b] = pattern === "longer-second" ? [short, long] : [long, short];
+            drafts.push({
+                covers: [type, pattern],
+                spec: { op: "BROADCAST_ARGS", inputs: [{ shape: [a.length], type }, { shape: [b.length], type }], outputs: [{ shape: [n], type }] },
+                inputs: [encodeValues(type, a), encodeValues(type, b)],
+            });
+        }
+    return drafts;
+}
+
 /** Every op's drafts by tools/make-tflm-goldens.ts's name for it. */
 export const RESIZE_DRAFTS: { [op: string]: (rand: Rand) => ResizeDraft[] } = {
     resize_nearest_neighbor: resizeNearestDrafts,
@@ -198,6 +222,7 @@ export const RESIZE_DRAFTS: { [op: string]: (rand: Rand) => ResizeDraft[] } = {
     space_to_batch_nd: spaceBatchDrafts("SPACE_TO_BATCH_ND"),
     batch_to_space_nd: spaceBatchDrafts("BATCH_TO_SPACE_ND"),
     embedding_lookup: embeddingLookupDrafts,
+    broadcast_args: broadcastArgsDrafts,
 };
 
 /** One random case of `op` (a RESIZE_DRAFTS name): one of its drafts, as the fuzzer's kinds are. */

@@ -1,5 +1,5 @@
-// RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR, MIRROR_PAD, SPACE_TO_BATCH_ND, BATCH_TO_SPACE_ND and
-// EMBEDDING_LOOKUP (libs/tflite/kernel_resize.ts, kernels/prepare_resize.c,
+// RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR, MIRROR_PAD, SPACE_TO_BATCH_ND, BATCH_TO_SPACE_ND,
+// EMBEDDING_LOOKUP and BROADCAST_ARGS (libs/tflite/kernel_resize.ts, kernels/prepare_resize.c,
 // kernels/resize.c) past what TFLM's goldens show (test/tflm_goldens.test.ts runs those): that the
 // goldens reach every type and flag TFLM's kernels take, models both loaders refuse with the same
 // message, and an empty output, run alike in the STS and in C (built with sanitizers).
@@ -28,7 +28,7 @@ function loadBoth(model: Buffer): { ok: boolean; text: string } {
     return sts;
 }
 
-describe("RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR, MIRROR_PAD, SPACE_TO_BATCH_ND, BATCH_TO_SPACE_ND, EMBEDDING_LOOKUP: coverage, refusals, the STS and the C alike", () => {
+describe("RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR, MIRROR_PAD, SPACE_TO_BATCH_ND, BATCH_TO_SPACE_ND, EMBEDDING_LOOKUP, BROADCAST_ARGS: coverage, refusals, the STS and the C alike", () => {
     before(() => buildLoaderTool());
 
     it("has TFLM goldens for every type and flag each resize takes, with every type upsampling", () => {
@@ -61,6 +61,13 @@ describe("RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR, MIRROR_PAD, SPACE_TO_BATCH_N
                     for (const pattern of ["none", "some", "all-sides"])
                         assert.ok(m.cases.some((c) => [type, rank, pattern].every((w) => c.covers.includes(w))), `${op} ${type} ${rank} ${pattern}`);
         }
+    });
+
+    it("has TFLM goldens for BROADCAST_ARGS of INT32 and INT64, either shape the longer or empty", () => {
+        const m: GoldenManifest = JSON.parse(fs.readFileSync(path.join(GOLDENS, "broadcast_args", "manifest.json"), "utf8"));
+        for (const type of ["int32", "int64"])
+            for (const pattern of ["same-length", "longer-first", "longer-second", "empty-one"])
+                assert.ok(m.cases.some((c) => c.covers.includes(type) && c.covers.includes(pattern)), `${type} ${pattern}`);
     });
 
     it("has TFLM goldens for EMBEDDING_LOOKUP's copies of FLOAT32 and INT8 and its hybrid INT8-to-FLOAT32 path", () => {
@@ -145,6 +152,12 @@ describe("RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR, MIRROR_PAD, SPACE_TO_BATCH_N
         { name: "EMBEDDING_LOOKUP of 1-D values",
             spec: { op: "EMBEDDING_LOOKUP", inputs: [{ shape: [1], type: "int32" }, f32([4])], outputs: [f32([1])] },
             message: /the value input tensor 1 'input1' FLOAT32\[4\] must be FLOAT32 or INT8 with 2 or more dimensions$/ },
+        { name: "BROADCAST_ARGS of an INT32 and an INT64 shape",
+            spec: { op: "BROADCAST_ARGS", inputs: [{ shape: [2], type: "int32" }, { shape: [2], type: "int64" }], outputs: [{ shape: [2], type: "int32" }] },
+            message: /the shapes and the output must have one type, not tensor 0 'input0' INT32\[2\], tensor 1 'input1' INT64\[2\] and tensor 2 'output0' INT32\[2\]$/ },
+        { name: "BROADCAST_ARGS of FLOAT32 shapes",
+            spec: { op: "BROADCAST_ARGS", inputs: [f32([2]), f32([2])], outputs: [f32([2])] },
+            message: /unsupported type FLOAT32 of tensor 0 'input0' FLOAT32\[2\] \(TFLM takes INT32, INT64\)$/ },
     ];
     for (const c of refused)
         it(`refuses ${c.name}`, () => {

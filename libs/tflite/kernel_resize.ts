@@ -90,6 +90,14 @@ namespace tflite {
         Words = 11,
     }
 
+    /** Parameter block of broadcast_args_ints (words). */
+    export const enum BroadcastArgsParams {
+        Shape1 = 0, Shape2 = 2, Output = 4,
+        /** 4 (INT32) or 8 (INT64) bytes per value; the two shapes' lengths and the output's. */
+        ElementSize = 6, Count1 = 7, Count2 = 8, OutputCount = 9,
+        Words = 10,
+    }
+
     const enum ResizeOptions { AlignCorners = 0, HalfPixelCenters = 1 }
     const enum MirrorPadOptions { Mode = 0 }
     // ResizeBilinearOptions keeps two deprecated fields before its flags.
@@ -105,6 +113,8 @@ namespace tflite {
         registerBuiltin(BuiltinOp.BATCH_TO_SPACE_ND, (op: Operator) => prepareSpaceBatch(op, "batch_to_space_nd_bytes", "crops"))
         registerBody("space_to_batch_nd_bytes", spaceToBatchBytes)
         registerBuiltin(BuiltinOp.EMBEDDING_LOOKUP, prepareEmbeddingLookup)
+        registerBuiltin(BuiltinOp.BROADCAST_ARGS, prepareBroadcastArgs)
+        registerBody("broadcast_args_ints", broadcastArgsInts)
         registerBody("embedding_lookup_bytes", embeddingLookupBytes)
         registerBody("embedding_lookup_hybrid", embeddingLookupHybrid)
         registerBody("batch_to_space_nd_bytes", batchToSpaceBytes)
@@ -558,6 +568,52 @@ namespace tflite {
                 output.setNumber(NumberFormat.Float32LE, to, inside ? f32(int8At(values, valuesAt + at * columns, k) * scale) : 0)
                 to += 4
             }
+        }
+    }
+
+    /**
+     * BROADCAST_ARGS: the broadcast of two shapes, read at invoke, aligned on their last values
+     * into the output's length (TFLM never compares it with theirs). Values pass through an int
+     * (INT64's low 32 bits, sign-extended back). Two values that differ with neither 1 abort TFLM;
+     * the first shape's value is written here.
+     */
+    function prepareBroadcastArgs(op: Operator): void {
+        const shape1 = op.input(0)
+        const shape2 = op.input(1)
+        const output = op.output(0)
+        op.check(!!shape1 && !!shape2 && op.inputs.length === 2 && op.outputs.length === 1, "needs two shapes and one output")
+        op.check(shape1.type === TensorType.Int32 || shape1.type === TensorType.Int64, "unsupported type " + typeName(shape1.type) + " of " + shape1.describe() + " (TFLM takes INT32, INT64)")
+        op.check(shape2.type === shape1.type && output.type === shape1.type, "the shapes and the output must have one type, not " +
+            shape1.describe() + ", " + shape2.describe() + " and " + output.describe())
+        op.check(shape1.rank() === 1 && shape2.rank() === 1 && output.rank() === 1, "the shapes and the output must be 1-D, not " +
+            shape1.describe() + ", " + shape2.describe() + " and " + output.describe())
+        const p = op.useBody("broadcast_args_ints", BroadcastArgsParams.Words)
+        op.paramTensor(BroadcastArgsParams.Shape1, shape1)
+        op.paramTensor(BroadcastArgsParams.Shape2, shape2)
+        op.paramTensor(BroadcastArgsParams.Output, output)
+        setParam(p, BroadcastArgsParams.ElementSize, typeSize(shape1.type))
+        setParam(p, BroadcastArgsParams.Count1, shape1.dim(0))
+        setParam(p, BroadcastArgsParams.Count2, shape2.dim(0))
+        setParam(p, BroadcastArgsParams.OutputCount, output.dim(0))
+    }
+
+    export function broadcastArgsInts(p: Buffer, model: Buffer, arena: Buffer): void {
+        const shape1 = paramBuffer(p, BroadcastArgsParams.Shape1, model, arena)
+        const at1 = paramOffset(p, BroadcastArgsParams.Shape1)
+        const shape2 = paramBuffer(p, BroadcastArgsParams.Shape2, model, arena)
+        const at2 = paramOffset(p, BroadcastArgsParams.Shape2)
+        const output = paramBuffer(p, BroadcastArgsParams.Output, model, arena)
+        const outAt = paramOffset(p, BroadcastArgsParams.Output)
+        const size = param(p, BroadcastArgsParams.ElementSize), n1 = param(p, BroadcastArgsParams.Count1)
+        const n2 = param(p, BroadcastArgsParams.Count2), n = param(p, BroadcastArgsParams.OutputCount)
+        for (let i = 0; i < n; i++) {
+            // The i-th value from the end of each shape, 1 past its start (low words: little-endian).
+            const a = i < n1 ? shape1.getNumber(NumberFormat.Int32LE, at1 + size * (n1 - 1 - i)) : 1
+            const b = i < n2 ? shape2.getNumber(NumberFormat.Int32LE, at2 + size * (n2 - 1 - i)) : 1
+            const v = a === 1 ? b : a
+            const to = outAt + size * (n - 1 - i)
+            output.setNumber(NumberFormat.Int32LE, to, v)
+            if (size === 8) output.setNumber(NumberFormat.Int32LE, to + 4, v < 0 ? -1 : 0)
         }
     }
 }
