@@ -1159,10 +1159,10 @@ enum tfl_type {
     X(resize_nearest_bytes) \
     X(mirror_pad_bytes) \
     X(space_to_batch_nd_bytes) \
-    X(batch_to_space_nd_bytes) \
+    X(broadcast_args_ints) \
     X(embedding_lookup_bytes) \
     X(embedding_lookup_hybrid) \
-    X(broadcast_args_ints) \
+    X(batch_to_space_nd_bytes) \
     X(resize_bilinear_float) \
     X(resize_bilinear_int8) \
     X(reshape_bytes) \
@@ -1322,10 +1322,10 @@ void tflite_dequantize_int16(int32_t *params, const uint8_t *model, uint8_t *are
 void tflite_resize_nearest_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_mirror_pad_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_space_to_batch_nd_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
-void tflite_batch_to_space_nd_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_broadcast_args_ints(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_embedding_lookup_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_embedding_lookup_hybrid(int32_t *params, const uint8_t *model, uint8_t *arena);
-void tflite_broadcast_args_ints(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_batch_to_space_nd_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_resize_bilinear_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_resize_bilinear_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_reshape_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
