@@ -92,3 +92,24 @@ void tflite_l2_pool_2d_float(int32_t *p, const uint8_t *model, uint8_t *arena)
             }
         }
 }
+
+/* LOG_SOFTMAX float32 (enum tfl_l2_norm, kernel_l2.ts logSoftmaxFloat). */
+void tflite_log_softmax_float(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    const uint8_t *input = tfl_tensor(p, TFL_L2_NORM_INPUT, model, arena);
+    uint8_t *output = tfl_output(p, TFL_L2_NORM_OUTPUT, arena);
+    const int32_t outer = p[TFL_L2_NORM_OUTER_SIZE], depth = p[TFL_L2_NORM_DEPTH];
+    for (int32_t i = 0; i < outer; i++) {
+        const uint8_t *row = input + 4 * depth * i;
+        /* std::max(max, v): a NaN after the first value is skipped. */
+        float max = -0x1.fffffep127f;
+        for (int32_t c = 0; c < depth; c++) {
+            const float v = tfl_load_f32(row + 4 * c);
+            if (max < v) max = v;
+        }
+        float sum = 0.0f;
+        for (int32_t c = 0; c < depth; c++) sum += tfl_expf(tfl_load_f32(row + 4 * c) - max);
+        const float log_sum = tfl_logf(sum);
+        for (int32_t c = 0; c < depth; c++) tfl_store_f32(output + 4 * (depth * i + c), tfl_load_f32(row + 4 * c) - max - log_sum);
+    }
+}

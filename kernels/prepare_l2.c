@@ -95,3 +95,27 @@ int tfl_prepare_l2_pool_2d(tfl_op *op)
     tfl_set_param_float(p, TFL_POOL_ACTIVATION_MAX, hi);
     return 0;
 }
+
+/* LOG_SOFTMAX (float32; int8 not done yet): kernel_l2.ts prepareLogSoftmax. */
+int tfl_prepare_log_softmax(tfl_op *op)
+{
+    const tfl_tensor_info *input = tfl_input(op, 0), *output = tfl_output_tensor(op, 0);
+    TFL_CHECK(op, input && op->input_count == 1 && op->output_count == 1, "needs one input and one output");
+    TFL_CHECK(op, input->type == output->type, "%t must have the type of %t", output, input);
+    int same = output->rank == input->rank;
+    for (uint32_t i = 0; same && i < input->rank; i++) same = output->shape[i] == input->shape[i];
+    TFL_CHECK(op, same, "output %t must have the shape of %t", output, input);
+    TFL_CHECK(op, input->type == TFL_TYPE_FLOAT32, "unsupported type %y of %t (TFLM also takes INT8, which is not done here yet; FLOAT32 is)",
+              (int32_t)input->type, input);
+    /* A scalar has no last dimension: TFLM would read the dimension before the first. */
+    TFL_CHECK(op, input->rank >= 1, "the input must have at least one dimension, not %t", input);
+    const int32_t depth = input->shape[input->rank - 1];
+    int32_t *p = tfl_use_body(op, TFL_BODY_log_softmax_float, TFL_L2_NORM_WORDS);
+    if (!p) return 1;
+    tfl_param_tensor(op, TFL_L2_NORM_INPUT, input);
+    tfl_param_tensor(op, TFL_L2_NORM_OUTPUT, output);
+    p[TFL_L2_NORM_OUTER_SIZE] = depth == 0 ? 0 : (int32_t)input->count / depth;
+    p[TFL_L2_NORM_DEPTH] = depth;
+    p[TFL_L2_NORM_INPUT_ZERO_POINT] = 0;
+    return 0;
+}

@@ -1111,6 +1111,7 @@ enum tfl_type {
     X(l2_normalization_float) \
     X(l2_normalization_int8) \
     X(l2_pool_2d_float) \
+    X(log_softmax_float) \
     X(math_float) \
     X(math_int8) \
     X(abs_int16) \
@@ -1274,6 +1275,7 @@ void tflite_fully_connected_float(int32_t *params, const uint8_t *model, uint8_t
 void tflite_l2_normalization_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_l2_normalization_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_l2_pool_2d_float(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_log_softmax_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_math_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_math_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_abs_int16(int32_t *params, const uint8_t *model, uint8_t *arena);

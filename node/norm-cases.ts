@@ -94,8 +94,33 @@ export function l2PoolDrafts(rand: Rand): NormDraft[] {
     return drafts;
 }
 
+/**
+ * LOG_SOFTMAX float32: ranks 1 to 4, rows of small and large spreads (exps that vanish), a row of
+ * one value, equal values, -infinity and huge spreads.
+ */
+export function logSoftmaxDrafts(rand: Rand): NormDraft[] {
+    const drafts: NormDraft[] = [];
+    const draft = (covers: string[], shape: number[], values: number[]): NormDraft => ({
+        covers: ["float32", `rank-${shape.length}`].concat(covers),
+        spec: { op: "LOG_SOFTMAX", inputs: [{ shape, type: "float32" }], outputs: [{ shape, type: "float32" }] },
+        inputs: [encodeValues("float32", values)],
+    });
+    for (let rank = 1; rank <= 4; rank++) {
+        const shape = shapeOf(rand, rank, rand.int(1, 10));
+        const n = shape.reduce((a, b) => a * b, 1);
+        drafts.push(draft(["random"], shape, rand.values("float32", n, rand.pick([1, 10, 200]))));
+    }
+    drafts.push(draft(["depth-1"], [3, 1], rand.values("float32", 3, 50)));
+    drafts.push(draft(["equal"], [2, 4], [2.5, 2.5, 2.5, 2.5, -1, -1, -1, -1]));
+    // -infinity (an exp of 0, an output of -infinity) and spreads past float32's exp range; rows
+    // that make a NaN are left out: the STS writes NaN's bits as JavaScript keeps them, not x86's.
+    drafts.push(draft(["special"], [3, 3], [1, -Infinity, 2, 0, -Infinity, 3, 1e30, -1e30, 0]));
+    return drafts;
+}
+
 /** Every op's drafts by tools/make-tflm-goldens.ts's name for it. */
 export const NORM_DRAFTS: { [op: string]: (rand: Rand) => NormDraft[] } = {
     l2_normalization: l2NormalizationDrafts,
     l2_pool_2d: l2PoolDrafts,
+    log_softmax: logSoftmaxDrafts,
 };

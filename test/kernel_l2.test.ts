@@ -1,4 +1,4 @@
-// L2_NORMALIZATION and L2_POOL_2D (libs/tflite/kernel_l2.ts, kernels/prepare_l2.c, kernels/l2.c) past what TFLM's
+// L2_NORMALIZATION, L2_POOL_2D and LOG_SOFTMAX (libs/tflite/kernel_l2.ts, kernels/prepare_l2.c, kernels/l2.c) past what TFLM's
 // goldens show (test/tflm_goldens.test.ts runs those): that the goldens reach every type and branch
 // TFLM's kernel takes, models both loaders refuse with the same message, and empty tensors, run
 // alike in the STS and in C (built with sanitizers).
@@ -26,7 +26,7 @@ function loadBoth(model: Buffer): { ok: boolean; text: string } {
     return sts;
 }
 
-describe("L2_NORMALIZATION and L2_POOL_2D: coverage, refusals, the STS and the C alike", () => {
+describe("L2_NORMALIZATION, L2_POOL_2D and LOG_SOFTMAX: coverage, refusals, the STS and the C alike", () => {
     before(() => buildLoaderTool());
 
     it("has TFLM goldens for every type and branch of TFLM's kernel", () => {
@@ -76,6 +76,15 @@ describe("L2_NORMALIZATION and L2_POOL_2D: coverage, refusals, the STS and the C
         { name: "L2_POOL_2D of a 3-D input",
             spec: pool(f32([3, 3, 1]), f32([2, 2, 1])),
             message: /the input must be 4-D \(NHWC\), not tensor 0 'input0' FLOAT32\[3,3,1\]$/ },
+        { name: "LOG_SOFTMAX of INT8 (TFLM's fixed-point path, not done here yet)",
+            spec: { op: "LOG_SOFTMAX", inputs: [i8([2, 3])], outputs: [{ shape: [2, 3], type: "int8", scale: 16 / 256, zeroPoint: 127 }] },
+            message: /unsupported type INT8 of tensor 0 'input0' INT8\[2,3\] \(TFLM also takes INT8, which is not done here yet; FLOAT32 is\)$/ },
+        { name: "LOG_SOFTMAX into an output of another shape (TFLM's HaveSameShapes)",
+            spec: { op: "LOG_SOFTMAX", inputs: [f32([2, 3])], outputs: [f32([6])] },
+            message: /output tensor 1 'output0' FLOAT32\[6\] must have the shape of tensor 0 'input0' FLOAT32\[2,3\]$/ },
+        { name: "LOG_SOFTMAX of a scalar",
+            spec: { op: "LOG_SOFTMAX", inputs: [f32([])], outputs: [f32([])] },
+            message: /the input must have at least one dimension, not tensor 0 'input0' FLOAT32\[\]$/ },
     ];
     for (const c of refused)
         it(`refuses ${c.name}`, () => {

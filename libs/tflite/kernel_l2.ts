@@ -14,6 +14,11 @@ namespace tflite {
     // L2_POOL_2D (float32 only in TFLM): AVERAGE_POOL_2D's window and parameter block (kernel_pool.ts
     // PoolParams), each output sqrtf(sum of squares / count) in float32, clamped by the activation.
     // Its own prepare, so that the board's default pool prepare stays as it is.
+    //
+    // LOG_SOFTMAX along the last dimension (float32; TFLM's int8 fixed-point path is not done
+    // here yet and is refused): per row the maximum (std::max, which skips a NaN after the first
+    // value), the float32 sum of expf(x - max), logf of it, and x - max - log_sum in that order.
+    // It shares L2NormParams' block (input, output, rows, row length).
 
     /** Parameter block of l2_normalization_float and l2_normalization_int8 (words). */
     export const enum L2NormParams {
@@ -33,6 +38,8 @@ namespace tflite {
         registerBody("l2_normalization_int8", l2NormalizationInt8)
         registerBuiltin(BuiltinOp.L2_POOL_2D, prepareL2Pool)
         registerBody("l2_pool_2d_float", l2PoolFloat)
+        registerBuiltin(BuiltinOp.LOG_SOFTMAX, prepareLogSoftmax)
+        registerBody("log_softmax_float", logSoftmaxFloat)
     }
 
     /** TFLM's checks in its order, then the output's shape (TFLM only DCHECKs it). */
@@ -193,5 +200,49 @@ namespace tflite {
                     }
                 }
             }
+    }
+
+    function prepareLogSoftmax(op: Operator): void {
+        const input = op.input(0)
+        const output = op.output(0)
+        op.check(!!input && op.inputs.length === 1 && op.outputs.length === 1, "needs one input and one output")
+        op.check(input.type === output.type, output.describe() + " must have the type of " + input.describe())
+        let same = output.rank() === input.rank()
+        for (let i = 0; same && i < input.rank(); i++) same = output.dim(i) === input.dim(i)
+        op.check(same, "output " + output.describe() + " must have the shape of " + input.describe())
+        op.check(input.type === TensorType.Float32, "unsupported type " + typeName(input.type) + " of " + input.describe() +
+            " (TFLM also takes INT8, which is not done here yet; FLOAT32 is)")
+        // A scalar has no last dimension: TFLM would read the dimension before the first.
+        op.check(input.rank() >= 1, "the input must have at least one dimension, not " + input.describe())
+        const depth = input.dim(input.rank() - 1)
+        const p = op.useBody("log_softmax_float", L2NormParams.Words)
+        op.paramTensor(L2NormParams.Input, input)
+        op.paramTensor(L2NormParams.Output, output)
+        setParam(p, L2NormParams.OuterSize, depth === 0 ? 0 : Math.idiv(input.elementCount(), depth))
+        setParam(p, L2NormParams.Depth, depth)
+        setParam(p, L2NormParams.InputZeroPoint, 0)
+    }
+
+    export function logSoftmaxFloat(p: Buffer, model: Buffer, arena: Buffer): void {
+        const input = paramBuffer(p, L2NormParams.Input, model, arena)
+        const inputAt = paramOffset(p, L2NormParams.Input)
+        const output = paramBuffer(p, L2NormParams.Output, model, arena)
+        const outputAt = paramOffset(p, L2NormParams.Output)
+        const outer = param(p, L2NormParams.OuterSize), depth = param(p, L2NormParams.Depth)
+        for (let i = 0; i < outer; i++) {
+            const row = 4 * depth * i
+            let max = -FLOAT32_MAX
+            for (let c = 0; c < depth; c++) {
+                const v = input.getNumber(NumberFormat.Float32LE, inputAt + row + 4 * c)
+                if (max < v) max = v
+            }
+            let sum = 0
+            for (let c = 0; c < depth; c++)
+                sum = f32(sum + libmExpf(f32(input.getNumber(NumberFormat.Float32LE, inputAt + row + 4 * c) - max)))
+            const logSum = libmLogf(sum)
+            for (let c = 0; c < depth; c++)
+                output.setNumber(NumberFormat.Float32LE, outputAt + row + 4 * c,
+                    f32(f32(input.getNumber(NumberFormat.Float32LE, inputAt + row + 4 * c) - max) - logSum))
+        }
     }
 }
