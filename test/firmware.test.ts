@@ -21,7 +21,7 @@ const FLASH_LEFT_AT_LEAST: { [program: string]: number } = {
     "gestures-demo": 100 * 1024,
     "gestures-speech-demo": 60 * 1024,
     "hello-tflite": 100 * 1024,
-    "hello-tflite + tinyml-all-ops": 70 * 1024,
+    "hello-tflite + tinyml-all-ops": 24 * 1024,
 };
 
 /** Labels of the STS interpreter's own code, which a native program must not contain. */
