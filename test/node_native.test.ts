@@ -20,6 +20,13 @@ function runInterpreter(mode: NodeInterpreterMode, model: Buffer, inputs: Buffer
     return { output, native: isNativeState(interpreter.state) };
 }
 
+/** A copy of float32 values with every NaN as 0x7fc00000. */
+function canonicalNaNs(b: Buffer): Buffer {
+    const out = Buffer.from(b);
+    for (let i = 0; i + 4 <= out.length; i += 4) if (Number.isNaN(out.readFloatLE(i))) out.writeUInt32LE(0x7fc00000, i);
+    return out;
+}
+
 function assertSame(got: Buffer, want: Buffer, what: string): void {
     assert.strictEqual(got.length, want.length, `${what}: output length`);
     const d = firstDifference(got, want);
@@ -109,11 +116,22 @@ describe("Node's native interpreter (the C loader and kernels through Node-API)"
             for (const { name, model } of generatedModels(seed)) {
                 if (!stsLoads(model)) continue;
                 const inputs = randomInputs(model, rand);
-                const sts = runRaw(model, inputs).output;
+                let sts: Buffer;
+                try {
+                    sts = runRaw(model, inputs).output;
+                } catch (e) {
+                    // An RSQRT int8 input below the zero point (a negative value): TFLM fails the
+                    // invoke, the STS says why, the C body (which cannot fail) gives 127.
+                    if (/RSQRT: input -?\d+ is below the zero point/.test(String(e))) continue;
+                    throw e;
+                }
+                // A NaN's bits come from the FPU (x86 makes 0xffc00000, ARM and JavaScript 0x7fc00000):
+                // random inputs give SQRT and LOG negative values, so float32 outputs compare NaN as NaN.
+                const floatOut = /^(SQRT|LOG|RSQRT) float32/.test(name);
                 for (const mode of MODES) {
                     const r = runInterpreter(mode, model, inputs);
                     assert.ok(r.native, `${name}: the C loader took it`);
-                    assertSame(r.output, sts, `${name} seed ${seed} (${mode})`);
+                    assertSame(floatOut ? canonicalNaNs(r.output) : r.output, floatOut ? canonicalNaNs(sts) : sts, `${name} seed ${seed} (${mode})`);
                 }
                 ran++;
                 if (/^(CONV_2D|DEPTHWISE_CONV_2D|FULLY_CONNECTED|AVERAGE_POOL_2D|MAX_POOL_2D) /.test(name) && new tflite.StsInterpreter(model).input(0).type === 0)
