@@ -11,6 +11,10 @@ import { transposeConvCase } from "./transpose-conv-cases";
 import { COMPARE_KINDS, compareCase } from "./compare-cases";
 import { MOVE_DRAFTS, moveCase } from "./move-cases";
 import { MISC_DRAFTS, miscCase } from "./misc-cases";
+import { RESIZE_DRAFTS } from "./resize-cases";
+import { NORM_DRAFTS } from "./norm-cases";
+import { SIGNAL_OPS } from "../tools/tflm-goldens-signal";
+import { draftCase } from "./draft-case";
 import { encodeValues, singleOpModel, specFromParsed, writeModel, Options, OP_OPTIONS, SingleOpSpec, TensorSpec, TypeName } from "./model-writer";
 
 /** A small fast deterministic PRNG (mulberry32), so every fuzz run can be replayed from its seed. */
@@ -765,3 +769,7 @@ for (const op of Object.keys(MATH_TYPES) as MathOp[]) for (const t of MATH_TYPES
 for (const kind of Object.keys(COMPARE_KINDS)) CASE_KINDS[kind] = (r) => compareCase(r, kind);
 // REDUCE_ALL (node/misc-cases.ts): one kind, a random one of its golden drafts.
 for (const op of Object.keys(MISC_DRAFTS)) CASE_KINDS[op.toUpperCase()] = (r) => miscCase(r, op);
+// Resize and padding, L2/log-softmax, Signal Delay/OverlapAdd: one kind each, a random golden draft.
+for (const op of Object.keys(RESIZE_DRAFTS)) CASE_KINDS[op.toUpperCase()] = (r) => draftCase(r, RESIZE_DRAFTS[op](r));
+for (const op of Object.keys(NORM_DRAFTS)) CASE_KINDS[op.toUpperCase()] = (r) => draftCase(r, NORM_DRAFTS[op](r));
+for (const op of Object.keys(SIGNAL_OPS)) CASE_KINDS[op.toUpperCase()] = (r) => draftCase(r, SIGNAL_OPS[op].drafts(r));

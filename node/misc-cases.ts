@@ -6,6 +6,7 @@
 // keep_dims. No axes at all (an empty axis tensor, a copy in TFLM) is left out: the model writer
 // gives an empty constant no buffer, which both loaders refuse as a non-constant axis, as for MEAN. The inputs are mostly true, so that some outputs are true and some false.
 import type { OpCase, Rand } from "./fuzz";
+import { draftCase } from "./draft-case";
 import { encodeValues, singleOpModel, SingleOpSpec, TypeName } from "./model-writer";
 
 /** One case before anything ran it: the branches it takes, the model, the model inputs' bytes. */
@@ -112,7 +113,5 @@ export const MISC_DRAFTS: { [op: string]: (rand: Rand) => MiscDraft[] } = {
 
 /** One random case of `op` (a MISC_DRAFTS name): one of its drafts, as the fuzzer's kinds are. */
 export function miscCase(rand: Rand, op: string): OpCase {
-    const drafts = MISC_DRAFTS[op](rand);
-    const d = drafts[rand.int(0, drafts.length - 1)];
-    return { model: singleOpModel(d.spec), inputs: d.inputs, outputType: d.spec.outputs[0].type as TypeName, summary: `${d.spec.op} ${d.covers.join(" ")}` };
+    return draftCase(rand, MISC_DRAFTS[op](rand));
 }

@@ -34,9 +34,7 @@ import { conformanceCases, caseName, sharedPath, firstDifference, ConformanceCas
 import { loadTflite } from "./sts-runtime";
 import { CASE_KINDS, Rand, OpCase, quantizeCase, binaryCase, meanCase } from "./fuzz";
 import { singleOpModel, SingleOpSpec, TypeName } from "./model-writer";
-import { RESIZE_DRAFTS, resizeCase } from "./resize-cases";
-import { NORM_DRAFTS } from "./norm-cases";
-import { SIGNAL_OPS } from "../tools/tflm-goldens-signal";
+import { draftCase } from "./draft-case";
 
 export const REPO = path.resolve(__dirname, "..", "..");
 export const KERNELS = path.join(REPO, "kernels");
@@ -356,21 +354,6 @@ const EXTRA_KINDS: { [name: string]: (r: Rand) => OpCase } = {
     "REDUCE_MIN int8": (r) => meanCase(r, "int8", "REDUCE_MIN"),
     "REDUCE_MIN float32": (r) => meanCase(r, "float32", "REDUCE_MIN"),
 };
-// The resize, L2/log-softmax and Signal Delay/OverlapAdd families have no fuzzer kinds yet: one
-// random golden draft each (a stateful Signal draft's first invoke).
-for (const op of Object.keys(RESIZE_DRAFTS)) EXTRA_KINDS[op.toUpperCase()] = (r) => resizeCase(r, op);
-for (const op of Object.keys(NORM_DRAFTS)) EXTRA_KINDS[op.toUpperCase()] = (r) => draftCase(r, NORM_DRAFTS[op](r));
-for (const op of Object.keys(SIGNAL_OPS)) EXTRA_KINDS[op.toUpperCase()] = (r) => draftCase(r, SIGNAL_OPS[op].drafts(r));
-
-/** One of `drafts` as a replay case; a draft of several invokes gives its first. */
-function draftCase(r: Rand, drafts: { spec: SingleOpSpec; inputs: Buffer[]; covers: string[]; invokes?: number }[]): OpCase {
-    const d = drafts[r.int(0, drafts.length - 1)];
-    const invokes = d.invokes || 1;
-    return {
-        model: singleOpModel(d.spec), inputs: d.inputs.map((b) => b.subarray(0, b.length / invokes)),
-        outputType: d.spec.outputs[0].type as TypeName, summary: `${d.spec.op} ${d.covers.join(" ")}`,
-    };
-}
 for (const [a, b] of [["float32", "uint8"], ["int8", "uint8"], ["int8", "int16"], ["int8", "int32"], ["uint8", "int8"],
     ["int16", "int16"], ["int32", "int8"], ["int32", "int16"], ["uint8", "float32"]] as TypeName[][])
     EXTRA_KINDS[`${b === "float32" ? "DEQUANTIZE" : "QUANTIZE"} ${a} -> ${b}`] = (r) => quantizeCase(r, a, b);

@@ -8,6 +8,7 @@
 // drawn small so that one case runs in milliseconds. The quantized types keep one scale and zero
 // point from input to output (TFLM never looks at them).
 import type { OpCase, Rand } from "./fuzz";
+import { draftCase } from "./draft-case";
 import { encodeValues, singleOpModel, SingleOpSpec, TensorSpec, TypeName } from "./model-writer";
 
 /** One case before anything ran it: the branches it takes, the model, the model inputs' bytes. */
@@ -227,7 +228,5 @@ export const RESIZE_DRAFTS: { [op: string]: (rand: Rand) => ResizeDraft[] } = {
 
 /** One random case of `op` (a RESIZE_DRAFTS name): one of its drafts, as the fuzzer's kinds are. */
 export function resizeCase(rand: Rand, op: string): OpCase {
-    const drafts = RESIZE_DRAFTS[op](rand);
-    const d = drafts[rand.int(0, drafts.length - 1)];
-    return { model: singleOpModel(d.spec), inputs: d.inputs, outputType: d.spec.outputs[0].type as TypeName, summary: `${d.spec.op} ${d.covers.join(" ")}` };
+    return draftCase(rand, RESIZE_DRAFTS[op](rand));
 }
