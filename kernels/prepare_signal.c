@@ -675,6 +675,16 @@ int tfl_prepare_signal_delay(tfl_op *op)
     return 0;
 }
 
+/* checkSignalTypeOption: option T, the type TFLM's Init picks the kernel by, which must then be the
+ * input's type. Returns 1 when it is not. */
+static int signal_type(tfl_op *op, flex_options *o, const tfl_tensor_info *input)
+{
+    int32_t t;
+    if (signal_int(op, o, "T", &t)) return 1;
+    TFL_CHECK(op, t == input->type, "custom option 'T' = %d must be the input's type %d", t, input->type);
+    return 0;
+}
+
 /* ---- SignalOverlapAdd (kernel_signal2.ts, signal2.c) ---- */
 
 int tfl_prepare_signal_overlap_add(tfl_op *op)
@@ -685,10 +695,8 @@ int tfl_prepare_signal_overlap_add(tfl_op *op)
     if (check_tensor(op, output, "output", input->type, (int32_t)input->rank - 1)) return 1;
     TFL_CHECK(op, input->rank >= 2, "input %t must have rank 2 or more", input);
     flex_options o;
-    int32_t t, step;
-    if (signal_options(op, &o) || signal_int(op, &o, "T", &t)) return 1;
-    /* TFLM's Init picks the kernel from option T, which must then be the tensors' type. */
-    TFL_CHECK(op, t == input->type, "custom option 'T' = %d must be the input's type %d", t, input->type);
+    int32_t step;
+    if (signal_options(op, &o) || signal_type(op, &o, input)) return 1;
     const int32_t frame_size = input->shape[input->rank - 1], frames = input->shape[input->rank - 2];
     const int32_t rows = frame_size * frames == 0 ? 0 : (int32_t)input->count / (frame_size * frames);
     /* TFLM shifts the buffer by frame_size - frame_step samples. */
@@ -707,5 +715,111 @@ int tfl_prepare_signal_overlap_add(tfl_op *op)
     p[TFL_SIGNAL_OVERLAP_ADD_FRAMES] = frames;
     p[TFL_SIGNAL_OVERLAP_ADD_OUTER_DIMS] = rows;
     return 0;
+}
+
+/* ---- SignalFramer (kernel_signal2.ts, signal2.c) ---- */
+
+int tfl_prepare_signal_framer(tfl_op *op)
+{
+    if (check_io(op, 1, 2)) return 1;
+    const tfl_tensor_info *input = tfl_input(op, 0), *output = tfl_output_tensor(op, 0), *valid = tfl_output_tensor(op, 1);
+    if (check_tensor(op, input, "input", TFL_TYPE_INT16, -1) || check_tensor(op, output, "output", TFL_TYPE_INT16, (int32_t)input->rank + 1) ||
+        check_tensor(op, valid, "output_valid", TFL_TYPE_BOOL, 0))
+        return 1;
+    TFL_CHECK(op, input->rank >= 1, "input %t must have rank 1 or more", input);
+    flex_options o;
+    int32_t frame_size, step, prefill;
+    /* TFLM divides by frame_step. */
+    if (signal_options(op, &o) || signal_range(op, &o, "frame_size", 1, 65535, &frame_size) ||
+        signal_range(op, &o, "frame_step", 1, 65535, &step) || signal_range(op, &o, "prefill", 0, 1, &prefill))
+        return 1;
+    /* TFLM would write frame_size - frame_step zeros, a negative count, into the buffer. */
+    TFL_CHECK(op, !prefill || frame_size >= step, "prefill needs frame_size %d >= frame_step %d", frame_size, step);
+    const int32_t innermost = input->shape[input->rank - 1];
+    TFL_CHECK(op, innermost >= step && innermost % step == 0, "input %t rows must be a whole number (1 or more) of frame_step %d samples",
+              input, step);
+    const int32_t frames = innermost / step, rows = (int32_t)input->count / innermost;
+    const int64_t values = (int64_t)rows * frames * frame_size;
+    TFL_CHECK(op, (int64_t)output->count == values, "output %t must have %f values (frame_size per frame)", output, (double)values);
+    const int32_t capacity = (frame_size + step - 1) / step * step;
+    int32_t *p = tfl_use_body(op, TFL_BODY_signal_framer_int16, TFL_SIGNAL_FRAMER_WORDS);
+    if (!p) return 1;
+    tfl_param_persistent(op, TFL_SIGNAL_FRAMER_STATE, 4u + 2u * (uint32_t)rows * (uint32_t)capacity);
+    tfl_param_tensor(op, TFL_SIGNAL_FRAMER_INPUT, input);
+    tfl_param_tensor(op, TFL_SIGNAL_FRAMER_OUTPUT, output);
+    tfl_param_tensor(op, TFL_SIGNAL_FRAMER_OUTPUT_VALID, valid);
+    p[TFL_SIGNAL_FRAMER_FRAME_SIZE] = frame_size;
+    p[TFL_SIGNAL_FRAMER_FRAME_STEP] = step;
+    p[TFL_SIGNAL_FRAMER_FRAMES] = frames;
+    p[TFL_SIGNAL_FRAMER_OUTER_DIMS] = rows;
+    p[TFL_SIGNAL_FRAMER_PREFILL] = prefill ? frame_size - step : 0;
+    p[TFL_SIGNAL_FRAMER_CAPACITY] = capacity;
+    return 0;
+}
+
+/* ---- SignalStacker (kernel_signal2.ts, signal2.c) ---- */
+
+int tfl_prepare_signal_stacker(tfl_op *op)
+{
+    if (check_io(op, 1, 2)) return 1;
+    const tfl_tensor_info *input = tfl_input(op, 0), *output = tfl_output_tensor(op, 0), *valid = tfl_output_tensor(op, 1);
+    if (check_tensor(op, input, "input", TFL_TYPE_INT16, 1) || check_tensor(op, output, "output", TFL_TYPE_INT16, 1) ||
+        check_tensor(op, valid, "output_valid", TFL_TYPE_BOOL, 0))
+        return 1;
+    flex_options o;
+    int32_t channels, left, right, step;
+    /* 0 channels: TFLM's buffer of 0 samples is full at once and it asserts on dropping none.
+     * Dropping no frame (step 0) or more frames than the buffer holds fails TFLM's buffer asserts. */
+    if (signal_options(op, &o) || signal_range(op, &o, "num_channels", 1, 65535, &channels) ||
+        signal_range(op, &o, "stacker_left_context", 0, 65535, &left) ||
+        signal_range(op, &o, "stacker_right_context", 0, 65535, &right) ||
+        signal_range(op, &o, "stacker_step", 1, left + right + 1, &step))
+        return 1;
+    const int64_t buffer_size = (int64_t)channels * (left + right + 1);
+    /* TFLM reads num_channels samples and writes the whole buffer, whatever the tensors' sizes. */
+    TFL_CHECK(op, input->count >= (uint32_t)channels, "input %t must have num_channels = %d values or more", input, channels);
+    TFL_CHECK(op, (int64_t)output->count >= buffer_size,
+              "output %t must have num_channels * (left + 1 + right context) = %f values or more", output, (double)buffer_size);
+    int32_t *p = tfl_use_body(op, TFL_BODY_signal_stacker_int16, TFL_SIGNAL_STACKER_WORDS);
+    if (!p) return 1;
+    tfl_param_persistent(op, TFL_SIGNAL_STACKER_STATE, 8u + 2u * (uint32_t)buffer_size);
+    tfl_param_tensor(op, TFL_SIGNAL_STACKER_INPUT, input);
+    tfl_param_tensor(op, TFL_SIGNAL_STACKER_OUTPUT, output);
+    tfl_param_tensor(op, TFL_SIGNAL_STACKER_OUTPUT_VALID, valid);
+    p[TFL_SIGNAL_STACKER_CHANNELS] = channels;
+    p[TFL_SIGNAL_STACKER_LEFT_CONTEXT] = left;
+    p[TFL_SIGNAL_STACKER_BUFFER_SIZE] = (int32_t)buffer_size;
+    p[TFL_SIGNAL_STACKER_STEP_SIZE] = channels * step;
+    return 0;
+}
+#endif
+
+#if TINYML_ALL_OPS
+/* ---- For other custom ops' prepares (all-ops builds only): one option of the op's FlexBuffer map
+ * through this file's reader. `integer`: an int, uint or bool (FlexValue.asInt), else also a float
+ * (FlexValue.asFloat: float32 or float64 as stored). Returns 0 with *out set, -1 when the option is
+ * absent (nothing failed), 1 when the options are corrupt or the value has another type. ---- */
+int tfl_custom_option(tfl_op *op, const char *key, int integer, double *out)
+{
+    flex_options o;
+    flex_value v;
+    if (signal_options(op, &o)) return 1;
+    if (!o.has_map || !flex_get(&o, key, &v)) return flex_failed(&o) ? 1 : -1;
+    if (!integer && (v.type == 3 || v.type == 8)) {   /* float, indirect float */
+        int64_t at = v.type == 3 ? v.pos : flex_indirect(&o, v.pos, v.parent_width);
+        uint32_t width = v.type == 3 ? v.parent_width : v.width;
+        if (!flex_check(&o, at, width, "float", 0)) return 1;
+        if (width == 4) *out = tfl_load_f32(op->loader->model + at);
+        else if (width == 8) {
+            uint64_t bits = tfl_load_u64(op->loader->model + at);
+            double d;
+            memcpy(&d, &bits, 8);
+            *out = d;
+        } else
+            return FLEX_FAIL(&o, "float at byte %f is %d bytes wide", (double)(at - o.start), (int32_t)width);
+        return 0;
+    }
+    *out = (double)flex_as_int(&o, &v);
+    return flex_failed(&o);
 }
 #endif

@@ -203,6 +203,8 @@ tfl_prepare_fn tfl_find_prepare(const tfl_op *op, const char *custom_name, uint3
             /* Not in the default build's table at all: each name costs its bytes there. */
             {"SignalDelay", tfl_prepare_signal_delay},
             {"SignalOverlapAdd", tfl_prepare_signal_overlap_add},
+            {"SignalFramer", tfl_prepare_signal_framer},
+            {"SignalStacker", tfl_prepare_signal_stacker},
 #endif
         };
         for (uint32_t i = 0; i < sizeof(custom) / sizeof(custom[0]); i++)

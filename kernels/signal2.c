@@ -1,6 +1,7 @@
 /* The stateful framing ops of TFLM's Signal library that the speech front end does not use (in
  * the board's all-ops build only). Parameter blocks: enum tfl_signal_delay ... (libs/tflite/
  * kernel_signal2.ts, where each op is explained). */
+#include <string.h>
 #include "kernel_util.h"
 
 /* ------------------------------------------------------------------------------------------
@@ -65,4 +66,65 @@ void tflite_signal_overlap_add_int16(int32_t *p, const uint8_t *model, uint8_t *
 void tflite_signal_overlap_add_float(int32_t *p, const uint8_t *model, uint8_t *arena)
 {
     OVERLAP_ADD_BODY(float, tfl_load_f32, tfl_store_f32, add_float)
+}
+
+/* ------------------------------------------------------------------------------------------
+ * SignalFramer: per row, chunks of frame_step samples appended to the row's buffer (arena, after
+ * the int32 of samples held less the prefill); a buffer of frame_size or more gives a frame and
+ * drops frame_step samples, else that frame is left as it was and output_valid is false. */
+void tflite_signal_framer_int16(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    const uint8_t *input = tfl_tensor(p, TFL_SIGNAL_FRAMER_INPUT, model, arena);
+    uint8_t *output = tfl_output(p, TFL_SIGNAL_FRAMER_OUTPUT, arena);
+    uint8_t *valid = tfl_output(p, TFL_SIGNAL_FRAMER_OUTPUT_VALID, arena);
+    const int32_t frame_size = p[TFL_SIGNAL_FRAMER_FRAME_SIZE], step = p[TFL_SIGNAL_FRAMER_FRAME_STEP];
+    const int32_t frames = p[TFL_SIGNAL_FRAMER_FRAMES], rows = p[TFL_SIGNAL_FRAMER_OUTER_DIMS];
+    const int32_t prefill = p[TFL_SIGNAL_FRAMER_PREFILL], capacity = p[TFL_SIGNAL_FRAMER_CAPACITY];
+    uint8_t *state = arena + p[TFL_SIGNAL_FRAMER_STATE];
+    const int32_t held_before = prefill + tfl_load_i32(state);
+    int32_t held = held_before;
+    uint8_t is_valid = 1;
+    for (int32_t r = 0; r < rows; r++) {
+        uint8_t *buffer = state + 4 + 2 * capacity * r;
+        held = held_before;
+        for (int32_t f = 0; f < frames; f++) {
+            memcpy(buffer + 2 * held, input + 2 * (r * frames + f) * step, 2 * (size_t)step);
+            held += step;
+            if (held >= frame_size) {
+                memcpy(output + 2 * (r * frames + f) * frame_size, buffer, 2 * (size_t)frame_size);
+                held -= step;
+                for (int32_t i = 0; i < 2 * held; i++) buffer[i] = buffer[i + 2 * step];
+            } else {
+                is_valid = 0;
+            }
+        }
+    }
+    tfl_store_i32(state, held - prefill);
+    *valid = is_valid;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * SignalStacker: the input's first num_channels samples appended to the buffer (arena, after the
+ * int32s of samples held and first frame seen), left context + 1 times on the first invoke; a
+ * full buffer goes out and drops stacker_step frames, else output_valid is false. */
+void tflite_signal_stacker_int16(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    const uint8_t *input = tfl_tensor(p, TFL_SIGNAL_STACKER_INPUT, model, arena);
+    uint8_t *output = tfl_output(p, TFL_SIGNAL_STACKER_OUTPUT, arena);
+    uint8_t *valid = tfl_output(p, TFL_SIGNAL_STACKER_OUTPUT_VALID, arena);
+    const int32_t channels = p[TFL_SIGNAL_STACKER_CHANNELS], buffer_size = p[TFL_SIGNAL_STACKER_BUFFER_SIZE];
+    const int32_t step_size = p[TFL_SIGNAL_STACKER_STEP_SIZE];
+    uint8_t *state = arena + p[TFL_SIGNAL_STACKER_STATE], *buffer = state + 8;
+    int32_t held = tfl_load_i32(state);
+    const int32_t copies = tfl_load_i32(state + 4) ? 1 : 1 + p[TFL_SIGNAL_STACKER_LEFT_CONTEXT];
+    for (int32_t c = 0; c < copies; c++, held += channels) memcpy(buffer + 2 * held, input, 2 * (size_t)channels);
+    tfl_store_i32(state + 4, 1);
+    *valid = 0;
+    if (held >= buffer_size) {
+        memcpy(output, buffer, 2 * (size_t)buffer_size);
+        held -= step_size;
+        for (int32_t i = 0; i < 2 * held; i++) buffer[i] = buffer[i + 2 * step_size];
+        *valid = 1;
+    }
+    tfl_store_i32(state, held);
 }

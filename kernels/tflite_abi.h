@@ -888,6 +888,42 @@ enum tfl_signal_overlap_add {
     TFL_SIGNAL_OVERLAP_ADD_WORDS = 9,
 };
 
+/* kernel_signal2.ts SignalFramerParams: Parameter block of signal_framer_int16 (words). */
+enum tfl_signal_framer {
+    TFL_SIGNAL_FRAMER_INPUT = 0,
+    TFL_SIGNAL_FRAMER_OUTPUT = 2,
+    TFL_SIGNAL_FRAMER_OUTPUT_VALID = 4,
+    TFL_SIGNAL_FRAMER_FRAME_SIZE = 6,
+    TFL_SIGNAL_FRAMER_FRAME_STEP = 7,
+    /* Frames per row (the innermost dimension / FrameStep) and rows (the dimensions before it). */
+    TFL_SIGNAL_FRAMER_FRAMES = 8,
+    TFL_SIGNAL_FRAMER_OUTER_DIMS = 9,
+    /* Samples each row holds after a reset: frame_size - frame_step zeros with prefill, else 0. */
+    TFL_SIGNAL_FRAMER_PREFILL = 10,
+    /* Samples each row's buffer holds at most: frame_size rounded up to a multiple of frame_step. */
+    TFL_SIGNAL_FRAMER_CAPACITY = 11,
+    /* Arena offset of the state: an int32 (samples held less Prefill), then OuterDims * Capacity
+     * int16. */
+    TFL_SIGNAL_FRAMER_STATE = 12,
+    TFL_SIGNAL_FRAMER_WORDS = 13,
+};
+
+/* kernel_signal2.ts SignalStackerParams: Parameter block of signal_stacker_int16 (words). */
+enum tfl_signal_stacker {
+    TFL_SIGNAL_STACKER_INPUT = 0,
+    TFL_SIGNAL_STACKER_OUTPUT = 2,
+    TFL_SIGNAL_STACKER_OUTPUT_VALID = 4,
+    TFL_SIGNAL_STACKER_CHANNELS = 6,
+    TFL_SIGNAL_STACKER_LEFT_CONTEXT = 7,
+    /* Samples out per invoke: Channels * (left + 1 + right); samples dropped: Channels *
+     * stacker_step. */
+    TFL_SIGNAL_STACKER_BUFFER_SIZE = 8,
+    TFL_SIGNAL_STACKER_STEP_SIZE = 9,
+    /* Arena offset of the state: int32 samples held, int32 first frame seen, BufferSize int16. */
+    TFL_SIGNAL_STACKER_STATE = 10,
+    TFL_SIGNAL_STACKER_WORDS = 11,
+};
+
 /* kernel_softmax.ts SoftmaxParams: Parameter block of the softmax_* bodies (words). */
 enum tfl_softmax {
     TFL_SOFTMAX_INPUT = 0,
@@ -1196,6 +1232,8 @@ enum tfl_type {
     X(signal_delay_int16) \
     X(signal_overlap_add_int16) \
     X(signal_overlap_add_float) \
+    X(signal_framer_int16) \
+    X(signal_stacker_int16) \
     X(softmax_int8) \
     X(softmax_int8_int16) \
     X(softmax_int16) \
@@ -1360,6 +1398,8 @@ void tflite_signal_filter_bank_log_uint32(int32_t *params, const uint8_t *model,
 void tflite_signal_delay_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_signal_overlap_add_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_signal_overlap_add_float(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_signal_framer_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_signal_stacker_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_softmax_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_softmax_int8_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_softmax_int16(int32_t *params, const uint8_t *model, uint8_t *arena);

@@ -62,6 +62,7 @@ describe("micro:bit v2 firmware (CODAL from ../shared/codal, built offline)", fu
             "tfl_prepare_transpose_conv", "tflite_transpose_conv_int16", "tfl_prepare_equal", "tflite_compare_int8", "tfl_prepare_add_n", "tflite_select_bytes", "tfl_prepare_gather", "tflite_gather_nd_bytes",
             "tfl_prepare_abs", "tfl_prepare_prelu", "tflite_math_float", "tflite_squared_difference_int8", "tfl_prepare_signal_delay", "tflite_signal_delay_int16",
             "tfl_prepare_signal_overlap_add", "tflite_signal_overlap_add_float",
+            "tfl_prepare_signal_framer", "tflite_signal_framer_int16", "tfl_prepare_signal_stacker", "tflite_signal_stacker_int16",
             "tfl_prepare_resize_bilinear", "tflite_resize_bilinear_int8",
             "tfl_prepare_l2_normalization", "tflite_l2_normalization_int8", "tflite_l2_pool_2d_float", "tfl_prepare_log_softmax", "tfl_prepare_mirror_pad", "tflite_mirror_pad_bytes",
             "tfl_prepare_reduce_all", "tflite_reduce_all_bool",

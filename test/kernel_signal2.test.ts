@@ -1,4 +1,4 @@
-// SignalDelay and SignalOverlapAdd (libs/tflite/kernel_signal2.ts, kernels/prepare_signal.c, kernels/signal2.c) past
+// SignalDelay, SignalOverlapAdd, SignalFramer and SignalStacker (libs/tflite/kernel_signal2.ts, kernels/prepare_signal.c, kernels/signal2.c) past
 // what TFLM's goldens show (test/tflm_goldens.test.ts runs those): that the goldens reach every
 // branch, models both loaders refuse with the same message, the state cleared by resetState as
 // TFLM's Reset clears it, and rows of nothing, run alike in the STS and in C.
@@ -108,5 +108,101 @@ describe("SignalDelay and SignalOverlapAdd: coverage, refusals, state, the STS a
         const model = singleOpModel(delay(i16([0, 3]), i16([0, 3])));
         assert.ok(loadBoth(model).ok);
         assert.strictEqual(cLoaderRun(model, [Buffer.alloc(0)]).length, 0);
+    });
+});
+
+const framer = (input: TensorSpec, output: TensorSpec, options: object, valid: TensorSpec = { shape: [], type: "bool" }): SingleOpSpec => ({
+    op: "CUSTOM", customCode: "SignalFramer", customOptions: Buffer.from(flex.encode(options)), inputs: [input], outputs: [output, valid],
+});
+const stacker = (input: TensorSpec, output: TensorSpec, options: object, valid: TensorSpec = { shape: [], type: "bool" }): SingleOpSpec => ({
+    op: "CUSTOM", customCode: "SignalStacker", customOptions: Buffer.from(flex.encode(options)), inputs: [input], outputs: [output, valid],
+});
+const STACK = { num_channels: 2, stacker_left_context: 1, stacker_right_context: 1, stacker_step: 1 };
+
+describe("SignalFramer and SignalStacker: coverage, refusals, state, the STS and the C alike", () => {
+    before(() => buildLoaderTool());
+
+    const manifest = (op: string): GoldenManifest => JSON.parse(fs.readFileSync(path.join(GOLDENS, op, "manifest.json"), "utf8"));
+
+    it("has TFLM goldens of SignalFramer with and without prefill, frame_size below, equal to, above frame_step, frames, rows", () => {
+        const m = manifest("signal_framer");
+        for (const w of ["prefill", "no-prefill", "size-below-step", "size-equals-step", "size-above-step", "size-not-multiple", "frames", "rows"])
+            assert.ok(m.cases.some((c) => c.covers.includes(w)), w);
+        assert.ok(m.cases.every((c) => (c.invokes ?? 1) >= 3), "every case runs 3 invokes or more");
+    });
+
+    it("has TFLM goldens of SignalStacker with and without left and right context, steps of 1, more, the whole buffer", () => {
+        const m = manifest("signal_stacker");
+        for (const w of ["left-0", "left", "right-0", "right", "step-1", "step-above-1", "step-whole-buffer", "channels-1", "longer-tensors"])
+            assert.ok(m.cases.some((c) => c.covers.includes(w)), w);
+        assert.ok(m.cases.every((c) => (c.invokes ?? 1) >= 3), "every case runs 3 invokes or more");
+    });
+
+    const refused: { name: string; spec: SingleOpSpec; message: RegExp }[] = [
+        { name: "SignalFramer of float32 (TFLM takes int16 only)",
+            spec: framer({ shape: [4], type: "float32" }, { shape: [1, 4], type: "float32" }, { frame_size: 4, frame_step: 4, prefill: false }),
+            message: /input tensor 0 'input0' FLOAT32\[4\] must be INT16$/ },
+        { name: "SignalFramer with an output of the input's rank (TFLM wants one more)",
+            spec: framer(i16([4]), i16([4]), { frame_size: 4, frame_step: 4, prefill: false }),
+            message: /output tensor 1 'output0' INT16\[4\] must have rank 2$/ },
+        { name: "SignalFramer with an int16 output_valid",
+            spec: framer(i16([4]), i16([1, 4]), { frame_size: 4, frame_step: 4, prefill: false }, i16([])),
+            message: /output_valid tensor 2 'output1' INT16\[\] must be BOOL$/ },
+        { name: "SignalFramer with frame_step 0 (TFLM divides by it)",
+            spec: framer(i16([4]), i16([1, 4]), { frame_size: 4, frame_step: 0, prefill: false }),
+            message: /custom option 'frame_step' = 0 is outside \[1, 65535\]$/ },
+        { name: "SignalFramer with prefill and frame_size below frame_step (TFLM writes a negative count of zeros)",
+            spec: framer(i16([4]), i16([1, 2]), { frame_size: 2, frame_step: 4, prefill: true }),
+            message: /prefill needs frame_size 2 >= frame_step 4$/ },
+        { name: "SignalFramer with rows not a whole number of frame_step (TFLM's prepare fails)",
+            spec: framer(i16([2, 5]), i16([2, 2, 4]), { frame_size: 4, frame_step: 2, prefill: false }),
+            message: /input tensor 0 'input0' INT16\[2,5\] rows must be a whole number \(1 or more\) of frame_step 2 samples$/ },
+        { name: "SignalFramer with an output of another size (TFLM writes past it)",
+            spec: framer(i16([2, 4]), i16([2, 2, 3]), { frame_size: 4, frame_step: 2, prefill: false }),
+            message: /output tensor 1 'output0' INT16\[2,2,3\] must have 16 values \(frame_size per frame\)$/ },
+        { name: "SignalFramer without prefill", spec: framer(i16([4]), i16([1, 4]), { frame_size: 4, frame_step: 4 }),
+            message: /custom option 'prefill' is missing$/ },
+        { name: "SignalStacker of rank 2 (TFLM takes rank 1)", spec: stacker(i16([1, 2]), i16([6]), STACK),
+            message: /input tensor 0 'input0' INT16\[1,2\] must have rank 1$/ },
+        { name: "SignalStacker with 0 channels (TFLM asserts)", spec: stacker(i16([2]), i16([6]), { ...STACK, num_channels: 0 }),
+            message: /custom option 'num_channels' = 0 is outside \[1, 65535\]$/ },
+        { name: "SignalStacker with stacker_step above the frames it keeps (TFLM asserts)", spec: stacker(i16([2]), i16([6]), { ...STACK, stacker_step: 4 }),
+            message: /custom option 'stacker_step' = 4 is outside \[1, 3\]$/ },
+        { name: "SignalStacker with an input below num_channels (TFLM reads past it)", spec: stacker(i16([1]), i16([6]), STACK),
+            message: /input tensor 0 'input0' INT16\[1\] must have num_channels = 2 values or more$/ },
+        { name: "SignalStacker with an output below the buffer (TFLM writes past it)", spec: stacker(i16([2]), i16([5]), STACK),
+            message: /output tensor 1 'output0' INT16\[5\] must have num_channels \* \(left \+ 1 \+ right context\) = 6 values or more$/ },
+    ];
+    for (const c of refused)
+        it(`refuses ${c.name}`, () => {
+            const sts = loadBoth(singleOpModel(c.spec));
+            assert.ok(!sts.ok, "loaded");
+            assert.match(sts.text, c.message);
+        });
+
+    /** Invokes `ip` on `values`: output 0's int16 values and output_valid. */
+    function step(ip: any, values: number[]): { out: number[]; valid: boolean } {
+        ip.setInputBytes(0, samples(values));
+        ip.invoke();
+        return { out: Array.from(new Int16Array(new Uint8Array(ip.outputBytes(0)).slice().buffer)), valid: ip.outputBytes(1)[0] === 1 };
+    }
+
+    it("SignalFramer starts again from the prefill zeros after resetState, as TFLM's Reset does", () => {
+        const ip = new tflite.StsInterpreter(singleOpModel(framer(i16([2]), i16([1, 3]), { frame_size: 3, frame_step: 2, prefill: true })));
+        assert.deepStrictEqual(step(ip, [1, 2]), { out: [0, 1, 2], valid: true });
+        assert.deepStrictEqual(step(ip, [3, 4]), { out: [2, 3, 4], valid: true });
+        ip.resetState();
+        assert.deepStrictEqual(step(ip, [5, 6]), { out: [0, 5, 6], valid: true });
+    });
+
+    it("SignalStacker copies the first frame into the left context again after resetState", () => {
+        const ip = new tflite.StsInterpreter(singleOpModel(stacker(i16([2]), i16([6]), STACK)));
+        // Left 1, right 1: the first frame twice, then nothing until the next frame fills the buffer.
+        assert.deepStrictEqual(step(ip, [1, 2]).valid, false);
+        assert.deepStrictEqual(step(ip, [3, 4]), { out: [1, 2, 1, 2, 3, 4], valid: true });
+        assert.deepStrictEqual(step(ip, [5, 6]), { out: [1, 2, 3, 4, 5, 6], valid: true });
+        ip.resetState();
+        assert.deepStrictEqual(step(ip, [7, 8]), { out: [1, 2, 3, 4, 5, 6], valid: false });
+        assert.deepStrictEqual(step(ip, [9, 10]), { out: [7, 8, 7, 8, 9, 10], valid: true });
     });
 });

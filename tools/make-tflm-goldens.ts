@@ -26,7 +26,7 @@ import { MATH_OPS } from "./tflm-goldens-math";
 import { transposeConvDrafts } from "./tflm-goldens-transpose-conv";
 import { MOVE_OPS } from "./tflm-goldens-move";
 import { RESIZE_OPS } from "./tflm-goldens-resize";
-import { SIGNAL_OPS } from "./tflm-goldens-signal";
+import { SIGNAL_OPS, SIGNAL2_OPS } from "./tflm-goldens-signal";
 import { MISC_OPS } from "./tflm-goldens-misc";
 import { NORM_OPS } from "./tflm-goldens-norm";
 
@@ -229,6 +229,7 @@ const OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => GoldenDraft[]
     ...MOVE_OPS,
     ...RESIZE_OPS,
     ...SIGNAL_OPS,
+    ...SIGNAL2_OPS,
     ...MISC_OPS,
     ...NORM_OPS,
     equal: { seed: 20261301, drafts: compareDrafts("EQUAL") },

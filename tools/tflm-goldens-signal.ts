@@ -1,16 +1,11 @@
 // The goldens of TFLM's stateful Signal ops (kernel_signal2.ts) for tools/make-tflm-goldens.ts:
 // several invokes in sequence per case (the runner's -n), since what these ops output depends on
-// the invokes before. One fixed seed per op (20261801 on).
+// the invokes before. One fixed seed per op (20261801 on). The framing ops' drafts are
+// node/signal-cases.ts's (SIGNAL2_OPS: kept apart from SIGNAL_OPS, whose ops node/fuzz.ts makes kinds of).
 import * as flex from "flatbuffers/js/flexbuffers";
 import type { Rand } from "../node/fuzz";
 import type { GoldenDraft } from "./make-tflm-goldens";
-
-/** `count` int16 samples, random, with the extremes among them so that no value is narrowed. */
-function int16Samples(rand: Rand, count: number): Buffer {
-    const b = Buffer.alloc(2 * count);
-    for (let i = 0; i < count; i++) b.writeInt16LE(rand.chance(0.1) ? rand.pick([-32768, 32767, 0, -1]) : rand.int(-32768, 32767), 2 * i);
-    return b;
-}
+import { float32Samples, int16Samples, SIGNAL_DRAFTS } from "../node/signal-cases";
 
 // SignalDelay (delay.cc): int16 only. Its branches are where a row's output comes from: the
 // state alone (delay_length >= frame size), the state then the input, or the input alone
@@ -39,13 +34,6 @@ function delayDrafts(rand: Rand): GoldenDraft[] {
             },
         };
     });
-}
-
-/** `count` float32 samples in [-4, 4) with halves, some exact and some not. */
-function float32Samples(rand: Rand, count: number): Buffer {
-    const b = Buffer.alloc(4 * count);
-    for (let i = 0; i < count; i++) b.writeFloatLE(rand.chance(0.2) ? rand.int(-8, 8) / 2 : (rand.next() - 0.5) * 8, 4 * i);
-    return b;
 }
 
 // SignalOverlapAdd (overlap_add.cc): int16 (saturated sums) and float32; frame_step below or
@@ -90,3 +78,8 @@ export const SIGNAL_OPS: { [op: string]: { seed: number; drafts: (rand: Rand) =>
     signal_delay: { seed: 20261801, drafts: delayDrafts },
     signal_overlap_add: { seed: 20261802, drafts: overlapAddDrafts },
 };
+
+/** make-tflm-goldens.ts's OPS entries of SignalFramer, SignalStacker (node/signal-cases.ts SIGNAL_DRAFTS). */
+export const SIGNAL2_OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => GoldenDraft[] } } = {};
+const SIGNAL2_SEEDS: { [op: string]: number } = { signal_framer: 20261803, signal_stacker: 20261804 };
+for (const op of Object.keys(SIGNAL2_SEEDS)) SIGNAL2_OPS[op] = { seed: SIGNAL2_SEEDS[op], drafts: SIGNAL_DRAFTS[op] };

@@ -48,7 +48,7 @@ namespace tflite {
     // Shared helpers
 
     /** An integer option of the op's FlexBuffer map (TFLM reads it as an int32). */
-    function signalIntOption(op: Operator, options: FlexValue, key: string): number {
+    export function signalIntOption(op: Operator, options: FlexValue, key: string): number {
         const v = options ? options.get(key) : null
         op.check(!!v, "custom option '" + key + "' is missing")
         const x = v.asInt()
@@ -71,6 +71,20 @@ namespace tflite {
     export function checkSignalTensor(op: Operator, t: Tensor, what: string, type: number, rank: number): void {
         op.check(t.type === type, what + " " + t.describe() + " must be " + typeName(type))
         if (rank >= 0) op.check(t.rank() === rank, what + " " + t.describe() + " must have rank " + rank)
+    }
+
+    /** An output of as many values as the input (prepare_signal.c check_same_count). */
+    export function checkSignalSameCount(op: Operator, output: Tensor, input: Tensor): void {
+        op.check(output.elementCount() === input.elementCount(), "output " + output.describe() + " must match input " + input.describe())
+    }
+
+    /**
+     * Option T, the type TFLM's Init picks the kernel by, which must then be the input's type
+     * (prepare_signal.c signal_type).
+     */
+    export function checkSignalTypeOption(op: Operator, options: FlexValue, input: Tensor): void {
+        const t = signalIntOption(op, options, "T")
+        op.check(t === input.type, "custom option 'T' = " + t + " must be the input's type " + input.type)
     }
 
     /** Wraps an integer to int16, as storing it in an int16_t does. */
@@ -139,7 +153,7 @@ namespace tflite {
         const size = input.elementCount()
         const n = weights.elementCount()
         op.check(n > 0 && size % n === 0, "input " + input.describe() + " is not a whole number of windows of " + n)
-        op.check(output.elementCount() === size, "output " + output.describe() + " must match input " + input.describe())
+        checkSignalSameCount(op, output, input)
         const shift = signalOptionInRange(op, customOptionsMap(op), "shift", 0, 31)
         const p = op.useBody("signal_window_int16", SignalWindowParams.Words)
         op.paramTensor(SignalWindowParams.Input, input)
@@ -190,7 +204,7 @@ namespace tflite {
         checkSignalTensor(op, input, "input", TensorType.Int16, 1)
         checkSignalTensor(op, output, "output", TensorType.Int16, 1)
         checkSignalTensor(op, scaleBits, "scale bits output", TensorType.Int32, 0)
-        op.check(output.elementCount() === input.elementCount(), "output " + output.describe() + " must match input " + input.describe())
+        checkSignalSameCount(op, output, input)
         const p = op.useBody("signal_fft_auto_scale_int16", SignalFftAutoScaleParams.Words)
         op.paramTensor(SignalFftAutoScaleParams.Input, input)
         op.paramTensor(SignalFftAutoScaleParams.Output, output)
@@ -796,7 +810,7 @@ namespace tflite {
         checkSignalTensor(op, input, "input", TensorType.UInt64, 1)
         checkSignalTensor(op, scaleBits, "scale bits", TensorType.Int32, 0)
         checkSignalTensor(op, output, "output", TensorType.UInt32, 1)
-        op.check(output.elementCount() === input.elementCount(), "output " + output.describe() + " must match input " + input.describe())
+        checkSignalSameCount(op, output, input)
         const p = op.useBody("signal_filter_bank_square_root_uint64", SignalFilterBankSquareRootParams.Words)
         op.paramTensor(SignalFilterBankSquareRootParams.Input, input)
         op.paramTensor(SignalFilterBankSquareRootParams.ScaleBits, scaleBits)
@@ -1038,7 +1052,7 @@ namespace tflite {
         const output = op.output(0)
         checkSignalTensor(op, input, "input", TensorType.UInt32, 1)
         checkSignalTensor(op, output, "output", TensorType.Int16, 1)
-        op.check(output.elementCount() === input.elementCount(), "output " + output.describe() + " must match input " + input.describe())
+        checkSignalSameCount(op, output, input)
         const options = customOptionsMap(op)
         const p = op.useBody("signal_filter_bank_log_uint32", SignalFilterBankLogParams.Words)
         op.paramTensor(SignalFilterBankLogParams.Input, input)

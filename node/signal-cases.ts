@@ -1,0 +1,94 @@
+// Generated models of the Signal library's framing ops SignalFramer and SignalStacker
+// (libs/tflite/kernel_signal2.ts). TFLM's goldens (tools/tflm-goldens-signal.ts) take every draft
+// of an op, several invokes in sequence each (these ops keep state and say with output_valid
+// whether their output is new). Sizes are drawn small so that one case runs in milliseconds.
+import * as flex from "flatbuffers/js/flexbuffers";
+import type { Rand } from "./fuzz";
+import type { GoldenDraft as Draft } from "../tools/make-tflm-goldens";
+
+/** `count` int16 samples, random, with the extremes among them so that no value is narrowed. */
+export function int16Samples(rand: Rand, count: number): Buffer {
+    const b = Buffer.alloc(2 * count);
+    for (let i = 0; i < count; i++) b.writeInt16LE(rand.chance(0.1) ? rand.pick([-32768, 32767, 0, -1]) : rand.int(-32768, 32767), 2 * i);
+    return b;
+}
+
+/** `count` float32 samples in [-4, 4) with halves, some exact and some not. */
+export function float32Samples(rand: Rand, count: number): Buffer {
+    const b = Buffer.alloc(4 * count);
+    for (let i = 0; i < count; i++) b.writeFloatLE(rand.chance(0.2) ? rand.int(-8, 8) / 2 : (rand.next() - 0.5) * 8, 4 * i);
+    return b;
+}
+
+const count = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+// SignalFramer (framer.cc): int16 only. Its branches: prefill (every frame valid from the first
+// invoke) or not (the first frames invalid, output left as it was); frame_size below, equal to and
+// above frame_step (above and not a multiple: the buffer's capacity rounded up); one frame per
+// invoke or several; one row or several (the outer dimensions).
+function framerDrafts(rand: Rand): Draft[] {
+    const cases: { covers: string[]; outer: number[]; frames: number; size: number; step: number; prefill: boolean }[] = [
+        { covers: ["rank-1", "prefill", "size-above-step"], outer: [], frames: 1, size: rand.int(5, 9), step: rand.int(2, 4), prefill: true },
+        { covers: ["rank-1", "no-prefill", "size-above-step", "size-not-multiple"], outer: [], frames: 1, size: 7, step: 3, prefill: false },
+        { covers: ["rank-1", "no-prefill", "size-equals-step"], outer: [], frames: rand.int(1, 3), size: 4, step: 4, prefill: false },
+        { covers: ["rank-1", "prefill", "size-equals-step"], outer: [], frames: 2, size: 3, step: 3, prefill: true },
+        { covers: ["rank-1", "no-prefill", "size-below-step"], outer: [], frames: rand.int(1, 3), size: rand.int(1, 3), step: rand.int(4, 6), prefill: false },
+        { covers: ["rank-1", "no-prefill", "frames", "size-above-step"], outer: [], frames: rand.int(2, 4), size: rand.int(5, 8), step: 2, prefill: false },
+        { covers: ["rank-2", "rows", "prefill", "frames"], outer: [rand.int(2, 3)], frames: rand.int(2, 3), size: rand.int(4, 6), step: rand.int(1, 3), prefill: true },
+        { covers: ["rank-3", "rows", "no-prefill", "frames"], outer: [2, rand.int(1, 2)], frames: 2, size: 5, step: 2, prefill: false },
+    ];
+    return cases.map((c) => {
+        const invokes = rand.int(3, 6);
+        const inShape = [...c.outer, c.frames * c.step], outShape = [...c.outer, c.frames, c.size];
+        return {
+            covers: ["int16", ...c.covers, `invokes-${invokes}`],
+            invokes,
+            inputs: [int16Samples(rand, count(inShape) * invokes)],
+            spec: {
+                op: "CUSTOM", customCode: "SignalFramer",
+                customOptions: Buffer.from(flex.encode({ frame_size: c.size, frame_step: c.step, prefill: c.prefill })),
+                inputs: [{ shape: inShape, type: "int16" }], outputs: [{ shape: outShape, type: "int16" }, { shape: [], type: "bool" }],
+            },
+        };
+    });
+}
+
+// SignalStacker (stacker.cc): int16 only. Its branches: left context 0 or more (the first frame
+// copied left + 1 times), right context 0 or more (invokes before the first valid output),
+// stacker_step 1, more, and the whole buffer; one channel or several; tensors longer than TFLM
+// reads or writes (it reads num_channels samples, writes the buffer's).
+function stackerDrafts(rand: Rand): Draft[] {
+    const cases: { covers: string[]; channels: number; left: number; right: number; step: number; extraIn?: number; extraOut?: number }[] = [
+        { covers: ["left-0", "right-0", "step-1"], channels: rand.int(2, 4), left: 0, right: 0, step: 1 },
+        { covers: ["left", "right-0", "step-1"], channels: rand.int(2, 4), left: rand.int(1, 3), right: 0, step: 1 },
+        { covers: ["left-0", "right", "step-1"], channels: rand.int(2, 4), left: 0, right: rand.int(1, 3), step: 1 },
+        { covers: ["left", "right", "step-above-1"], channels: rand.int(2, 5), left: 2, right: 1, step: 2 },
+        { covers: ["left", "right", "step-whole-buffer"], channels: 3, left: 1, right: 1, step: 3 },
+        { covers: ["channels-1", "left", "right", "step-1"], channels: 1, left: rand.int(1, 4), right: rand.int(1, 2), step: 1 },
+        { covers: ["left", "right-0", "step-above-1", "longer-tensors"], channels: 2, left: 2, right: 0, step: 2, extraIn: 3, extraOut: 2 },
+    ];
+    return cases.map((c) => {
+        const buffer = c.channels * (c.left + c.right + 1);
+        const invokes = Math.min(12, c.right + 2 * c.step + rand.int(2, 3));
+        const inCount = c.channels + (c.extraIn ?? 0);
+        return {
+            covers: ["int16", ...c.covers, `invokes-${invokes}`],
+            invokes,
+            inputs: [int16Samples(rand, inCount * invokes)],
+            spec: {
+                op: "CUSTOM", customCode: "SignalStacker",
+                customOptions: Buffer.from(flex.encode({
+                    num_channels: c.channels, stacker_left_context: c.left, stacker_right_context: c.right, stacker_step: c.step,
+                })),
+                inputs: [{ shape: [inCount], type: "int16" }],
+                outputs: [{ shape: [buffer + (c.extraOut ?? 0)], type: "int16" }, { shape: [], type: "bool" }],
+            },
+        };
+    });
+}
+
+/** The drafts of each op, by golden directory name (tools/tflm-goldens-signal.ts SIGNAL2_OPS gives their seeds). */
+export const SIGNAL_DRAFTS: { [op: string]: (rand: Rand) => Draft[] } = {
+    signal_framer: framerDrafts,
+    signal_stacker: stackerDrafts,
+};
