@@ -28,13 +28,6 @@ static inline int32_t wrap_add(int32_t a, int32_t b)
     return (int32_t)((uint32_t)a + (uint32_t)b);
 }
 
-/* (a + b) / 2 rounded half away from zero, without overflow. */
-static int32_t rounding_half_sum(int32_t a, int32_t b)
-{
-    int64_t sum = (int64_t)a + b;
-    return (int32_t)((sum + (sum >= 0 ? 1 : -1)) / 2);
-}
-
 /* exp(a) for a in [-1/4, 0) in Q0.31: the Taylor expansion around -1/8 to the 4th order. */
 static int32_t exp_on_interval_quarter(int32_t a)
 {
@@ -72,7 +65,7 @@ int32_t tfl_exp_on_negative_values(int32_t a, int integer_bits)
 
 int32_t tfl_one_over_one_plus_x(int32_t a, int one_minus)
 {
-    const int32_t half_denominator = rounding_half_sum(a, TFL_INT32_MAX);
+    const int32_t half_denominator = tfl_rounding_half_sum(a, TFL_INT32_MAX);
     const int32_t one = 1 << 29;
     /* In Q2.29: x0 = 48/17 - 32/17 * d, then x <- x + x * (1 - d * x), three times. */
     int32_t x = wrap_add(1515870810, tfl_sat_rounding_doubling_high_mul(half_denominator, -1010580540));

@@ -127,6 +127,13 @@ static inline int32_t tfl_rounding_divide_by_pot(int32_t x, int exponent)
     return (x >> exponent) + (remainder > threshold ? 1 : 0);
 }
 
+/* gemmlowp's RoundingHalfSum: (a + b) / 2 rounded half away from zero, without overflow. */
+static inline int32_t tfl_rounding_half_sum(int32_t a, int32_t b)
+{
+    int64_t sum = (int64_t)a + b;
+    return (int32_t)((sum + (sum >= 0 ? 1 : -1)) / 2);
+}
+
 /* TFLM's MultiplyByQuantizedMultiplier: x * q * 2^(shift - 31), rounded twice as TFLM does. */
 static inline int32_t tfl_multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int shift)
 {

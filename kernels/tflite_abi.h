@@ -338,6 +338,26 @@ enum tfl_l2_norm {
     TFL_L2_NORM_WORDS = 7,
 };
 
+/* kernel_l2.ts LogSoftmaxParams: Parameter block of log_softmax_float and log_softmax_int8 (words). */
+enum tfl_log_softmax {
+    TFL_LOG_SOFTMAX_INPUT = 0,
+    TFL_LOG_SOFTMAX_OUTPUT = 2,
+    /* Rows (the product of every dimension but the last) and the length of each row. */
+    TFL_LOG_SOFTMAX_OUTER_SIZE = 4,
+    TFL_LOG_SOFTMAX_DEPTH = 5,
+    /* log_softmax_int8: the multiplier and left shift (>= 1) that rescale a difference of inputs
+     * into Q5.26. */
+    TFL_LOG_SOFTMAX_INPUT_MULTIPLIER = 6,
+    TFL_LOG_SOFTMAX_INPUT_LEFT_SHIFT = 7,
+    /* log_softmax_int8: the multiplier and shift (<= 0) that take a Q5.26 value back to input
+     * units. */
+    TFL_LOG_SOFTMAX_REVERSE_SCALING_DIVISOR = 8,
+    TFL_LOG_SOFTMAX_REVERSE_SCALING_SHIFT = 9,
+    /* log_softmax_int8: differences from the row maximum below this are left out of the sum. */
+    TFL_LOG_SOFTMAX_DIFF_MIN = 10,
+    TFL_LOG_SOFTMAX_WORDS = 11,
+};
+
 /* kernel_math.ts MathParams: Parameter block of math_float, math_int8 and abs_int16 (words). */
 enum tfl_math {
     TFL_MATH_INPUT = 0,
@@ -1038,6 +1058,10 @@ enum tfl_type {
 #define TFL_CONST_WALK_DIMS 6
 /* kernel_elementwise.ts */
 #define TFL_CONST_BROADCAST_DIMS 6
+/* kernel_l2.ts: Integer bits of TFLM's int8 LOG_SOFTMAX differences from the row maximum (Q5.26). */
+#define TFL_CONST_LOG_SOFTMAX_DIFF_INTEGER_BITS 5
+/* kernel_l2.ts: Integer bits of its sum of exps (Q12.19). */
+#define TFL_CONST_LOG_SOFTMAX_SUM_INTEGER_BITS 12
 /* kernel_math.ts: TFLM's largest broadcast rank for these ops (its 4-D slow broadcasts). */
 #define TFL_CONST_MATH_BROADCAST_DIMS 4
 /* kernel_move.ts: Counters per piece: enough for every op here once neighbours are merged (see
@@ -1148,6 +1172,7 @@ enum tfl_type {
     X(l2_normalization_int8) \
     X(l2_pool_2d_float) \
     X(log_softmax_float) \
+    X(log_softmax_int8) \
     X(math_float) \
     X(math_int8) \
     X(abs_int16) \
@@ -1314,6 +1339,7 @@ void tflite_l2_normalization_float(int32_t *params, const uint8_t *model, uint8_
 void tflite_l2_normalization_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_l2_pool_2d_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_log_softmax_float(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_log_softmax_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_math_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_math_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_abs_int16(int32_t *params, const uint8_t *model, uint8_t *arena);

@@ -115,6 +115,33 @@ export function logSoftmaxDrafts(rand: Rand): NormDraft[] {
     // -infinity (an exp of 0, an output of -infinity) and spreads past float32's exp range; rows
     // that make a NaN are left out: the STS writes NaN's bits as JavaScript keeps them, not x86's.
     drafts.push(draft(["special"], [3, 3], [1, -Infinity, 2, 0, -Infinity, 3, 1e30, -1e30, 0]));
+    // int8 (drawn after the float32 drafts, so that those keep their values): TFLM's output is
+    // always 16/256 with zero point 127, so a row spanning 16 / 255 of scale or more reaches -128.
+    // Random rows at scales of 2^-8 to 2^-4 (outputs all over the range); scale 0.5 (left shift
+    // 26: differences below diff_min -31 are left out of the sum) and 2 (diff_min -7); 2^-12 to
+    // 2^-10 (every output near log(1 / depth)); zero points at both ends; rows of one value and of
+    // equal values; the longest row TFLM's sum holds.
+    const int8 = (covers: string[], shape: number[], values: number[], scale: number, zeroPoint: number): NormDraft => ({
+        covers: ["int8", `rank-${shape.length}`].concat(covers),
+        spec: {
+            op: "LOG_SOFTMAX", inputs: [{ shape, type: "int8", scale, zeroPoint }],
+            outputs: [{ shape, type: "int8", scale: 16 / 256, zeroPoint: 127 }],
+        },
+        inputs: [encodeValues("int8", values)],
+    });
+    const count = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+    for (let rank = 1; rank <= 4; rank++) {
+        const shape = shapeOf(rand, rank, rand.int(2, 12));
+        drafts.push(int8(["random"], shape, rand.values("int8", count(shape)), rand.scale(-8, -4), rand.zeroPoint("int8")));
+    }
+    const wide = [3, 16];
+    drafts.push(int8(["wide-spread", "zero-point-min"], wide, rand.values("int8", count(wide)), 0.5, -128));
+    drafts.push(int8(["narrow-spread", "zero-point-max"], wide, Array.from({ length: count(wide) }, () => rand.int(-5, 5)), rand.scale(-12, -10), 127));
+    drafts.push(int8(["coarse-scale"], [2, 5], rand.values("int8", 10), 2, 0));
+    drafts.push(int8(["depth-1"], [4, 1], rand.values("int8", 4), rand.scale(-8, 0), rand.zeroPoint("int8")));
+    drafts.push(int8(["equal"], [3, 6], [-128, -128, -128, -128, -128, -128, 5, 5, 5, 5, 5, 5, 127, 127, 127, 127, 127, 127], rand.scale(-8, 0), 0));
+    // One long row of 4,095 values at the maximum: TFLM's Q12.19 sum just below 2^31.
+    drafts.push(int8(["longest-row"], [1, 4095], Array.from({ length: 4095 }, () => rand.pick([100, 100, 100, 99])), 0.01, -3));
     return drafts;
 }
 

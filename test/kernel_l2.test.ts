@@ -43,6 +43,18 @@ describe("L2_NORMALIZATION, L2_POOL_2D and LOG_SOFTMAX: coverage, refusals, the 
             assert.ok(m.cases.some((c) => c.covers.includes(branch)), branch);
     });
 
+    it("has TFLM goldens for LOG_SOFTMAX's types, ranks and int8 branches", () => {
+        const m: GoldenManifest = JSON.parse(fs.readFileSync(path.join(GOLDENS, "log_softmax", "manifest.json"), "utf8"));
+        const covers: { [type: string]: string[] } = {
+            float32: ["rank-1", "rank-2", "rank-3", "rank-4", "depth-1", "equal", "special"],
+            int8: ["rank-1", "rank-2", "rank-3", "rank-4", "depth-1", "equal", "wide-spread", "narrow-spread", "coarse-scale",
+                "zero-point-min", "zero-point-max", "longest-row"],
+        };
+        for (const type of Object.keys(covers))
+            for (const branch of covers[type])
+                assert.ok(m.cases.some((c) => c.covers.includes(type) && c.covers.includes(branch)), `${type} ${branch}`);
+    });
+
     const pool = (input: TensorSpec, output: TensorSpec, activation = "NONE"): SingleOpSpec =>
         ({ op: "L2_POOL_2D", options: { padding: "VALID", strideW: 1, strideH: 1, filterWidth: 2, filterHeight: 2, activation }, inputs: [input], outputs: [output] });
     const refused: { name: string; spec: SingleOpSpec; message: RegExp }[] = [
@@ -76,9 +88,21 @@ describe("L2_NORMALIZATION, L2_POOL_2D and LOG_SOFTMAX: coverage, refusals, the 
         { name: "L2_POOL_2D of a 3-D input",
             spec: pool(f32([3, 3, 1]), f32([2, 2, 1])),
             message: /the input must be 4-D \(NHWC\), not tensor 0 'input0' FLOAT32\[3,3,1\]$/ },
-        { name: "LOG_SOFTMAX of INT8 (TFLM's fixed-point path, not done here yet)",
-            spec: { op: "LOG_SOFTMAX", inputs: [i8([2, 3])], outputs: [{ shape: [2, 3], type: "int8", scale: 16 / 256, zeroPoint: 127 }] },
-            message: /unsupported type INT8 of tensor 0 'input0' INT8\[2,3\] \(TFLM also takes INT8, which is not done here yet; FLOAT32 is\)$/ },
+        { name: "LOG_SOFTMAX of INT16 (TFLM's Eval takes FLOAT32 and INT8)",
+            spec: { op: "LOG_SOFTMAX", inputs: [{ shape: [2, 3], type: "int16", scale: 1, zeroPoint: 0 }], outputs: [{ shape: [2, 3], type: "int16", scale: 1, zeroPoint: 0 }] },
+            message: /unsupported type INT16 of tensor 0 'input0' INT16\[2,3\] \(TFLM takes FLOAT32, INT8\)$/ },
+        { name: "LOG_SOFTMAX into an INT8 output of another scale (TFLM fixes 16/256 and 127)",
+            spec: { op: "LOG_SOFTMAX", inputs: [i8([2, 3])], outputs: [{ shape: [2, 3], type: "int8", scale: 1 / 256, zeroPoint: 127 }] },
+            message: /an int8 output must have scale 16\/256 and zero point 127 \(TFLM's\), not scale 0.00390625 and zero point 127$/ },
+        { name: "LOG_SOFTMAX into an INT8 output of another zero point",
+            spec: { op: "LOG_SOFTMAX", inputs: [i8([2, 3])], outputs: [{ shape: [2, 3], type: "int8", scale: 16 / 256, zeroPoint: -128 }] },
+            message: /an int8 output must have scale 16\/256 and zero point 127 \(TFLM's\), not scale 0.0625 and zero point -128$/ },
+        { name: "LOG_SOFTMAX int8 of an input scale of 2^-27 (TFLM's QuantizeMultiplierGreaterThanOne aborts)",
+            spec: { op: "LOG_SOFTMAX", inputs: [{ shape: [2, 3], type: "int8", scale: 2 ** -27, zeroPoint: 0 }], outputs: [{ shape: [2, 3], type: "int8", scale: 16 / 256, zeroPoint: 127 }] },
+            message: /the scale of tensor 0 'input0' INT8\[2,3\] times 2\^26 is 0.5, too small for the int8 log softmax \(TFLM needs more than 1\)$/ },
+        { name: "LOG_SOFTMAX int8 rows of 4,096 values (TFLM's Q12.19 sum overflows)",
+            spec: { op: "LOG_SOFTMAX", inputs: [{ shape: [1, 4096], type: "int8", scale: 0.5, zeroPoint: 0 }], outputs: [{ shape: [1, 4096], type: "int8", scale: 16 / 256, zeroPoint: 127 }] },
+            message: /rows of 4096 values are too long for the int8 log softmax \(at most 4095\)$/ },
         { name: "LOG_SOFTMAX into an output of another shape (TFLM's HaveSameShapes)",
             spec: { op: "LOG_SOFTMAX", inputs: [f32([2, 3])], outputs: [f32([6])] },
             message: /output tensor 1 'output0' FLOAT32\[6\] must have the shape of tensor 0 'input0' FLOAT32\[2,3\]$/ },
