@@ -43,8 +43,8 @@ static const int32_t *strip_ones(const int32_t *shape, uint32_t *rank)
  * merged and 1s dropped, then the walk is padded to six dimensions with leading 1s. As in STS the
  * strides and products are doubles (a 0 dimension lets the others grow past int32), stored as
  * setParam stores them (tfl_to_int32). */
-static int broadcast_walk(tfl_op *op, int32_t *p, const tfl_tensor_info *a, const tfl_tensor_info *b,
-                          const tfl_tensor_info *out)
+int tfl_broadcast_walk(tfl_op *op, int32_t *p, const tfl_tensor_info *a, const tfl_tensor_info *b,
+                       const tfl_tensor_info *out)
 {
     uint32_t rank = a->rank > b->rank ? a->rank : b->rank;
     TFL_CHECK(op, rank <= BROADCAST_DIMS && out->rank <= BROADCAST_DIMS, "at most %d dimensions are supported, not %d",
@@ -176,7 +176,7 @@ static int prepare_elementwise(tfl_op *op, int kind)
     tfl_param_tensor(op, TFL_ELEMENTWISE_INPUT1, input1);
     tfl_param_tensor(op, TFL_ELEMENTWISE_INPUT2, input2);
     tfl_param_tensor(op, TFL_ELEMENTWISE_OUTPUT, output);
-    if (broadcast_walk(op, p, input1, input2, output)) return 1;
+    if (tfl_broadcast_walk(op, p, input1, input2, output)) return 1;
 
     int32_t *lo = &p[TFL_ELEMENTWISE_ACTIVATION_MIN], *hi = &p[TFL_ELEMENTWISE_ACTIVATION_MAX];
     if (type == TFL_TYPE_FLOAT32) {

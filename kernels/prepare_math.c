@@ -5,8 +5,6 @@
 #include "kernel_util.h"
 #include "libm.h"
 
-#define BROADCAST_DIMS TFL_CONST_BROADCAST_DIMS
-
 static const char UNARY_NAMES[][7] = {"ABS", "NEG", "SQUARE", "SQRT", "RSQRT", "CEIL", "FLOOR", "ROUND", "EXP", "ELU", "LOG", "SIN", "COS"};
 static const char BINARY_NAMES[][19] = {"FLOOR_DIV", "FLOOR_MOD", "SQUARED_DIFFERENCE", "PRELU"};
 
@@ -141,88 +139,6 @@ static int prepare_unary(tfl_op *op, int32_t fn)
 
 /* ---- binary ---- */
 
-/* "[2,3,4]" into `text` (room for TFL_MAX_RANK dimensions). */
-static const char *shape_text(char *text, const int32_t *shape, uint32_t rank)
-{
-    char *s = text;
-    *s++ = '[';
-    for (uint32_t i = 0; i < rank; i++) {
-        char digits[10];
-        int n = 0;
-        uint32_t v = (uint32_t)shape[i];
-        do digits[n++] = (char)('0' + v % 10); while ((v /= 10) != 0);
-        if (i) *s++ = ',';
-        while (n) *s++ = digits[--n];
-    }
-    *s++ = ']';
-    *s = 0;
-    return text;
-}
-
-static const int32_t *strip_ones(const int32_t *shape, uint32_t *rank)
-{
-    while (*rank > 0 && shape[0] == 1) { shape++; (*rank)--; }
-    return shape;
-}
-
-/* kernel_elementwise.ts broadcastWalk: the words Rows to Strides2 + 5, as prepare_elementwise.c
- * writes them. A copy of its function, not a call: that one stays static, compiled as it was into
- * the board's default build. */
-static int broadcast_walk(tfl_op *op, int32_t *p, const tfl_tensor_info *a, const tfl_tensor_info *b,
-                          const tfl_tensor_info *out)
-{
-    uint32_t rank = a->rank > b->rank ? a->rank : b->rank;
-    TFL_CHECK(op, rank <= BROADCAST_DIMS && out->rank <= BROADCAST_DIMS, "at most %d dimensions are supported, not %d",
-              BROADCAST_DIMS, (int32_t)(rank > out->rank ? rank : out->rank));
-    int32_t dims[BROADCAST_DIMS];
-    double stride_a[BROADCAST_DIMS], stride_b[BROADCAST_DIMS];
-    char text1[TFL_MAX_RANK * 11 + 3], text2[TFL_MAX_RANK * 11 + 3];
-    for (uint32_t k = 0; k < rank; k++) {
-        int32_t da = k < rank - a->rank ? 1 : a->shape[k - (rank - a->rank)];
-        int32_t db = k < rank - b->rank ? 1 : b->shape[k - (rank - b->rank)];
-        TFL_CHECK(op, da == db || da == 1 || db == 1, "shapes %s and %s do not broadcast",
-                  shape_text(text1, a->shape, a->rank), shape_text(text2, b->shape, b->rank));
-        dims[k] = da == 1 ? db : da;
-        stride_a[k] = da == 1 ? 0 : 1;
-        stride_b[k] = db == 1 ? 0 : 1;
-    }
-    uint32_t want_rank = rank, got_rank = out->rank;
-    const int32_t *want = strip_ones(dims, &want_rank), *got = strip_ones(out->shape, &got_rank);
-    int same = want_rank == got_rank;
-    for (uint32_t k = 0; same && k < want_rank; k++) same = want[k] == got[k];
-    TFL_CHECK(op, same, "output %t must have the broadcast shape %s", out, shape_text(text1, dims, rank));
-    double step_a = 1, step_b = 1;
-    for (uint32_t k = rank; k-- > 0;) {
-        if (stride_a[k] != 0) { stride_a[k] = step_a; step_a *= dims[k]; }
-        if (stride_b[k] != 0) { stride_b[k] = step_b; step_b *= dims[k]; }
-    }
-    double m_dims[BROADCAST_DIMS], m_a[BROADCAST_DIMS], m_b[BROADCAST_DIMS];
-    uint32_t n = 0;
-    for (uint32_t k = 0; k < rank; k++) {
-        if (dims[k] == 1) continue;
-        if (n > 0 && m_a[n - 1] == stride_a[k] * dims[k] && m_b[n - 1] == stride_b[k] * dims[k]) {
-            m_dims[n - 1] *= dims[k];
-        } else {
-            m_dims[n] = dims[k];
-            n++;
-        }
-        m_a[n - 1] = stride_a[k];
-        m_b[n - 1] = stride_b[k];
-    }
-    double rows = 1;
-    for (uint32_t k = 0; k < BROADCAST_DIMS; k++) {
-        int real = k >= BROADCAST_DIMS - n;
-        uint32_t j = k - (BROADCAST_DIMS - n);
-        double d = real ? m_dims[j] : 1;
-        if (k < BROADCAST_DIMS - 1) rows *= d;
-        p[TFL_ELEMENTWISE_DIMS + k] = tfl_to_int32(d);
-        p[TFL_ELEMENTWISE_STRIDES1 + k] = real ? tfl_to_int32(m_a[j]) : 0;
-        p[TFL_ELEMENTWISE_STRIDES2 + k] = real ? tfl_to_int32(m_b[j]) : 0;
-    }
-    p[TFL_ELEMENTWISE_ROWS] = tfl_to_int32(rows);
-    return 0;
-}
-
 static int prepare_binary(tfl_op *op, int32_t fn)
 {
     const tfl_tensor_info *input1 = tfl_input(op, 0), *input2 = tfl_input(op, 1), *output = tfl_output_tensor(op, 0);
@@ -256,7 +172,7 @@ static int prepare_binary(tfl_op *op, int32_t fn)
     tfl_param_tensor(op, TFL_ELEMENTWISE_INPUT1, input1);
     tfl_param_tensor(op, TFL_ELEMENTWISE_INPUT2, input2);
     tfl_param_tensor(op, TFL_ELEMENTWISE_OUTPUT, output);
-    if (broadcast_walk(op, p, input1, input2, output)) return 1;
+    if (tfl_broadcast_walk(op, p, input1, input2, output)) return 1;
     p[TFL_MATH_BINARY_FUNCTION] = fn;
     if (type == TFL_TYPE_FLOAT32 || type == TFL_TYPE_INT32) return 0;
     const tfl_tensor_info *tensors[3] = {input1, input2, output};
