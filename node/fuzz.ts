@@ -334,6 +334,25 @@ export class Rand {
     bytes(type: TypeName, shape: number[], range = 4): Buffer {
         return encodeValues(type, this.values(type, shape.reduce((a, b) => a * b, 1), range));
     }
+    /** A shape of rank minRank..maxRank, dimensions 1..maxDim, at most maxElements elements (drawn again until it fits). */
+    shape(minRank: number, maxRank: number, maxElements: number, maxDim: number): number[] {
+        for (;;) {
+            const rank = this.int(minRank, maxRank);
+            const shape: number[] = [];
+            for (let i = 0; i < rank; i++) shape.push(this.int(1, maxDim));
+            if (shape.reduce((a, b) => a * b, 1) <= maxElements) return shape;
+        }
+    }
+    /** `n` distinct dimensions of a rank-`rank` tensor, in random order. */
+    dims(rank: number, n: number): number[] {
+        const dims: number[] = [];
+        for (let i = 0; i < rank; i++) dims.push(i);
+        for (let i = dims.length - 1; i > 0; i--) {
+            const j = this.int(0, i);
+            [dims[i], dims[j]] = [dims[j], dims[i]];
+        }
+        return dims.slice(0, n);
+    }
 }
 
 /** One generated case: a model, input bytes, and what the reader of a failure needs. */

@@ -7,6 +7,7 @@
 // gives an empty constant no buffer, which both loaders refuse as a non-constant axis, as for MEAN. The inputs are mostly true, so that some outputs are true and some false.
 import type { OpCase, Rand } from "./fuzz";
 import { draftCase } from "./draft-case";
+import { AxesPattern, reduceAxes } from "./axes-cases";
 import { encodeValues, singleOpModel, SingleOpSpec, TypeName } from "./model-writer";
 
 /** One case before anything ran it: the branches it takes, the model, the model inputs' bytes. */
@@ -16,62 +17,8 @@ export interface MiscDraft {
     inputs: Buffer[];
 }
 
-type AxesPattern = "single" | "negative" | "repeated" | "all" | "scalar-axis-tensor" | "three-or-more" | "scalar-input";
+// REDUCE_ALL's patterns (node/axes-cases.ts): every one but the 4-D MEAN paths.
 const AXES_PATTERNS: AxesPattern[] = ["single", "negative", "repeated", "all", "scalar-axis-tensor", "three-or-more", "scalar-input"];
-
-function shapeOf(rand: Rand, minRank: number, maxRank: number, maxElements: number): number[] {
-    for (;;) {
-        const rank = rand.int(minRank, maxRank);
-        const shape: number[] = [];
-        for (let i = 0; i < rank; i++) shape.push(rand.int(1, 5));
-        if (shape.reduce((a, b) => a * b, 1) <= maxElements) return shape;
-    }
-}
-
-/** `n` distinct dimensions of a rank-`rank` input, in random order. */
-function pickDims(rand: Rand, rank: number, n: number): number[] {
-    const dims: number[] = [];
-    for (let i = 0; i < rank; i++) dims.push(i);
-    for (let i = dims.length - 1; i > 0; i--) {
-        const j = rand.int(0, i);
-        [dims[i], dims[j]] = [dims[j], dims[i]];
-    }
-    return dims.slice(0, n);
-}
-
-function reduceAxes(rand: Rand, pattern: AxesPattern): { shape: number[]; axes: number[]; axesShape: number[] } {
-    const list = (shape: number[], axes: number[]) => ({ shape, axes, axesShape: [axes.length] });
-    switch (pattern) {
-        case "single": {
-            const shape = shapeOf(rand, 1, 5, 300);
-            return list(shape, [rand.int(0, shape.length - 1)]);
-        }
-        case "negative": {
-            const shape = shapeOf(rand, 1, 5, 300);
-            return list(shape, pickDims(rand, shape.length, rand.int(1, Math.min(2, shape.length))).map((d) => d - shape.length));
-        }
-        case "repeated": {
-            const shape = shapeOf(rand, 2, 5, 300);
-            const [d, other] = pickDims(rand, shape.length, 2);
-            const axes = [d, rand.chance(0.5) ? d - shape.length : d];
-            if (rand.chance(0.5)) axes.splice(1, 0, other);
-            return list(shape, axes);
-        }
-        case "all": {
-            const shape = shapeOf(rand, 1, 4, 200);
-            return list(shape, pickDims(rand, shape.length, shape.length));
-        }
-        case "scalar-axis-tensor": {
-            const shape = shapeOf(rand, 1, 4, 300);
-            return { shape, axes: [rand.int(-shape.length, shape.length - 1)], axesShape: [] };
-        }
-        case "three-or-more": {
-            const shape = shapeOf(rand, 3, 5, 300);
-            return list(shape, pickDims(rand, shape.length, rand.int(3, shape.length)));
-        }
-        case "scalar-input": return list([], [0]);
-    }
-}
 
 /** Bools, each false with probability `falses`. */
 function bools(rand: Rand, n: number, falses: number): Buffer {
@@ -81,7 +28,7 @@ function bools(rand: Rand, n: number, falses: number): Buffer {
 }
 
 function reduceAllDraft(rand: Rand, pattern: AxesPattern, keepDims: boolean): MiscDraft {
-    const { shape, axes, axesShape } = reduceAxes(rand, pattern);
+    const { shape, axes, axesShape } = reduceAxes(rand, pattern, 300, 5);
     const rank = shape.length;
     const reduced = new Set(rank === 0 ? [] : axes.map((a) => (a < 0 ? a + rank : a)));
     const out = keepDims ? shape.map((d, i) => (reduced.has(i) ? 1 : d)) : shape.filter((_, i) => !reduced.has(i));

@@ -24,12 +24,7 @@ function count(shape: number[]): number {
 
 /** A random shape of rank in [minRank, maxRank], dimensions 1..maxDim, at most maxElements elements. */
 function shapeOf(rand: Rand, minRank: number, maxRank: number, maxElements = 240, maxDim = 5): number[] {
-    for (;;) {
-        const rank = rand.int(minRank, maxRank);
-        const shape: number[] = [];
-        for (let i = 0; i < rank; i++) shape.push(rand.int(1, maxDim));
-        if (count(shape) <= maxElements) return shape;
-    }
+    return rand.shape(minRank, maxRank, maxElements, maxDim);
 }
 
 /** A tensor of `type` and `shape`, int8/uint8/int16 with a quantization (the same for the output). */

@@ -19,6 +19,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Rand } from "../node/fuzz";
+import { AxesPattern, reduceAxes } from "../node/axes-cases";
 import * as flex from "flatbuffers/js/flexbuffers";
 import { singleOpModel, SingleOpSpec, TensorSpec, TypeName } from "../node/model-writer";
 import { addNDrafts, argMinMaxDrafts, compareDrafts, fillDrafts, logicalNotDrafts, selectDrafts, zerosLikeDrafts } from "./tflm-goldens-compare";
@@ -82,66 +83,7 @@ export interface GoldenDraft {
 // - axes: ResolveAxis makes negative axes positive and drops repeated ones; a scalar input
 //   reduces nothing. TFLM takes any number of axes.
 
-type AxesPattern = "hw4d" | "hw4d-reversed" | "single" | "negative" | "repeated" | "all" | "three-or-more" | "scalar-axis-tensor";
 const AXES_PATTERNS: AxesPattern[] = ["hw4d", "hw4d-reversed", "single", "negative", "repeated", "all", "three-or-more", "scalar-axis-tensor"];
-
-function shapeOf(rand: Rand, minRank: number, maxRank: number, maxElements: number): number[] {
-    for (;;) {
-        const rank = rand.int(minRank, maxRank);
-        const shape: number[] = [];
-        for (let i = 0; i < rank; i++) shape.push(rand.int(1, 6));
-        if (shape.reduce((a, b) => a * b, 1) <= maxElements) return shape;
-    }
-}
-
-/** Distinct dimensions of a rank-`rank` input, `n` of them, in random order. */
-function pickDims(rand: Rand, rank: number, n: number): number[] {
-    const dims: number[] = [];
-    for (let i = 0; i < rank; i++) dims.push(i);
-    for (let i = dims.length - 1; i > 0; i--) {
-        const j = rand.int(0, i);
-        [dims[i], dims[j]] = [dims[j], dims[i]];
-    }
-    return dims.slice(0, n);
-}
-
-/** The input shape and axis tensor values (with the axis tensor's shape) of a pattern. */
-function meanAxes(rand: Rand, pattern: AxesPattern): { shape: number[]; axes: number[]; axesShape: number[] } {
-    const list = (shape: number[], axes: number[]) => ({ shape, axes, axesShape: [axes.length] });
-    switch (pattern) {
-        case "hw4d": return list(shapeOf(rand, 4, 4, 600), [1, 2]);
-        case "hw4d-reversed": return list(shapeOf(rand, 4, 4, 600), [2, 1]);
-        case "single": {
-            const shape = shapeOf(rand, 1, 5, 600);
-            return list(shape, [rand.int(0, shape.length - 1)]);
-        }
-        case "negative": {
-            const shape = shapeOf(rand, 1, 5, 600);
-            const axes = pickDims(rand, shape.length, rand.int(1, Math.min(2, shape.length))).map((d) => d - shape.length);
-            return list(shape, axes);
-        }
-        case "repeated": {
-            // The same dimension twice, once possibly as a negative axis, beside maybe another one.
-            const shape = shapeOf(rand, 2, 5, 600);
-            const [d, other] = pickDims(rand, shape.length, 2);
-            const axes = [d, rand.chance(0.5) ? d - shape.length : d];
-            if (rand.chance(0.5)) axes.splice(1, 0, other);
-            return list(shape, axes);
-        }
-        case "all": {
-            const shape = shapeOf(rand, 1, 4, 400);
-            return list(shape, pickDims(rand, shape.length, shape.length));
-        }
-        case "three-or-more": {
-            const shape = shapeOf(rand, 3, 5, 600);
-            return list(shape, pickDims(rand, shape.length, rand.int(3, shape.length)));
-        }
-        case "scalar-axis-tensor": {
-            const shape = shapeOf(rand, 1, 4, 600);
-            return { shape, axes: [rand.int(-shape.length, shape.length - 1)], axesShape: [] };
-        }
-    }
-}
 
 type MeanQuant = "float" | "same" | "different" | "extreme-ratio";
 
@@ -164,8 +106,8 @@ function quantOf(rand: Rand, type: TypeName, kind: MeanQuant): { input: Partial<
 
 type ReduceOp = "MEAN" | "SUM" | "REDUCE_MAX" | "REDUCE_MIN";
 
-function meanDraft(rand: Rand, type: TypeName, quant: MeanQuant, keepDims: boolean, pattern: AxesPattern | "scalar-input", op: ReduceOp = "MEAN"): GoldenDraft {
-    const { shape, axes, axesShape } = pattern === "scalar-input" ? { shape: [], axes: [0], axesShape: [1] } : meanAxes(rand, pattern);
+function meanDraft(rand: Rand, type: TypeName, quant: MeanQuant, keepDims: boolean, pattern: AxesPattern, op: ReduceOp = "MEAN"): GoldenDraft {
+    const { shape, axes, axesShape } = reduceAxes(rand, pattern, 600, 6);
     const rank = shape.length;
     const reduced = new Set(rank === 0 ? [] : axes.map((a) => (a < 0 ? a + rank : a)));
     const out = keepDims ? shape.map((d, i) => (reduced.has(i) ? 1 : d)) : shape.filter((_, i) => !reduced.has(i));
@@ -185,7 +127,7 @@ function meanDraft(rand: Rand, type: TypeName, quant: MeanQuant, keepDims: boole
 
 function meanDrafts(rand: Rand): GoldenDraft[] {
     const drafts: GoldenDraft[] = [];
-    const patterns: (AxesPattern | "scalar-input")[] = [...AXES_PATTERNS, "scalar-input"];
+    const patterns: AxesPattern[] = [...AXES_PATTERNS, "scalar-input"];
     for (const type of ["float32", "int8", "int16"] as TypeName[]) {
         const quants: MeanQuant[] = type === "float32" ? ["float"] : ["same", "different"];
         for (const quant of quants)
