@@ -183,14 +183,14 @@ void tflite_logistic_float(int32_t *p, const uint8_t *model, uint8_t *arena)
     const uint8_t *input = tfl_tensor(p, TFL_LOGISTIC_INPUT, model, arena);
     uint8_t *output = tfl_output(p, TFL_LOGISTIC_OUTPUT, arena);
     const int32_t count = p[TFL_LOGISTIC_COUNT];
-    for (int32_t i = 0; i < count; i++) {
-        const float x = tfl_load_f32(input + 4 * i);
-        float v;
-        if (x > 16.619047164916992188f) v = 1.0f;
-        else if (x < -9.0f) v = tfl_expf(x);
-        else v = 1.0f / (1.0f + tfl_expf(-x));
-        tfl_store_f32(output + 4 * i, v);
-    }
+    for (int32_t i = 0; i < count; i++) tfl_store_f32(output + 4 * i, tfl_logistic_value(tfl_load_f32(input + 4 * i)));
+}
+
+float tfl_logistic_value(float x)
+{
+    if (x > 16.619047164916992188f) return 1.0f;
+    if (x < -9.0f) return tfl_expf(x);
+    return 1.0f / (1.0f + tfl_expf(-x));
 }
 
 /* reference_ops::Tanh for float: tanhf. */

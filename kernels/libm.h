@@ -14,5 +14,7 @@ float tfl_logf(float x);
 /* sinf and cosf exactly as glibc 2.36 computes them (math.c). */
 float tfl_sinf(float x);
 float tfl_cosf(float x);
+/* TFLM's float logistic of one value (activation.c: LOGISTIC, the LSTM's gates). */
+float tfl_logistic_value(float x);
 
 #endif

@@ -132,6 +132,8 @@ int tfl_check_conv_quantization(tfl_op *op, const tfl_tensor_info *input, const 
 int tfl_prepare_softmax(tfl_op *op);
 /* prepare_svdf.c */
 int tfl_prepare_svdf(tfl_op *op);
+/* prepare_lstm.c */
+int tfl_prepare_unidirectional_sequence_lstm(tfl_op *op);
 /* prepare_transpose_conv.c */
 int tfl_prepare_transpose_conv(tfl_op *op);
 

@@ -288,6 +288,7 @@ tfl_prepare_fn tfl_find_prepare(const tfl_op *op, const char *custom_name, uint3
     case TFL_OP_BROADCAST_ARGS: return RARE(tfl_prepare_broadcast_args);
     case TFL_OP_SOFTMAX: return tfl_prepare_softmax;
     case TFL_OP_SVDF: return RARE(tfl_prepare_svdf);
+    case TFL_OP_UNIDIRECTIONAL_SEQUENCE_LSTM: return RARE(tfl_prepare_unidirectional_sequence_lstm);
     case TFL_OP_EQUAL: return RARE(tfl_prepare_equal);
     case TFL_OP_NOT_EQUAL: return RARE(tfl_prepare_not_equal);
     case TFL_OP_LESS: return RARE(tfl_prepare_less);

@@ -358,6 +358,32 @@ enum tfl_log_softmax {
     TFL_LOG_SOFTMAX_WORDS = 11,
 };
 
+/* kernel_lstm.ts LstmParams: Parameter block of the lstm_* bodies (words). Gates in TFLM's order:
+ * input, forget, cell, output. */
+enum tfl_lstm {
+    TFL_LSTM_INPUT = 0,
+    /* The input weights of the four gates: tensors at 2, 4, 6, 8. */
+    TFL_LSTM_INPUT_WEIGHTS = 2,
+    /* The recurrent weights of the four gates: tensors at 10, 12, 14, 16. */
+    TFL_LSTM_RECURRENT_WEIGHTS = 10,
+    /* The biases of the four gates: tensors at 18, 20, 22, 24. */
+    TFL_LSTM_BIASES = 18,
+    TFL_LSTM_HIDDEN_STATE = 26,
+    TFL_LSTM_CELL_STATE = 28,
+    TFL_LSTM_OUTPUT = 30,
+    TFL_LSTM_BATCHES = 32,
+    TFL_LSTM_TIME_STEPS = 33,
+    TFL_LSTM_INPUT_SIZE = 34,
+    TFL_LSTM_STATE_SIZE = 35,
+    /* 1 when the input and output are [time, batch, ...]. */
+    TFL_LSTM_TIME_MAJOR = 36,
+    /* float32: cell_clip's bits (no clipping unless above 0). */
+    TFL_LSTM_CELL_CLIP = 37,
+    /* Arena offset of the scratch: one row of StateSize values per gate, in gate order. */
+    TFL_LSTM_SCRATCH = 38,
+    TFL_LSTM_FLOAT_WORDS = 39,
+};
+
 /* kernel_math.ts MathParams: Parameter block of math_float, math_int8 and abs_int16 (words). */
 enum tfl_math {
     TFL_MATH_INPUT = 0,
@@ -1173,6 +1199,7 @@ enum tfl_type {
     X(l2_pool_2d_float) \
     X(log_softmax_float) \
     X(log_softmax_int8) \
+    X(lstm_float) \
     X(math_float) \
     X(math_int8) \
     X(abs_int16) \
@@ -1340,6 +1367,7 @@ void tflite_l2_normalization_int8(int32_t *params, const uint8_t *model, uint8_t
 void tflite_l2_pool_2d_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_log_softmax_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_log_softmax_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_lstm_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_math_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_math_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_abs_int16(int32_t *params, const uint8_t *model, uint8_t *arena);

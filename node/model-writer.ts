@@ -246,6 +246,7 @@ export const OPTION_TABLES: { [union: number]: OptionTable } = {
     57: { name: "ArgMinOptions", fields: { outputType: [0, "type"] } },
     59: { name: "PackOptions", fields: { valuesCount: [0, "int"], axis: [1, "int"] } },
     64: { name: "UnpackOptions", fields: { num: [0, "int"], axis: [1, "int"] } },
+    71: { name: "UnidirectionalSequenceLSTMOptions", fields: { activation: [0, "activation"], cellClip: [1, "float"], projClip: [2, "float"], timeMajor: [3, "bool"], asymmetricQuantizeInputs: [4, "bool"], diagonalRecurrentTensors: [5, "bool"] } },
     79: { name: "SplitVOptions", fields: { numSplits: [0, "int"] } },
     81: { name: "ReverseV2Options", fields: {} },
     83: { name: "GatherNdOptions", fields: {} },
@@ -260,6 +261,7 @@ export const OPTION_TABLES: { [union: number]: OptionTable } = {
 
 /** The BuiltinOptions member each builtin op uses (ops absent here, like RELU, take none). */
 export const OP_OPTIONS: { [op: string]: number } = {
+    UNIDIRECTIONAL_SEQUENCE_LSTM: 71,
     CONV_2D: 1, DEPTHWISE_CONV_2D: 2, AVERAGE_POOL_2D: 5, MAX_POOL_2D: 5, L2_POOL_2D: 5, SVDF: 6, L2_NORMALIZATION: 12,
     FULLY_CONNECTED: 8, SOFTMAX: 9, CONCATENATION: 10, ADD: 11, RESIZE_BILINEAR: 15, RESHAPE: 17,
     MUL: 21, PAD: 22, GATHER: 23, TRANSPOSE: 26, MEAN: 27, SUM: 27, REDUCE_MAX: 27, REDUCE_MIN: 27, REDUCE_ALL: 27,

@@ -30,6 +30,7 @@ import { RESIZE_OPS } from "./tflm-goldens-resize";
 import { SIGNAL_OPS, SIGNAL2_OPS } from "./tflm-goldens-signal";
 import { MISC_OPS } from "./tflm-goldens-misc";
 import { NORM_OPS } from "./tflm-goldens-norm";
+import { LSTM_OPS } from "./tflm-goldens-lstm";
 
 const REPO = path.resolve(__dirname, "..", "..");
 export const GOLDENS_DIR = process.env.TFLM_GOLDENS_DIR || path.join(REPO, "test", "tflm-goldens");
@@ -174,6 +175,7 @@ const OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => GoldenDraft[]
     ...SIGNAL2_OPS,
     ...MISC_OPS,
     ...NORM_OPS,
+    ...LSTM_OPS,
     equal: { seed: 20261301, drafts: compareDrafts("EQUAL") },
     not_equal: { seed: 20261302, drafts: compareDrafts("NOT_EQUAL") },
     less: { seed: 20261303, drafts: compareDrafts("LESS") },

@@ -531,15 +531,15 @@ namespace tflite {
         const output = paramBuffer(p, LogisticParams.Output, model, arena)
         const outputAt = paramOffset(p, LogisticParams.Output)
         const count = param(p, LogisticParams.Count)
-        const cutoffUpper = f32(16.619047164916992188)
-        for (let i = 0; i < count; i++) {
-            const x = input.getNumber(NumberFormat.Float32LE, inputAt + 4 * i)
-            let v = 0
-            if (x > cutoffUpper) v = 1
-            else if (x < -9) v = libmExpf(x)
-            else v = f32(1 / f32(1 + libmExpf(-x)))
-            output.setNumber(NumberFormat.Float32LE, outputAt + 4 * i, v)
-        }
+        for (let i = 0; i < count; i++)
+            output.setNumber(NumberFormat.Float32LE, outputAt + 4 * i, logisticFloatValue(input.getNumber(NumberFormat.Float32LE, inputAt + 4 * i)))
+    }
+
+    /** logisticFloat's formula for one float32 (also the LSTM's gates, kernel_lstm.ts). */
+    export function logisticFloatValue(x: number): number {
+        if (x > 16.619047164916992188) return 1
+        if (x < -9) return libmExpf(x)
+        return f32(1 / f32(1 + libmExpf(-x)))
     }
 
     /** reference_ops::Tanh for float: std::tanh on a float, i.e. tanhf. */

@@ -28,5 +28,6 @@ namespace tflite {
         registerCompareKernels()
         registerSignalKernels()
         registerSignal2Kernels()
+        registerLstmKernels()
     }
 }
