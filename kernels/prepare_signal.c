@@ -418,15 +418,27 @@ static int32_t twiddle_part(double c)
     return (double)f > v ? f - 1 : f;
 }
 
+#if TINYML_ALL_OPS
+static int prepare_rfft_wide(tfl_op *op, int32_t type, int32_t fft_length, const int32_t *factors, int32_t count);
+/* The all-ops build also takes FLOAT32 (signal2.c); the default build's code stays as it was. */
+#define RFFT_TYPE_OK(type) ((type) == TFL_TYPE_INT16 || (type) == TFL_TYPE_FLOAT32)
+#define RFFT_TYPES "INT16 and FLOAT32"
+#define RFFT_TYPE(type) (type)
+#else
+#define RFFT_TYPE_OK(type) ((type) == TFL_TYPE_INT16)
+#define RFFT_TYPES "INT16"
+#define RFFT_TYPE(type) TFL_TYPE_INT16
+#endif
+
 int tfl_prepare_signal_rfft(tfl_op *op)
 {
     const double pi = 3.14159265358979311600e+00;
     flex_options o;
     int32_t type, fft_length;
     if (check_io(op, 1, 1) || signal_options(op, &o) || signal_int(op, &o, "T", &type)) return 1;
-    TFL_CHECK(op, type == TFL_TYPE_INT16, "unsupported FFT type %y (only INT16)", type);
+    TFL_CHECK(op, RFFT_TYPE_OK(type), "unsupported FFT type %y (only " RFFT_TYPES ")", type);
     const tfl_tensor_info *input = tfl_input(op, 0), *output = tfl_output_tensor(op, 0);
-    if (check_tensor(op, input, "input", TFL_TYPE_INT16, -1) || check_tensor(op, output, "output", TFL_TYPE_INT16, input->rank))
+    if (check_tensor(op, input, "input", RFFT_TYPE(type), -1) || check_tensor(op, output, "output", RFFT_TYPE(type), input->rank))
         return 1;
     TFL_CHECK(op, input->rank >= 1, "input %t must have rank 1 or more", input);
     /* fft_length 2 would need KISS FFT's generic radix (a 1-point stage), which TFLM cannot run. */
@@ -456,6 +468,9 @@ int tfl_prepare_signal_rfft(tfl_op *op)
         TFL_CHECK(op, factors[i] <= 5, "fft_length %d has a factor %d that TFLM's KISS FFT cannot do without malloc (only 2, 3, 4 and 5)",
                   fft_length, factors[i]);
 
+#if TINYML_ALL_OPS
+    if (type != TFL_TYPE_INT16) return prepare_rfft_wide(op, type, fft_length, factors, count);
+#endif
     int32_t twiddles = TFL_SIGNAL_RFFT_FACTORS + count, super_twiddles = twiddles + n;
     int32_t *p = tfl_use_body(op, TFL_BODY_signal_rfft_int16, (uint32_t)(super_twiddles + (n >> 1)));
     if (!p) return 1;
@@ -821,5 +836,36 @@ int tfl_custom_option(tfl_op *op, const char *key, int integer, double *out)
     }
     *out = (double)flex_as_int(&o, &v);
     return flex_failed(&o);
+}
+
+/* ---- SignalRfft of FLOAT32 (kernel_signal2.ts prepareSignalRfftWide, signal2.c) ----
+ * tfl_prepare_signal_rfft's block with twiddles of two words: (float) cos and sin of the phase. */
+
+static int prepare_rfft_wide(tfl_op *op, int32_t type, int32_t fft_length, const int32_t *factors, int32_t count)
+{
+    const double pi = 3.14159265358979311600e+00;
+    const tfl_tensor_info *input = tfl_input(op, 0), *output = tfl_output_tensor(op, 0);
+    const int32_t n = fft_length / 2, input_length = input->shape[input->rank - 1];
+    const int32_t twiddles = TFL_SIGNAL_RFFT_FACTORS + count, super_twiddles = twiddles + 2 * n;
+    (void)type;
+    int32_t *p = tfl_use_body(op, TFL_BODY_signal_rfft_float, (uint32_t)(super_twiddles + 2 * (n >> 1)));
+    if (!p) return 1;
+    tfl_param_tensor(op, TFL_SIGNAL_RFFT_INPUT, input);
+    tfl_param_tensor(op, TFL_SIGNAL_RFFT_OUTPUT, output);
+    p[TFL_SIGNAL_RFFT_FFT_LENGTH] = fft_length;
+    p[TFL_SIGNAL_RFFT_INPUT_LENGTH] = input_length;
+    p[TFL_SIGNAL_RFFT_ROWS] = input_length > 0 ? (int32_t)(input->count / (uint32_t)input_length) : 0;
+    tfl_param_scratch(op, TFL_SIGNAL_RFFT_WORK, 4 * (uint32_t)fft_length);
+    tfl_param_scratch(op, TFL_SIGNAL_RFFT_TMP, 4 * (uint32_t)fft_length);
+    p[TFL_SIGNAL_RFFT_STAGES] = count >> 1;
+    p[TFL_SIGNAL_RFFT_TWIDDLES] = twiddles;
+    p[TFL_SIGNAL_RFFT_SUPER_TWIDDLES] = super_twiddles;
+    for (int32_t i = 0; i < count; i++) p[TFL_SIGNAL_RFFT_FACTORS + i] = factors[i];
+    for (int32_t i = 0; i < n + (n >> 1); i++) {
+        double phase = i < n ? -2.0 * pi * i / n : -pi * ((double)(i - n + 1) / n + 0.5);
+        tfl_store_f32((uint8_t *)(p + twiddles + 2 * i), (float)fdlibm_trig(phase, 0));
+        tfl_store_f32((uint8_t *)(p + twiddles + 2 * i + 1), (float)fdlibm_trig(phase, 1));
+    }
+    return 0;
 }
 #endif

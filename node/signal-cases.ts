@@ -1,5 +1,5 @@
-// Generated models of the Signal library's framing ops SignalFramer and SignalStacker
-// (libs/tflite/kernel_signal2.ts). TFLM's goldens (tools/tflm-goldens-signal.ts) take every draft
+// Generated models of the Signal library's framing ops SignalFramer and SignalStacker and of
+// SignalRfft (libs/tflite/kernel_signal2.ts, kernel_signal.ts). TFLM's goldens (tools/tflm-goldens-signal.ts) take every draft
 // of an op, several invokes in sequence each (these ops keep state and say with output_valid
 // whether their output is new). Sizes are drawn small so that one case runs in milliseconds.
 import * as flex from "flatbuffers/js/flexbuffers";
@@ -87,8 +87,43 @@ function stackerDrafts(rand: Rand): Draft[] {
     });
 }
 
+// SignalRfft (rfft.cc): int16 (KISS FFT's 16-bit fixed point, kernel_signal.ts) and float32. Its
+// branches are KISS FFT's radix stages (4, 2, 3, 5: fft_length 2n with n's factors), rows shorter
+// than fft_length (zero padding) or as long, one row or several.
+function rfftDrafts(rand: Rand): Draft[] {
+    const drafts: Draft[] = [];
+    for (const type of ["float32", "int16"] as const) {
+        const cases: { covers: string[]; outer: number[]; fft: number; length: number }[] = type === "int16" ? [
+            { covers: ["radix-4", "radix-2", "padded"], outer: [], fft: 16, length: rand.int(9, 15) },
+            { covers: ["radix-3", "radix-5", "rows"], outer: [2], fft: 30, length: 30 },
+        ] : [
+            { covers: ["radix-4", "whole-rows"], outer: [], fft: 8, length: 8 },
+            { covers: ["radix-2"], outer: [], fft: 4, length: rand.int(1, 4) },
+            { covers: ["radix-4", "radix-2", "padded", "rows"], outer: [rand.int(2, 3)], fft: 16, length: rand.int(5, 15) },
+            { covers: ["radix-3", "padded"], outer: [], fft: 6, length: rand.int(2, 5) },
+            { covers: ["radix-5", "whole-rows"], outer: [], fft: 10, length: 10 },
+            { covers: ["radix-4", "radix-3", "radix-5", "rows", "padded"], outer: [2, 1], fft: 120, length: rand.int(90, 119) },
+            { covers: ["radix-2", "radix-3", "whole-rows"], outer: [], fft: 12, length: 12 },
+        ];
+        for (const c of cases) {
+            const inShape = [...c.outer, c.length], outShape = [...c.outer, c.fft + 2];
+            drafts.push({
+                covers: [type, ...c.covers],
+                inputs: [type === "int16" ? int16Samples(rand, count(inShape)) : float32Samples(rand, count(inShape))],
+                spec: {
+                    op: "CUSTOM", customCode: "SignalRfft",
+                    customOptions: Buffer.from(flex.encode({ T: type === "int16" ? 7 : 0, fft_length: c.fft })),
+                    inputs: [{ shape: inShape, type }], outputs: [{ shape: outShape, type }],
+                },
+            });
+        }
+    }
+    return drafts;
+}
+
 /** The drafts of each op, by golden directory name (tools/tflm-goldens-signal.ts SIGNAL2_OPS gives their seeds). */
 export const SIGNAL_DRAFTS: { [op: string]: (rand: Rand) => Draft[] } = {
     signal_framer: framerDrafts,
     signal_stacker: stackerDrafts,
+    signal_rfft: rfftDrafts,
 };

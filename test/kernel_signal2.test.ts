@@ -1,4 +1,4 @@
-// SignalDelay, SignalOverlapAdd, SignalFramer and SignalStacker (libs/tflite/kernel_signal2.ts, kernels/prepare_signal.c, kernels/signal2.c) past
+// SignalDelay, SignalOverlapAdd, SignalFramer, SignalStacker and SignalRfft of float32 (libs/tflite/kernel_signal2.ts, kernels/prepare_signal.c, kernels/signal2.c) past
 // what TFLM's goldens show (test/tflm_goldens.test.ts runs those): that the goldens reach every
 // branch, models both loaders refuse with the same message, the state cleared by resetState as
 // TFLM's Reset clears it, and rows of nothing, run alike in the STS and in C.
@@ -117,9 +117,12 @@ const framer = (input: TensorSpec, output: TensorSpec, options: object, valid: T
 const stacker = (input: TensorSpec, output: TensorSpec, options: object, valid: TensorSpec = { shape: [], type: "bool" }): SingleOpSpec => ({
     op: "CUSTOM", customCode: "SignalStacker", customOptions: Buffer.from(flex.encode(options)), inputs: [input], outputs: [output, valid],
 });
+const rfftSpec = (t: number, input: TensorSpec, output: TensorSpec, fftLength = 8): SingleOpSpec => ({
+    op: "CUSTOM", customCode: "SignalRfft", customOptions: Buffer.from(flex.encode({ T: t, fft_length: fftLength })), inputs: [input], outputs: [output],
+});
 const STACK = { num_channels: 2, stacker_left_context: 1, stacker_right_context: 1, stacker_step: 1 };
 
-describe("SignalFramer and SignalStacker: coverage, refusals, state, the STS and the C alike", () => {
+describe("SignalFramer, SignalStacker and SignalRfft (float32): coverage, refusals, state, the STS and the C alike", () => {
     before(() => buildLoaderTool());
 
     const manifest = (op: string): GoldenManifest => JSON.parse(fs.readFileSync(path.join(GOLDENS, op, "manifest.json"), "utf8"));
@@ -136,6 +139,12 @@ describe("SignalFramer and SignalStacker: coverage, refusals, state, the STS and
         for (const w of ["left-0", "left", "right-0", "right", "step-1", "step-above-1", "step-whole-buffer", "channels-1", "longer-tensors"])
             assert.ok(m.cases.some((c) => c.covers.includes(w)), w);
         assert.ok(m.cases.every((c) => (c.invokes ?? 1) >= 3), "every case runs 3 invokes or more");
+    });
+
+    it("has TFLM goldens of SignalRfft for float32 (and int16) through every radix, padded rows and whole ones, several rows", () => {
+        const m = manifest("signal_rfft");
+        for (const w of ["radix-2", "radix-3", "radix-4", "radix-5", "padded", "whole-rows", "rows"])
+            assert.ok(m.cases.some((c) => c.covers.includes("float32") && c.covers.includes(w)), `float32 ${w}`);
     });
 
     const refused: { name: string; spec: SingleOpSpec; message: RegExp }[] = [
@@ -162,6 +171,13 @@ describe("SignalFramer and SignalStacker: coverage, refusals, state, the STS and
             message: /output tensor 1 'output0' INT16\[2,2,3\] must have 16 values \(frame_size per frame\)$/ },
         { name: "SignalFramer without prefill", spec: framer(i16([4]), i16([1, 4]), { frame_size: 4, frame_step: 4 }),
             message: /custom option 'prefill' is missing$/ },
+        { name: "SignalRfft of FLOAT32 (option T) over int16 tensors", spec: rfftSpec(0, { shape: [8], type: "int16" }, { shape: [10], type: "int16" }),
+            message: /input tensor 0 'input0' INT16\[8\] must be FLOAT32$/ },
+        { name: "SignalRfft of UINT8", spec: rfftSpec(3, { shape: [8], type: "uint8" }, { shape: [10], type: "uint8" }),
+            message: /unsupported FFT type UINT8 \(only INT16 and FLOAT32\)$/ },
+        { name: "SignalRfft of FLOAT32 with fft_length 14 (a factor 7: TFLM's KISS FFT would malloc)",
+            spec: rfftSpec(0, { shape: [14], type: "float32" }, { shape: [16], type: "float32" }, 14),
+            message: /fft_length 14 has a factor 7 that TFLM's KISS FFT cannot do without malloc \(only 2, 3, 4 and 5\)$/ },
         { name: "SignalStacker of rank 2 (TFLM takes rank 1)", spec: stacker(i16([1, 2]), i16([6]), STACK),
             message: /input tensor 0 'input0' INT16\[1,2\] must have rank 1$/ },
         { name: "SignalStacker with 0 channels (TFLM asserts)", spec: stacker(i16([2]), i16([6]), { ...STACK, num_channels: 0 }),

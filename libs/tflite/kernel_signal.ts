@@ -260,7 +260,10 @@ namespace tflite {
         Work = 7, Tmp = 8,
         /** Stages of the complex FFT; where its twiddles and the super twiddles start (words). */
         Stages = 9, Twiddles = 10, SuperTwiddles = 11,
-        /** (radix, remaining length) per stage, then the twiddles, one complex int16 (r, i) per word. */
+        /**
+         * (radix, remaining length) per stage, then the twiddles, one complex int16 (r, i) per word
+         * (signal_rfft_float: a float32 r and i in two words).
+         */
         Factors = 12,
     }
 
@@ -270,9 +273,9 @@ namespace tflite {
         const output = op.output(0)
         const options = customOptionsMap(op)
         const type = signalIntOption(op, options, "T")
-        op.check(type === TensorType.Int16, "unsupported FFT type " + typeName(type) + " (only INT16)")
-        checkSignalTensor(op, input, "input", TensorType.Int16, -1)
-        checkSignalTensor(op, output, "output", TensorType.Int16, input.rank())
+        op.check(type === TensorType.Int16 || type === TensorType.Float32, "unsupported FFT type " + typeName(type) + " (only INT16 and FLOAT32)")
+        checkSignalTensor(op, input, "input", type, -1)
+        checkSignalTensor(op, output, "output", type, input.rank())
         op.check(input.rank() >= 1, "input " + input.describe() + " must have rank 1 or more")
         // fft_length 2 would need KISS FFT's generic radix (a 1-point stage), which TFLM cannot run.
         const fftLength = signalOptionInRange(op, options, "fft_length", 4, 65536)
@@ -303,6 +306,11 @@ namespace tflite {
             op.check(factors[i] <= 5, "fft_length " + fftLength + " has a factor " + factors[i] +
                 " that TFLM's KISS FFT cannot do without malloc (only 2, 3, 4 and 5)")
 
+        // FLOAT32: kernel_signal2.ts, over this block with twiddles of two words.
+        if (type !== TensorType.Int16) {
+            prepareSignalRfftWide(op, type, fftLength, factors)
+            return
+        }
         const twiddles = SignalRfftParams.Factors + factors.length
         const superTwiddles = twiddles + n
         const p = op.useBody("signal_rfft_int16", superTwiddles + (n >> 1))

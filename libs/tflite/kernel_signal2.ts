@@ -6,6 +6,7 @@ namespace tflite {
     //   SignalOverlapAdd  frames added into a running buffer, frame_step samples out per frame, int16/float32
     //   SignalFramer      overlapping frames of frame_size samples, frame_step apart, int16
     //   SignalStacker     the last left + 1 + right frames of channels side by side, int16
+    //   SignalRfft        real FFT, float32 (int16: kernel_signal.ts, whose prepare comes here for the others)
     //
     // State: what an op keeps between invokes is arena memory from Operator.paramPersistent, zero
     // at load and after StsInterpreter.resetState, as TFLM's after Prepare and Reset.
@@ -20,6 +21,7 @@ namespace tflite {
         registerBody("signal_overlap_add_float", signalOverlapAddFloat)
         registerBody("signal_framer_int16", signalFramerInt16)
         registerBody("signal_stacker_int16", signalStackerInt16)
+        registerBody("signal_rfft_float", signalRfftFloat)
     }
 
     // ---------------------------------------------------------------------------------------
@@ -354,5 +356,297 @@ namespace tflite {
         }
         arena.setNumber(NumberFormat.Int32LE, stateAt, held)
         valid[paramOffset(p, SignalStackerParams.OutputValid)] = isValid
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // SignalRfft of FLOAT32: KISS FFT v1.3.0 in float, as TFLM compiles it (kiss_fft_float.cc):
+    // the same factors and recursion as the int16 one (kernel_signal.ts), without the fixed
+    // point's divisions by the radix, in float32 arithmetic: every +, - and * rounded to float32
+    // (quantization.ts f32: the double sum or product of two float32s, rounded to float32, is
+    // float32 arithmetic's result) in KISS FFT's order. Twiddles are (float) cos(phase).
+
+    /** The FLOAT32 parameter block after prepareSignalRfft's checks: SignalRfftParams, twiddles of two words. */
+    export function prepareSignalRfftWide(op: Operator, type: number, fftLength: number, factors: number[]): void {
+        const input = op.input(0)
+        const output = op.output(0)
+        const n = fftLength >> 1
+        const inputLength = input.dim(input.rank() - 1)
+        const twiddles = SignalRfftParams.Factors + factors.length
+        const superTwiddles = twiddles + 2 * n
+        const p = op.useBody("signal_rfft_float", superTwiddles + 2 * (n >> 1))
+        op.paramTensor(SignalRfftParams.Input, input)
+        op.paramTensor(SignalRfftParams.Output, output)
+        setParam(p, SignalRfftParams.FftLength, fftLength)
+        setParam(p, SignalRfftParams.InputLength, inputLength)
+        setParam(p, SignalRfftParams.Rows, inputLength > 0 ? input.elementCount() / inputLength : 0)
+        op.paramScratch(SignalRfftParams.Work, 4 * fftLength)
+        op.paramScratch(SignalRfftParams.Tmp, 4 * fftLength)
+        setParam(p, SignalRfftParams.Stages, factors.length >> 1)
+        setParam(p, SignalRfftParams.Twiddles, twiddles)
+        setParam(p, SignalRfftParams.SuperTwiddles, superTwiddles)
+        setParams(p, SignalRfftParams.Factors, factors)
+        for (let i = 0; i < n; i++) {
+            const phase = -2 * Math.PI * i / n
+            p.setNumber(NumberFormat.Float32LE, 4 * (twiddles + 2 * i), Math.cos(phase))
+            p.setNumber(NumberFormat.Float32LE, 4 * (twiddles + 2 * i + 1), Math.sin(phase))
+        }
+        for (let i = 0; i < (n >> 1); i++) {
+            const phase = -Math.PI * ((i + 1) / n + 0.5)
+            p.setNumber(NumberFormat.Float32LE, 4 * (superTwiddles + 2 * i), Math.cos(phase))
+            p.setNumber(NumberFormat.Float32LE, 4 * (superTwiddles + 2 * i + 1), Math.sin(phase))
+        }
+    }
+
+    /** One complex float FFT as kissWorkFloat runs it: its input, its output, the twiddles, by index. */
+    class KissFloat {
+        inRe: number[]
+        inIm: number[]
+        outRe: number[]
+        outIm: number[]
+        twiddleRe: number[]
+        twiddleIm: number[]
+        /** (radix, remaining length) per stage. */
+        factors: number[]
+        /** kiss_fft_alloc's inverse_fft: only the radix-4 butterfly looks at it. */
+        inverse: boolean
+    }
+
+    /** kf_work in float: the FFT of inputs f, f + fstride, ... into outputs fout .. fout + radix * m - 1. */
+    function kissWorkFloat(fft: KissFloat, fout: number, f: number, fstride: number, stage: number): void {
+        const radix = fft.factors[2 * stage]
+        const m = fft.factors[2 * stage + 1]
+        if (m === 1) {
+            for (let q = 0; q < radix; q++) {
+                fft.outRe[fout + q] = fft.inRe[f + q * fstride]
+                fft.outIm[fout + q] = fft.inIm[f + q * fstride]
+            }
+        } else {
+            for (let q = 0; q < radix; q++) kissWorkFloat(fft, fout + q * m, f + q * fstride, fstride * radix, stage + 1)
+        }
+        if (radix === 2) kissFloat2(fft, fout, fstride, m)
+        else if (radix === 3) kissFloat3(fft, fout, fstride, m)
+        else if (radix === 4) kissFloat4(fft, fout, fstride, m)
+        else kissFloat5(fft, fout, fstride, m)
+    }
+
+    function kissFloat2(fft: KissFloat, fout: number, fstride: number, m: number): void {
+        const re = fft.outRe
+        const im = fft.outIm
+        for (let k = 0; k < m; k++) {
+            const a0 = fout + k
+            const a1 = a0 + m
+            const wr = fft.twiddleRe[k * fstride]
+            const wi = fft.twiddleIm[k * fstride]
+            const tr = f32(f32(re[a1] * wr) - f32(im[a1] * wi))
+            const ti = f32(f32(re[a1] * wi) + f32(im[a1] * wr))
+            re[a1] = f32(re[a0] - tr)
+            im[a1] = f32(im[a0] - ti)
+            re[a0] = f32(re[a0] + tr)
+            im[a0] = f32(im[a0] + ti)
+        }
+    }
+
+    function kissFloat3(fft: KissFloat, fout: number, fstride: number, m: number): void {
+        const re = fft.outRe
+        const im = fft.outIm
+        const twRe = fft.twiddleRe
+        const twIm = fft.twiddleIm
+        const epi3i = twIm[fstride * m]
+        for (let k = 0; k < m; k++) {
+            const a0 = fout + k
+            const a1 = a0 + m
+            const a2 = a1 + m
+            const t1 = k * fstride
+            const t2 = 2 * t1
+            const s1r = f32(f32(re[a1] * twRe[t1]) - f32(im[a1] * twIm[t1]))
+            const s1i = f32(f32(re[a1] * twIm[t1]) + f32(im[a1] * twRe[t1]))
+            const s2r = f32(f32(re[a2] * twRe[t2]) - f32(im[a2] * twIm[t2]))
+            const s2i = f32(f32(re[a2] * twIm[t2]) + f32(im[a2] * twRe[t2]))
+            const s3r = f32(s1r + s2r)
+            const s3i = f32(s1i + s2i)
+            // HALF_OF is * 0.5f, then scratch[0] times epi3.i.
+            const f1r = f32(re[a0] - f32(s3r * 0.5))
+            const f1i = f32(im[a0] - f32(s3i * 0.5))
+            const s0r = f32(f32(s1r - s2r) * epi3i)
+            const s0i = f32(f32(s1i - s2i) * epi3i)
+            re[a0] = f32(re[a0] + s3r)
+            im[a0] = f32(im[a0] + s3i)
+            re[a2] = f32(f1r + s0i)
+            im[a2] = f32(f1i - s0r)
+            re[a1] = f32(f1r - s0i)
+            im[a1] = f32(f1i + s0r)
+        }
+    }
+
+    function kissFloat4(fft: KissFloat, fout: number, fstride: number, m: number): void {
+        const re = fft.outRe
+        const im = fft.outIm
+        const twRe = fft.twiddleRe
+        const twIm = fft.twiddleIm
+        for (let k = 0; k < m; k++) {
+            const a0 = fout + k
+            const a1 = a0 + m
+            const a2 = a1 + m
+            const a3 = a2 + m
+            const t1 = k * fstride
+            const t2 = 2 * t1
+            const t3 = 3 * t1
+            const s0r = f32(f32(re[a1] * twRe[t1]) - f32(im[a1] * twIm[t1]))
+            const s0i = f32(f32(re[a1] * twIm[t1]) + f32(im[a1] * twRe[t1]))
+            const s1r = f32(f32(re[a2] * twRe[t2]) - f32(im[a2] * twIm[t2]))
+            const s1i = f32(f32(re[a2] * twIm[t2]) + f32(im[a2] * twRe[t2]))
+            const s2r = f32(f32(re[a3] * twRe[t3]) - f32(im[a3] * twIm[t3]))
+            const s2i = f32(f32(re[a3] * twIm[t3]) + f32(im[a3] * twRe[t3]))
+            const s5r = f32(re[a0] - s1r)
+            const s5i = f32(im[a0] - s1i)
+            const r0 = f32(re[a0] + s1r)
+            const i0 = f32(im[a0] + s1i)
+            const s3r = f32(s0r + s2r)
+            const s3i = f32(s0i + s2i)
+            const s4r = f32(s0r - s2r)
+            const s4i = f32(s0i - s2i)
+            re[a2] = f32(r0 - s3r)
+            im[a2] = f32(i0 - s3i)
+            re[a0] = f32(r0 + s3r)
+            im[a0] = f32(i0 + s3i)
+            // The forward transform multiplies the odd difference by -i, the inverse by i.
+            if (fft.inverse) {
+                re[a1] = f32(s5r - s4i)
+                im[a1] = f32(s5i + s4r)
+                re[a3] = f32(s5r + s4i)
+                im[a3] = f32(s5i - s4r)
+            } else {
+                re[a1] = f32(s5r + s4i)
+                im[a1] = f32(s5i - s4r)
+                re[a3] = f32(s5r - s4i)
+                im[a3] = f32(s5i + s4r)
+            }
+        }
+    }
+
+    function kissFloat5(fft: KissFloat, fout: number, fstride: number, m: number): void {
+        const re = fft.outRe
+        const im = fft.outIm
+        const twRe = fft.twiddleRe
+        const twIm = fft.twiddleIm
+        const yar = twRe[fstride * m]
+        const yai = twIm[fstride * m]
+        const ybr = twRe[2 * fstride * m]
+        const ybi = twIm[2 * fstride * m]
+        for (let u = 0; u < m; u++) {
+            const a0 = fout + u
+            const a1 = a0 + m
+            const a2 = a1 + m
+            const a3 = a2 + m
+            const a4 = a3 + m
+            const t1 = u * fstride
+            const t2 = 2 * t1
+            const t3 = 3 * t1
+            const t4 = 4 * t1
+            const s0r = re[a0]
+            const s0i = im[a0]
+            const s1r = f32(f32(re[a1] * twRe[t1]) - f32(im[a1] * twIm[t1]))
+            const s1i = f32(f32(re[a1] * twIm[t1]) + f32(im[a1] * twRe[t1]))
+            const s2r = f32(f32(re[a2] * twRe[t2]) - f32(im[a2] * twIm[t2]))
+            const s2i = f32(f32(re[a2] * twIm[t2]) + f32(im[a2] * twRe[t2]))
+            const s3r = f32(f32(re[a3] * twRe[t3]) - f32(im[a3] * twIm[t3]))
+            const s3i = f32(f32(re[a3] * twIm[t3]) + f32(im[a3] * twRe[t3]))
+            const s4r = f32(f32(re[a4] * twRe[t4]) - f32(im[a4] * twIm[t4]))
+            const s4i = f32(f32(re[a4] * twIm[t4]) + f32(im[a4] * twRe[t4]))
+            const s7r = f32(s1r + s4r)
+            const s7i = f32(s1i + s4i)
+            const s10r = f32(s1r - s4r)
+            const s10i = f32(s1i - s4i)
+            const s8r = f32(s2r + s3r)
+            const s8i = f32(s2i + s3i)
+            const s9r = f32(s2r - s3r)
+            const s9i = f32(s2i - s3i)
+            re[a0] = f32(s0r + f32(s7r + s8r))
+            im[a0] = f32(s0i + f32(s7i + s8i))
+            const s5r = f32(f32(s0r + f32(s7r * yar)) + f32(s8r * ybr))
+            const s5i = f32(f32(s0i + f32(s7i * yar)) + f32(s8i * ybr))
+            const s6r = f32(f32(s10i * yai) + f32(s9i * ybi))
+            const s6i = f32(-f32(s10r * yai) - f32(s9r * ybi))
+            re[a1] = f32(s5r - s6r)
+            im[a1] = f32(s5i - s6i)
+            re[a4] = f32(s5r + s6r)
+            im[a4] = f32(s5i + s6i)
+            const s11r = f32(f32(s0r + f32(s7r * ybr)) + f32(s8r * yar))
+            const s11i = f32(f32(s0i + f32(s7i * ybr)) + f32(s8i * yar))
+            const s12r = f32(-f32(s10i * ybi) + f32(s9i * yai))
+            const s12i = f32(f32(s10r * ybi) - f32(s9r * yai))
+            re[a2] = f32(s11r + s12r)
+            im[a2] = f32(s11i + s12i)
+            re[a3] = f32(s11r - s12r)
+            im[a3] = f32(s11i - s12i)
+        }
+    }
+
+    /** A float KISS FFT of `n` points from a SignalRfftParams block: its factors and twiddles, no data yet. */
+    function kissFloatFromParams(p: Buffer, n: number, inverse: boolean): KissFloat {
+        const fft = new KissFloat()
+        fft.factors = []
+        for (let i = 0; i < 2 * param(p, SignalRfftParams.Stages); i++) fft.factors.push(param(p, SignalRfftParams.Factors + i))
+        fft.twiddleRe = []
+        fft.twiddleIm = []
+        const tw = param(p, SignalRfftParams.Twiddles)
+        for (let i = 0; i < n; i++) {
+            fft.twiddleRe.push(p.getNumber(NumberFormat.Float32LE, 4 * (tw + 2 * i)))
+            fft.twiddleIm.push(p.getNumber(NumberFormat.Float32LE, 4 * (tw + 2 * i + 1)))
+        }
+        fft.outRe = []
+        fft.outIm = []
+        pushZeros(fft.outRe, n)
+        pushZeros(fft.outIm, n)
+        fft.inverse = inverse
+        return fft
+    }
+
+    export function signalRfftFloat(p: Buffer, model: Buffer, arena: Buffer): void {
+        const input = paramBuffer(p, SignalRfftParams.Input, model, arena)
+        const inputAt = paramOffset(p, SignalRfftParams.Input)
+        const output = paramBuffer(p, SignalRfftParams.Output, model, arena)
+        const outputAt = paramOffset(p, SignalRfftParams.Output)
+        const fftLength = param(p, SignalRfftParams.FftLength)
+        const inputLength = param(p, SignalRfftParams.InputLength)
+        const rows = param(p, SignalRfftParams.Rows)
+        const n = fftLength >> 1
+        const fft = kissFloatFromParams(p, n, false)
+        const superAt = param(p, SignalRfftParams.SuperTwiddles)
+        const re = fft.outRe
+        const im = fft.outIm
+        for (let row = 0; row < rows; row++) {
+            // The row zero-padded to fftLength samples, read as n complex values.
+            const from = inputAt + 4 * row * inputLength
+            fft.inRe = []
+            fft.inIm = []
+            for (let i = 0; i < fftLength; i += 2) {
+                fft.inRe.push(i < inputLength ? input.getNumber(NumberFormat.Float32LE, from + 4 * i) : 0)
+                fft.inIm.push(i + 1 < inputLength ? input.getNumber(NumberFormat.Float32LE, from + 4 * i + 4) : 0)
+            }
+            kissWorkFloat(fft, 0, 0, 1, 0)
+            // kiss_fftr's split into n + 1 bins: DC and Nyquist from bin 0, then bins k and n - k.
+            const out = outputAt + 8 * row * (n + 1)
+            output.setNumber(NumberFormat.Float32LE, out, re[0] + im[0])
+            output.setNumber(NumberFormat.Float32LE, out + 4, 0)
+            output.setNumber(NumberFormat.Float32LE, out + 8 * n, re[0] - im[0])
+            output.setNumber(NumberFormat.Float32LE, out + 8 * n + 4, 0)
+            for (let k = 1; k <= (n >> 1); k++) {
+                const fpnki = -im[n - k]
+                const f1r = f32(re[k] + re[n - k])
+                const f1i = f32(im[k] + fpnki)
+                const f2r = f32(re[k] - re[n - k])
+                const f2i = f32(im[k] - fpnki)
+                const wr = p.getNumber(NumberFormat.Float32LE, 4 * (superAt + 2 * (k - 1)))
+                const wi = p.getNumber(NumberFormat.Float32LE, 4 * (superAt + 2 * (k - 1) + 1))
+                const twr = f32(f32(f2r * wr) - f32(f2i * wi))
+                const twi = f32(f32(f2r * wi) + f32(f2i * wr))
+                // HALF_OF: * 0.5f of the rounded sum.
+                output.setNumber(NumberFormat.Float32LE, out + 8 * k, f32(f1r + twr) * 0.5)
+                output.setNumber(NumberFormat.Float32LE, out + 8 * k + 4, f32(f1i + twi) * 0.5)
+                output.setNumber(NumberFormat.Float32LE, out + 8 * (n - k), f32(f1r - twr) * 0.5)
+                output.setNumber(NumberFormat.Float32LE, out + 8 * (n - k) + 4, f32(twi - f1i) * 0.5)
+            }
+        }
     }
 }
