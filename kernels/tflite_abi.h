@@ -338,6 +338,52 @@ enum tfl_l2_norm {
     TFL_L2_NORM_WORDS = 7,
 };
 
+/* kernel_l2.ts LogSoftmaxParams: Parameter block of log_softmax_float and log_softmax_int8 (words). */
+enum tfl_log_softmax {
+    TFL_LOG_SOFTMAX_INPUT = 0,
+    TFL_LOG_SOFTMAX_OUTPUT = 2,
+    /* Rows (the product of every dimension but the last) and the length of each row. */
+    TFL_LOG_SOFTMAX_OUTER_SIZE = 4,
+    TFL_LOG_SOFTMAX_DEPTH = 5,
+    /* log_softmax_int8: the multiplier and left shift (>= 1) that rescale a difference of inputs
+     * into Q5.26. */
+    TFL_LOG_SOFTMAX_INPUT_MULTIPLIER = 6,
+    TFL_LOG_SOFTMAX_INPUT_LEFT_SHIFT = 7,
+    /* log_softmax_int8: the multiplier and shift (<= 0) that take a Q5.26 value back to input
+     * units. */
+    TFL_LOG_SOFTMAX_REVERSE_SCALING_DIVISOR = 8,
+    TFL_LOG_SOFTMAX_REVERSE_SCALING_SHIFT = 9,
+    /* log_softmax_int8: differences from the row maximum below this are left out of the sum. */
+    TFL_LOG_SOFTMAX_DIFF_MIN = 10,
+    TFL_LOG_SOFTMAX_WORDS = 11,
+};
+
+/* kernel_lstm.ts LstmParams: Parameter block of the lstm_* bodies (words). Gates in TFLM's order:
+ * input, forget, cell, output. */
+enum tfl_lstm {
+    TFL_LSTM_INPUT = 0,
+    /* The input weights of the four gates: tensors at 2, 4, 6, 8. */
+    TFL_LSTM_INPUT_WEIGHTS = 2,
+    /* The recurrent weights of the four gates: tensors at 10, 12, 14, 16. */
+    TFL_LSTM_RECURRENT_WEIGHTS = 10,
+    /* The biases of the four gates: tensors at 18, 20, 22, 24. */
+    TFL_LSTM_BIASES = 18,
+    TFL_LSTM_HIDDEN_STATE = 26,
+    TFL_LSTM_CELL_STATE = 28,
+    TFL_LSTM_OUTPUT = 30,
+    TFL_LSTM_BATCHES = 32,
+    TFL_LSTM_TIME_STEPS = 33,
+    TFL_LSTM_INPUT_SIZE = 34,
+    TFL_LSTM_STATE_SIZE = 35,
+    /* 1 when the input and output are [time, batch, ...]. */
+    TFL_LSTM_TIME_MAJOR = 36,
+    /* float32: cell_clip's bits (no clipping unless above 0). */
+    TFL_LSTM_CELL_CLIP = 37,
+    /* Arena offset of the scratch: one row of StateSize values per gate, in gate order. */
+    TFL_LSTM_SCRATCH = 38,
+    TFL_LSTM_FLOAT_WORDS = 39,
+};
+
 /* kernel_math.ts MathParams: Parameter block of math_float, math_int8 and abs_int16 (words). */
 enum tfl_math {
     TFL_MATH_INPUT = 0,
@@ -1039,6 +1085,10 @@ enum tfl_type {
 #define TFL_CONST_WALK_DIMS 6
 /* kernel_elementwise.ts */
 #define TFL_CONST_BROADCAST_DIMS 6
+/* kernel_l2.ts: Integer bits of TFLM's int8 LOG_SOFTMAX differences from the row maximum (Q5.26). */
+#define TFL_CONST_LOG_SOFTMAX_DIFF_INTEGER_BITS 5
+/* kernel_l2.ts: Integer bits of its sum of exps (Q12.19). */
+#define TFL_CONST_LOG_SOFTMAX_SUM_INTEGER_BITS 12
 /* kernel_math.ts: TFLM's largest broadcast rank for these ops (its 4-D slow broadcasts). */
 #define TFL_CONST_MATH_BROADCAST_DIMS 4
 /* kernel_move.ts: Counters per piece: enough for every op here once neighbours are merged (see
@@ -1149,6 +1199,8 @@ enum tfl_type {
     X(l2_normalization_int8) \
     X(l2_pool_2d_float) \
     X(log_softmax_float) \
+    X(log_softmax_int8) \
+    X(lstm_float) \
     X(math_float) \
     X(math_int8) \
     X(abs_int16) \
@@ -1316,6 +1368,8 @@ void tflite_l2_normalization_float(int32_t *params, const uint8_t *model, uint8_
 void tflite_l2_normalization_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_l2_pool_2d_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_log_softmax_float(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_log_softmax_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_lstm_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_math_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_math_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_abs_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
