@@ -45,7 +45,6 @@ int tfl_prepare_minimum(tfl_op *op);
 int tfl_prepare_fully_connected(tfl_op *op);
 /* prepare_l2.c */
 int tfl_prepare_l2_normalization(tfl_op *op);
-int tfl_prepare_l2_pool_2d(tfl_op *op);
 int tfl_prepare_log_softmax(tfl_op *op);
 /* prepare_math.c */
 int32_t tfl_inv_sqrt_multiplier(int32_t input, int32_t *left_shift);
@@ -66,7 +65,7 @@ int tfl_prepare_floor_div(tfl_op *op);
 int tfl_prepare_floor_mod(tfl_op *op);
 int tfl_prepare_squared_difference(tfl_op *op);
 int tfl_prepare_prelu(tfl_op *op);
-/* prepare_pool.c: AVERAGE_POOL_2D and MAX_POOL_2D */
+/* prepare_pool.c: AVERAGE_POOL_2D, MAX_POOL_2D and (all-ops builds) L2_POOL_2D */
 int tfl_prepare_pool(tfl_op *op);
 /* prepare_move.c */
 int tfl_prepare_gather(tfl_op *op);

@@ -1,5 +1,5 @@
-/* L2_NORMALIZATION's and L2_POOL_2D's prepares (kernel_l2.ts prepareL2Normalization, prepareL2Pool): same checks in the same order
- * and the same messages as the STS. */
+/* L2_NORMALIZATION's and LOG_SOFTMAX's prepares (kernel_l2.ts prepareL2Normalization, prepareLogSoftmax): same checks in
+ * the same order and the same messages as the STS. L2_POOL_2D's is prepare_pool.c's. */
 #include "prepare.h"
 
 enum { L2_NORM_OPT_ACTIVATION = 0 };
@@ -27,72 +27,6 @@ int tfl_prepare_l2_normalization(tfl_op *op)
     p[TFL_L2_NORM_OUTER_SIZE] = depth == 0 ? 0 : (int32_t)input->count / depth;
     p[TFL_L2_NORM_DEPTH] = depth;
     p[TFL_L2_NORM_INPUT_ZERO_POINT] = is_float ? 0 : input->zero_point;
-    return 0;
-}
-
-enum {
-    POOL_OPT_PADDING = 0, POOL_OPT_STRIDE_W = 1, POOL_OPT_STRIDE_H = 2, POOL_OPT_FILTER_W = 3, POOL_OPT_FILTER_H = 4,
-    POOL_OPT_FUSED_ACTIVATION = 5
-};
-enum { PADDING_SAME = 0, PADDING_VALID = 1 };
-
-/* prepare_pool.c's out_size and pad_before (poolOutputSize, poolPadding), here so that the
- * board's default pool prepare stays as it is. */
-static int32_t pool_out_size(int32_t padding, int32_t size, int32_t filter, int32_t stride)
-{
-    int64_t n = (int64_t)size + stride - (padding == PADDING_SAME ? 1 : filter);
-    return (int32_t)(n / stride);
-}
-
-static int32_t pool_pad_before(int32_t size, int32_t filter, int32_t stride, int32_t out)
-{
-    double total = ((double)out - 1) * stride + filter - size;
-    return total > 0 ? tfl_to_int32(total) >> 1 : 0;
-}
-
-/* L2_POOL_2D: prepare_pool.c's checks and messages, float32 only (kernel_l2.ts prepareL2Pool). */
-int tfl_prepare_l2_pool_2d(tfl_op *op)
-{
-    const tfl_tensor_info *input = tfl_input(op, 0), *output = tfl_output_tensor(op, 0);
-    TFL_CHECK(op, input && op->input_count == 1 && op->output_count == 1, "needs one input and one output");
-    TFL_CHECK(op, input->rank == 4, "the input must be 4-D (NHWC), not %t", input);
-    TFL_CHECK(op, output->rank == 4, "the output must be 4-D (NHWC), not %t", output);
-    TFL_CHECK(op, input->type == output->type, "input %y and output %y types differ", (int32_t)input->type, (int32_t)output->type);
-    TFL_CHECK(op, input->type == TFL_TYPE_FLOAT32, "unsupported type %y of %t (TFLM takes FLOAT32)", (int32_t)input->type, input);
-    const int32_t padding = tfl_opt_byte(op, POOL_OPT_PADDING, PADDING_SAME);
-    const int32_t stride_w = tfl_opt_int(op, POOL_OPT_STRIDE_W, 0), stride_h = tfl_opt_int(op, POOL_OPT_STRIDE_H, 0);
-    const int32_t filter_w = tfl_opt_int(op, POOL_OPT_FILTER_W, 0), filter_h = tfl_opt_int(op, POOL_OPT_FILTER_H, 0);
-    const int32_t activation = tfl_opt_byte(op, POOL_OPT_FUSED_ACTIVATION, TFL_ACT_NONE);
-    TFL_CHECK(op, padding == PADDING_SAME || padding == PADDING_VALID, "unknown padding %d", padding);
-    TFL_CHECK(op, stride_w > 0 && stride_h > 0, "strides must be positive, not %dx%d", stride_h, stride_w);
-    TFL_CHECK(op, filter_w > 0 && filter_h > 0, "the filter size must be positive, not %dx%d", filter_h, filter_w);
-    /* NONE, RELU, RELU_N1_TO_1 and RELU6 are 0 to 3. */
-    TFL_CHECK(op, activation <= TFL_ACT_RELU6, "unsupported fused activation %d", activation);
-    const int32_t in_h = input->shape[1], in_w = input->shape[2];
-    const int32_t out_h = pool_out_size(padding, in_h, filter_h, stride_h), out_w = pool_out_size(padding, in_w, filter_w, stride_w);
-    TFL_CHECK(op, out_h > 0 && out_w > 0, "the %dx%d filter does not fit the %dx%d input with VALID padding",
-              filter_h, filter_w, in_h, in_w);
-    /* TFLM writes the output's shape from these; a model's other shape would be overrun. */
-    TFL_CHECK(op, output->shape[0] == input->shape[0] && output->shape[1] == out_h && output->shape[2] == out_w &&
-              output->shape[3] == input->shape[3], "output %t must be [%d,%d,%d,%d] for input %t",
-              output, input->shape[0], out_h, out_w, input->shape[3], input);
-    int32_t *p = tfl_use_body(op, TFL_BODY_l2_pool_2d_float, TFL_POOL_WORDS);
-    if (!p) return 1;
-    tfl_param_tensor(op, TFL_POOL_INPUT, input);
-    tfl_param_tensor(op, TFL_POOL_OUTPUT, output);
-    for (uint32_t i = 0; i < 4; i++) p[TFL_POOL_BATCHES + i] = input->shape[i];
-    p[TFL_POOL_OUTPUT_HEIGHT] = out_h;
-    p[TFL_POOL_OUTPUT_WIDTH] = out_w;
-    p[TFL_POOL_STRIDE_HEIGHT] = stride_h;
-    p[TFL_POOL_STRIDE_WIDTH] = stride_w;
-    p[TFL_POOL_FILTER_HEIGHT] = filter_h;
-    p[TFL_POOL_FILTER_WIDTH] = filter_w;
-    p[TFL_POOL_PADDING_HEIGHT] = pool_pad_before(in_h, filter_h, stride_h, out_h);
-    p[TFL_POOL_PADDING_WIDTH] = pool_pad_before(in_w, filter_w, stride_w, out_w);
-    float lo, hi;
-    tfl_float_activation_range(activation, &lo, &hi);
-    tfl_set_param_float(p, TFL_POOL_ACTIVATION_MIN, lo);
-    tfl_set_param_float(p, TFL_POOL_ACTIVATION_MAX, hi);
     return 0;
 }
 

@@ -1,4 +1,4 @@
-/* AVERAGE_POOL_2D's and MAX_POOL_2D's prepare (kernel_pool.ts preparePool). */
+/* AVERAGE_POOL_2D's, MAX_POOL_2D's and (all-ops builds) L2_POOL_2D's prepare (kernel_pool.ts preparePool). */
 #include "prepare.h"
 
 enum {
@@ -28,6 +28,11 @@ int tfl_prepare_pool(tfl_op *op)
 {
     const tfl_tensor_info *input = tfl_input(op, 0), *output = tfl_output_tensor(op, 0);
     TFL_CHECK(op, input && output, "needs an input and an output");
+#if TINYML_ALL_OPS
+    /* TFLM's L2Prepare also counts the tensors. */
+    const int l2 = op->opcode == TFL_OP_L2_POOL_2D;
+    TFL_CHECK(op, !l2 || (op->input_count == 1 && op->output_count == 1), "needs one input and one output");
+#endif
     TFL_CHECK(op, input->rank == 4, "the input must be 4-D (NHWC), not %t", input);
     TFL_CHECK(op, output->rank == 4, "the output must be 4-D (NHWC), not %t", output);
     TFL_CHECK(op, input->type == output->type, "input %y and output %y types differ", (int32_t)input->type, (int32_t)output->type);
@@ -52,6 +57,13 @@ int tfl_prepare_pool(tfl_op *op)
     int average = op->opcode == TFL_OP_AVERAGE_POOL_2D;
     int32_t body;
     TFL_DEFAULT_BUILD_TYPES(op, input->type == TFL_TYPE_INT8);
+#if TINYML_ALL_OPS
+    if (l2) {
+        /* TFLM evaluates L2_POOL_2D in float32 only. */
+        TFL_CHECK(op, input->type == TFL_TYPE_FLOAT32, "unsupported type %y of %t (TFLM takes FLOAT32)", (int32_t)input->type, input);
+        body = TFL_BODY_l2_pool_2d_float;
+    } else
+#endif
     if (input->type == TFL_TYPE_FLOAT32) body = average ? TFL_BODY_average_pool_2d_float : TFL_BODY_max_pool_2d_float;
     else if (input->type == TFL_TYPE_INT8) body = average ? TFL_BODY_average_pool_2d_int8 : TFL_BODY_max_pool_2d_int8;
     else if (input->type == TFL_TYPE_INT16) body = average ? TFL_BODY_average_pool_2d_int16 : TFL_BODY_max_pool_2d_int16;

@@ -279,7 +279,7 @@ tfl_prepare_fn tfl_find_prepare(const tfl_op *op, const char *custom_name, uint3
     case TFL_OP_RESIZE_NEAREST_NEIGHBOR: return RARE(tfl_prepare_resize_nearest_neighbor);
     case TFL_OP_RESIZE_BILINEAR: return RARE(tfl_prepare_resize_bilinear);
     case TFL_OP_L2_NORMALIZATION: return RARE(tfl_prepare_l2_normalization);
-    case TFL_OP_L2_POOL_2D: return RARE(tfl_prepare_l2_pool_2d);
+    case TFL_OP_L2_POOL_2D: return RARE(tfl_prepare_pool);
     case TFL_OP_LOG_SOFTMAX: return RARE(tfl_prepare_log_softmax);
     case TFL_OP_MIRROR_PAD: return RARE(tfl_prepare_mirror_pad);
     case TFL_OP_SPACE_TO_BATCH_ND: return RARE(tfl_prepare_space_to_batch_nd);

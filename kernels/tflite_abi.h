@@ -302,6 +302,17 @@ enum tfl_elementwise {
     TFL_ELEMENTWISE_SIZE = 37,
 };
 
+/* kernel_elementwise.ts QuantizedBinaryOp: The quantized ops whose bodies walk ElementwiseParams'
+ * block with quantizedBinary: ADD, SUB and MUL here, SQUARED_DIFFERENCE and PRELU in
+ * kernel_math.ts. */
+enum tfl_quantized_binary_op {
+    TFL_QUANTIZED_BINARY_OP_ADD = 0,
+    TFL_QUANTIZED_BINARY_OP_SUB = 1,
+    TFL_QUANTIZED_BINARY_OP_MUL = 2,
+    TFL_QUANTIZED_BINARY_OP_SQUARED_DIFFERENCE = 3,
+    TFL_QUANTIZED_BINARY_OP_PRELU = 4,
+};
+
 /* kernel_fully_connected.ts FullyConnectedParams: Parameter block of the fully_connected_* bodies
  * (words). */
 enum tfl_fully_connected {

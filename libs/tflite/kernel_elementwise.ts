@@ -47,6 +47,12 @@ namespace tflite {
     /** The arithmetic of a body: which op its shared loop applies. */
     const enum BinaryOp { Add, Sub, Mul, Div, Maximum, Minimum }
 
+    /**
+     * The quantized ops whose bodies walk ElementwiseParams' block with quantizedBinary: ADD, SUB
+     * and MUL here, SQUARED_DIFFERENCE and PRELU in kernel_math.ts.
+     */
+    export const enum QuantizedBinaryOp { Add, Sub, Mul, SquaredDifference, Prelu }
+
     export const BROADCAST_DIMS = 6
 
     export function registerElementwiseKernels(): void {
@@ -375,8 +381,14 @@ namespace tflite {
 
     // ---- quantized int8/int16 ----
 
-    /** Quantized ADD, SUB or MUL over every output element; `format`/`bytes` give int8 or int16. */
-    function quantizedBinary(p: Buffer, model: Buffer, arena: Buffer, format: NumberFormat, bytes: number, kind: BinaryOp): void {
+    /**
+     * A quantized binary op over every output element, broadcasting as the block says. `format` and
+     * `bytes` give the first input's and the output's type, `format2` and `bytes2` the second
+     * input's (PRELU's alpha is int8 under an int16 input). The sum with the output offset wraps
+     * as C's int32 would.
+     */
+    export function quantizedBinary(p: Buffer, model: Buffer, arena: Buffer, format: NumberFormat, bytes: number,
+        format2: NumberFormat, bytes2: number, kind: QuantizedBinaryOp): void {
         const in1 = paramBuffer(p, ElementwiseParams.Input1, model, arena)
         const at1 = paramOffset(p, ElementwiseParams.Input1)
         const in2 = paramBuffer(p, ElementwiseParams.Input2, model, arena)
@@ -405,17 +417,24 @@ namespace tflite {
             let i2 = rowStart(p, r, ElementwiseParams.Strides2)
             for (let c = 0; c < inner; c++) {
                 const x = in1.getNumber(format, at1 + bytes * i1) + offset1
-                const y = in2.getNumber(format, at2 + bytes * i2) + offset2
+                const y = in2.getNumber(format2, at2 + bytes2 * i2) + offset2
                 let v = 0
-                if (kind === BinaryOp.Mul) {
+                if (kind === QuantizedBinaryOp.Mul) {
                     v = multiplyByQuantizedMultiplier(x * y, mOut, sOut)
+                } else if (kind === QuantizedBinaryOp.Prelu) {
+                    // The input rescaled alone where it is not negative, times alpha below.
+                    v = x >= 0 ? multiplyByQuantizedMultiplier(x, m1, s1) : multiplyByQuantizedMultiplier(Math.imul(x, y), mOut, sOut)
                 } else {
                     const scaled1 = multiplyByQuantizedMultiplierSmallerThanOneExp(Math.imul(x, headroom), m1, s1)
                     const scaled2 = multiplyByQuantizedMultiplierSmallerThanOneExp(Math.imul(y, headroom), m2, s2)
-                    const raw = kind === BinaryOp.Add ? scaled1 + scaled2 : scaled1 - scaled2
-                    v = multiplyByQuantizedMultiplierSmallerThanOneExp(raw, mOut, sOut)
+                    if (kind === QuantizedBinaryOp.SquaredDifference) {
+                        const d = (scaled1 - scaled2) | 0
+                        v = multiplyByQuantizedMultiplier(Math.imul(d, d), mOut, sOut)
+                    } else {
+                        v = multiplyByQuantizedMultiplierSmallerThanOneExp(kind === QuantizedBinaryOp.Add ? scaled1 + scaled2 : scaled1 - scaled2, mOut, sOut)
+                    }
                 }
-                out.setNumber(format, outAt + bytes * o, clamp(v + outputOffset, lo, hi))
+                out.setNumber(format, outAt + bytes * o, clamp((v + outputOffset) | 0, lo, hi))
                 o++
                 i1 += step1
                 i2 += step2
@@ -423,10 +442,10 @@ namespace tflite {
         }
     }
 
-    export function addInt8(p: Buffer, model: Buffer, arena: Buffer): void { quantizedBinary(p, model, arena, NumberFormat.Int8LE, 1, BinaryOp.Add) }
-    export function addInt16(p: Buffer, model: Buffer, arena: Buffer): void { quantizedBinary(p, model, arena, NumberFormat.Int16LE, 2, BinaryOp.Add) }
-    export function subInt8(p: Buffer, model: Buffer, arena: Buffer): void { quantizedBinary(p, model, arena, NumberFormat.Int8LE, 1, BinaryOp.Sub) }
-    export function subInt16(p: Buffer, model: Buffer, arena: Buffer): void { quantizedBinary(p, model, arena, NumberFormat.Int16LE, 2, BinaryOp.Sub) }
-    export function mulInt8(p: Buffer, model: Buffer, arena: Buffer): void { quantizedBinary(p, model, arena, NumberFormat.Int8LE, 1, BinaryOp.Mul) }
-    export function mulInt16(p: Buffer, model: Buffer, arena: Buffer): void { quantizedBinary(p, model, arena, NumberFormat.Int16LE, 2, BinaryOp.Mul) }
+    export function addInt8(p: Buffer, model: Buffer, arena: Buffer): void { quantizedBinary(p, model, arena, NumberFormat.Int8LE, 1, NumberFormat.Int8LE, 1, QuantizedBinaryOp.Add) }
+    export function addInt16(p: Buffer, model: Buffer, arena: Buffer): void { quantizedBinary(p, model, arena, NumberFormat.Int16LE, 2, NumberFormat.Int16LE, 2, QuantizedBinaryOp.Add) }
+    export function subInt8(p: Buffer, model: Buffer, arena: Buffer): void { quantizedBinary(p, model, arena, NumberFormat.Int8LE, 1, NumberFormat.Int8LE, 1, QuantizedBinaryOp.Sub) }
+    export function subInt16(p: Buffer, model: Buffer, arena: Buffer): void { quantizedBinary(p, model, arena, NumberFormat.Int16LE, 2, NumberFormat.Int16LE, 2, QuantizedBinaryOp.Sub) }
+    export function mulInt8(p: Buffer, model: Buffer, arena: Buffer): void { quantizedBinary(p, model, arena, NumberFormat.Int8LE, 1, NumberFormat.Int8LE, 1, QuantizedBinaryOp.Mul) }
+    export function mulInt16(p: Buffer, model: Buffer, arena: Buffer): void { quantizedBinary(p, model, arena, NumberFormat.Int16LE, 2, NumberFormat.Int16LE, 2, QuantizedBinaryOp.Mul) }
 }

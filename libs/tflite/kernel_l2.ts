@@ -13,7 +13,8 @@ namespace tflite {
     //
     // L2_POOL_2D (float32 only in TFLM): AVERAGE_POOL_2D's window and parameter block (kernel_pool.ts
     // PoolParams), each output sqrtf(sum of squares / count) in float32, clamped by the activation.
-    // Its own prepare, so that the board's default pool prepare stays as it is.
+    // kernel_pool.ts preparePool prepares it (in C prepare_pool.c, its L2 lines only in all-ops
+    // builds, so that the board's default pool prepare stays as it is).
     //
     // LOG_SOFTMAX along the last dimension, TFLM's two types:
     // - float32: per row the maximum (std::max, which skips a NaN after the first value), the
@@ -56,7 +57,7 @@ namespace tflite {
         registerBuiltin(BuiltinOp.L2_NORMALIZATION, prepareL2Normalization)
         registerBody("l2_normalization_float", l2NormalizationFloat)
         registerBody("l2_normalization_int8", l2NormalizationInt8)
-        registerBuiltin(BuiltinOp.L2_POOL_2D, prepareL2Pool)
+        registerBuiltin(BuiltinOp.L2_POOL_2D, preparePool)
         registerBody("l2_pool_2d_float", l2PoolFloat)
         registerBuiltin(BuiltinOp.LOG_SOFTMAX, prepareLogSoftmax)
         registerBody("log_softmax_float", logSoftmaxFloat)
@@ -134,51 +135,6 @@ namespace tflite {
                 output[outputAt + row + c] = Math.max(-128, Math.min(127, v)) & 0xff
             }
         }
-    }
-
-    const enum L2PoolOptions { Padding = 0, StrideWidth = 1, StrideHeight = 2, FilterWidth = 3, FilterHeight = 4, FusedActivation = 5 }
-
-    /** kernel_pool.ts preparePool's checks and messages (TFLM's L2Prepare, plus the float32 type it evaluates). */
-    function prepareL2Pool(op: Operator): void {
-        const input = op.input(0)
-        const output = op.output(0)
-        op.check(!!input && op.inputs.length === 1 && op.outputs.length === 1, "needs one input and one output")
-        op.check(input.rank() === 4, "the input must be 4-D (NHWC), not " + input.describe())
-        op.check(output.rank() === 4, "the output must be 4-D (NHWC), not " + output.describe())
-        op.check(input.type === output.type, "input " + typeName(input.type) + " and output " + typeName(output.type) + " types differ")
-        op.check(input.type === TensorType.Float32, "unsupported type " + typeName(input.type) + " of " + input.describe() + " (TFLM takes FLOAT32)")
-        const padding = op.optByte(L2PoolOptions.Padding, Padding.Same)
-        const strideWidth = op.optInt(L2PoolOptions.StrideWidth, 0)
-        const strideHeight = op.optInt(L2PoolOptions.StrideHeight, 0)
-        const filterWidth = op.optInt(L2PoolOptions.FilterWidth, 0)
-        const filterHeight = op.optInt(L2PoolOptions.FilterHeight, 0)
-        const activation = op.optByte(L2PoolOptions.FusedActivation, Activation.None)
-        op.check(padding === Padding.Same || padding === Padding.Valid, "unknown padding " + padding)
-        op.check(strideWidth > 0 && strideHeight > 0, "strides must be positive, not " + strideHeight + "x" + strideWidth)
-        op.check(filterWidth > 0 && filterHeight > 0, "the filter size must be positive, not " + filterHeight + "x" + filterWidth)
-        op.check(activation === Activation.None || activation === Activation.Relu ||
-            activation === Activation.Relu6 || activation === Activation.ReluN1To1, "unsupported fused activation " + activation)
-        const inputHeight = input.dim(1)
-        const inputWidth = input.dim(2)
-        const outputHeight = poolOutputSize(padding, inputHeight, filterHeight, strideHeight)
-        const outputWidth = poolOutputSize(padding, inputWidth, filterWidth, strideWidth)
-        op.check(outputHeight > 0 && outputWidth > 0, "the " + filterHeight + "x" + filterWidth +
-            " filter does not fit the " + inputHeight + "x" + inputWidth + " input with VALID padding")
-        // TFLM writes the output's shape from these; a model's other shape would be overrun.
-        op.check(output.dim(0) === input.dim(0) && output.dim(1) === outputHeight &&
-            output.dim(2) === outputWidth && output.dim(3) === input.dim(3),
-            "output " + output.describe() + " must be [" + input.dim(0) + "," + outputHeight + "," +
-            outputWidth + "," + input.dim(3) + "] for input " + input.describe())
-        const p = op.useBody("l2_pool_2d_float", PoolParams.Words)
-        op.paramTensor(PoolParams.Input, input)
-        op.paramTensor(PoolParams.Output, output)
-        setParams(p, PoolParams.Batches, [input.dim(0), inputHeight, inputWidth, input.dim(3), outputHeight, outputWidth,
-            strideHeight, strideWidth, filterHeight, filterWidth,
-            poolPadding(inputHeight, filterHeight, strideHeight, outputHeight),
-            poolPadding(inputWidth, filterWidth, strideWidth, outputWidth)])
-        const range = floatActivationRange(activation)
-        setParamFloat(p, PoolParams.ActivationMin, range[0])
-        setParamFloat(p, PoolParams.ActivationMax, range[1])
     }
 
     export function l2PoolFloat(p: Buffer, model: Buffer, arena: Buffer): void {

@@ -607,64 +607,16 @@ namespace tflite {
         }
     }
 
-    /** Quantized SQUARED_DIFFERENCE (squaredDifference: true) or PRELU; `format`/`bytes` give the input and output type, `alphaFormat`/`alphaBytes` PRELU's alpha. */
-    function quantizedBinaryMath(p: Buffer, model: Buffer, arena: Buffer, format: NumberFormat, bytes: number,
-        format2: NumberFormat, bytes2: number, squaredDifference: boolean): void {
-        const in1 = paramBuffer(p, ElementwiseParams.Input1, model, arena)
-        const at1 = paramOffset(p, ElementwiseParams.Input1)
-        const in2 = paramBuffer(p, ElementwiseParams.Input2, model, arena)
-        const at2 = paramOffset(p, ElementwiseParams.Input2)
-        const out = paramBuffer(p, ElementwiseParams.Output, model, arena)
-        const outAt = paramOffset(p, ElementwiseParams.Output)
-        const rows = param(p, ElementwiseParams.Rows)
-        const inner = param(p, ElementwiseParams.Dims + BROADCAST_DIMS - 1)
-        const step1 = param(p, ElementwiseParams.Strides1 + BROADCAST_DIMS - 1)
-        const step2 = param(p, ElementwiseParams.Strides2 + BROADCAST_DIMS - 1)
-        const lo = param(p, ElementwiseParams.ActivationMin)
-        const hi = param(p, ElementwiseParams.ActivationMax)
-        const offset1 = param(p, ElementwiseParams.Input1Offset)
-        const offset2 = param(p, ElementwiseParams.Input2Offset)
-        const outputOffset = param(p, ElementwiseParams.OutputOffset)
-        const headroom = 1 << param(p, ElementwiseParams.LeftShift)
-        const m1 = param(p, ElementwiseParams.Input1Multiplier)
-        const s1 = param(p, ElementwiseParams.Input1Shift)
-        const m2 = param(p, ElementwiseParams.Input2Multiplier)
-        const s2 = param(p, ElementwiseParams.Input2Shift)
-        const mOut = param(p, ElementwiseParams.OutputMultiplier)
-        const sOut = param(p, ElementwiseParams.OutputShift)
-        let o = 0
-        for (let r = 0; r < rows; r++) {
-            let i1 = rowStart(p, r, ElementwiseParams.Strides1)
-            let i2 = rowStart(p, r, ElementwiseParams.Strides2)
-            for (let c = 0; c < inner; c++) {
-                const x = in1.getNumber(format, at1 + bytes * i1) + offset1
-                const y = in2.getNumber(format2, at2 + bytes2 * i2) + offset2
-                let v = 0
-                if (squaredDifference) {
-                    const scaled1 = multiplyByQuantizedMultiplierSmallerThanOneExp(Math.imul(x, headroom), m1, s1)
-                    const scaled2 = multiplyByQuantizedMultiplierSmallerThanOneExp(Math.imul(y, headroom), m2, s2)
-                    const d = (scaled1 - scaled2) | 0
-                    v = multiplyByQuantizedMultiplier(Math.imul(d, d), mOut, sOut)
-                } else if (x >= 0) v = multiplyByQuantizedMultiplier(x, m1, s1)
-                else v = multiplyByQuantizedMultiplier(Math.imul(x, y), mOut, sOut)
-                out.setNumber(format, outAt + bytes * o, clamp((v + outputOffset) | 0, lo, hi))
-                o++
-                i1 += step1
-                i2 += step2
-            }
-        }
-    }
-
     export function squaredDifferenceInt8(p: Buffer, model: Buffer, arena: Buffer): void {
-        quantizedBinaryMath(p, model, arena, NumberFormat.Int8LE, 1, NumberFormat.Int8LE, 1, true)
+        quantizedBinary(p, model, arena, NumberFormat.Int8LE, 1, NumberFormat.Int8LE, 1, QuantizedBinaryOp.SquaredDifference)
     }
     export function squaredDifferenceInt16(p: Buffer, model: Buffer, arena: Buffer): void {
-        quantizedBinaryMath(p, model, arena, NumberFormat.Int16LE, 2, NumberFormat.Int16LE, 2, true)
+        quantizedBinary(p, model, arena, NumberFormat.Int16LE, 2, NumberFormat.Int16LE, 2, QuantizedBinaryOp.SquaredDifference)
     }
     export function preluInt8(p: Buffer, model: Buffer, arena: Buffer): void {
-        quantizedBinaryMath(p, model, arena, NumberFormat.Int8LE, 1, NumberFormat.Int8LE, 1, false)
+        quantizedBinary(p, model, arena, NumberFormat.Int8LE, 1, NumberFormat.Int8LE, 1, QuantizedBinaryOp.Prelu)
     }
     export function preluInt16(p: Buffer, model: Buffer, arena: Buffer): void {
-        quantizedBinaryMath(p, model, arena, NumberFormat.Int16LE, 2, NumberFormat.Int8LE, 1, false)
+        quantizedBinary(p, model, arena, NumberFormat.Int16LE, 2, NumberFormat.Int8LE, 1, QuantizedBinaryOp.Prelu)
     }
 }

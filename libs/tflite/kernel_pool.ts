@@ -47,10 +47,14 @@ namespace tflite {
         return total > 0 ? total >> 1 : 0
     }
 
-    function preparePool(op: Operator): void {
+    /** AVERAGE_POOL_2D's, MAX_POOL_2D's and L2_POOL_2D's prepare (kernel_l2.ts has L2_POOL_2D's body). */
+    export function preparePool(op: Operator): void {
         const input = op.input(0)
         const output = op.output(0)
         op.check(!!input && !!output, "needs an input and an output")
+        // TFLM's L2Prepare also counts the tensors.
+        const l2 = op.opcode === BuiltinOp.L2_POOL_2D
+        op.check(!l2 || (op.inputs.length === 1 && op.outputs.length === 1), "needs one input and one output")
         op.check(input.rank() === 4, "the input must be 4-D (NHWC), not " + input.describe())
         op.check(output.rank() === 4, "the output must be 4-D (NHWC), not " + output.describe())
         op.check(input.type === output.type, "input " + typeName(input.type) + " and output " + typeName(output.type) + " types differ")
@@ -80,6 +84,8 @@ namespace tflite {
         const average = op.opcode === BuiltinOp.AVERAGE_POOL_2D
         let variant = ""
         if (input.type === TensorType.Float32) variant = "float"
+        // TFLM evaluates L2_POOL_2D in float32 only.
+        else if (l2) op.check(false, "unsupported type " + typeName(input.type) + " of " + input.describe() + " (TFLM takes FLOAT32)")
         else if (input.type === TensorType.Int8) variant = "int8"
         else if (input.type === TensorType.Int16) variant = "int16"
         else op.check(false, "unsupported input type " + typeName(input.type))
@@ -90,7 +96,7 @@ namespace tflite {
                 ", zero point " + input.zeroPoint + " vs " + output.zeroPoint + ")")
         }
 
-        const p = op.useBody((average ? "average_pool_2d_" : "max_pool_2d_") + variant, PoolParams.Words)
+        const p = op.useBody((l2 ? "l2_pool_2d_" : average ? "average_pool_2d_" : "max_pool_2d_") + variant, PoolParams.Words)
         op.paramTensor(PoolParams.Input, input)
         op.paramTensor(PoolParams.Output, output)
         setParams(p, PoolParams.Batches, [input.dim(0), inputHeight, inputWidth, input.dim(3), outputHeight, outputWidth,
