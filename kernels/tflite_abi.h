@@ -464,6 +464,45 @@ enum tfl_math_binary_function {
     TFL_MATH_BINARY_FUNCTION_PRELU = 3,
 };
 
+/* kernel_matmul.ts BatchMatmulParams: Parameter block of batch_matmul_float, batch_matmul_int8 and
+ * batch_matmul_int16 (words). */
+enum tfl_batch_matmul {
+    TFL_BATCH_MATMUL_LHS = 0,
+    TFL_BATCH_MATMUL_RHS = 2,
+    TFL_BATCH_MATMUL_OUTPUT = 4,
+    /* Rows of lhs (m), columns of rhs (n) and the depth summed over (k) of each product. */
+    TFL_BATCH_MATMUL_ROWS = 6,
+    TFL_BATCH_MATMUL_COLS = 7,
+    TFL_BATCH_MATMUL_DEPTH = 8,
+    /* Element strides inside one lhs matrix: to the next row (m) and to the next k. */
+    TFL_BATCH_MATMUL_LHS_ROW_STRIDE = 9,
+    TFL_BATCH_MATMUL_LHS_DEPTH_STRIDE = 10,
+    /* Element strides inside one rhs matrix: to the next column (n) and to the next k. */
+    TFL_BATCH_MATMUL_RHS_COL_STRIDE = 11,
+    TFL_BATCH_MATMUL_RHS_DEPTH_STRIDE = 12,
+    /* The output's three batch dimensions (leading 1s below rank 5). */
+    TFL_BATCH_MATMUL_BATCH0 = 13,
+    TFL_BATCH_MATMUL_BATCH1 = 14,
+    TFL_BATCH_MATMUL_BATCH2 = 15,
+    /* Element strides of lhs and rhs along each batch dimension (0 where it broadcasts). */
+    TFL_BATCH_MATMUL_LHS_BATCH_STRIDE0 = 16,
+    TFL_BATCH_MATMUL_LHS_BATCH_STRIDE1 = 17,
+    TFL_BATCH_MATMUL_LHS_BATCH_STRIDE2 = 18,
+    TFL_BATCH_MATMUL_RHS_BATCH_STRIDE0 = 19,
+    TFL_BATCH_MATMUL_RHS_BATCH_STRIDE1 = 20,
+    TFL_BATCH_MATMUL_RHS_BATCH_STRIDE2 = 21,
+    /* Quantized only: minus the zero points of lhs and rhs, the output's zero point. */
+    TFL_BATCH_MATMUL_LHS_OFFSET = 22,
+    TFL_BATCH_MATMUL_RHS_OFFSET = 23,
+    TFL_BATCH_MATMUL_OUTPUT_OFFSET = 24,
+    /* Quantized only: the output rescale (multiplier, shift) and the output type's range. */
+    TFL_BATCH_MATMUL_MULTIPLIER = 25,
+    TFL_BATCH_MATMUL_SHIFT = 26,
+    TFL_BATCH_MATMUL_ACTIVATION_MIN = 27,
+    TFL_BATCH_MATMUL_ACTIVATION_MAX = 28,
+    TFL_BATCH_MATMUL_WORDS = 29,
+};
+
 /* kernel_move.ts MoveParams: Parameter block of slice_bytes, split_bytes, ... space_to_depth_bytes
  * (all moveBytes; words). */
 enum tfl_move {
@@ -1221,6 +1260,9 @@ enum tfl_type {
     X(squared_difference_int16) \
     X(prelu_int8) \
     X(prelu_int16) \
+    X(batch_matmul_float) \
+    X(batch_matmul_int8) \
+    X(batch_matmul_int16) \
     X(slice_bytes) \
     X(slice_dynamic_bytes) \
     X(split_bytes) \
@@ -1390,6 +1432,9 @@ void tflite_squared_difference_int8(int32_t *params, const uint8_t *model, uint8
 void tflite_squared_difference_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_prelu_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_prelu_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_batch_matmul_float(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_batch_matmul_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_batch_matmul_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_slice_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_slice_dynamic_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_split_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);

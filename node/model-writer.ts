@@ -256,7 +256,10 @@ export const OPTION_TABLES: { [union: number]: OptionTable } = {
     89: { name: "QuantizeOptions", fields: {} },
     91: { name: "HardSwishOptions", fields: {} },
     94: { name: "DepthToSpaceOptions", fields: { blockSize: [0, "int"] } },
+    101: { name: "BatchMatMulOptions", fields: { adjX: [0, "bool"], adjY: [1, "bool"], asymmetricQuantizeInputs: [2, "bool"] } },
+    102: { name: "CumsumOptions", fields: { exclusive: [0, "bool"], reverse: [1, "bool"] } },
     104: { name: "BroadcastToOptions", fields: {} },
+    117: { name: "DynamicUpdateSliceOptions", fields: {} },
 };
 
 /** The BuiltinOptions member each builtin op uses (ops absent here, like RELU, take none). */
@@ -269,7 +272,7 @@ export const OP_OPTIONS: { [op: string]: number } = {
     DEQUANTIZE: 38, MAXIMUM: 39, MINIMUM: 39, ARG_MAX: 40, PADV2: 43, SLICE: 48, TRANSPOSE_CONV: 49, EXPAND_DIMS: 52,
     ARG_MIN: 57, PACK: 59, UNPACK: 64, RESIZE_NEAREST_NEIGHBOR: 74, LEAKY_RELU: 75, QUANTIZE: 89,
     HARD_SWISH: 91, MIRROR_PAD: 77, SPACE_TO_DEPTH: 19, SHAPE: 55, SPLIT_V: 79, REVERSE_V2: 81, GATHER_ND: 83, DEPTH_TO_SPACE: 94,
-    BROADCAST_TO: 104,
+    BROADCAST_TO: 104, BATCH_MATMUL: 101, CUMSUM: 102, DYNAMIC_UPDATE_SLICE: 117,
 };
 
 let opCodes: Map<string, number> | null = null;

@@ -35,6 +35,7 @@ import { loadTflite } from "./sts-runtime";
 import { CASE_KINDS, Rand, OpCase, quantizeCase, binaryCase, meanCase } from "./fuzz";
 import { singleOpModel, SingleOpSpec, TypeName } from "./model-writer";
 import { draftCase } from "./draft-case";
+import { MATMUL_DRAFTS } from "./matmul-cases";
 
 export const REPO = path.resolve(__dirname, "..", "..");
 export const KERNELS = path.join(REPO, "kernels");
@@ -360,6 +361,8 @@ for (const [a, b] of [["float32", "uint8"], ["int8", "uint8"], ["int8", "int16"]
 for (const a of ["int8", "float32", "bool", "int16", "int32", "uint32"] as TypeName[])
     for (const b of ["int8", "int16", "int32", "uint32", "float32"] as TypeName[])
         EXTRA_KINDS[`CAST ${a} -> ${b}`] = (r) => castCase(r, a, b);
+// The matmul family has no fuzzer kinds yet: a random golden draft of each op (node/matmul-cases.ts).
+for (const op of Object.keys(MATMUL_DRAFTS)) EXTRA_KINDS[op.toUpperCase()] = (r) => draftCase(r, MATMUL_DRAFTS[op](r));
 
 /** Replaces each op's body with one that calls it and records the call; returns the invoke counter. */
 function hookBodies(ip: any, name: string, caseId: number, modelId: number, rec: Recording): { count: number } {

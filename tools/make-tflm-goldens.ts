@@ -30,6 +30,7 @@ import { RESIZE_OPS } from "./tflm-goldens-resize";
 import { SIGNAL_OPS, SIGNAL2_OPS } from "./tflm-goldens-signal";
 import { MISC_OPS } from "./tflm-goldens-misc";
 import { NORM_OPS } from "./tflm-goldens-norm";
+import { MATMUL_OPS } from "./tflm-goldens-matmul";
 import { LSTM_OPS } from "./tflm-goldens-lstm";
 
 const REPO = path.resolve(__dirname, "..", "..");
@@ -175,6 +176,7 @@ const OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => GoldenDraft[]
     ...SIGNAL2_OPS,
     ...MISC_OPS,
     ...NORM_OPS,
+    ...MATMUL_OPS,
     ...LSTM_OPS,
     equal: { seed: 20261301, drafts: compareDrafts("EQUAL") },
     not_equal: { seed: 20261302, drafts: compareDrafts("NOT_EQUAL") },

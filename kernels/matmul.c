@@ -1,0 +1,81 @@
+/* BATCH_MATMUL bodies (kernel_matmul.ts, where TFLM's arithmetic is explained). Parameter block:
+ * enum tfl_batch_matmul. None is in the board's default build. */
+/* Small beats fast here: only the all-ops build has them (before the includes, so that the inline
+ * helpers they use are compiled the same way and still inline). */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("Os")
+#endif
+#include "kernel_util.h"
+#include "prepare.h"
+
+/* One output element's place: where its row of lhs and its column of rhs start (elements). */
+typedef struct {
+    int32_t lhs, rhs;
+} matmul_at;
+
+/* The output elements in order: calls dot for each with its lhs row and rhs column. */
+static void each_matmul_element(const int32_t *p, void (*dot)(const int32_t *p, const uint8_t *model, uint8_t *arena, matmul_at at, int32_t out),
+                                const uint8_t *model, uint8_t *arena)
+{
+    const int32_t rows = p[TFL_BATCH_MATMUL_ROWS], cols = p[TFL_BATCH_MATMUL_COLS];
+    const int32_t lhs_row = p[TFL_BATCH_MATMUL_LHS_ROW_STRIDE], rhs_col = p[TFL_BATCH_MATMUL_RHS_COL_STRIDE];
+    int32_t out = 0;
+    for (int32_t b0 = 0; b0 < p[TFL_BATCH_MATMUL_BATCH0]; b0++)
+        for (int32_t b1 = 0; b1 < p[TFL_BATCH_MATMUL_BATCH1]; b1++)
+            for (int32_t b2 = 0; b2 < p[TFL_BATCH_MATMUL_BATCH2]; b2++) {
+                const int32_t lhs_base = b0 * p[TFL_BATCH_MATMUL_LHS_BATCH_STRIDE0] + b1 * p[TFL_BATCH_MATMUL_LHS_BATCH_STRIDE1] +
+                                         b2 * p[TFL_BATCH_MATMUL_LHS_BATCH_STRIDE2];
+                const int32_t rhs_base = b0 * p[TFL_BATCH_MATMUL_RHS_BATCH_STRIDE0] + b1 * p[TFL_BATCH_MATMUL_RHS_BATCH_STRIDE1] +
+                                         b2 * p[TFL_BATCH_MATMUL_RHS_BATCH_STRIDE2];
+                for (int32_t m = 0; m < rows; m++)
+                    for (int32_t n = 0; n < cols; n++) {
+                        matmul_at at = { lhs_base + m * lhs_row, rhs_base + n * rhs_col };
+                        dot(p, model, arena, at, out++);
+                    }
+            }
+}
+
+static void dot_float(const int32_t *p, const uint8_t *model, uint8_t *arena, matmul_at at, int32_t out)
+{
+    const uint8_t *lhs = tfl_tensor(p, TFL_BATCH_MATMUL_LHS, model, arena) + 4 * at.lhs;
+    const uint8_t *rhs = tfl_tensor(p, TFL_BATCH_MATMUL_RHS, model, arena) + 4 * at.rhs;
+    const int32_t lhs_step = 4 * p[TFL_BATCH_MATMUL_LHS_DEPTH_STRIDE], rhs_step = 4 * p[TFL_BATCH_MATMUL_RHS_DEPTH_STRIDE];
+    float total = 0.0f;
+    for (int32_t k = 0; k < p[TFL_BATCH_MATMUL_DEPTH]; k++, lhs += lhs_step, rhs += rhs_step)
+        total += tfl_load_f32(lhs) * tfl_load_f32(rhs);
+    tfl_store_f32(tfl_output(p, TFL_BATCH_MATMUL_OUTPUT, arena) + 4 * out, total);
+}
+
+static void dot_int8(const int32_t *p, const uint8_t *model, uint8_t *arena, matmul_at at, int32_t out)
+{
+    const int8_t *lhs = (const int8_t *)tfl_tensor(p, TFL_BATCH_MATMUL_LHS, model, arena) + at.lhs;
+    const int8_t *rhs = (const int8_t *)tfl_tensor(p, TFL_BATCH_MATMUL_RHS, model, arena) + at.rhs;
+    const int32_t lhs_step = p[TFL_BATCH_MATMUL_LHS_DEPTH_STRIDE], rhs_step = p[TFL_BATCH_MATMUL_RHS_DEPTH_STRIDE];
+    const int32_t lhs_offset = p[TFL_BATCH_MATMUL_LHS_OFFSET], rhs_offset = p[TFL_BATCH_MATMUL_RHS_OFFSET];
+    /* TFLM's int32 sum, wrapping as the STS's. */
+    uint32_t total = 0;
+    for (int32_t k = 0; k < p[TFL_BATCH_MATMUL_DEPTH]; k++, lhs += lhs_step, rhs += rhs_step)
+        total += (uint32_t)((*lhs + lhs_offset) * (*rhs + rhs_offset));
+    const int32_t v = tfl_multiply_by_quantized_multiplier((int32_t)total, p[TFL_BATCH_MATMUL_MULTIPLIER], p[TFL_BATCH_MATMUL_SHIFT]) +
+                      p[TFL_BATCH_MATMUL_OUTPUT_OFFSET];
+    tfl_output(p, TFL_BATCH_MATMUL_OUTPUT, arena)[out] = (uint8_t)tfl_clamp(v, p[TFL_BATCH_MATMUL_ACTIVATION_MIN], p[TFL_BATCH_MATMUL_ACTIVATION_MAX]);
+}
+
+static void dot_int16(const int32_t *p, const uint8_t *model, uint8_t *arena, matmul_at at, int32_t out)
+{
+    const uint8_t *lhs = tfl_tensor(p, TFL_BATCH_MATMUL_LHS, model, arena) + 2 * at.lhs;
+    const uint8_t *rhs = tfl_tensor(p, TFL_BATCH_MATMUL_RHS, model, arena) + 2 * at.rhs;
+    const int32_t lhs_step = 2 * p[TFL_BATCH_MATMUL_LHS_DEPTH_STRIDE], rhs_step = 2 * p[TFL_BATCH_MATMUL_RHS_DEPTH_STRIDE];
+    /* Zero points are 0: TFLM's int64 sum of the products. */
+    int64_t total = 0;
+    for (int32_t k = 0; k < p[TFL_BATCH_MATMUL_DEPTH]; k++, lhs += lhs_step, rhs += rhs_step)
+        total += (int32_t)tfl_load_i16(lhs) * tfl_load_i16(rhs);
+    const int32_t v = tfl_multiply_by_quantized_multiplier64(total, p[TFL_BATCH_MATMUL_MULTIPLIER], p[TFL_BATCH_MATMUL_SHIFT]) +
+                      p[TFL_BATCH_MATMUL_OUTPUT_OFFSET];
+    tfl_store_i16(tfl_output(p, TFL_BATCH_MATMUL_OUTPUT, arena) + 2 * out,
+                  tfl_clamp(v, p[TFL_BATCH_MATMUL_ACTIVATION_MIN], p[TFL_BATCH_MATMUL_ACTIVATION_MAX]));
+}
+
+void tflite_batch_matmul_float(int32_t *p, const uint8_t *model, uint8_t *arena) { each_matmul_element(p, dot_float, model, arena); }
+void tflite_batch_matmul_int8(int32_t *p, const uint8_t *model, uint8_t *arena) { each_matmul_element(p, dot_int8, model, arena); }
+void tflite_batch_matmul_int16(int32_t *p, const uint8_t *model, uint8_t *arena) { each_matmul_element(p, dot_int16, model, arena); }

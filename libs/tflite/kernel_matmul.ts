@@ -1,0 +1,227 @@
+namespace tflite {
+    // BATCH_MATMUL: output[..., m, n] = sum over k of lhs[..., m, k] * rhs[..., k, n], as TFLM's
+    // reference kernel computes it (tensorflow/lite/micro/kernels/batch_matmul.cc,
+    // reference/batch_matmul.h).
+    //
+    // adj_x reads lhs as [..., k, m], adj_y reads rhs as [..., n, k]. TFLM copies a transposed rhs
+    // (and lhs with adj_x) into its own memory first; here each body reads the element in place
+    // through strides instead, which gives the same products in the same order: one sum per
+    // output element, k from 0 up, starting from 0 (so a sum of -0 products is +0 as in TFLM).
+    // The batch dimensions (up to 3: ranks 2 to 5) broadcast as TFLM's extents do: a dimension of
+    // 1 on one side has stride 0. TFLM's flattening of the last batch dimension when rhs has 1
+    // there (ReshapeToFlattenBatchDimsIfPossible) gives every output element the same products in
+    // the same order, so it needs no twin here.
+    //
+    // int8: (lhs - lhs_zp) * (rhs - rhs_zp) summed in int32, rescaled by lhs_scale * rhs_scale /
+    // output_scale (the scales' product in float32, as GetQuantizedConvolutionMultipler), plus the
+    // output zero point, clamped to int8. int16: the same with an int64 sum, TFLM's 64-bit
+    // MultiplyByQuantizedMultiplier and zero points 0.
+
+    /** Parameter block of batch_matmul_float, batch_matmul_int8 and batch_matmul_int16 (words). */
+    export const enum BatchMatmulParams {
+        Lhs = 0, Rhs = 2, Output = 4,
+        /** Rows of lhs (m), columns of rhs (n) and the depth summed over (k) of each product. */
+        Rows = 6, Cols = 7, Depth = 8,
+        /** Element strides inside one lhs matrix: to the next row (m) and to the next k. */
+        LhsRowStride = 9, LhsDepthStride = 10,
+        /** Element strides inside one rhs matrix: to the next column (n) and to the next k. */
+        RhsColStride = 11, RhsDepthStride = 12,
+        /** The output's three batch dimensions (leading 1s below rank 5). */
+        Batch0 = 13, Batch1 = 14, Batch2 = 15,
+        /** Element strides of lhs and rhs along each batch dimension (0 where it broadcasts). */
+        LhsBatchStride0 = 16, LhsBatchStride1 = 17, LhsBatchStride2 = 18,
+        RhsBatchStride0 = 19, RhsBatchStride1 = 20, RhsBatchStride2 = 21,
+        /** Quantized only: minus the zero points of lhs and rhs, the output's zero point. */
+        LhsOffset = 22, RhsOffset = 23, OutputOffset = 24,
+        /** Quantized only: the output rescale (multiplier, shift) and the output type's range. */
+        Multiplier = 25, Shift = 26, ActivationMin = 27, ActivationMax = 28,
+        Words = 29,
+    }
+
+    const enum BatchMatmulOptions { AdjX = 0, AdjY = 1 }
+
+    export function registerMatmulKernels(): void {
+        registerBuiltin(BuiltinOp.BATCH_MATMUL, prepareBatchMatmul)
+        registerBody("batch_matmul_float", batchMatmulFloat)
+        registerBody("batch_matmul_int8", batchMatmulInt8)
+        registerBody("batch_matmul_int16", batchMatmulInt16)
+    }
+
+    function isMatmulType(type: number): boolean {
+        return type === TensorType.Float32 || type === TensorType.Int8 || type === TensorType.Int16
+    }
+
+    /** Dimension i of `t` extended with leading 1s to `rank` dimensions. */
+    function extendedDim(t: Tensor, rank: number, i: number): number {
+        const j = i - (rank - t.rank())
+        return j < 0 ? 1 : t.dim(j)
+    }
+
+    /**
+     * The strides of `t`'s batch dimensions, extended to `rank`, written at `word` as three words
+     * for a rank-5 output (0 for the leading dimensions a smaller rank lacks and for each
+     * dimension of 1, which broadcasts, as TFLM's extent()).
+     */
+    function setBatchStrides(p: Buffer, word: number, t: Tensor, rank: number): void {
+        let stride = extendedDim(t, rank, rank - 2) * extendedDim(t, rank, rank - 1)
+        for (let i = rank - 3; i >= 0; i--) {
+            const d = extendedDim(t, rank, i)
+            setParam(p, word + i + 5 - rank, d === 1 ? 0 : stride)
+            stride *= d
+        }
+    }
+
+    /** TFLM's checks in its order; a per-channel tensor is refused (TFLM reads its first scale only). */
+    function prepareBatchMatmul(op: Operator): void {
+        const lhs = op.input(0)
+        const rhs = op.input(1)
+        const output = op.output(0)
+        op.check(op.inputs.length === 2 && op.outputs.length === 1 && !!lhs && !!rhs, "needs two inputs and one output")
+        op.check(isMatmulType(lhs.type), "unsupported type " + typeName(lhs.type) + " of " + lhs.describe() + " (TFLM takes FLOAT32, INT8, INT16)")
+        op.check(rhs.type === lhs.type, rhs.describe() + " must have the type of " + lhs.describe())
+        op.check(output.type === lhs.type, output.describe() + " must have the type of " + lhs.describe())
+        op.check(lhs.rank() >= 2 && lhs.rank() <= 5, "lhs " + lhs.describe() + " must have 2 to 5 dimensions")
+        op.check(rhs.rank() >= 2 && rhs.rank() <= 5, "rhs " + rhs.describe() + " must have 2 to 5 dimensions")
+        const float = lhs.type === TensorType.Float32
+        if (!float) {
+            op.check(lhs.scales.length <= 1 && rhs.scales.length <= 1 && output.scales.length <= 1,
+                "TFLM's BATCH_MATMUL is per-tensor: it reads only the first of several scales")
+            op.check(lhs.type === TensorType.Int8 || lhs.zeroPoint === 0 && rhs.zeroPoint === 0 && output.zeroPoint === 0,
+                "int16 tensors must have zero point 0")
+        }
+        const rank = Math.max(lhs.rank(), rhs.rank())
+        let count = 1
+        for (let i = 0; i < rank - 2; i++) {
+            const l = extendedDim(lhs, rank, i), r = extendedDim(rhs, rank, i)
+            op.check(l === r || l === 1 || r === 1, "batch dimension " + i + " does not broadcast: lhs " + lhs.describe() +
+                " has " + l + ", rhs " + rhs.describe() + " has " + r)
+            count *= l === 1 ? r : l
+        }
+        const adjX = op.optByte(BatchMatmulOptions.AdjX, 0) !== 0
+        const adjY = op.optByte(BatchMatmulOptions.AdjY, 0) !== 0
+        const rows = extendedDim(lhs, rank, adjX ? rank - 1 : rank - 2)
+        const depth = extendedDim(lhs, rank, adjX ? rank - 2 : rank - 1)
+        const rhsDepth = extendedDim(rhs, rank, adjY ? rank - 1 : rank - 2)
+        const cols = extendedDim(rhs, rank, adjY ? rank - 2 : rank - 1)
+        op.check(depth === rhsDepth, "lhs " + lhs.describe() + " has depth " + depth + ", rhs " + rhs.describe() +
+            " has " + rhsDepth + " (adj_x " + (adjX ? 1 : 0) + ", adj_y " + (adjY ? 1 : 0) + ")")
+        count *= rows * cols
+        op.check(output.rank() >= rank && output.elementCount() === count,
+            "output " + output.describe() + " must hold " + count + " values in at least " + rank + " dimensions")
+
+        const p = op.useBody(float ? "batch_matmul_float" : lhs.type === TensorType.Int8 ? "batch_matmul_int8" : "batch_matmul_int16",
+            BatchMatmulParams.Words)
+        op.paramTensor(BatchMatmulParams.Lhs, lhs)
+        op.paramTensor(BatchMatmulParams.Rhs, rhs)
+        op.paramTensor(BatchMatmulParams.Output, output)
+        setParam(p, BatchMatmulParams.Rows, rows)
+        setParam(p, BatchMatmulParams.Cols, cols)
+        setParam(p, BatchMatmulParams.Depth, depth)
+        setParam(p, BatchMatmulParams.LhsRowStride, adjX ? 1 : depth)
+        setParam(p, BatchMatmulParams.LhsDepthStride, adjX ? rows : 1)
+        setParam(p, BatchMatmulParams.RhsColStride, adjY ? depth : 1)
+        setParam(p, BatchMatmulParams.RhsDepthStride, adjY ? 1 : cols)
+        for (let i = 0; i < 3; i++) {
+            const d = i + rank - 5
+            setParam(p, BatchMatmulParams.Batch0 + i, d < 0 ? 1 : Math.max(extendedDim(lhs, rank, d), extendedDim(rhs, rank, d)))
+        }
+        setBatchStrides(p, BatchMatmulParams.LhsBatchStride0, lhs, rank)
+        setBatchStrides(p, BatchMatmulParams.RhsBatchStride0, rhs, rank)
+        if (float) return
+        setParam(p, BatchMatmulParams.LhsOffset, -lhs.zeroPoint)
+        setParam(p, BatchMatmulParams.RhsOffset, -rhs.zeroPoint)
+        setParam(p, BatchMatmulParams.OutputOffset, output.zeroPoint)
+        setParams(p, BatchMatmulParams.Multiplier, perTensorMultiplier(lhs, rhs, output))
+        const int8 = lhs.type === TensorType.Int8
+        setParam(p, BatchMatmulParams.ActivationMin, int8 ? -128 : -32768)
+        setParam(p, BatchMatmulParams.ActivationMax, int8 ? 127 : 32767)
+    }
+
+    /**
+     * Runs `dot(lhsAt, rhsAt, outAt)` for each output element in output order, with the element
+     * indices of its row of lhs and its column of rhs (their first k) and its own index.
+     */
+    function eachMatmulElement(p: Buffer, dot: (lhsAt: number, rhsAt: number, outAt: number) => void): void {
+        const rows = param(p, BatchMatmulParams.Rows), cols = param(p, BatchMatmulParams.Cols)
+        const lhsRow = param(p, BatchMatmulParams.LhsRowStride), rhsCol = param(p, BatchMatmulParams.RhsColStride)
+        let out = 0
+        for (let b0 = 0; b0 < param(p, BatchMatmulParams.Batch0); b0++)
+            for (let b1 = 0; b1 < param(p, BatchMatmulParams.Batch1); b1++)
+                for (let b2 = 0; b2 < param(p, BatchMatmulParams.Batch2); b2++) {
+                    const lhsBase = b0 * param(p, BatchMatmulParams.LhsBatchStride0) + b1 * param(p, BatchMatmulParams.LhsBatchStride1) +
+                        b2 * param(p, BatchMatmulParams.LhsBatchStride2)
+                    const rhsBase = b0 * param(p, BatchMatmulParams.RhsBatchStride0) + b1 * param(p, BatchMatmulParams.RhsBatchStride1) +
+                        b2 * param(p, BatchMatmulParams.RhsBatchStride2)
+                    for (let m = 0; m < rows; m++)
+                        for (let n = 0; n < cols; n++) dot(lhsBase + m * lhsRow, rhsBase + n * rhsCol, out++)
+                }
+    }
+
+    export function batchMatmulFloat(p: Buffer, model: Buffer, arena: Buffer): void {
+        const lhs = paramBuffer(p, BatchMatmulParams.Lhs, model, arena), lhsAt = paramOffset(p, BatchMatmulParams.Lhs)
+        const rhs = paramBuffer(p, BatchMatmulParams.Rhs, model, arena), rhsAt = paramOffset(p, BatchMatmulParams.Rhs)
+        const output = paramBuffer(p, BatchMatmulParams.Output, model, arena), outputAt = paramOffset(p, BatchMatmulParams.Output)
+        const depth = param(p, BatchMatmulParams.Depth)
+        const lhsStep = 4 * param(p, BatchMatmulParams.LhsDepthStride), rhsStep = 4 * param(p, BatchMatmulParams.RhsDepthStride)
+        eachMatmulElement(p, (l: number, r: number, o: number) => {
+            let total = 0
+            let la = lhsAt + 4 * l, ra = rhsAt + 4 * r
+            for (let k = 0; k < depth; k++) {
+                // Two float32s' product is exact in a double: one rounding each, as float32 arithmetic.
+                total = f32(total + f32(lhs.getNumber(NumberFormat.Float32LE, la) * rhs.getNumber(NumberFormat.Float32LE, ra)))
+                la += lhsStep
+                ra += rhsStep
+            }
+            output.setNumber(NumberFormat.Float32LE, outputAt + 4 * o, total)
+        })
+    }
+
+    export function batchMatmulInt8(p: Buffer, model: Buffer, arena: Buffer): void {
+        const lhs = paramBuffer(p, BatchMatmulParams.Lhs, model, arena), lhsAt = paramOffset(p, BatchMatmulParams.Lhs)
+        const rhs = paramBuffer(p, BatchMatmulParams.Rhs, model, arena), rhsAt = paramOffset(p, BatchMatmulParams.Rhs)
+        const output = paramBuffer(p, BatchMatmulParams.Output, model, arena), outputAt = paramOffset(p, BatchMatmulParams.Output)
+        const depth = param(p, BatchMatmulParams.Depth)
+        const lhsStep = param(p, BatchMatmulParams.LhsDepthStride), rhsStep = param(p, BatchMatmulParams.RhsDepthStride)
+        const lhsOffset = param(p, BatchMatmulParams.LhsOffset), rhsOffset = param(p, BatchMatmulParams.RhsOffset)
+        const outputOffset = param(p, BatchMatmulParams.OutputOffset)
+        const multiplier = param(p, BatchMatmulParams.Multiplier), shift = param(p, BatchMatmulParams.Shift)
+        const lo = param(p, BatchMatmulParams.ActivationMin), hi = param(p, BatchMatmulParams.ActivationMax)
+        eachMatmulElement(p, (l: number, r: number, o: number) => {
+            let total = 0
+            let la = lhsAt + l, ra = rhsAt + r
+            for (let k = 0; k < depth; k++) {
+                // TFLM's int32 sum, wrapping as it would (it takes 2^15 products of 255 * 255).
+                total = (total + (((lhs[la] << 24) >> 24) + lhsOffset) * (((rhs[ra] << 24) >> 24) + rhsOffset)) | 0
+                la += lhsStep
+                ra += rhsStep
+            }
+            const v = multiplyByQuantizedMultiplier(total, multiplier, shift) + outputOffset
+            output[outputAt + o] = (v < lo ? lo : v > hi ? hi : v) & 0xff
+        })
+    }
+
+    export function batchMatmulInt16(p: Buffer, model: Buffer, arena: Buffer): void {
+        const lhs = paramBuffer(p, BatchMatmulParams.Lhs, model, arena), lhsAt = paramOffset(p, BatchMatmulParams.Lhs)
+        const rhs = paramBuffer(p, BatchMatmulParams.Rhs, model, arena), rhsAt = paramOffset(p, BatchMatmulParams.Rhs)
+        const output = paramBuffer(p, BatchMatmulParams.Output, model, arena), outputAt = paramOffset(p, BatchMatmulParams.Output)
+        const depth = param(p, BatchMatmulParams.Depth)
+        const lhsStep = 2 * param(p, BatchMatmulParams.LhsDepthStride), rhsStep = 2 * param(p, BatchMatmulParams.RhsDepthStride)
+        const outputOffset = param(p, BatchMatmulParams.OutputOffset)
+        const multiplier = param(p, BatchMatmulParams.Multiplier), shift = param(p, BatchMatmulParams.Shift)
+        const lo = param(p, BatchMatmulParams.ActivationMin), hi = param(p, BatchMatmulParams.ActivationMax)
+        eachMatmulElement(p, (l: number, r: number, o: number) => {
+            // TFLM's int64 sum (zero points are 0): each product is at most 2^30, so a double holds
+            // the sum exactly up to 2^23 terms.
+            let total = 0
+            let la = lhsAt + 2 * l, ra = rhsAt + 2 * r
+            for (let k = 0; k < depth; k++) {
+                total += lhs.getNumber(NumberFormat.Int16LE, la) * rhs.getNumber(NumberFormat.Int16LE, ra)
+                la += lhsStep
+                ra += rhsStep
+            }
+            // TFLM casts the rescaled sum to int32 before adding the zero point and clamping.
+            const v = (multiplyByQuantizedMultiplier64(total, multiplier, shift) | 0) + outputOffset
+            output.setNumber(NumberFormat.Int16LE, outputAt + 2 * o, v < lo ? lo : v > hi ? hi : v)
+        })
+    }
+}

@@ -1,0 +1,117 @@
+// Generated models of BATCH_MATMUL (libs/tflite/kernel_matmul.ts). TFLM's goldens
+// (tools/tflm-goldens-matmul.ts) take every draft of an op, the native replay one at random.
+// TFLM's branches (kernels/batch_matmul.cc, reference/batch_matmul.h): float32, int8 (int32 sums,
+// any zero points), int16 (int64 sums, zero points 0); adj_x and adj_y (TFLM transposes into its
+// own memory: lhs with adj_x, rhs without adj_y, a constant rhs once); ranks 2 to 5 with the
+// batch dimensions broadcast either way (a dimension of 1, a missing one); rhs with 1 in its last
+// batch dimension (TFLM flattens lhs's batch into its rows); depth, rows or columns of 1; sums
+// clamped at both ends of the output type; an output of more dimensions than the result's.
+import type { Draft } from "./draft-case";
+import type { Rand } from "./fuzz";
+import { encodeValues, TensorSpec, TypeName } from "./model-writer";
+
+const count = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+interface MatmulShape {
+    /** Batch dimensions of each side (broadcast against each other), rows m, depth k, columns n. */
+    lhsBatch: number[];
+    rhsBatch: number[];
+    m: number;
+    k: number;
+    n: number;
+    adjX: boolean;
+    adjY: boolean;
+    constRhs?: boolean;
+    constLhs?: boolean;
+    /** Leading 1s added to the output's shape (TFLM takes any rank at least the result's). */
+    extraOutputDims?: number;
+    /** The output scale's factor against lhs_scale * rhs_scale * sqrt(k) * 128 (quantized only). */
+    outputScaleFactor?: number;
+    /** Float values' range. */
+    range?: number;
+}
+
+function broadcastShape(a: number[], b: number[]): number[] {
+    const rank = Math.max(a.length, b.length);
+    const res: number[] = [];
+    for (let i = 0; i < rank; i++) {
+        const x = a[i - (rank - a.length)] ?? 1, y = b[i - (rank - b.length)] ?? 1;
+        res.push(x === 1 ? y : x);
+    }
+    return res;
+}
+
+function matmulDraft(rand: Rand, type: TypeName, s: MatmulShape, covers: string[], values?: (side: "lhs" | "rhs", n: number) => number[]): Draft {
+    const lhsShape = s.lhsBatch.concat(s.adjX ? [s.k, s.m] : [s.m, s.k]);
+    const rhsShape = s.rhsBatch.concat(s.adjY ? [s.n, s.k] : [s.k, s.n]);
+    const outShape = new Array(s.extraOutputDims ?? 0).fill(1).concat(broadcastShape(s.lhsBatch, s.rhsBatch), [s.m, s.n]);
+    const draw = values ?? ((_side: "lhs" | "rhs", n: number) => rand.values(type, n, s.range ?? 4));
+    let lhsQ: Partial<TensorSpec> = {}, rhsQ: Partial<TensorSpec> = {}, outQ: Partial<TensorSpec> = {};
+    if (type !== "float32") {
+        const lhsScale = rand.scale(-8, -2), rhsScale = rand.scale(-8, -2);
+        const typical = type === "int8" ? 128 * 128 : 2 ** 30 / 3;
+        const outScale = Math.fround(lhsScale * rhsScale * Math.sqrt(s.k) * typical / (type === "int8" ? 128 : 16384) * (s.outputScaleFactor ?? (0.5 + rand.next())));
+        lhsQ = { scale: lhsScale, zeroPoint: rand.zeroPoint(type) };
+        rhsQ = { scale: rhsScale, zeroPoint: rand.zeroPoint(type) };
+        outQ = { scale: outScale, zeroPoint: rand.zeroPoint(type) };
+    }
+    const lhsValues = draw("lhs", count(lhsShape)), rhsValues = draw("rhs", count(rhsShape));
+    const lhs: TensorSpec = { shape: lhsShape, type, ...lhsQ, ...(s.constLhs ? { data: lhsValues } : {}) };
+    const rhs: TensorSpec = { shape: rhsShape, type, ...rhsQ, ...(s.constRhs ? { data: rhsValues } : {}) };
+    const inputs: Buffer[] = [];
+    if (!s.constLhs) inputs.push(encodeValues(type, lhsValues));
+    if (!s.constRhs) inputs.push(encodeValues(type, rhsValues));
+    return {
+        covers: [type, `adj_x-${s.adjX ? 1 : 0}`, `adj_y-${s.adjY ? 1 : 0}`, `rank-${Math.max(lhsShape.length, rhsShape.length)}`,
+            s.constRhs ? "constant-rhs" : "input-rhs"].concat(covers),
+        spec: { op: "BATCH_MATMUL", options: { adjX: s.adjX, adjY: s.adjY }, inputs: [lhs, rhs], outputs: [{ shape: outShape, type, ...outQ }] },
+        inputs,
+    };
+}
+
+function batchMatmulDrafts(rand: Rand): Draft[] {
+    const drafts: Draft[] = [];
+    const dim = () => rand.int(1, 5);
+    const batch = (rank: number) => Array.from({ length: rank }, () => rand.int(2, 3));
+    for (const type of ["float32", "int8", "int16"] as TypeName[]) {
+        // Every adj_x/adj_y pair, ranks 2 and 3 with the same batch on both sides.
+        for (const [adjX, adjY] of [[false, false], [true, false], [false, true], [true, true]]) {
+            const b = rand.chance(0.5) ? [] : batch(1);
+            drafts.push(matmulDraft(rand, type, { lhsBatch: b, rhsBatch: b, m: dim(), k: dim(), n: dim(), adjX, adjY }, ["same-batch"]));
+        }
+        // A constant rhs (TFLM transposes it once), either adj_y; a constant lhs.
+        drafts.push(matmulDraft(rand, type, { lhsBatch: [2], rhsBatch: [2], m: dim(), k: dim(), n: dim(), adjX: false, adjY: false, constRhs: true }, ["constant"]));
+        drafts.push(matmulDraft(rand, type, { lhsBatch: [], rhsBatch: [], m: dim(), k: dim(), n: dim(), adjX: rand.chance(0.5), adjY: true, constRhs: true }, ["constant"]));
+        drafts.push(matmulDraft(rand, type, { lhsBatch: [3], rhsBatch: [1], m: dim(), k: dim(), n: dim(), adjX: rand.chance(0.5), adjY: rand.chance(0.5), constLhs: true }, ["constant-lhs", "broadcast-rhs"]));
+        // Rank 5 broadcast both ways; lhs of fewer dimensions than rhs and the other way.
+        drafts.push(matmulDraft(rand, type, { lhsBatch: [2, 1, 3], rhsBatch: [1, 2, 3], m: dim(), k: dim(), n: dim(), adjX: rand.chance(0.5), adjY: rand.chance(0.5) }, ["broadcast-both"]));
+        drafts.push(matmulDraft(rand, type, { lhsBatch: [], rhsBatch: [2, 3], m: dim(), k: dim(), n: dim(), adjX: rand.chance(0.5), adjY: rand.chance(0.5) }, ["lhs-fewer-dims"]));
+        drafts.push(matmulDraft(rand, type, { lhsBatch: [2, 1, 3], rhsBatch: [3], m: dim(), k: dim(), n: dim(), adjX: rand.chance(0.5), adjY: rand.chance(0.5) }, ["rhs-fewer-dims"]));
+        // rhs with 1 in its last batch dimension: TFLM flattens lhs's last batch into its rows.
+        drafts.push(matmulDraft(rand, type, { lhsBatch: [2, 3], rhsBatch: [2, 1], m: dim(), k: dim(), n: dim(), adjX: rand.chance(0.5), adjY: rand.chance(0.5) }, ["flatten"]));
+        // Depth, rows and columns of 1.
+        drafts.push(matmulDraft(rand, type, { lhsBatch: [2], rhsBatch: [2], m: 1, k: 1, n: 1, adjX: rand.chance(0.5), adjY: rand.chance(0.5) }, ["ones"]));
+        drafts.push(matmulDraft(rand, type, { lhsBatch: [], rhsBatch: [], m: 1, k: 7, n: 5, adjX: false, adjY: rand.chance(0.5) }, ["one-row"]));
+        // A longer depth.
+        drafts.push(matmulDraft(rand, type, { lhsBatch: [], rhsBatch: [], m: 3, k: 40, n: 2, adjX: rand.chance(0.5), adjY: rand.chance(0.5) }, ["deep"]));
+    }
+    for (const type of ["int8", "int16"] as TypeName[]) {
+        // Outputs clamped at both ends (a small output scale), and a multiplier above 1.
+        drafts.push(matmulDraft(rand, type, { lhsBatch: [2], rhsBatch: [1], m: 3, k: 4, n: 3, adjX: false, adjY: false, outputScaleFactor: 1 / 64 }, ["saturate"]));
+        drafts.push(matmulDraft(rand, type, { lhsBatch: [], rhsBatch: [], m: 2, k: 2, n: 3, adjX: true, adjY: false, outputScaleFactor: 1 / 4096 }, ["multiplier-above-1"],
+            (_side, n) => rand.values(type, n).map((v) => Math.round(v / 256))));
+    }
+    // float32: products of -0 (a sum from 0 gives +0), sums past float32's range (infinity).
+    drafts.push(matmulDraft(rand, "float32", { lhsBatch: [], rhsBatch: [], m: 2, k: 3, n: 2, adjX: false, adjY: false }, ["negative-zero"],
+        (side, n) => Array.from({ length: n }, () => (side === "lhs" ? -0 : rand.pick([0, 1.5, 3])))));
+    drafts.push(matmulDraft(rand, "float32", { lhsBatch: [], rhsBatch: [], m: 2, k: 3, n: 2, adjX: false, adjY: true }, ["overflow"],
+        (_side, n) => Array.from({ length: n }, () => rand.pick([3e38, 2e38, 1]))));
+    // An output of more dimensions than the result (TFLM rewrites its shape).
+    drafts.push(matmulDraft(rand, "float32", { lhsBatch: [2], rhsBatch: [2], m: 2, k: 3, n: 2, adjX: false, adjY: false, extraOutputDims: 1 }, ["output-higher-rank"]));
+    return drafts;
+}
+
+/** Every op's drafts by tools/make-tflm-goldens.ts's name for it. */
+export const MATMUL_DRAFTS: { [op: string]: (rand: Rand) => Draft[] } = {
+    batch_matmul: batchMatmulDrafts,
+};

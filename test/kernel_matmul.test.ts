@@ -1,0 +1,86 @@
+// BATCH_MATMUL (libs/tflite/kernel_matmul.ts, kernels/prepare_matmul.c, kernels/matmul.c) past
+// what TFLM's goldens show (test/tflm_goldens.test.ts runs those): that the goldens reach every
+// type and branch TFLM's kernel takes, and models both loaders refuse with the same message.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { buildLoaderTool, cLoaderDump, stsLoaderDump } from "../node/c-loader";
+import { singleOpModel, SingleOpSpec, TensorSpec } from "../node/model-writer";
+import type { GoldenManifest } from "../tools/make-tflm-goldens";
+
+const GOLDENS = path.join(__dirname, "..", "..", "test", "tflm-goldens");
+
+/** TFLM's branches by type (its batch_matmul.cc and reference kernel at the manifest's commit). */
+const COMMON = ["adj_x-0", "adj_x-1", "adj_y-0", "adj_y-1", "rank-2", "rank-3", "rank-4", "rank-5", "constant-rhs", "input-rhs",
+    "constant-lhs", "broadcast-both", "lhs-fewer-dims", "rhs-fewer-dims", "flatten", "ones", "one-row", "deep"];
+const BATCH_MATMUL_COVERS: { [type: string]: string[] } = {
+    float32: COMMON.concat(["negative-zero", "overflow", "output-higher-rank"]),
+    int8: COMMON.concat(["saturate", "multiplier-above-1"]),
+    int16: COMMON.concat(["saturate", "multiplier-above-1"]),
+};
+
+const f32 = (shape: number[]): TensorSpec => ({ shape, type: "float32" });
+const i8 = (shape: number[], zeroPoint = 3): TensorSpec => ({ shape, type: "int8", scale: 0.5, zeroPoint });
+const i16 = (shape: number[], zeroPoint = 0): TensorSpec => ({ shape, type: "int16", scale: 0.5, zeroPoint });
+
+function loadBoth(model: Buffer): { ok: boolean; text: string } {
+    const sts = stsLoaderDump(model);
+    assert.deepStrictEqual(cLoaderDump(model), sts);
+    return sts;
+}
+
+describe("BATCH_MATMUL: coverage, refusals, the STS and the C alike", () => {
+    before(() => buildLoaderTool());
+
+    it("has TFLM goldens for every type and branch of TFLM's kernel", () => {
+        const m: GoldenManifest = JSON.parse(fs.readFileSync(path.join(GOLDENS, "batch_matmul", "manifest.json"), "utf8"));
+        assert.match(m.tflmCommit, /^[0-9a-f]{40}$/);
+        for (const type of Object.keys(BATCH_MATMUL_COVERS))
+            for (const branch of BATCH_MATMUL_COVERS[type])
+                assert.ok(m.cases.some((c) => c.covers.includes(type) && c.covers.includes(branch)), `${type} ${branch}`);
+    });
+
+    const mm = (lhs: TensorSpec, rhs: TensorSpec, out: TensorSpec, options = {}): SingleOpSpec =>
+        ({ op: "BATCH_MATMUL", options, inputs: [lhs, rhs], outputs: [out] });
+    const refused: { name: string; spec: SingleOpSpec; message: RegExp }[] = [
+        { name: "INT32 (TFLM takes FLOAT32, INT8, INT16)",
+            spec: mm({ shape: [2, 3], type: "int32" }, { shape: [3, 2], type: "int32" }, { shape: [2, 2], type: "int32" }),
+            message: /unsupported type INT32 of tensor 0 'input0' INT32\[2,3\] \(TFLM takes FLOAT32, INT8, INT16\)$/ },
+        { name: "an INT8 rhs with a FLOAT32 lhs",
+            spec: mm(f32([2, 3]), i8([3, 2]), f32([2, 2])),
+            message: /tensor 1 'input1' INT8\[3,2\] must have the type of tensor 0 'input0' FLOAT32\[2,3\]$/ },
+        { name: "an INT8 output of INT16 inputs",
+            spec: mm(i16([2, 3]), i16([3, 2]), i8([2, 2])),
+            message: /tensor 2 'output0' INT8\[2,2\] must have the type of tensor 0 'input0' INT16\[2,3\]$/ },
+        { name: "a 1-D lhs",
+            spec: mm(f32([3]), f32([3, 2]), f32([2])),
+            message: /lhs tensor 0 'input0' FLOAT32\[3\] must have 2 to 5 dimensions$/ },
+        { name: "a 6-D rhs",
+            spec: mm(f32([2, 3]), f32([1, 1, 1, 1, 3, 2]), f32([1, 1, 1, 1, 2, 2])),
+            message: /rhs tensor 1 'input1' FLOAT32\[1,1,1,1,3,2\] must have 2 to 5 dimensions$/ },
+        { name: "a per-channel rhs (TFLM reads its first scale only)",
+            spec: mm(i8([2, 3]), { shape: [3, 2], type: "int8", scale: [0.5, 0.25], zeroPoint: 0, quantizedDimension: 1 }, i8([2, 2])),
+            message: /TFLM's BATCH_MATMUL is per-tensor: it reads only the first of several scales$/ },
+        { name: "an int16 zero point other than 0",
+            spec: mm(i16([2, 3]), i16([3, 2], 1), i16([2, 2])),
+            message: /int16 tensors must have zero point 0$/ },
+        { name: "batch dimensions that do not broadcast",
+            spec: mm(f32([2, 2, 3]), f32([3, 3, 2]), f32([2, 2, 2])),
+            message: /batch dimension 0 does not broadcast: lhs tensor 0 'input0' FLOAT32\[2,2,3\] has 2, rhs tensor 1 'input1' FLOAT32\[3,3,2\] has 3$/ },
+        { name: "depths that differ (adj_y)",
+            spec: mm(f32([2, 3]), f32([3, 2]), f32([2, 3]), { adjY: true }),
+            message: /lhs tensor 0 'input0' FLOAT32\[2,3\] has depth 3, rhs tensor 1 'input1' FLOAT32\[3,2\] has 2 \(adj_x 0, adj_y 1\)$/ },
+        { name: "an output of another size",
+            spec: mm(f32([2, 3]), f32([3, 4]), f32([2, 3])),
+            message: /output tensor 2 'output0' FLOAT32\[2,3\] must hold 8 values in at least 2 dimensions$/ },
+        { name: "an output of fewer dimensions than the result (TFLM rewrites only up)",
+            spec: mm(f32([2, 2, 3]), f32([3, 4]), f32([16])),
+            message: /output tensor 2 'output0' FLOAT32\[16\] must hold 16 values in at least 3 dimensions$/ },
+    ];
+    for (const c of refused)
+        it(`refuses ${c.name}`, () => {
+            const sts = loadBoth(singleOpModel(c.spec));
+            assert.ok(!sts.ok, "loaded");
+            assert.match(sts.text, c.message);
+        });
+});
