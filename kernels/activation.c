@@ -141,8 +141,13 @@ static void sigmoid_int16(int32_t *p, const uint8_t *model, uint8_t *arena, int 
     uint8_t *output = tfl_output(p, TFL_LOGISTIC_OUTPUT, arena);
     const uint8_t *table = (const uint8_t *)(p + TFL_LOGISTIC_TABLE);
     const int32_t count = p[TFL_LOGISTIC_COUNT];
-    int32_t multiplier = p[TFL_LOGISTIC_INPUT_MULTIPLIER];
-    int32_t left_shift = p[TFL_LOGISTIC_INPUT_LEFT_SHIFT];
+    for (int32_t i = 0; i < count; i++)
+        tfl_store_i16(output + 2 * i, tfl_sigmoid_int16_value(tfl_load_i16(input + 2 * i), p[TFL_LOGISTIC_INPUT_MULTIPLIER],
+                                                              p[TFL_LOGISTIC_INPUT_LEFT_SHIFT], table, tanh));
+}
+
+int32_t tfl_sigmoid_int16_value(int32_t x, int32_t multiplier, int32_t left_shift, const uint8_t *table, int tanh)
+{
     if (multiplier == 0) {
         multiplier = (int32_t)(3u << left_shift);
         left_shift = 0;
@@ -150,28 +155,20 @@ static void sigmoid_int16(int32_t *p, const uint8_t *model, uint8_t *arena, int 
     const uint32_t round = left_shift > 0 ? 1u << (left_shift - 1) : 0;
     const int fraction_bits = tanh ? 8 : 9;
     const uint32_t fraction_mask = (1u << fraction_bits) - 1;
-    for (int32_t i = 0; i < count; i++) {
-        const int32_t x = tfl_load_i16(input + 2 * i);
-        /* int32 arithmetic, wrapping should a huge multiplier overflow. */
-        const int32_t scaled = (int32_t)((uint32_t)x * (uint32_t)multiplier + round) >> left_shift;
-        const uint32_t magnitude = scaled < 0 ? 0u - (uint32_t)scaled : (uint32_t)scaled;
-        const uint32_t index = magnitude >> fraction_bits;
-        int32_t result;
-        if (index >= 255) result = tanh ? 0xffff << 8 : 0x7fff << 10;
-        else {
-            const int32_t a = tfl_load_u16(table + 2 * index);
-            const int32_t b = tfl_load_u16(table + 2 * index + 2);
-            result = a * (1 << fraction_bits) + (int32_t)(magnitude & fraction_mask) * (b - a);
-        }
-        int32_t v;
-        if (tanh) {
-            /* From sigmoid in Q0.16 << 8 to tanh in Q0.15: subtract one half, round, shift. */
-            v = (scaled >= 0 ? result - (1 << 23) + (1 << 7) : -result + (1 << 23) + (1 << 7) - 1) >> 8;
-        } else {
-            v = (int32_t)((uint32_t)(scaled >= 0 ? result + (1 << 9) : (1 << 25) - result + (1 << 9) - 1) >> 10);
-        }
-        tfl_store_i16(output + 2 * i, v);
+    /* int32 arithmetic, wrapping should a huge multiplier overflow. */
+    const int32_t scaled = (int32_t)((uint32_t)x * (uint32_t)multiplier + round) >> left_shift;
+    const uint32_t magnitude = scaled < 0 ? 0u - (uint32_t)scaled : (uint32_t)scaled;
+    const uint32_t index = magnitude >> fraction_bits;
+    int32_t result;
+    if (index >= 255) result = tanh ? 0xffff << 8 : 0x7fff << 10;
+    else {
+        const int32_t a = tfl_load_u16(table + 2 * index);
+        const int32_t b = tfl_load_u16(table + 2 * index + 2);
+        result = a * (1 << fraction_bits) + (int32_t)(magnitude & fraction_mask) * (b - a);
     }
+    /* From sigmoid in Q0.16 << 8 to tanh in Q0.15: subtract one half, round, shift. */
+    if (tanh) return (scaled >= 0 ? result - (1 << 23) + (1 << 7) : -result + (1 << 23) + (1 << 7) - 1) >> 8;
+    return (int32_t)((uint32_t)(scaled >= 0 ? result + (1 << 9) : (1 << 25) - result + (1 << 9) - 1) >> 10);
 }
 
 void tflite_logistic_int16(int32_t *p, const uint8_t *model, uint8_t *arena) { sigmoid_int16(p, model, arena, 0); }

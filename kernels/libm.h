@@ -4,6 +4,8 @@
 #ifndef TFLITE_LIBM_H
 #define TFLITE_LIBM_H
 
+#include <stdint.h>
+
 float tfl_expf(float x);
 float tfl_tanhf(float x);
 float tfl_expm1f(float x);
@@ -16,5 +18,9 @@ float tfl_sinf(float x);
 float tfl_cosf(float x);
 /* TFLM's float logistic of one value (activation.c: LOGISTIC, the LSTM's gates). */
 float tfl_logistic_value(float x);
+/* TFLM's int16 logistic or tanh of one value (activation.c: LOGISTIC, TANH, the LSTM's gates): its
+ * (input_multiplier, input_left_shift), a multiplier of 0 meaning 3 << shift; `table` the 256
+ * unsigned 16-bit little-endian entries of sigmoid_table_uint16 (tfl_sigmoid_table). */
+int32_t tfl_sigmoid_int16_value(int32_t x, int32_t multiplier, int32_t left_shift, const uint8_t *table, int tanh);
 
 #endif

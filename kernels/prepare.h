@@ -137,6 +137,10 @@ int tfl_prepare_softmax(tfl_op *op);
 int tfl_prepare_svdf(tfl_op *op);
 /* prepare_lstm.c */
 int tfl_prepare_unidirectional_sequence_lstm(tfl_op *op);
+/* prepare_activation.c: TFLM's CheckedLog2 (1 if x is a power of two, *rounded its log2), and
+ * sigmoid_table_uint16 written into 128 zeroed words (LOGISTIC and TANH int16, the LSTM) */
+int tfl_checked_log2(float x, int32_t *rounded);
+void tfl_sigmoid_table(int32_t *words);
 /* prepare_transpose_conv.c */
 int tfl_prepare_transpose_conv(tfl_op *op);
 

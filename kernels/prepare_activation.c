@@ -37,7 +37,7 @@ static double log_positive(double x)
 /* TFLM's CheckedLog2 as the STS computes it: log2 x = f32(f32(log x) * f32(1 / f32(log 2))) and its
  * nearest integer (*rounded); returns 1 if x is that power of two to within 1e-3 in the exponent.
  * An infinite x is no power of two. */
-static int checked_log2(float x, int32_t *rounded)
+int tfl_checked_log2(float x, int32_t *rounded)
 {
     *rounded = 0;
     if (x > 3.4028234663852886e38f) return 0;
@@ -218,9 +218,9 @@ static int prepare_logistic_or_tanh(tfl_op *op, int tanh)
      * 2^17 stands for 10.7 (a scale of 1 / (3 * 4096)). */
     TFL_CHECK(op, input->zero_point == 0 && output->zero_point == 0, "int16 tensors must have zero point 0");
     int32_t out_log2, in_log2;
-    int out_exact = checked_log2(output->scale, &out_log2);
+    int out_exact = tfl_checked_log2(output->scale, &out_log2);
     TFL_CHECK(op, out_exact && out_log2 == -15, "int16 output scale must be 2^-15, not that of %t", output);
-    int in_exact = checked_log2(input->scale, &in_log2);
+    int in_exact = tfl_checked_log2(input->scale, &in_log2);
     /* A power-of-two input scale of 2^-12 (also 2^-11 for tanh) needs only a multiply by 3. */
     int32_t left_shift = 12 + in_log2, multiplier = 0;
     if (!(in_exact && (left_shift == 0 || (tanh && left_shift == 1)))) {
@@ -236,15 +236,20 @@ static int prepare_logistic_or_tanh(tfl_op *op, int tanh)
     if (!p) return 1;
     p[TFL_LOGISTIC_INPUT_MULTIPLIER] = multiplier;
     p[TFL_LOGISTIC_INPUT_LEFT_SHIFT] = left_shift;
-    /* The table, unsigned 16-bit little-endian, two entries per word. */
+    tfl_sigmoid_table(&p[TFL_LOGISTIC_TABLE]);
+    return 0;
+}
+
+void tfl_sigmoid_table(int32_t *words)
+{
+    /* Unsigned 16-bit little-endian, two entries per (zeroed) word. */
     uint32_t value = 32768, step = 683;
     for (uint32_t i = 0; i < 256; i++) {
-        uint32_t *word = (uint32_t *)&p[TFL_LOGISTIC_TABLE + i / 2];
+        uint32_t *word = (uint32_t *)&words[i / 2];
         *word |= value << (16 * (i & 1));
         value += step;
         if (i < 254) step += (uint32_t)(SIGMOID_D2[i] - 'm');
     }
-    return 0;
 }
 
 int tfl_prepare_logistic(tfl_op *op) { return prepare_logistic_or_tanh(op, 0); }

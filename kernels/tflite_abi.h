@@ -393,6 +393,26 @@ enum tfl_lstm {
     /* Arena offset of the scratch: one row of StateSize values per gate, in gate order. */
     TFL_LSTM_SCRATCH = 38,
     TFL_LSTM_FLOAT_WORDS = 39,
+    /* Quantized: the zero points of the input and of the hidden state, which the FCs remove. */
+    TFL_LSTM_INPUT_ZERO_POINT = 39,
+    TFL_LSTM_HIDDEN_ZERO_POINT = 40,
+    /* Quantized: per gate, (multiplier, shift) of its input FC then of its recurrent FC: 16 words. */
+    TFL_LSTM_GATE_MULTIPLIERS = 41,
+    /* Quantized: forget * c -> c, input * cell gate -> c, tanh(c) * output -> hidden state. */
+    TFL_LSTM_FORGET_CELL_MULTIPLIER = 57,
+    TFL_LSTM_FORGET_CELL_SHIFT = 58,
+    TFL_LSTM_INPUT_CELL_MULTIPLIER = 59,
+    TFL_LSTM_INPUT_CELL_SHIFT = 60,
+    TFL_LSTM_HIDDEN_MULTIPLIER = 61,
+    TFL_LSTM_HIDDEN_SHIFT = 62,
+    /* Quantized: TFLM's int16 Tanh (input_multiplier, input_left_shift) of the cell state. */
+    TFL_LSTM_CELL_TANH_MULTIPLIER = 63,
+    TFL_LSTM_CELL_TANH_SHIFT = 64,
+    /* Quantized: cell_clip in the cell's scale, or -1 when cell_clip is not above 0 (no clipping). */
+    TFL_LSTM_QUANTIZED_CELL_CLIP = 65,
+    /* Quantized: TFLM's sigmoid_table_uint16 (kernel_activation.ts sigmoidTable), 2 entries a word. */
+    TFL_LSTM_SIGMOID_TABLE = 66,
+    TFL_LSTM_WORDS = 194,
 };
 
 /* kernel_math.ts MathParams: Parameter block of math_float, math_int8 and abs_int16 (words). */
@@ -1251,6 +1271,8 @@ enum tfl_type {
     X(log_softmax_float) \
     X(log_softmax_int8) \
     X(lstm_float) \
+    X(lstm_int8) \
+    X(lstm_int16) \
     X(math_float) \
     X(math_int8) \
     X(abs_int16) \
@@ -1423,6 +1445,8 @@ void tflite_l2_pool_2d_float(int32_t *params, const uint8_t *model, uint8_t *are
 void tflite_log_softmax_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_log_softmax_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_lstm_float(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_lstm_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_lstm_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_math_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_math_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_abs_int16(int32_t *params, const uint8_t *model, uint8_t *arena);

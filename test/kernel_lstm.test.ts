@@ -1,5 +1,5 @@
-// UNIDIRECTIONAL_SEQUENCE_LSTM (libs/tflite/kernel_lstm.ts, kernels/prepare_lstm.c, kernels/lstm.c)
-// past what TFLM's goldens show (test/tflm_goldens.test.ts runs those, several invokes each): that
+// UNIDIRECTIONAL_SEQUENCE_LSTM float32, int8 (8x8->16), int16 (16x8) (libs/tflite/kernel_lstm.ts,
+// kernels/prepare_lstm.c, kernels/lstm.c) past what TFLM's goldens show (test/tflm_goldens.test.ts runs those, several invokes each): that
 // the goldens reach every type and branch, models both loaders refuse with the same message, the
 // states cleared by resetState as TFLM's Reset clears them, and empty batches, alike in STS and C.
 import * as assert from "assert";
@@ -17,6 +17,10 @@ const tflite = loadTflite();
 const COVERS: { [type: string]: string[] } = {
     float32: ["batch-major", "time-major", "cell-clip", "no-clip", "negative-clip", "sigmoid-cut-offs", "overflow", "sizes-1", "sizes-max",
         "invokes-2", "invokes-3"],
+    int8: ["batch-major", "time-major", "cell-clip", "no-clip", "negative-clip", "clip-past-int16", "saturation", "cell-scale-2^-11",
+        "cell-scale-not-power-of-two", "cell-scale-small", "sizes-1", "sizes-max", "invokes-2", "invokes-3"],
+    int16: ["batch-major", "time-major", "cell-clip", "no-clip", "negative-clip", "clip-past-int16", "saturation", "cell-scale-2^-11",
+        "cell-scale-not-power-of-two", "cell-scale-small", "sizes-1", "sizes-max", "invokes-2", "invokes-3"],
 };
 
 function loadBoth(model: Buffer): { ok: boolean; text: string } {
@@ -40,6 +44,23 @@ function floatLstm(batches: number, steps: number, change: (inputs: (TensorSpec 
     const spec: SingleOpSpec = { op: "UNIDIRECTIONAL_SEQUENCE_LSTM", inputs, outputs: [{ shape: [batches, steps, 3], type: "float32" }], options: { activation: "TANH", cellClip: 0, timeMajor: false } };
     change(inputs, spec);
     return singleOpModel(spec);
+}
+
+/** An int8 ("8x8->16") LSTM of 1 x 2 x 2 inputs and 3 cells; `change` edits its inputs first. */
+function int8Lstm(change: (inputs: (TensorSpec | null)[], spec: SingleOpSpec) => void): Buffer {
+    return floatLstm(1, 2, (ins, spec) => {
+        const q = (t: TensorSpec, type: "int8" | "int16", scale: number, zeroPoint: number): TensorSpec => ({ ...t, type, scale, zeroPoint, data: undefined });
+        ins[0] = q(ins[0]!, "int8", 0.05, 3);
+        for (let i = 1; i < 9; i++) {
+            const n = ins[i]!.shape.reduce((a, b) => a * b, 1);
+            ins[i] = { ...q(ins[i]!, "int8", 0.01, 0), data: encodeValues("int8", Array.from({ length: n }, (_, k) => (k * 37) % 41 - 20)) };
+        }
+        for (let i = 12; i < 16; i++) ins[i] = { shape: [3], type: "int32", data: encodeValues("int32", [100, -200, 300]) };
+        ins[18] = { ...q(ins[18]!, "int8", 1 / 128, -2), isVariable: true };
+        ins[19] = { ...q(ins[19]!, "int16", 1 / 2048, 0), isVariable: true };
+        spec.outputs = [{ shape: [1, 2, 3], type: "int8", scale: 1 / 128, zeroPoint: -2 }];
+        change(ins, spec);
+    });
 }
 
 describe("UNIDIRECTIONAL_SEQUENCE_LSTM: coverage, refusals, state, the STS and the C alike", () => {
@@ -78,6 +99,32 @@ describe("UNIDIRECTIONAL_SEQUENCE_LSTM: coverage, refusals, state, the STS and t
         { name: "float32 input with INT8 weights", model: floatLstm(1, 2, (ins) => {
             for (let i = 1; i < 9; i++) ins[i] = { shape: ins[i]!.shape, type: "int8", scale: 0.01, zeroPoint: 0, data: encodeValues("int8", new Array(ins[i]!.shape.reduce((a, b) => a * b, 1)).fill(3)) };
         }), message: /float32 input needs float32 weights, biases and cell state$/ },
+        { name: "int8 input with INT64 biases", model: int8Lstm((ins) => {
+            for (let i = 12; i < 16; i++) ins[i] = { shape: [3], type: "int64", data: encodeValues("int64", [1, 2, 3]) };
+        }), message: /int8 input needs int8 weights, int32 biases and an int16 cell state$/ },
+        { name: "int16 input with INT32 biases", model: int8Lstm((ins, spec) => {
+            ins[0] = { ...ins[0]!, type: "int16", zeroPoint: 0 };
+            ins[18] = { ...ins[18]!, type: "int16", zeroPoint: 0 };
+            spec.outputs = [{ ...spec.outputs[0], type: "int16", zeroPoint: 0 }];
+        }), message: /int16 input needs int8 weights, int64 biases and an int16 cell state$/ },
+        { name: "an int16 bias beyond 2^48 (the STS's sums would not be exact)", model: int8Lstm((ins, spec) => {
+            ins[0] = { ...ins[0]!, type: "int16", zeroPoint: 0 };
+            ins[18] = { ...ins[18]!, type: "int16", zeroPoint: 0 };
+            spec.outputs = [{ ...spec.outputs[0], type: "int16", zeroPoint: 0 }];
+            for (let i = 12; i < 16; i++) ins[i] = { shape: [3], type: "int64", data: encodeValues("int64", [1, 2 ** 49, 3]) };
+        }), message: /the int64 bias tensor \d+ 'const12' INT64\[3\] has value 1 outside -2\^48..2\^48$/ },
+        { name: "UINT8 input (TFLM takes FLOAT32, INT8, INT16)", model: int8Lstm((ins, spec) => {
+            ins[0] = { ...ins[0]!, type: "uint8", zeroPoint: 128 };
+            ins[18] = { ...ins[18]!, type: "uint8", zeroPoint: 128 };
+            spec.outputs = [{ ...spec.outputs[0], type: "uint8", zeroPoint: 128 }];
+        }), message: /unsupported input type UINT8 \(TFLM takes FLOAT32, INT8, INT16\)$/ },
+        { name: "weights with a zero point (TFLM asserts 0)", model: int8Lstm((ins) => { ins[3] = { ...ins[3]!, zeroPoint: 4 }; }),
+            message: /weights tensor \d+ 'const3' INT8\[3,2\] must have zero point 0 \(TFLM asserts it\)$/ },
+        { name: "per-channel weights (TFLM reads no per-channel multipliers here)", model: int8Lstm((ins) => {
+            ins[6] = { ...ins[6]!, scale: [0.01, 0.02, 0.03], zeroPoint: 0, quantizedDimension: 0 };
+        }), message: /tensor \d+ 'const6' INT8\[3,3\] needs one scale \(per-tensor quantization\)$/ },
+        { name: "an unquantized cell state", model: int8Lstm((ins) => { ins[19] = { shape: [1, 3], type: "int16", isVariable: true }; }),
+            message: /tensor \d+ 'state19' INT16\[1,3\] needs one scale \(per-tensor quantization\)$/ },
     ];
     for (const c of refused)
         it(`refuses ${c.name}`, () => {
@@ -101,6 +148,10 @@ describe("UNIDIRECTIONAL_SEQUENCE_LSTM: coverage, refusals, state, the STS and t
         ip.resetState();
         assert.deepStrictEqual(run(), first);
         assert.deepStrictEqual(cLoaderRun(model, [Buffer.concat([x, x])], x.length), Buffer.concat([first, second]));
+    });
+
+    it("loads an int8 model alike in the STS and in C (the refusals above are edits of it)", () => {
+        assert.ok(loadBoth(int8Lstm(() => undefined)).ok);
     });
 
     it("runs a batch of none and steps of none alike in the STS and in C", () => {

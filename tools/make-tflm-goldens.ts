@@ -30,6 +30,7 @@ import { RESIZE_OPS } from "./tflm-goldens-resize";
 import { SIGNAL_OPS, SIGNAL2_OPS } from "./tflm-goldens-signal";
 import { MISC_OPS } from "./tflm-goldens-misc";
 import { NORM_OPS } from "./tflm-goldens-norm";
+import { LSTM_OPS } from "./tflm-goldens-lstm";
 import { MATMUL_OPS } from "./tflm-goldens-matmul";
 import { LSTM_OPS } from "./tflm-goldens-lstm";
 
@@ -176,6 +177,7 @@ const OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => GoldenDraft[]
     ...SIGNAL2_OPS,
     ...MISC_OPS,
     ...NORM_OPS,
+    ...LSTM_OPS,
     ...MATMUL_OPS,
     ...LSTM_OPS,
     equal: { seed: 20261301, drafts: compareDrafts("EQUAL") },

@@ -296,7 +296,7 @@ namespace tflite {
      * TFLM's CheckedLog2: [1 if x is a power of two to within 1e-3 in the exponent, else 0;
      * round(log2(x))]. TFLM computes log2 as logf(x) * (1 / logf(2)) in float32.
      */
-    function checkedLog2(x: number): number[] {
+    export function checkedLog2(x: number): number[] {
         const log2 = f32(f32(Math.log(x)) * f32(1 / f32(Math.log(2))))
         const rounded = roundHalfAwayFromZero(log2)
         return [Math.abs(f32(log2 - rounded)) < f32(1e-3) ? 1 : 0, rounded]
@@ -482,40 +482,41 @@ namespace tflite {
         const output = paramBuffer(p, LogisticParams.Output, model, arena)
         const outputAt = paramOffset(p, LogisticParams.Output)
         const count = param(p, LogisticParams.Count)
-        let multiplier = param(p, LogisticParams.InputMultiplier)
-        let leftShift = param(p, LogisticParams.InputLeftShift)
+        const multiplier = param(p, LogisticParams.InputMultiplier)
+        const leftShift = param(p, LogisticParams.InputLeftShift)
+        for (let i = 0; i < count; i++) {
+            const x = input.getNumber(NumberFormat.Int16LE, inputAt + 2 * i)
+            output.setNumber(NumberFormat.Int16LE, outputAt + 2 * i, sigmoidInt16Value(x, multiplier, leftShift, p, 4 * LogisticParams.Table, tanh))
+        }
+    }
+
+    /**
+     * sigmoidInt16's formula for one value (also the LSTM's gates, kernel_lstm.ts): TFLM's
+     * (input_multiplier, input_left_shift), a multiplier of 0 meaning 3 << shift; the table
+     * (sigmoidTable, unsigned 16-bit little-endian) at `tableAt` in `table`.
+     */
+    export function sigmoidInt16Value(x: number, multiplier: number, leftShift: number, table: Buffer, tableAt: number, tanh: boolean): number {
         if (multiplier === 0) {
             multiplier = 3 << leftShift
             leftShift = 0
         }
         const round = leftShift > 0 ? 1 << (leftShift - 1) : 0
-        const tableAt = 4 * LogisticParams.Table
         const fractionBits = tanh ? 8 : 9
         const fractionMask = (1 << fractionBits) - 1
-        for (let i = 0; i < count; i++) {
-            const x = input.getNumber(NumberFormat.Int16LE, inputAt + 2 * i)
-            // int32 arithmetic, wrapping as C does should a huge multiplier overflow.
-            const scaled = ((Math.imul(x, multiplier) + round) | 0) >> leftShift
-            const magnitude = Math.abs(scaled)
-            const index = Math.floor(magnitude / (1 << fractionBits))
-            let result = 0
-            if (index >= 255) result = tanh ? 0xffff << 8 : 0x7fff << 10
-            else {
-                const a = p.getNumber(NumberFormat.UInt16LE, tableAt + 2 * index)
-                const b = p.getNumber(NumberFormat.UInt16LE, tableAt + 2 * index + 2)
-                result = a * (1 << fractionBits) + (magnitude & fractionMask) * (b - a)
-            }
-            let v = 0
-            if (tanh) {
-                // From sigmoid in Q0.16 << 8 to tanh in Q0.15: subtract one half, round, shift.
-                v = scaled >= 0 ? result - (1 << 23) + (1 << 7) : -result + (1 << 23) + (1 << 7) - 1
-                v = v >> 8
-            } else {
-                v = scaled >= 0 ? result + (1 << 9) : (1 << 25) - result + (1 << 9) - 1
-                v = v >>> 10
-            }
-            output.setNumber(NumberFormat.Int16LE, outputAt + 2 * i, v)
+        // int32 arithmetic, wrapping as C does should a huge multiplier overflow.
+        const scaled = ((Math.imul(x, multiplier) + round) | 0) >> leftShift
+        const magnitude = Math.abs(scaled)
+        const index = Math.floor(magnitude / (1 << fractionBits))
+        let result = 0
+        if (index >= 255) result = tanh ? 0xffff << 8 : 0x7fff << 10
+        else {
+            const a = table.getNumber(NumberFormat.UInt16LE, tableAt + 2 * index)
+            const b = table.getNumber(NumberFormat.UInt16LE, tableAt + 2 * index + 2)
+            result = a * (1 << fractionBits) + (magnitude & fractionMask) * (b - a)
         }
+        // From sigmoid in Q0.16 << 8 to tanh in Q0.15: subtract one half, round, shift.
+        if (tanh) return (scaled >= 0 ? result - (1 << 23) + (1 << 7) : -result + (1 << 23) + (1 << 7) - 1) >> 8
+        return (scaled >= 0 ? result + (1 << 9) : (1 << 25) - result + (1 << 9) - 1) >>> 10
     }
 
     export function logisticInt16(p: Buffer, model: Buffer, arena: Buffer): void { sigmoidInt16(p, model, arena, false) }
@@ -758,7 +759,7 @@ namespace tflite {
      * TFLM's sigmoid_table_uint16: sigmoid(i / 24) in unsigned Q0.16 for i = 0..255 (65535 for
      * 1.0). Its values, not a formula: 44 of them differ by one from round(65536 * sigmoid(i / 24)).
      */
-    function sigmoidTable(): number[] {
+    export function sigmoidTable(): number[] {
         return [
             32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498, 40149, 40794, 41432, 42064, 42688,
             43304, 43912, 44511, 45102, 45683, 46255, 46817, 47369, 47911, 48443, 48964, 49475, 49975, 50464, 50942, 51409,

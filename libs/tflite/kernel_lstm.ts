@@ -19,6 +19,17 @@ namespace tflite {
     // recurrent FC + 0), clamped to +-FLT_MAX (TFLM's no-activation range), the two FCs added, then
     // LOGISTIC's float formula (kernel_activation.ts logisticFloatValue) or tanhf; the products
     // forget * c, input * cell and tanh(c) * output are clamped the same way, the sum c is not.
+    //
+    // Quantized (TFLM's "8x8->16": int8 input, hidden state and output, int8 weights, int32 biases;
+    // "16x8": the same with int16 activations and int64 biases), the cell state and the gates are
+    // int16: each FC removes the input's (or hidden state's) zero point, sums in int32 (int64 for
+    // 16x8) with the bias, rescales into Q3.12 (scale 2^-12, zero point 0) and saturates to int16;
+    // the two FCs add saturating; the gates are LOGISTIC's and TANH's int16 table interpolation
+    // (kernel_activation.ts sigmoidInt16Value) from Q3.12 to Q0.15. forget * c and input * cell
+    // are MUL's int16 rescale into the cell's scale, added saturating, clipped to the quantized
+    // cell_clip; tanh(c) takes the cell scale's power of two (TFLM's CheckedLog2, rounded), and
+    // tanh(c) * output rescales into the hidden state's scale and zero point. Weights must be
+    // per-tensor with zero point 0 (TFLM asserts it and reads no per-channel multipliers).
 
     /** Parameter block of the lstm_* bodies (words). Gates in TFLM's order: input, forget, cell, output. */
     export const enum LstmParams {
@@ -38,6 +49,20 @@ namespace tflite {
         /** Arena offset of the scratch: one row of StateSize values per gate, in gate order. */
         Scratch = 38,
         FloatWords = 39,
+        /** Quantized: the zero points of the input and of the hidden state, which the FCs remove. */
+        InputZeroPoint = 39, HiddenZeroPoint = 40,
+        /** Quantized: per gate, (multiplier, shift) of its input FC then of its recurrent FC: 16 words. */
+        GateMultipliers = 41,
+        /** Quantized: forget * c -> c, input * cell gate -> c, tanh(c) * output -> hidden state. */
+        ForgetCellMultiplier = 57, ForgetCellShift = 58, InputCellMultiplier = 59, InputCellShift = 60,
+        HiddenMultiplier = 61, HiddenShift = 62,
+        /** Quantized: TFLM's int16 Tanh (input_multiplier, input_left_shift) of the cell state. */
+        CellTanhMultiplier = 63, CellTanhShift = 64,
+        /** Quantized: cell_clip in the cell's scale, or -1 when cell_clip is not above 0 (no clipping). */
+        QuantizedCellClip = 65,
+        /** Quantized: TFLM's sigmoid_table_uint16 (kernel_activation.ts sigmoidTable), 2 entries a word. */
+        SigmoidTable = 66,
+        Words = 194,
     }
 
     const enum LstmOptions { FusedActivation = 0, CellClip = 1, ProjClip = 2, TimeMajor = 3 }
@@ -52,6 +77,8 @@ namespace tflite {
     export function registerLstmKernels(): void {
         registerBuiltin(BuiltinOp.UNIDIRECTIONAL_SEQUENCE_LSTM, prepareLstm)
         registerBody("lstm_float", lstmFloat)
+        registerBody("lstm_int8", lstmInt8)
+        registerBody("lstm_int16", lstmInt16)
     }
 
     /** The optional inputs TFLM's LSTM refuses, by their first input number. */
@@ -112,16 +139,67 @@ namespace tflite {
         const activation = op.optByte(LstmOptions.FusedActivation, Activation.None)
         op.check(activation === Activation.Tanh, "cell gate activation " + activation + ": TFLM computes TANH only (it aborts on others)")
 
-        const weights = op.input(2).type
+        const weights = op.input(2)
         const bias = op.input(LstmInput.ForgetGateBias).type
-        op.check(input.type === TensorType.Float32, "unsupported input type " + typeName(input.type) + " (FLOAT32 only so far)")
-        op.check(weights === TensorType.Float32 && bias === TensorType.Float32 && cell.type === TensorType.Float32,
-            "float32 input needs float32 weights, biases and cell state")
-        const p = op.useBody("lstm_float", LstmParams.FloatWords)
+        if (input.type === TensorType.Float32) {
+            op.check(weights.type === TensorType.Float32 && bias === TensorType.Float32 && cell.type === TensorType.Float32,
+                "float32 input needs float32 weights, biases and cell state")
+            const p = op.useBody("lstm_float", LstmParams.FloatWords)
+            paramLstmTensors(op, output)
+            setParams(p, LstmParams.Batches, [batches, steps, inputSize, stateSize, timeMajor ? 1 : 0])
+            setParamFloat(p, LstmParams.CellClip, op.optFloat(LstmOptions.CellClip, 0))
+            op.paramScratch(LstmParams.Scratch, 4 * 4 * stateSize)
+            return
+        }
+        if (input.type === TensorType.Int8)
+            op.check(weights.type === TensorType.Int8 && bias === TensorType.Int32 && cell.type === TensorType.Int16,
+                "int8 input needs int8 weights, int32 biases and an int16 cell state")
+        else if (input.type === TensorType.Int16)
+            op.check(weights.type === TensorType.Int8 && bias === TensorType.Int64 && cell.type === TensorType.Int16,
+                "int16 input needs int8 weights, int64 biases and an int16 cell state")
+        else op.check(false, "unsupported input type " + typeName(input.type) + " (TFLM takes FLOAT32, INT8, INT16)")
+        const scaled = [input, hidden, cell]
+        for (let i = 1; i < 9; i++) scaled.push(op.input(i))
+        for (let i = 0; i < scaled.length; i++)
+            op.check(scaled[i].scale > 0 && scaled[i].scales.length === 1, scaled[i].describe() + " needs one scale (per-tensor quantization)")
+        for (let i = 1; i < 9; i++)
+            op.check(op.input(i).zeroPoint === 0, "weights " + op.input(i).describe() + " must have zero point 0 (TFLM asserts it)")
+        if (input.type === TensorType.Int16)
+            for (let i = LstmInput.InputGateBias; i < 16; i++) checkInt64Bias(op, op.input(i))
+
+        const p = op.useBody(input.type === TensorType.Int8 ? "lstm_int8" : "lstm_int16", LstmParams.Words)
         paramLstmTensors(op, output)
         setParams(p, LstmParams.Batches, [batches, steps, inputSize, stateSize, timeMajor ? 1 : 0])
-        setParamFloat(p, LstmParams.CellClip, op.optFloat(LstmOptions.CellClip, 0))
-        op.paramScratch(LstmParams.Scratch, 4 * 4 * stateSize)
+        op.paramScratch(LstmParams.Scratch, 4 * 2 * stateSize)
+        setParams(p, LstmParams.InputZeroPoint, [input.zeroPoint, hidden.zeroPoint])
+        // Each FC's output is Q3.12: TFLM's real multiplier is the float32 product of the scales,
+        // widened, over 2^-12.
+        for (let g = 0; g < 4; g++) {
+            const fromInput = quantizeMultiplier(f32(input.scale * op.input(LstmInput.InputToInputWeights + g).scale) * 4096)
+            const fromState = quantizeMultiplier(f32(hidden.scale * op.input(LstmInput.RecurrentToInputWeights + g).scale) * 4096)
+            setParams(p, LstmParams.GateMultipliers + 4 * g, [fromInput[0], fromInput[1], fromState[0], fromState[1]])
+        }
+        // The gates are Q0.15 (2^-15); the products' real multipliers in double, as TFLM's
+        // CreateInterGateMulParams forms them.
+        const gateScale = 1 / 32768
+        const forgetCell = quantizeMultiplier(gateScale * cell.scale / cell.scale)
+        const inputCell = quantizeMultiplier(gateScale * gateScale / cell.scale)
+        const hiddenOut = quantizeMultiplier(gateScale * gateScale / hidden.scale)
+        setParams(p, LstmParams.ForgetCellMultiplier, [forgetCell[0], forgetCell[1], inputCell[0], inputCell[1], hiddenOut[0], hiddenOut[1]])
+        // TFLM's Tanh of the cell: a left shift of 15 + log2(cell scale) - 3 into its Q3.12
+        // input, or a multiplier of 3 and a right shift when that is negative.
+        let tanhShift = 15 + checkedLog2(cell.scale)[1] - 3
+        let tanhMultiplier = 0
+        if (tanhShift < 0) {
+            tanhShift = -tanhShift
+            tanhMultiplier = 3
+        }
+        setParams(p, LstmParams.CellTanhMultiplier, [tanhMultiplier, tanhShift])
+        // static_cast<int16_t> of the clamped quotient: toward zero.
+        const clip = op.optFloat(LstmOptions.CellClip, 0)
+        setParam(p, LstmParams.QuantizedCellClip, clip > 0 ? Math.trunc(clamp(clip / cell.scale, -32768, 32767)) : -1)
+        const table = sigmoidTable()
+        for (let i = 0; i < table.length; i++) p.setNumber(NumberFormat.UInt16LE, 4 * LstmParams.SigmoidTable + 2 * i, table[i])
     }
 
     function paramLstmTensors(op: Operator, output: Tensor): void {
@@ -200,4 +278,87 @@ namespace tflite {
             }
         }
     }
+}
+
+namespace tflite {
+    /** A quantized FC output in Q3.12: the int32 (int64: `wide`) sum with the bias, rescaled, saturated to int16. */
+    function fcQuantized(x: Buffer, xAt: number, activationBytes: number, zeroPoint: number, w: Buffer, wAt: number, count: number,
+        bias: number, multiplier: number, shift: number): number {
+        let acc = bias
+        for (let d = 0; d < count; d++) {
+            const v = activationBytes === 1 ? int8At(x, xAt, d) : x.getNumber(NumberFormat.Int16LE, xAt + 2 * d)
+            acc += int8At(w, wAt, d) * (v - zeroPoint)
+        }
+        // int8: exact in a double, then wrapped once (C's int32 sum wraps step by step to the same).
+        const scaled = activationBytes === 1 ? multiplyByQuantizedMultiplier(acc | 0, multiplier, shift) : multiplyByQuantizedMultiplier64(acc, multiplier, shift)
+        return clamp(scaled, -32768, 32767)
+    }
+
+    function lstmQuantized(p: Buffer, model: Buffer, arena: Buffer, activationBytes: number): void {
+        const input = paramBuffer(p, LstmParams.Input, model, arena)
+        const hidden = paramBuffer(p, LstmParams.HiddenState, model, arena)
+        const hiddenAt = paramOffset(p, LstmParams.HiddenState)
+        const cell = paramBuffer(p, LstmParams.CellState, model, arena)
+        const cellAt = paramOffset(p, LstmParams.CellState)
+        const output = paramBuffer(p, LstmParams.Output, model, arena)
+        const batches = param(p, LstmParams.Batches), steps = param(p, LstmParams.TimeSteps)
+        const inputSize = param(p, LstmParams.InputSize), stateSize = param(p, LstmParams.StateSize)
+        const timeMajor = param(p, LstmParams.TimeMajor) !== 0
+        const scratch = param(p, LstmParams.Scratch)
+        const inputZeroPoint = param(p, LstmParams.InputZeroPoint), hiddenZeroPoint = param(p, LstmParams.HiddenZeroPoint)
+        const clip = param(p, LstmParams.QuantizedCellClip)
+        const hiddenMin = activationBytes === 1 ? -128 : -32768
+        const format = activationBytes === 1 ? NumberFormat.Int8LE : NumberFormat.Int16LE
+        const tableAt = 4 * LstmParams.SigmoidTable
+        for (let b = 0; b < batches; b++) {
+            const h = hiddenAt + activationBytes * stateSize * b
+            const c = cellAt + 2 * stateSize * b
+            for (let t = 0; t < steps; t++) {
+                const row = timeMajor ? t * batches + b : b * steps + t
+                const x = paramOffset(p, LstmParams.Input) + activationBytes * inputSize * row
+                for (let g = 0; g < 4; g++) {
+                    const w = paramBuffer(p, LstmParams.InputWeights + 2 * g, model, arena)
+                    const wAt = paramOffset(p, LstmParams.InputWeights + 2 * g)
+                    const r = paramBuffer(p, LstmParams.RecurrentWeights + 2 * g, model, arena)
+                    const rAt = paramOffset(p, LstmParams.RecurrentWeights + 2 * g)
+                    const bias = paramBuffer(p, LstmParams.Biases + 2 * g, model, arena)
+                    const biasAt = paramOffset(p, LstmParams.Biases + 2 * g)
+                    const m = LstmParams.GateMultipliers + 4 * g
+                    for (let j = 0; j < stateSize; j++) {
+                        const biasValue = activationBytes === 1 ? bias.getNumber(NumberFormat.Int32LE, biasAt + 4 * j)
+                            : bias.getNumber(NumberFormat.Int32LE, biasAt + 8 * j + 4) * 4294967296 + bias.getNumber(NumberFormat.UInt32LE, biasAt + 8 * j)
+                        const fromInput = fcQuantized(input, x, activationBytes, inputZeroPoint, w, wAt + inputSize * j, inputSize, biasValue, param(p, m), param(p, m + 1))
+                        const fromState = fcQuantized(hidden, h, activationBytes, hiddenZeroPoint, r, rAt + stateSize * j, stateSize, 0, param(p, m + 2), param(p, m + 3))
+                        const sum = clamp(fromInput + fromState, -32768, 32767)
+                        // The cell gate (2): TANH from Q3.12 (multiplier 3, no shift); the others sigmoid.
+                        arena.setNumber(NumberFormat.Int16LE, scratch + 2 * (stateSize * g + j), sigmoidInt16Value(sum, 0, 0, p, tableAt, g === 2))
+                    }
+                }
+                for (let j = 0; j < stateSize; j++) {
+                    const inputGate = arena.getNumber(NumberFormat.Int16LE, scratch + 2 * j)
+                    const forgetGate = arena.getNumber(NumberFormat.Int16LE, scratch + 2 * (stateSize + j))
+                    const cellGate = arena.getNumber(NumberFormat.Int16LE, scratch + 2 * (2 * stateSize + j))
+                    const kept = clamp(multiplyByQuantizedMultiplier(forgetGate * cell.getNumber(NumberFormat.Int16LE, c + 2 * j),
+                        param(p, LstmParams.ForgetCellMultiplier), param(p, LstmParams.ForgetCellShift)), -32768, 32767)
+                    const added = clamp(multiplyByQuantizedMultiplier(inputGate * cellGate,
+                        param(p, LstmParams.InputCellMultiplier), param(p, LstmParams.InputCellShift)), -32768, 32767)
+                    let v = clamp(kept + added, -32768, 32767)
+                    if (clip >= 0) v = Math.max(Math.min(clip, v), -clip)
+                    cell.setNumber(NumberFormat.Int16LE, c + 2 * j, v)
+                }
+                for (let j = 0; j < stateSize; j++) {
+                    const o = arena.getNumber(NumberFormat.Int16LE, scratch + 2 * (3 * stateSize + j))
+                    const th = sigmoidInt16Value(cell.getNumber(NumberFormat.Int16LE, c + 2 * j), param(p, LstmParams.CellTanhMultiplier),
+                        param(p, LstmParams.CellTanhShift), p, tableAt, true)
+                    const v = clamp(multiplyByQuantizedMultiplier(th * o, param(p, LstmParams.HiddenMultiplier), param(p, LstmParams.HiddenShift)) +
+                        hiddenZeroPoint, hiddenMin, -hiddenMin - 1)
+                    hidden.setNumber(format, h + activationBytes * j, v)
+                    output.setNumber(format, paramOffset(p, LstmParams.Output) + activationBytes * (stateSize * row + j), v)
+                }
+            }
+        }
+    }
+
+    export function lstmInt8(p: Buffer, model: Buffer, arena: Buffer): void { lstmQuantized(p, model, arena, 1) }
+    export function lstmInt16(p: Buffer, model: Buffer, arena: Buffer): void { lstmQuantized(p, model, arena, 2) }
 }

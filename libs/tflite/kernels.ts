@@ -28,6 +28,7 @@ namespace tflite {
         registerCompareKernels()
         registerSignalKernels()
         registerSignal2Kernels()
+        registerLstmKernels()
         registerMatmulKernels()
         registerLstmKernels()
     }
