@@ -120,6 +120,7 @@ int tfl_prepare_signal_delay(tfl_op *op); /* all-ops builds only */
 int tfl_prepare_signal_overlap_add(tfl_op *op); /* all-ops builds only */
 int tfl_prepare_signal_framer(tfl_op *op); /* all-ops builds only */
 int tfl_prepare_signal_stacker(tfl_op *op); /* all-ops builds only */
+int tfl_prepare_signal_irfft(tfl_op *op); /* all-ops builds only */
 /* prepare_elementwise.c: kernel_elementwise.ts broadcastWalk, the words Rows to Strides2 + 5 of an
  * ElementwiseParams block (also MathBinaryParams': prepare_math.c) */
 int tfl_broadcast_walk(tfl_op *op, int32_t *p, const tfl_tensor_info *a, const tfl_tensor_info *b,

@@ -418,8 +418,34 @@ static int32_t twiddle_part(double c)
     return (double)f > v ? f - 1 : f;
 }
 
+/* kissFftFactors: kf_factor of the complex FFT of fft_length / 2 points, into int32_t
+ * factors[32] and count: powers of 4, then 2, then odd numbers up to floor(sqrt(n)), else n
+ * itself, as (radix, remaining length) pairs (n <= 32768 has at most 15 factors); the enclosing
+ * prepare fails when a radix is above 5. A macro so that the board's default build, where
+ * SignalRfft is its one user, compiles the same code as before SignalIrfft shared it. */
+#define KISS_FACTORS(op, fft_length, factors, count)                                                                          \
+    int32_t factors[32], count = 0;                                                                                            \
+    {                                                                                                                          \
+        int32_t m_ = (fft_length) / 2, radix_ = 4, floor_sqrt_ = 0;                                                            \
+        while ((floor_sqrt_ + 1) * (floor_sqrt_ + 1) <= (fft_length) / 2) floor_sqrt_++;                                       \
+        while (m_ > 1) {                                                                                                       \
+            while (m_ % radix_) {                                                                                              \
+                radix_ = radix_ == 4 ? 2 : radix_ == 2 ? 3 : radix_ + 2;                                                       \
+                if (radix_ > floor_sqrt_) radix_ = m_;                                                                         \
+            }                                                                                                                  \
+            m_ /= radix_;                                                                                                      \
+            factors[count++] = radix_;                                                                                         \
+            factors[count++] = m_;                                                                                             \
+        }                                                                                                                      \
+        for (int32_t i_ = 0; i_ < count; i_ += 2)                                                                              \
+            TFL_CHECK(op, factors[i_] <= 5,                                                                                    \
+                      "fft_length %d has a factor %d that TFLM's KISS FFT cannot do without malloc (only 2, 3, 4 and 5)",   \
+                      fft_length, factors[i_]);                                                                                \
+    }
+
 #if TINYML_ALL_OPS
-static int prepare_rfft_wide(tfl_op *op, int32_t type, int32_t fft_length, const int32_t *factors, int32_t count);
+static int kiss_wide_params(tfl_op *op, int32_t body, int32_t fft_length, int32_t input_length, int32_t rows, const int32_t *factors,
+                            int32_t count, int inverse);
 /* The all-ops build also takes FLOAT32 (signal2.c); the default build's code stays as it was. */
 #define RFFT_TYPE_OK(type) ((type) == TFL_TYPE_INT16 || (type) == TFL_TYPE_FLOAT32)
 #define RFFT_TYPES "INT16 and FLOAT32"
@@ -451,25 +477,10 @@ int tfl_prepare_signal_rfft(tfl_op *op)
     TFL_CHECK(op, output->shape[output->rank - 1] == fft_length + 2, "output %t rows must hold %d complex values", output, n + 1);
     TFL_CHECK(op, (uint64_t)output->count == (uint64_t)rows * (uint32_t)(fft_length + 2), "output %t must have %d rows", output, rows);
 
-    /* kf_factor: powers of 4, then 2, then odd numbers up to floor(sqrt(n)), else n itself; as
-     * (radix, remaining length) pairs. n <= 32768 has at most 15 factors. */
-    int32_t factors[32], count = 0, m = n, radix = 4, floor_sqrt = 0;
-    while ((floor_sqrt + 1) * (floor_sqrt + 1) <= n) floor_sqrt++;
-    while (m > 1) {
-        while (m % radix) {
-            radix = radix == 4 ? 2 : radix == 2 ? 3 : radix + 2;
-            if (radix > floor_sqrt) radix = m;
-        }
-        m /= radix;
-        factors[count++] = radix;
-        factors[count++] = m;
-    }
-    for (int32_t i = 0; i < count; i += 2)
-        TFL_CHECK(op, factors[i] <= 5, "fft_length %d has a factor %d that TFLM's KISS FFT cannot do without malloc (only 2, 3, 4 and 5)",
-                  fft_length, factors[i]);
+    KISS_FACTORS(op, fft_length, factors, count)
 
 #if TINYML_ALL_OPS
-    if (type != TFL_TYPE_INT16) return prepare_rfft_wide(op, type, fft_length, factors, count);
+    if (type != TFL_TYPE_INT16) return kiss_wide_params(op, TFL_BODY_signal_rfft_float, fft_length, input_length, rows, factors, count, 0);
 #endif
     int32_t twiddles = TFL_SIGNAL_RFFT_FACTORS + count, super_twiddles = twiddles + n;
     int32_t *p = tfl_use_body(op, TFL_BODY_signal_rfft_int16, (uint32_t)(super_twiddles + (n >> 1)));
@@ -838,34 +849,57 @@ int tfl_custom_option(tfl_op *op, const char *key, int integer, double *out)
     return flex_failed(&o);
 }
 
-/* ---- SignalRfft of FLOAT32 (kernel_signal2.ts prepareSignalRfftWide, signal2.c) ----
- * tfl_prepare_signal_rfft's block with twiddles of two words: (float) cos and sin of the phase. */
+/* ---- SignalRfft of FLOAT32 and SignalIrfft (kernel_signal2.ts setKissWideParams, signal2.c) ----
+ * tfl_prepare_signal_rfft's block with twiddles of two words: (float) cos and sin of the phase,
+ * negated for the inverse transform. */
 
-static int prepare_rfft_wide(tfl_op *op, int32_t type, int32_t fft_length, const int32_t *factors, int32_t count)
+static int kiss_wide_params(tfl_op *op, int32_t body, int32_t fft_length, int32_t input_length, int32_t rows, const int32_t *factors,
+                            int32_t count, int inverse)
 {
     const double pi = 3.14159265358979311600e+00;
-    const tfl_tensor_info *input = tfl_input(op, 0), *output = tfl_output_tensor(op, 0);
-    const int32_t n = fft_length / 2, input_length = input->shape[input->rank - 1];
+    const int32_t n = fft_length / 2;
     const int32_t twiddles = TFL_SIGNAL_RFFT_FACTORS + count, super_twiddles = twiddles + 2 * n;
-    (void)type;
-    int32_t *p = tfl_use_body(op, TFL_BODY_signal_rfft_float, (uint32_t)(super_twiddles + 2 * (n >> 1)));
+    int32_t *p = tfl_use_body(op, body, (uint32_t)(super_twiddles + 2 * (n >> 1)));
     if (!p) return 1;
-    tfl_param_tensor(op, TFL_SIGNAL_RFFT_INPUT, input);
-    tfl_param_tensor(op, TFL_SIGNAL_RFFT_OUTPUT, output);
+    tfl_param_tensor(op, TFL_SIGNAL_RFFT_INPUT, tfl_input(op, 0));
+    tfl_param_tensor(op, TFL_SIGNAL_RFFT_OUTPUT, tfl_output_tensor(op, 0));
     p[TFL_SIGNAL_RFFT_FFT_LENGTH] = fft_length;
     p[TFL_SIGNAL_RFFT_INPUT_LENGTH] = input_length;
-    p[TFL_SIGNAL_RFFT_ROWS] = input_length > 0 ? (int32_t)(input->count / (uint32_t)input_length) : 0;
+    p[TFL_SIGNAL_RFFT_ROWS] = rows;
     tfl_param_scratch(op, TFL_SIGNAL_RFFT_WORK, 4 * (uint32_t)fft_length);
     tfl_param_scratch(op, TFL_SIGNAL_RFFT_TMP, 4 * (uint32_t)fft_length);
     p[TFL_SIGNAL_RFFT_STAGES] = count >> 1;
     p[TFL_SIGNAL_RFFT_TWIDDLES] = twiddles;
     p[TFL_SIGNAL_RFFT_SUPER_TWIDDLES] = super_twiddles;
     for (int32_t i = 0; i < count; i++) p[TFL_SIGNAL_RFFT_FACTORS + i] = factors[i];
+    const double sign = inverse ? -1.0 : 1.0;
     for (int32_t i = 0; i < n + (n >> 1); i++) {
-        double phase = i < n ? -2.0 * pi * i / n : -pi * ((double)(i - n + 1) / n + 0.5);
+        double phase = sign * (i < n ? -2.0 * pi * i / n : -pi * ((double)(i - n + 1) / n + 0.5));
         tfl_store_f32((uint8_t *)(p + twiddles + 2 * i), (float)fdlibm_trig(phase, 0));
         tfl_store_f32((uint8_t *)(p + twiddles + 2 * i + 1), (float)fdlibm_trig(phase, 1));
     }
     return 0;
+}
+
+/* ---- SignalIrfft (kernel_signal2.ts prepareSignalIrfft, signal2.c) ---- */
+
+int tfl_prepare_signal_irfft(tfl_op *op)
+{
+    flex_options o;
+    int32_t type, fft_length;
+    if (check_io(op, 1, 1) || signal_options(op, &o) || signal_int(op, &o, "T", &type)) return 1;
+    TFL_CHECK(op, type == TFL_TYPE_FLOAT32, "unsupported IRFFT type %y (only FLOAT32)", type);
+    const tfl_tensor_info *input = tfl_input(op, 0), *output = tfl_output_tensor(op, 0);
+    if (check_tensor(op, input, "input", type, -1) || check_tensor(op, output, "output", type, input->rank)) return 1;
+    TFL_CHECK(op, input->rank >= 1, "input %t must have rank 1 or more", input);
+    if (signal_range(op, &o, "fft_length", 4, 65536, &fft_length)) return 1;
+    TFL_CHECK(op, fft_length % 2 == 0, "fft_length %d must be even", fft_length);
+    /* TFLM reads n + 1 bins a row and writes fft_length samples, whatever the shapes say. */
+    TFL_CHECK(op, input->shape[input->rank - 1] == fft_length + 2, "input %t rows must hold %d complex values", input, fft_length / 2 + 1);
+    const int32_t rows = (int32_t)(input->count / (uint32_t)(fft_length + 2));
+    TFL_CHECK(op, output->shape[output->rank - 1] == fft_length, "output %t rows must hold fft_length %d samples", output, fft_length);
+    TFL_CHECK(op, (uint64_t)output->count == (uint64_t)rows * (uint32_t)fft_length, "output %t must have %d rows", output, rows);
+    KISS_FACTORS(op, fft_length, factors, count)
+    return kiss_wide_params(op, TFL_BODY_signal_irfft_float, fft_length, fft_length + 2, rows, factors, count, 1);
 }
 #endif

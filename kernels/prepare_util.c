@@ -205,6 +205,7 @@ tfl_prepare_fn tfl_find_prepare(const tfl_op *op, const char *custom_name, uint3
             {"SignalOverlapAdd", tfl_prepare_signal_overlap_add},
             {"SignalFramer", tfl_prepare_signal_framer},
             {"SignalStacker", tfl_prepare_signal_stacker},
+            {"SignalIrfft", tfl_prepare_signal_irfft},
 #endif
         };
         for (uint32_t i = 0; i < sizeof(custom) / sizeof(custom[0]); i++)

@@ -282,3 +282,38 @@ void tflite_signal_rfft_float(int32_t *p, const uint8_t *model, uint8_t *arena)
         }
     }
 }
+
+/* ------------------------------------------------------------------------------------------
+ * SignalIrfft of FLOAT32: kiss_fftri (the n + 1 bins folded into n complex values in Tmp), the
+ * inverse complex FFT into Work, each sample divided by fft_length (IrfftFloatApply). */
+void tflite_signal_irfft_float(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    const uint8_t *input = tfl_tensor(p, TFL_SIGNAL_RFFT_INPUT, model, arena);
+    uint8_t *output = tfl_output(p, TFL_SIGNAL_RFFT_OUTPUT, arena);
+    const int32_t fft_length = p[TFL_SIGNAL_RFFT_FFT_LENGTH], rows = p[TFL_SIGNAL_RFFT_ROWS];
+    const int32_t work = p[TFL_SIGNAL_RFFT_WORK], tmp = p[TFL_SIGNAL_RFFT_TMP];
+    const int32_t n = fft_length >> 1;
+    const uint8_t *super_tw = (const uint8_t *)(p + p[TFL_SIGNAL_RFFT_SUPER_TWIDDLES]);
+    const kiss_float k = {p, arena, 1};
+    for (int32_t row = 0; row < rows; row++) {
+        const uint8_t *bins = input + 8 * row * (n + 1);
+        const cplx_f f0 = load_cf(bins), fn = load_cf(bins + 8 * n);
+        const cplx_f t0 = {f0.r + fn.r, f0.r - fn.r};
+        store_cf(arena + tmp, t0);
+        for (int32_t j = 1; j <= (n >> 1); j++) {
+            const cplx_f fk = load_cf(bins + 8 * j);
+            cplx_f fnkc = load_cf(bins + 8 * (n - j));
+            fnkc.i = -fnkc.i;
+            const cplx_f fek = cf_add(fk, fnkc);
+            const cplx_f fok = cf_mul(cf_sub(fk, fnkc), load_cf(super_tw + 8 * (j - 1)));
+            store_cf(arena + tmp + 8 * j, cf_add(fek, fok));
+            /* Bin n - j: the difference, its imaginary part negated (j = n / 2 overwrites bin j). */
+            cplx_f d = cf_sub(fek, fok);
+            d.i = -d.i;
+            store_cf(arena + tmp + 8 * (n - j), d);
+        }
+        kiss_float_work(&k, work, tmp, 1, 0);
+        uint8_t *out = output + 4 * row * fft_length;
+        for (int32_t i = 0; i < fft_length; i++) tfl_store_f32(out + 4 * i, tfl_load_f32(arena + work + 4 * i) / (float)fft_length);
+    }
+}

@@ -1363,6 +1363,7 @@ enum tfl_type {
     X(signal_framer_int16) \
     X(signal_stacker_int16) \
     X(signal_rfft_float) \
+    X(signal_irfft_float) \
     X(softmax_int8) \
     X(softmax_int8_int16) \
     X(softmax_int16) \
@@ -1537,6 +1538,7 @@ void tflite_signal_overlap_add_float(int32_t *params, const uint8_t *model, uint
 void tflite_signal_framer_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_signal_stacker_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_signal_rfft_float(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_signal_irfft_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_softmax_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_softmax_int8_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_softmax_int16(int32_t *params, const uint8_t *model, uint8_t *arena);

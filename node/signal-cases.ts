@@ -1,7 +1,8 @@
 // Generated models of the Signal library's framing ops SignalFramer and SignalStacker and of
-// SignalRfft (libs/tflite/kernel_signal2.ts, kernel_signal.ts). TFLM's goldens (tools/tflm-goldens-signal.ts) take every draft
-// of an op, several invokes in sequence each (these ops keep state and say with output_valid
-// whether their output is new). Sizes are drawn small so that one case runs in milliseconds.
+// SignalRfft and SignalIrfft (libs/tflite/kernel_signal2.ts, kernel_signal.ts). TFLM's goldens
+// (tools/tflm-goldens-signal.ts) take every draft of an op; the framing ops' drafts run several
+// invokes in sequence (they keep state and say with output_valid whether their output is new).
+// Sizes are drawn small so that one case runs in milliseconds.
 import * as flex from "flatbuffers/js/flexbuffers";
 import type { Rand } from "./fuzz";
 import type { GoldenDraft as Draft } from "../tools/make-tflm-goldens";
@@ -121,9 +122,36 @@ function rfftDrafts(rand: Rand): Draft[] {
     return drafts;
 }
 
+// SignalIrfft (irfft.cc): float32. Its branches are KISS FFT's radix stages (run inverse: the
+// radix-4 butterfly's other branch) and n = fft_length / 2 even (the middle bin folded onto
+// itself) or odd; one row or several.
+function irfftDrafts(rand: Rand): Draft[] {
+    const cases: { covers: string[]; outer: number[]; fft: number }[] = [
+        { covers: ["radix-2", "n-even"], outer: [], fft: 4 },
+        { covers: ["radix-4", "n-even"], outer: [], fft: 8 },
+        { covers: ["radix-3", "n-odd"], outer: [], fft: 6 },
+        { covers: ["radix-5", "n-odd", "rows"], outer: [rand.int(2, 3)], fft: 10 },
+        { covers: ["radix-4", "radix-2", "n-even", "rows"], outer: [2, 2], fft: 32 },
+        { covers: ["radix-4", "radix-3", "radix-5", "n-even"], outer: [], fft: 120 },
+        { covers: ["radix-3", "radix-5", "n-odd"], outer: [], fft: 30 },
+    ];
+    return cases.map((c) => {
+        const inShape = [...c.outer, c.fft + 2], outShape = [...c.outer, c.fft];
+        return {
+            covers: ["float32", ...c.covers],
+            inputs: [float32Samples(rand, count(inShape))],
+            spec: {
+                op: "CUSTOM", customCode: "SignalIrfft", customOptions: Buffer.from(flex.encode({ T: 0, fft_length: c.fft })),
+                inputs: [{ shape: inShape, type: "float32" }], outputs: [{ shape: outShape, type: "float32" }],
+            },
+        };
+    });
+}
+
 /** The drafts of each op, by golden directory name (tools/tflm-goldens-signal.ts SIGNAL2_OPS gives their seeds). */
 export const SIGNAL_DRAFTS: { [op: string]: (rand: Rand) => Draft[] } = {
     signal_framer: framerDrafts,
     signal_stacker: stackerDrafts,
     signal_rfft: rfftDrafts,
+    signal_irfft: irfftDrafts,
 };

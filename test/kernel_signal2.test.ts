@@ -1,4 +1,4 @@
-// SignalDelay, SignalOverlapAdd, SignalFramer, SignalStacker and SignalRfft of float32 (libs/tflite/kernel_signal2.ts, kernels/prepare_signal.c, kernels/signal2.c) past
+// SignalDelay, SignalOverlapAdd, SignalFramer, SignalStacker, SignalRfft and SignalIrfft of float32 (libs/tflite/kernel_signal2.ts, kernels/prepare_signal.c, kernels/signal2.c) past
 // what TFLM's goldens show (test/tflm_goldens.test.ts runs those): that the goldens reach every
 // branch, models both loaders refuse with the same message, the state cleared by resetState as
 // TFLM's Reset clears it, and rows of nothing, run alike in the STS and in C.
@@ -120,9 +120,12 @@ const stacker = (input: TensorSpec, output: TensorSpec, options: object, valid: 
 const rfftSpec = (t: number, input: TensorSpec, output: TensorSpec, fftLength = 8): SingleOpSpec => ({
     op: "CUSTOM", customCode: "SignalRfft", customOptions: Buffer.from(flex.encode({ T: t, fft_length: fftLength })), inputs: [input], outputs: [output],
 });
+const irfftSpec = (t: number, input: TensorSpec, output: TensorSpec, fftLength = 8): SingleOpSpec => ({
+    op: "CUSTOM", customCode: "SignalIrfft", customOptions: Buffer.from(flex.encode({ T: t, fft_length: fftLength })), inputs: [input], outputs: [output],
+});
 const STACK = { num_channels: 2, stacker_left_context: 1, stacker_right_context: 1, stacker_step: 1 };
 
-describe("SignalFramer, SignalStacker and SignalRfft (float32): coverage, refusals, state, the STS and the C alike", () => {
+describe("SignalFramer, SignalStacker, SignalRfft and SignalIrfft (float32): coverage, refusals, state, the STS and the C alike", () => {
     before(() => buildLoaderTool());
 
     const manifest = (op: string): GoldenManifest => JSON.parse(fs.readFileSync(path.join(GOLDENS, op, "manifest.json"), "utf8"));
@@ -144,6 +147,12 @@ describe("SignalFramer, SignalStacker and SignalRfft (float32): coverage, refusa
     it("has TFLM goldens of SignalRfft for float32 (and int16) through every radix, padded rows and whole ones, several rows", () => {
         const m = manifest("signal_rfft");
         for (const w of ["radix-2", "radix-3", "radix-4", "radix-5", "padded", "whole-rows", "rows"])
+            assert.ok(m.cases.some((c) => c.covers.includes("float32") && c.covers.includes(w)), `float32 ${w}`);
+    });
+
+    it("has TFLM goldens of SignalIrfft for float32 through every radix, n even and odd, several rows", () => {
+        const m = manifest("signal_irfft");
+        for (const w of ["radix-2", "radix-3", "radix-4", "radix-5", "n-even", "n-odd", "rows"])
             assert.ok(m.cases.some((c) => c.covers.includes("float32") && c.covers.includes(w)), `float32 ${w}`);
     });
 
@@ -178,6 +187,17 @@ describe("SignalFramer, SignalStacker and SignalRfft (float32): coverage, refusa
         { name: "SignalRfft of FLOAT32 with fft_length 14 (a factor 7: TFLM's KISS FFT would malloc)",
             spec: rfftSpec(0, { shape: [14], type: "float32" }, { shape: [16], type: "float32" }, 14),
             message: /fft_length 14 has a factor 7 that TFLM's KISS FFT cannot do without malloc \(only 2, 3, 4 and 5\)$/ },
+        { name: "SignalIrfft of INT16 (not yet here)", spec: irfftSpec(7, { shape: [10], type: "int16" }, { shape: [8], type: "int16" }),
+            message: /unsupported IRFFT type INT16 \(only FLOAT32\)$/ },
+        { name: "SignalIrfft with rows of other than fft_length / 2 + 1 bins (TFLM reads that many)",
+            spec: irfftSpec(0, { shape: [2, 8], type: "float32" }, { shape: [2, 8], type: "float32" }),
+            message: /input tensor 0 'input0' FLOAT32\[2,8\] rows must hold 5 complex values$/ },
+        { name: "SignalIrfft with output rows of other than fft_length samples (TFLM writes that many)",
+            spec: irfftSpec(0, { shape: [2, 10], type: "float32" }, { shape: [2, 9], type: "float32" }),
+            message: /output tensor 1 'output0' FLOAT32\[2,9\] rows must hold fft_length 8 samples$/ },
+        { name: "SignalIrfft with an output of another row count",
+            spec: irfftSpec(0, { shape: [2, 10], type: "float32" }, { shape: [3, 8], type: "float32" }),
+            message: /output tensor 1 'output0' FLOAT32\[3,8\] must have 2 rows$/ },
         { name: "SignalStacker of rank 2 (TFLM takes rank 1)", spec: stacker(i16([1, 2]), i16([6]), STACK),
             message: /input tensor 0 'input0' INT16\[1,2\] must have rank 1$/ },
         { name: "SignalStacker with 0 channels (TFLM asserts)", spec: stacker(i16([2]), i16([6]), { ...STACK, num_channels: 0 }),

@@ -79,7 +79,7 @@ export const SIGNAL_OPS: { [op: string]: { seed: number; drafts: (rand: Rand) =>
     signal_overlap_add: { seed: 20261802, drafts: overlapAddDrafts },
 };
 
-/** make-tflm-goldens.ts's OPS entries of SignalFramer, SignalStacker, SignalRfft (node/signal-cases.ts SIGNAL_DRAFTS). */
+/** make-tflm-goldens.ts's OPS entries of SignalFramer, SignalStacker, SignalRfft, SignalIrfft (node/signal-cases.ts SIGNAL_DRAFTS). */
 export const SIGNAL2_OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => GoldenDraft[] } } = {};
-const SIGNAL2_SEEDS: { [op: string]: number } = { signal_framer: 20261803, signal_stacker: 20261804, signal_rfft: 20261805 };
+const SIGNAL2_SEEDS: { [op: string]: number } = { signal_framer: 20261803, signal_stacker: 20261804, signal_rfft: 20261805, signal_irfft: 20261806 };
 for (const op of Object.keys(SIGNAL2_SEEDS)) SIGNAL2_OPS[op] = { seed: SIGNAL2_SEEDS[op], drafts: SIGNAL_DRAFTS[op] };

@@ -267,6 +267,30 @@ namespace tflite {
         Factors = 12,
     }
 
+    /**
+     * kf_factor of the complex FFT of fftLength / 2 points: powers of 4, then 2, then odd primes up
+     * to sqrt, as (radix, remaining length) pairs. SignalRfft and SignalIrfft (kernel_signal2.ts).
+     */
+    export function kissFftFactors(op: Operator, fftLength: number): number[] {
+        const factors: number[] = []
+        let m = fftLength / 2
+        let radix = 4
+        const floorSqrt = Math.floor(Math.sqrt(m))
+        while (m > 1) {
+            while (m % radix) {
+                radix = radix === 4 ? 2 : radix === 2 ? 3 : radix + 2
+                if (radix > floorSqrt) radix = m
+            }
+            m = m / radix
+            factors.push(radix)
+            factors.push(m)
+        }
+        for (let i = 0; i < factors.length; i += 2)
+            op.check(factors[i] <= 5, "fft_length " + fftLength + " has a factor " + factors[i] +
+                " that TFLM's KISS FFT cannot do without malloc (only 2, 3, 4 and 5)")
+        return factors
+    }
+
     function prepareSignalRfft(op: Operator): void {
         checkSignalIo(op, 1, 1)
         const input = op.input(0)
@@ -288,27 +312,10 @@ namespace tflite {
             "output " + output.describe() + " rows must hold " + (n + 1) + " complex values")
         op.check(output.elementCount() === rows * (fftLength + 2), "output " + output.describe() + " must have " + rows + " rows")
 
-        // kf_factor: powers of 4, then 2, then odd primes up to sqrt(n).
-        const factors: number[] = []
-        let m = n
-        let radix = 4
-        const floorSqrt = Math.floor(Math.sqrt(n))
-        while (m > 1) {
-            while (m % radix) {
-                radix = radix === 4 ? 2 : radix === 2 ? 3 : radix + 2
-                if (radix > floorSqrt) radix = m
-            }
-            m = m / radix
-            factors.push(radix)
-            factors.push(m)
-        }
-        for (let i = 0; i < factors.length; i += 2)
-            op.check(factors[i] <= 5, "fft_length " + fftLength + " has a factor " + factors[i] +
-                " that TFLM's KISS FFT cannot do without malloc (only 2, 3, 4 and 5)")
-
+        const factors = kissFftFactors(op, fftLength)
         // FLOAT32: kernel_signal2.ts, over this block with twiddles of two words.
         if (type !== TensorType.Int16) {
-            prepareSignalRfftWide(op, type, fftLength, factors)
+            setKissWideParams(op, "signal_rfft_float", fftLength, inputLength, rows, factors, false)
             return
         }
         const twiddles = SignalRfftParams.Factors + factors.length

@@ -7,6 +7,7 @@ namespace tflite {
     //   SignalFramer      overlapping frames of frame_size samples, frame_step apart, int16
     //   SignalStacker     the last left + 1 + right frames of channels side by side, int16
     //   SignalRfft        real FFT, float32 (int16: kernel_signal.ts, whose prepare comes here for the others)
+    //   SignalIrfft       inverse real FFT, float32
     //
     // State: what an op keeps between invokes is arena memory from Operator.paramPersistent, zero
     // at load and after StsInterpreter.resetState, as TFLM's after Prepare and Reset.
@@ -16,12 +17,14 @@ namespace tflite {
         registerCustom("SignalOverlapAdd", prepareSignalOverlapAdd)
         registerCustom("SignalFramer", prepareSignalFramer)
         registerCustom("SignalStacker", prepareSignalStacker)
+        registerCustom("SignalIrfft", prepareSignalIrfft)
         registerBody("signal_delay_int16", signalDelayInt16)
         registerBody("signal_overlap_add_int16", signalOverlapAddInt16)
         registerBody("signal_overlap_add_float", signalOverlapAddFloat)
         registerBody("signal_framer_int16", signalFramerInt16)
         registerBody("signal_stacker_int16", signalStackerInt16)
         registerBody("signal_rfft_float", signalRfftFloat)
+        registerBody("signal_irfft_float", signalIrfftFloat)
     }
 
     // ---------------------------------------------------------------------------------------
@@ -365,33 +368,35 @@ namespace tflite {
     // (quantization.ts f32: the double sum or product of two float32s, rounded to float32, is
     // float32 arithmetic's result) in KISS FFT's order. Twiddles are (float) cos(phase).
 
-    /** The FLOAT32 parameter block after prepareSignalRfft's checks: SignalRfftParams, twiddles of two words. */
-    export function prepareSignalRfftWide(op: Operator, type: number, fftLength: number, factors: number[]): void {
-        const input = op.input(0)
-        const output = op.output(0)
+    /**
+     * SignalRfftParams for the float bodies (SignalRfft's, SignalIrfft's): twiddles of two words,
+     * (float) cos and sin of KISS FFT's phases, negated for the inverse transform.
+     */
+    export function setKissWideParams(op: Operator, body: string, fftLength: number, inputLength: number, rows: number,
+        factors: number[], inverse: boolean): void {
         const n = fftLength >> 1
-        const inputLength = input.dim(input.rank() - 1)
         const twiddles = SignalRfftParams.Factors + factors.length
         const superTwiddles = twiddles + 2 * n
-        const p = op.useBody("signal_rfft_float", superTwiddles + 2 * (n >> 1))
-        op.paramTensor(SignalRfftParams.Input, input)
-        op.paramTensor(SignalRfftParams.Output, output)
+        const p = op.useBody(body, superTwiddles + 2 * (n >> 1))
+        op.paramTensor(SignalRfftParams.Input, op.input(0))
+        op.paramTensor(SignalRfftParams.Output, op.output(0))
         setParam(p, SignalRfftParams.FftLength, fftLength)
         setParam(p, SignalRfftParams.InputLength, inputLength)
-        setParam(p, SignalRfftParams.Rows, inputLength > 0 ? input.elementCount() / inputLength : 0)
+        setParam(p, SignalRfftParams.Rows, rows)
         op.paramScratch(SignalRfftParams.Work, 4 * fftLength)
         op.paramScratch(SignalRfftParams.Tmp, 4 * fftLength)
         setParam(p, SignalRfftParams.Stages, factors.length >> 1)
         setParam(p, SignalRfftParams.Twiddles, twiddles)
         setParam(p, SignalRfftParams.SuperTwiddles, superTwiddles)
         setParams(p, SignalRfftParams.Factors, factors)
+        const sign = inverse ? -1 : 1
         for (let i = 0; i < n; i++) {
-            const phase = -2 * Math.PI * i / n
+            const phase = sign * (-2 * Math.PI * i / n)
             p.setNumber(NumberFormat.Float32LE, 4 * (twiddles + 2 * i), Math.cos(phase))
             p.setNumber(NumberFormat.Float32LE, 4 * (twiddles + 2 * i + 1), Math.sin(phase))
         }
         for (let i = 0; i < (n >> 1); i++) {
-            const phase = -Math.PI * ((i + 1) / n + 0.5)
+            const phase = sign * (-Math.PI * ((i + 1) / n + 0.5))
             p.setNumber(NumberFormat.Float32LE, 4 * (superTwiddles + 2 * i), Math.cos(phase))
             p.setNumber(NumberFormat.Float32LE, 4 * (superTwiddles + 2 * i + 1), Math.sin(phase))
         }
@@ -646,6 +651,83 @@ namespace tflite {
                 output.setNumber(NumberFormat.Float32LE, out + 8 * k + 4, f32(f1i + twi) * 0.5)
                 output.setNumber(NumberFormat.Float32LE, out + 8 * (n - k), f32(f1r - twr) * 0.5)
                 output.setNumber(NumberFormat.Float32LE, out + 8 * (n - k) + 4, f32(twi - f1i) * 0.5)
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // SignalIrfft (irfft.cc): per row of n + 1 complex bins (n = fft_length / 2), kiss_fftri: the
+    // bins folded into n complex values (the inverse of kiss_fftr's split), an inverse complex FFT
+    // of them into fft_length samples, and (FLOAT32) each sample divided by fft_length, as
+    // IrfftFloatApply does. The parameter block is SignalRfftParams'; Tmp holds the folded bins,
+    // Work the complex FFT's output.
+
+    function prepareSignalIrfft(op: Operator): void {
+        checkSignalIo(op, 1, 1)
+        const input = op.input(0)
+        const output = op.output(0)
+        const options = customOptionsMap(op)
+        const type = signalIntOption(op, options, "T")
+        op.check(type === TensorType.Float32, "unsupported IRFFT type " + typeName(type) + " (only FLOAT32)")
+        checkSignalTensor(op, input, "input", type, -1)
+        checkSignalTensor(op, output, "output", type, input.rank())
+        op.check(input.rank() >= 1, "input " + input.describe() + " must have rank 1 or more")
+        const fftLength = signalOptionInRange(op, options, "fft_length", 4, 65536)
+        op.check(fftLength % 2 === 0, "fft_length " + fftLength + " must be even")
+        // TFLM reads n + 1 bins a row and writes fft_length samples, whatever the shapes say.
+        op.check(input.dim(input.rank() - 1) === fftLength + 2,
+            "input " + input.describe() + " rows must hold " + (fftLength / 2 + 1) + " complex values")
+        const rows = input.elementCount() / (fftLength + 2)
+        op.check(output.dim(output.rank() - 1) === fftLength, "output " + output.describe() + " rows must hold fft_length " + fftLength + " samples")
+        op.check(output.elementCount() === rows * fftLength, "output " + output.describe() + " must have " + rows + " rows")
+        setKissWideParams(op, "signal_irfft_float", fftLength, fftLength + 2, rows, kissFftFactors(op, fftLength), true)
+    }
+
+    export function signalIrfftFloat(p: Buffer, model: Buffer, arena: Buffer): void {
+        const input = paramBuffer(p, SignalRfftParams.Input, model, arena)
+        const inputAt = paramOffset(p, SignalRfftParams.Input)
+        const output = paramBuffer(p, SignalRfftParams.Output, model, arena)
+        const outputAt = paramOffset(p, SignalRfftParams.Output)
+        const fftLength = param(p, SignalRfftParams.FftLength)
+        const rows = param(p, SignalRfftParams.Rows)
+        const n = fftLength >> 1
+        const fft = kissFloatFromParams(p, n, true)
+        const superAt = param(p, SignalRfftParams.SuperTwiddles)
+        const inRe: number[] = []
+        const inIm: number[] = []
+        pushZeros(inRe, n)
+        pushZeros(inIm, n)
+        fft.inRe = inRe
+        fft.inIm = inIm
+        for (let row = 0; row < rows; row++) {
+            const from = inputAt + 8 * row * (n + 1)
+            const bin = (k: number, imaginary: number) => input.getNumber(NumberFormat.Float32LE, from + 8 * k + 4 * imaginary)
+            inRe[0] = f32(bin(0, 0) + bin(n, 0))
+            inIm[0] = f32(bin(0, 0) - bin(n, 0))
+            for (let k = 1; k <= (n >> 1); k++) {
+                const fkr = bin(k, 0)
+                const fki = bin(k, 1)
+                const fnkr = bin(n - k, 0)
+                const fnki = -bin(n - k, 1)
+                const fekr = f32(fkr + fnkr)
+                const feki = f32(fki + fnki)
+                const tr = f32(fkr - fnkr)
+                const ti = f32(fki - fnki)
+                const wr = p.getNumber(NumberFormat.Float32LE, 4 * (superAt + 2 * (k - 1)))
+                const wi = p.getNumber(NumberFormat.Float32LE, 4 * (superAt + 2 * (k - 1) + 1))
+                const fokr = f32(f32(tr * wr) - f32(ti * wi))
+                const foki = f32(f32(tr * wi) + f32(ti * wr))
+                inRe[k] = f32(fekr + fokr)
+                inIm[k] = f32(feki + foki)
+                // bin n - k: the difference, its imaginary part negated (k = n / 2 overwrites bin k).
+                inRe[n - k] = f32(fekr - fokr)
+                inIm[n - k] = -f32(feki - foki)
+            }
+            kissWorkFloat(fft, 0, 0, 1, 0)
+            const out = outputAt + 4 * row * fftLength
+            for (let i = 0; i < n; i++) {
+                output.setNumber(NumberFormat.Float32LE, out + 8 * i, fft.outRe[i] / fftLength)
+                output.setNumber(NumberFormat.Float32LE, out + 8 * i + 4, fft.outIm[i] / fftLength)
             }
         }
     }
