@@ -32,7 +32,6 @@ import { MISC_OPS } from "./tflm-goldens-misc";
 import { NORM_OPS } from "./tflm-goldens-norm";
 import { LSTM_OPS } from "./tflm-goldens-lstm";
 import { MATMUL_OPS } from "./tflm-goldens-matmul";
-import { LSTM_OPS } from "./tflm-goldens-lstm";
 
 const REPO = path.resolve(__dirname, "..", "..");
 export const GOLDENS_DIR = process.env.TFLM_GOLDENS_DIR || path.join(REPO, "test", "tflm-goldens");
@@ -179,7 +178,6 @@ const OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => GoldenDraft[]
     ...NORM_OPS,
     ...LSTM_OPS,
     ...MATMUL_OPS,
-    ...LSTM_OPS,
     equal: { seed: 20261301, drafts: compareDrafts("EQUAL") },
     not_equal: { seed: 20261302, drafts: compareDrafts("NOT_EQUAL") },
     less: { seed: 20261303, drafts: compareDrafts("LESS") },
