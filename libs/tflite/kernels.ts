@@ -30,6 +30,5 @@ namespace tflite {
         registerSignal2Kernels()
         registerLstmKernels()
         registerMatmulKernels()
-        registerLstmKernels()
     }
 }
