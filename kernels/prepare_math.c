@@ -58,14 +58,18 @@ int32_t tfl_inv_sqrt_multiplier(int32_t input, int32_t *left_shift)
 }
 
 /* The 256 outputs of int8 ABS, RSQRT or ELU, by input byte (absInt8Table, rsqrtInt8Table,
- * eluInt8Table). */
-static void int8_table(int32_t fn, const tfl_tensor_info *input, const tfl_tensor_info *output, uint8_t *table)
+ * eluInt8Table). Returns 1 (the op failed) for a rescale TFLM cannot apply: the table is not made. */
+static int int8_table(tfl_op *op, int32_t fn, const tfl_tensor_info *input, const tfl_tensor_info *output, uint8_t *table)
 {
     int32_t m[2] = {0, 0};
     if (fn == TFL_MATH_FUNCTION_ABS && input->scale != output->scale)
         tfl_quantize_multiplier((double)(float)(input->scale / output->scale), &m[0], &m[1]);
-    if (fn == TFL_MATH_FUNCTION_RSQRT)
+    if (fn == TFL_MATH_FUNCTION_RSQRT) {
         tfl_quantize_multiplier(1.0 / (double)(float)(tfl_sqrtf(input->scale) * output->scale), &m[0], &m[1]);
+        /* Applied with 20 more bits of right shift: past 31 TFLM's RoundingDivideByPOT is undefined. */
+        if (!op->loader->failed) TFL_CHECK(op, 20 - m[1] <= 31, "output %t: rescale shift %d out of range", output, 20 - m[1]);
+    }
+    if (op->loader->failed) return 1;   /* a shift tfl_quantize_multiplier refused */
     const float inverse_scale = 1.0f / output->scale;
     for (int32_t v = -128; v < 128; v++) {
         int32_t out;
@@ -92,6 +96,7 @@ static void int8_table(int32_t fn, const tfl_tensor_info *input, const tfl_tenso
         }
         table[(uint8_t)v] = (uint8_t)tfl_clamp(out, -128, 127);
     }
+    return 0;
 }
 
 static int prepare_unary(tfl_op *op, int32_t fn)
@@ -126,7 +131,7 @@ static int prepare_unary(tfl_op *op, int32_t fn)
             if (rescale) tfl_quantize_multiplier((double)(float)(input->scale / output->scale), &p[TFL_MATH_MULTIPLIER], &p[TFL_MATH_SHIFT]);
         } else {
             if (!(p = tfl_use_body(op, TFL_BODY_math_int8, TFL_MATH_SIZE_WITH_TABLE))) return 1;
-            int8_table(fn, input, output, (uint8_t *)(p + TFL_MATH_TABLE));
+            if (int8_table(op, fn, input, output, (uint8_t *)(p + TFL_MATH_TABLE))) return 1;
             p[TFL_MATH_LOWEST_INPUT] = fn == TFL_MATH_FUNCTION_RSQRT ? input->zero_point : -128;
         }
     }

@@ -195,6 +195,8 @@ namespace tflite {
     function rsqrtInt8Table(input: Tensor, output: Tensor): number[] {
         // TFLM: 1. / double(std::sqrt(input_scale) * output_scale), the product in float32.
         const m = quantizeMultiplier(1 / f32(f32(Math.sqrt(input.scale)) * output.scale))
+        // Applied with 20 more bits of right shift: past 31 TFLM's RoundingDivideByPOT is undefined.
+        checkShift(20 - m[1], 31)
         const table: number[] = []
         for (let i = 0; i < 256; i++) table.push(0)
         for (let v = -128; v < 128; v++) {
