@@ -210,7 +210,9 @@ tfl_prepare_fn tfl_find_prepare(const tfl_op *op, const char *custom_name, uint3
         };
         for (uint32_t i = 0; i < sizeof(custom) / sizeof(custom[0]); i++)
             if (equals(custom_name, custom_name_length, custom[i].name)) return custom[i].fn;
-        return 0;
+        /* The default build's table leaves the all-ops custom ops out (each name costs its bytes
+         * there): any other name may be one of them, and is refused as they are. */
+        return TINYML_ALL_OPS ? 0 : tfl_prepare_left_out;
     }
     switch (op->opcode) {
     case TFL_OP_RELU: return RARE(tfl_prepare_relu);
