@@ -36,6 +36,7 @@ import { CASE_KINDS, Rand, OpCase, quantizeCase, binaryCase, meanCase } from "./
 import { singleOpModel, SingleOpSpec, TypeName } from "./model-writer";
 import { draftCase } from "./draft-case";
 import { MATMUL_DRAFTS } from "./matmul-cases";
+import { LSTM_DRAFTS } from "./lstm-cases";
 
 export const REPO = path.resolve(__dirname, "..", "..");
 export const KERNELS = path.join(REPO, "kernels");
@@ -363,6 +364,10 @@ for (const a of ["int8", "float32", "bool", "int16", "int32", "uint32"] as TypeN
         EXTRA_KINDS[`CAST ${a} -> ${b}`] = (r) => castCase(r, a, b);
 // The matmul family has no fuzzer kinds yet: a random golden draft of each op (node/matmul-cases.ts).
 for (const op of Object.keys(MATMUL_DRAFTS)) EXTRA_KINDS[op.toUpperCase()] = (r) => draftCase(r, MATMUL_DRAFTS[op](r));
+// Nor has the LSTM (node/lstm-cases.ts): one kind per type (so that each body is reached), a
+// random golden draft of that type, its invokes in sequence.
+for (const type of ["float32", "int8", "int16"])
+    EXTRA_KINDS[`UNIDIRECTIONAL_SEQUENCE_LSTM ${type}`] = (r) => draftCase(r, LSTM_DRAFTS.unidirectional_sequence_lstm(r).filter((d) => d.covers.includes(type)));
 
 /** Replaces each op's body with one that calls it and records the call; returns the invoke counter. */
 function hookBodies(ip: any, name: string, caseId: number, modelId: number, rec: Recording): { count: number } {
