@@ -444,11 +444,11 @@ static int32_t twiddle_part(double c)
     }
 
 #if TINYML_ALL_OPS
-static int kiss_wide_params(tfl_op *op, int32_t body, int32_t fft_length, int32_t input_length, int32_t rows, const int32_t *factors,
-                            int32_t count, int inverse);
-/* The all-ops build also takes FLOAT32 (signal2.c); the default build's code stays as it was. */
-#define RFFT_TYPE_OK(type) ((type) == TFL_TYPE_INT16 || (type) == TFL_TYPE_FLOAT32)
-#define RFFT_TYPES "INT16 and FLOAT32"
+static int kiss_wide_params(tfl_op *op, int32_t type, int32_t body, int32_t fft_length, int32_t input_length, int32_t rows,
+                            const int32_t *factors, int32_t count, int inverse);
+/* The all-ops build also takes INT32 and FLOAT32 (signal2.c); the default build's code stays as it was. */
+#define RFFT_TYPE_OK(type) ((type) == TFL_TYPE_INT16 || (type) == TFL_TYPE_INT32 || (type) == TFL_TYPE_FLOAT32)
+#define RFFT_TYPES "INT16, INT32 and FLOAT32"
 #define RFFT_TYPE(type) (type)
 #else
 #define RFFT_TYPE_OK(type) ((type) == TFL_TYPE_INT16)
@@ -480,7 +480,9 @@ int tfl_prepare_signal_rfft(tfl_op *op)
     KISS_FACTORS(op, fft_length, factors, count)
 
 #if TINYML_ALL_OPS
-    if (type != TFL_TYPE_INT16) return kiss_wide_params(op, TFL_BODY_signal_rfft_float, fft_length, input_length, rows, factors, count, 0);
+    if (type != TFL_TYPE_INT16)
+        return kiss_wide_params(op, type, type == TFL_TYPE_INT32 ? TFL_BODY_signal_rfft_int32 : TFL_BODY_signal_rfft_float, fft_length,
+                                input_length, rows, factors, count, 0);
 #endif
     int32_t twiddles = TFL_SIGNAL_RFFT_FACTORS + count, super_twiddles = twiddles + n;
     int32_t *p = tfl_use_body(op, TFL_BODY_signal_rfft_int16, (uint32_t)(super_twiddles + (n >> 1)));
@@ -849,12 +851,24 @@ int tfl_custom_option(tfl_op *op, const char *key, int integer, double *out)
     return flex_failed(&o);
 }
 
-/* ---- SignalRfft of FLOAT32 and SignalIrfft (kernel_signal2.ts setKissWideParams, signal2.c) ----
- * tfl_prepare_signal_rfft's block with twiddles of two words: (float) cos and sin of the phase,
- * negated for the inverse transform. */
+/* ---- SignalRfft of INT32 and FLOAT32, SignalIrfft (kernel_signal2.ts setKissWideParams, signal2.c) ----
+ * tfl_prepare_signal_rfft's block with twiddles of two words: (float) cos and sin of the phase, or
+ * their fixed point (int32 words, also for int16), the phase negated for the inverse transform. */
 
-static int kiss_wide_params(tfl_op *op, int32_t body, int32_t fft_length, int32_t input_length, int32_t rows, const int32_t *factors,
-                            int32_t count, int inverse)
+/* setTwiddlePart: (float) c, or floor(0.5 + SAMP_MAX * c) of KISS FFT's fixed point. */
+static void twiddle_word(int32_t *word, int32_t type, double c)
+{
+    if (type == TFL_TYPE_FLOAT32) {
+        tfl_store_f32((uint8_t *)word, (float)c);
+        return;
+    }
+    double v = 0.5 + (type == TFL_TYPE_INT32 ? 2147483647.0 : 32767.0) * c;
+    int64_t f = (int64_t)v;
+    *word = (int32_t)((double)f > v ? f - 1 : f);
+}
+
+static int kiss_wide_params(tfl_op *op, int32_t type, int32_t body, int32_t fft_length, int32_t input_length, int32_t rows,
+                            const int32_t *factors, int32_t count, int inverse)
 {
     const double pi = 3.14159265358979311600e+00;
     const int32_t n = fft_length / 2;
@@ -875,8 +889,8 @@ static int kiss_wide_params(tfl_op *op, int32_t body, int32_t fft_length, int32_
     const double sign = inverse ? -1.0 : 1.0;
     for (int32_t i = 0; i < n + (n >> 1); i++) {
         double phase = sign * (i < n ? -2.0 * pi * i / n : -pi * ((double)(i - n + 1) / n + 0.5));
-        tfl_store_f32((uint8_t *)(p + twiddles + 2 * i), (float)fdlibm_trig(phase, 0));
-        tfl_store_f32((uint8_t *)(p + twiddles + 2 * i + 1), (float)fdlibm_trig(phase, 1));
+        twiddle_word(p + twiddles + 2 * i, type, fdlibm_trig(phase, 0));
+        twiddle_word(p + twiddles + 2 * i + 1, type, fdlibm_trig(phase, 1));
     }
     return 0;
 }
@@ -888,7 +902,8 @@ int tfl_prepare_signal_irfft(tfl_op *op)
     flex_options o;
     int32_t type, fft_length;
     if (check_io(op, 1, 1) || signal_options(op, &o) || signal_int(op, &o, "T", &type)) return 1;
-    TFL_CHECK(op, type == TFL_TYPE_FLOAT32, "unsupported IRFFT type %y (only FLOAT32)", type);
+    TFL_CHECK(op, type == TFL_TYPE_INT16 || type == TFL_TYPE_INT32 || type == TFL_TYPE_FLOAT32,
+              "unsupported IRFFT type %y (only INT16, INT32 and FLOAT32)", type);
     const tfl_tensor_info *input = tfl_input(op, 0), *output = tfl_output_tensor(op, 0);
     if (check_tensor(op, input, "input", type, -1) || check_tensor(op, output, "output", type, input->rank)) return 1;
     TFL_CHECK(op, input->rank >= 1, "input %t must have rank 1 or more", input);
@@ -900,6 +915,8 @@ int tfl_prepare_signal_irfft(tfl_op *op)
     TFL_CHECK(op, output->shape[output->rank - 1] == fft_length, "output %t rows must hold fft_length %d samples", output, fft_length);
     TFL_CHECK(op, (uint64_t)output->count == (uint64_t)rows * (uint32_t)fft_length, "output %t must have %d rows", output, rows);
     KISS_FACTORS(op, fft_length, factors, count)
-    return kiss_wide_params(op, TFL_BODY_signal_irfft_float, fft_length, fft_length + 2, rows, factors, count, 1);
+    const int32_t body = type == TFL_TYPE_FLOAT32 ? TFL_BODY_signal_irfft_float
+                         : type == TFL_TYPE_INT32 ? TFL_BODY_signal_irfft_int32 : TFL_BODY_signal_irfft_int16;
+    return kiss_wide_params(op, type, body, fft_length, fft_length + 2, rows, factors, count, 1);
 }
 #endif

@@ -317,3 +317,201 @@ void tflite_signal_irfft_float(int32_t *p, const uint8_t *model, uint8_t *arena)
         for (int32_t i = 0; i < fft_length; i++) tfl_store_f32(out + 4 * i, tfl_load_f32(arena + work + 4 * i) / (float)fft_length);
     }
 }
+
+/* ------------------------------------------------------------------------------------------
+ * SignalRfft of INT32, SignalIrfft of INT16 and INT32: KISS FFT in fixed point, FIXED_POINT 32
+ * (int64 products, FRACBITS 31) or 16 (int32 products, FRACBITS 15), one engine for both widths
+ * (kernel_signal2.ts explains it). Complex values in the arena are two int32 whatever the width;
+ * twiddles are two int32 words. Sums wrap as stored into the width (done in uint32: no UB). */
+
+typedef struct { int32_t r, i; } cplx_x;
+
+typedef struct {
+    const int32_t *p;
+    uint8_t *b;
+    int inverse;
+    int wide;   /* FIXED_POINT 32, else 16 */
+} kiss_fixed;
+
+static cplx_x load_cx(const uint8_t *b) { cplx_x c = {tfl_load_i32(b), tfl_load_i32(b + 4)}; return c; }
+static void store_cx(uint8_t *b, cplx_x c)
+{
+    tfl_store_i32(b, c.r);
+    tfl_store_i32(b + 4, c.i);
+}
+
+/* A value stored into a kiss_fft_scalar: x mod 2^32, then to int32 or int16. */
+static int32_t fx_store(const kiss_fixed *k, uint32_t x) { return k->wide ? (int32_t)x : (int16_t)x; }
+static int32_t fx_add(const kiss_fixed *k, int32_t a, int32_t b) { return fx_store(k, (uint32_t)a + (uint32_t)b); }
+static int32_t fx_sub(const kiss_fixed *k, int32_t a, int32_t b) { return fx_store(k, (uint32_t)a - (uint32_t)b); }
+
+/* sround(a * b + sign * c * d): int64 for FIXED_POINT 32, int32 (wrapping) for 16. */
+static int32_t fx_mul(const kiss_fixed *k, int32_t a, int32_t b, int32_t c, int32_t d, int sign)
+{
+    if (k->wide) {
+        const int64_t p = (int64_t)a * b + (sign > 0 ? (int64_t)c * d : -((int64_t)c * d));
+        return (int32_t)(uint32_t)(uint64_t)((p + (1LL << 30)) >> 31);
+    }
+    const uint32_t p = (uint32_t)(a * b) + (sign > 0 ? (uint32_t)(c * d) : -(uint32_t)(c * d));
+    return (int16_t)((int32_t)(p + 16384u) >> 15);
+}
+
+static cplx_x fx_cmul(const kiss_fixed *k, cplx_x a, cplx_x t)
+{
+    cplx_x c = {fx_mul(k, a.r, t.r, a.i, t.i, -1), fx_mul(k, a.r, t.i, a.i, t.r, 1)};
+    return c;
+}
+
+static cplx_x fx_div(const kiss_fixed *k, cplx_x c, int32_t radix)
+{
+    const int32_t s = (k->wide ? 2147483647 : 32767) / radix;
+    cplx_x d = {fx_mul(k, c.r, s, 0, 0, 1), fx_mul(k, c.i, s, 0, 0, 1)};
+    return d;
+}
+
+static cplx_x twiddle_x(const kiss_fixed *k, int32_t i)
+{
+    const int32_t *w = k->p + k->p[TFL_SIGNAL_RFFT_TWIDDLES] + 2 * i;
+    cplx_x c = {w[0], w[1]};
+    return c;
+}
+
+static void kiss_fixed_work(const kiss_fixed *k, int32_t fout, int32_t f, int32_t fstride, int32_t stage)
+{
+    const int32_t radix = k->p[TFL_SIGNAL_RFFT_FACTORS + 2 * stage], m = k->p[TFL_SIGNAL_RFFT_FACTORS + 2 * stage + 1];
+    if (m == 1)
+        for (int32_t q = 0; q < radix; q++) memcpy(k->b + fout + 8 * q, k->b + f + 8 * q * fstride, 8);
+    else
+        for (int32_t q = 0; q < radix; q++) kiss_fixed_work(k, fout + 8 * q * m, f + 8 * q * fstride, fstride * radix, stage + 1);
+    for (int32_t u = 0; u < m; u++) {
+        uint8_t *at[5];
+        cplx_x x[5];
+        for (int32_t q = 0; q < radix; q++) {
+            at[q] = k->b + fout + 8 * (u + q * m);
+            x[q] = fx_div(k, load_cx(at[q]), radix);
+        }
+        if (radix == 2) {
+            const cplx_x t = fx_cmul(k, x[1], twiddle_x(k, u * fstride));
+            const cplx_x o1 = {fx_sub(k, x[0].r, t.r), fx_sub(k, x[0].i, t.i)}, o0 = {fx_add(k, x[0].r, t.r), fx_add(k, x[0].i, t.i)};
+            store_cx(at[1], o1);
+            store_cx(at[0], o0);
+        } else if (radix == 3) {
+            const int32_t epi3i = twiddle_x(k, fstride * m).i;
+            const cplx_x s1 = fx_cmul(k, x[1], twiddle_x(k, u * fstride)), s2 = fx_cmul(k, x[2], twiddle_x(k, 2 * u * fstride));
+            const cplx_x s3 = {fx_add(k, s1.r, s2.r), fx_add(k, s1.i, s2.i)};
+            const int32_t f1r = fx_sub(k, x[0].r, s3.r >> 1), f1i = fx_sub(k, x[0].i, s3.i >> 1);
+            const int32_t s0r = fx_mul(k, fx_sub(k, s1.r, s2.r), epi3i, 0, 0, 1), s0i = fx_mul(k, fx_sub(k, s1.i, s2.i), epi3i, 0, 0, 1);
+            const cplx_x o0 = {fx_add(k, x[0].r, s3.r), fx_add(k, x[0].i, s3.i)};
+            const cplx_x o2 = {fx_add(k, f1r, s0i), fx_sub(k, f1i, s0r)}, o1 = {fx_sub(k, f1r, s0i), fx_add(k, f1i, s0r)};
+            store_cx(at[0], o0);
+            store_cx(at[2], o2);
+            store_cx(at[1], o1);
+        } else if (radix == 4) {
+            const cplx_x s0 = fx_cmul(k, x[1], twiddle_x(k, u * fstride));
+            const cplx_x s1 = fx_cmul(k, x[2], twiddle_x(k, 2 * u * fstride));
+            const cplx_x s2 = fx_cmul(k, x[3], twiddle_x(k, 3 * u * fstride));
+            const cplx_x s5 = {fx_sub(k, x[0].r, s1.r), fx_sub(k, x[0].i, s1.i)};
+            const cplx_x a = {fx_add(k, x[0].r, s1.r), fx_add(k, x[0].i, s1.i)};
+            const cplx_x s3 = {fx_add(k, s0.r, s2.r), fx_add(k, s0.i, s2.i)}, s4 = {fx_sub(k, s0.r, s2.r), fx_sub(k, s0.i, s2.i)};
+            const cplx_x o2 = {fx_sub(k, a.r, s3.r), fx_sub(k, a.i, s3.i)}, o0 = {fx_add(k, a.r, s3.r), fx_add(k, a.i, s3.i)};
+            store_cx(at[2], o2);
+            store_cx(at[0], o0);
+            /* The forward transform multiplies the odd difference by -i, the inverse by i. */
+            const cplx_x fw1 = {fx_add(k, s5.r, s4.i), fx_sub(k, s5.i, s4.r)}, fw3 = {fx_sub(k, s5.r, s4.i), fx_add(k, s5.i, s4.r)};
+            store_cx(at[1], k->inverse ? fw3 : fw1);
+            store_cx(at[3], k->inverse ? fw1 : fw3);
+        } else {
+            const cplx_x ya = twiddle_x(k, fstride * m), yb = twiddle_x(k, 2 * fstride * m);
+            const cplx_x s0 = x[0];
+            const cplx_x s1 = fx_cmul(k, x[1], twiddle_x(k, u * fstride)), s2 = fx_cmul(k, x[2], twiddle_x(k, 2 * u * fstride));
+            const cplx_x s3 = fx_cmul(k, x[3], twiddle_x(k, 3 * u * fstride)), s4 = fx_cmul(k, x[4], twiddle_x(k, 4 * u * fstride));
+            const cplx_x s7 = {fx_add(k, s1.r, s4.r), fx_add(k, s1.i, s4.i)}, s10 = {fx_sub(k, s1.r, s4.r), fx_sub(k, s1.i, s4.i)};
+            const cplx_x s8 = {fx_add(k, s2.r, s3.r), fx_add(k, s2.i, s3.i)}, s9 = {fx_sub(k, s2.r, s3.r), fx_sub(k, s2.i, s3.i)};
+#define SM(a, b) fx_mul(k, (a), (b), 0, 0, 1)
+            const cplx_x o0 = {fx_add(k, s0.r, fx_add(k, s7.r, s8.r)), fx_add(k, s0.i, fx_add(k, s7.i, s8.i))};
+            store_cx(at[0], o0);
+            const cplx_x s5 = {fx_add(k, fx_add(k, s0.r, SM(s7.r, ya.r)), SM(s8.r, yb.r)), fx_add(k, fx_add(k, s0.i, SM(s7.i, ya.r)), SM(s8.i, yb.r))};
+            const cplx_x s6 = {fx_add(k, SM(s10.i, ya.i), SM(s9.i, yb.i)), fx_sub(k, fx_sub(k, 0, SM(s10.r, ya.i)), SM(s9.r, yb.i))};
+            const cplx_x o1 = {fx_sub(k, s5.r, s6.r), fx_sub(k, s5.i, s6.i)}, o4 = {fx_add(k, s5.r, s6.r), fx_add(k, s5.i, s6.i)};
+            store_cx(at[1], o1);
+            store_cx(at[4], o4);
+            const cplx_x s11 = {fx_add(k, fx_add(k, s0.r, SM(s7.r, yb.r)), SM(s8.r, ya.r)), fx_add(k, fx_add(k, s0.i, SM(s7.i, yb.r)), SM(s8.i, ya.r))};
+            const cplx_x s12 = {fx_add(k, fx_sub(k, 0, SM(s10.i, yb.i)), SM(s9.i, ya.i)), fx_sub(k, SM(s10.r, yb.i), SM(s9.r, ya.i))};
+#undef SM
+            const cplx_x o2 = {fx_add(k, s11.r, s12.r), fx_add(k, s11.i, s12.i)}, o3 = {fx_sub(k, s11.r, s12.r), fx_sub(k, s11.i, s12.i)};
+            store_cx(at[2], o2);
+            store_cx(at[3], o3);
+        }
+    }
+}
+
+void tflite_signal_rfft_int32(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    const uint8_t *input = tfl_tensor(p, TFL_SIGNAL_RFFT_INPUT, model, arena);
+    uint8_t *output = tfl_output(p, TFL_SIGNAL_RFFT_OUTPUT, arena);
+    const int32_t fft_length = p[TFL_SIGNAL_RFFT_FFT_LENGTH], input_length = p[TFL_SIGNAL_RFFT_INPUT_LENGTH];
+    const int32_t rows = p[TFL_SIGNAL_RFFT_ROWS], work = p[TFL_SIGNAL_RFFT_WORK], tmp = p[TFL_SIGNAL_RFFT_TMP];
+    const int32_t n = fft_length >> 1;
+    const kiss_fixed k = {p, arena, 0, 1};
+    for (int32_t row = 0; row < rows; row++) {
+        memcpy(arena + work, input + 4 * row * input_length, 4 * (size_t)input_length);
+        memset(arena + work + 4 * input_length, 0, 4 * (size_t)(fft_length - input_length));
+        kiss_fixed_work(&k, tmp, work, 1, 0);
+        uint8_t *out = output + 8 * row * (n + 1);
+        const cplx_x dc = fx_div(&k, load_cx(arena + tmp), 2);
+        const cplx_x o0 = {fx_add(&k, dc.r, dc.i), 0}, on = {fx_sub(&k, dc.r, dc.i), 0};
+        store_cx(out, o0);
+        store_cx(out + 8 * n, on);
+        for (int32_t j = 1; j <= (n >> 1); j++) {
+            const cplx_x fpk = fx_div(&k, load_cx(arena + tmp + 8 * j), 2);
+            cplx_x fpnk = load_cx(arena + tmp + 8 * (n - j));
+            fpnk.i = fx_sub(&k, 0, fpnk.i);
+            fpnk = fx_div(&k, fpnk, 2);
+            const cplx_x f1 = {fx_add(&k, fpk.r, fpnk.r), fx_add(&k, fpk.i, fpnk.i)}, f2 = {fx_sub(&k, fpk.r, fpnk.r), fx_sub(&k, fpk.i, fpnk.i)};
+            const cplx_x tw = fx_cmul(&k, f2, twiddle_x(&k, n + j - 1));
+            /* HALF_OF of a sum in int: x >> 1 of the wrapped sum. */
+            const cplx_x a = {fx_add(&k, f1.r, tw.r) >> 1, fx_add(&k, f1.i, tw.i) >> 1};
+            const cplx_x b = {fx_sub(&k, f1.r, tw.r) >> 1, fx_sub(&k, tw.i, f1.i) >> 1};
+            store_cx(out + 8 * j, a);
+            store_cx(out + 8 * (n - j), b);
+        }
+    }
+}
+
+/* kiss_fftri in fixed point over rows of n + 1 complex int16 (size 2) or int32 (size 4) bins. */
+static void irfft_fixed(int32_t *p, const uint8_t *model, uint8_t *arena, int wide)
+{
+    const uint8_t *input = tfl_tensor(p, TFL_SIGNAL_RFFT_INPUT, model, arena);
+    uint8_t *output = tfl_output(p, TFL_SIGNAL_RFFT_OUTPUT, arena);
+    const int32_t fft_length = p[TFL_SIGNAL_RFFT_FFT_LENGTH], rows = p[TFL_SIGNAL_RFFT_ROWS];
+    const int32_t work = p[TFL_SIGNAL_RFFT_WORK], tmp = p[TFL_SIGNAL_RFFT_TMP];
+    const int32_t n = fft_length >> 1, size = wide ? 4 : 2;
+    const kiss_fixed k = {p, arena, 1, wide};
+    for (int32_t row = 0; row < rows; row++) {
+        const uint8_t *bins = input + 2 * size * row * (n + 1);
+#define BIN(j, part) (wide ? tfl_load_i32(bins + 8 * (j) + 4 * (part)) : tfl_load_i16(bins + 4 * (j) + 2 * (part)))
+        const cplx_x t0 = {fx_add(&k, BIN(0, 0), BIN(n, 0)), fx_sub(&k, BIN(0, 0), BIN(n, 0))};
+        store_cx(arena + tmp, fx_div(&k, t0, 2));
+        for (int32_t j = 1; j <= (n >> 1); j++) {
+            const cplx_x fk0 = {BIN(j, 0), BIN(j, 1)}, fnkc0 = {BIN(n - j, 0), fx_sub(&k, 0, BIN(n - j, 1))};
+            const cplx_x fk = fx_div(&k, fk0, 2), fnkc = fx_div(&k, fnkc0, 2);
+            const cplx_x fek = {fx_add(&k, fk.r, fnkc.r), fx_add(&k, fk.i, fnkc.i)}, d = {fx_sub(&k, fk.r, fnkc.r), fx_sub(&k, fk.i, fnkc.i)};
+            const cplx_x fok = fx_cmul(&k, d, twiddle_x(&k, n + j - 1));
+            const cplx_x a = {fx_add(&k, fek.r, fok.r), fx_add(&k, fek.i, fok.i)};
+            const cplx_x b = {fx_sub(&k, fek.r, fok.r), fx_sub(&k, 0, fx_sub(&k, fek.i, fok.i))};
+            store_cx(arena + tmp + 8 * j, a);
+            store_cx(arena + tmp + 8 * (n - j), b);
+        }
+#undef BIN
+        kiss_fixed_work(&k, work, tmp, 1, 0);
+        uint8_t *out = output + size * row * fft_length;
+        for (int32_t i = 0; i < fft_length; i++) {
+            const int32_t v = tfl_load_i32(arena + work + 4 * i);
+            if (wide) tfl_store_i32(out + 4 * i, v);
+            else tfl_store_i16(out + 2 * i, v);
+        }
+    }
+}
+
+void tflite_signal_irfft_int16(int32_t *p, const uint8_t *model, uint8_t *arena) { irfft_fixed(p, model, arena, 0); }
+void tflite_signal_irfft_int32(int32_t *p, const uint8_t *model, uint8_t *arena) { irfft_fixed(p, model, arena, 1); }

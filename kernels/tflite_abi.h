@@ -895,7 +895,7 @@ enum tfl_signal_rfft {
     TFL_SIGNAL_RFFT_TWIDDLES = 10,
     TFL_SIGNAL_RFFT_SUPER_TWIDDLES = 11,
     /* (radix, remaining length) per stage, then the twiddles, one complex int16 (r, i) per word
-     * (signal_rfft_float: a float32 r and i in two words). */
+     * (the other bodies: r and i in two words, float32 or int32). */
     TFL_SIGNAL_RFFT_FACTORS = 12,
 };
 
@@ -1364,6 +1364,9 @@ enum tfl_type {
     X(signal_stacker_int16) \
     X(signal_rfft_float) \
     X(signal_irfft_float) \
+    X(signal_rfft_int32) \
+    X(signal_irfft_int16) \
+    X(signal_irfft_int32) \
     X(softmax_int8) \
     X(softmax_int8_int16) \
     X(softmax_int16) \
@@ -1539,6 +1542,9 @@ void tflite_signal_framer_int16(int32_t *params, const uint8_t *model, uint8_t *
 void tflite_signal_stacker_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_signal_rfft_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_signal_irfft_float(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_signal_rfft_int32(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_signal_irfft_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_signal_irfft_int32(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_softmax_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_softmax_int8_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_softmax_int16(int32_t *params, const uint8_t *model, uint8_t *arena);

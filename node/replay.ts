@@ -35,6 +35,7 @@ import { loadTflite } from "./sts-runtime";
 import { CASE_KINDS, Rand, OpCase, quantizeCase, binaryCase, meanCase } from "./fuzz";
 import { singleOpModel, SingleOpSpec, TypeName } from "./model-writer";
 import { draftCase } from "./draft-case";
+import { SIGNAL_DRAFTS } from "./signal-cases";
 import { MATMUL_DRAFTS } from "./matmul-cases";
 import { LSTM_DRAFTS } from "./lstm-cases";
 
@@ -364,6 +365,12 @@ for (const a of ["int8", "float32", "bool", "int16", "int32", "uint32"] as TypeN
         EXTRA_KINDS[`CAST ${a} -> ${b}`] = (r) => castCase(r, a, b);
 // The matmul family has no fuzzer kinds yet: a random golden draft of each op (node/matmul-cases.ts).
 for (const op of Object.keys(MATMUL_DRAFTS)) EXTRA_KINDS[op.toUpperCase()] = (r) => draftCase(r, MATMUL_DRAFTS[op](r));
+// SignalFramer, SignalStacker, SignalRfft and SignalIrfft (node/signal-cases.ts) have no fuzzer kinds yet: one
+// kind per op and type (each type has its own body), a random golden draft of that type.
+for (const op of Object.keys(SIGNAL_DRAFTS))
+    for (const type of ["int16", "int32", "float32"])
+        if (SIGNAL_DRAFTS[op](new Rand(1)).some((d) => d.covers.includes(type)))
+            EXTRA_KINDS[`${op.toUpperCase()} ${type}`] = (r) => draftCase(r, SIGNAL_DRAFTS[op](r).filter((d) => d.covers.includes(type)));
 // Nor has the LSTM (node/lstm-cases.ts): one kind per type (so that each body is reached), a
 // random golden draft of that type, its invokes in sequence.
 for (const type of ["float32", "int8", "int16"])

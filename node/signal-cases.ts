@@ -14,6 +14,13 @@ export function int16Samples(rand: Rand, count: number): Buffer {
     return b;
 }
 
+/** `count` int32 samples within +-2^29, a few of them at the ends of that range. */
+export function int32Samples(rand: Rand, count: number): Buffer {
+    const b = Buffer.alloc(4 * count);
+    for (let i = 0; i < count; i++) b.writeInt32LE(rand.chance(0.1) ? rand.pick([-536870912, 536870911, 0, -1]) : rand.int(-536870912, 536870911), 4 * i);
+    return b;
+}
+
 /** `count` float32 samples in [-4, 4) with halves, some exact and some not. */
 export function float32Samples(rand: Rand, count: number): Buffer {
     const b = Buffer.alloc(4 * count);
@@ -22,6 +29,8 @@ export function float32Samples(rand: Rand, count: number): Buffer {
 }
 
 const count = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+/** TensorType codes, for option T. */
+const TYPE_CODES: { [type: string]: number } = { float32: 0, int32: 2, int16: 7 };
 
 // SignalFramer (framer.cc): int16 only. Its branches: prefill (every frame valid from the first
 // invoke) or not (the first frames invalid, output left as it was); frame_size below, equal to and
@@ -88,13 +97,20 @@ function stackerDrafts(rand: Rand): Draft[] {
     });
 }
 
-// SignalRfft (rfft.cc): int16 (KISS FFT's 16-bit fixed point, kernel_signal.ts) and float32. Its
+// SignalRfft (rfft.cc): int16 (KISS FFT's 16-bit fixed point, kernel_signal.ts), int32 (its
+// 32-bit fixed point) and float32. Its
 // branches are KISS FFT's radix stages (4, 2, 3, 5: fft_length 2n with n's factors), rows shorter
 // than fft_length (zero padding) or as long, one row or several.
 function rfftDrafts(rand: Rand): Draft[] {
     const drafts: Draft[] = [];
-    for (const type of ["float32", "int16"] as const) {
-        const cases: { covers: string[]; outer: number[]; fft: number; length: number }[] = type === "int16" ? [
+    const samples = (type: string, n: number) => type === "int16" ? int16Samples(rand, n) : type === "int32" ? int32Samples(rand, n) : float32Samples(rand, n);
+    for (const type of ["float32", "int16", "int32"] as const) {
+        const cases: { covers: string[]; outer: number[]; fft: number; length: number }[] = type === "int32" ? [
+            { covers: ["radix-4", "whole-rows"], outer: [], fft: 8, length: 8 },
+            { covers: ["radix-2", "padded"], outer: [], fft: 4, length: rand.int(1, 3) },
+            { covers: ["radix-4", "radix-2", "padded", "rows"], outer: [2], fft: 16, length: rand.int(5, 15) },
+            { covers: ["radix-3", "radix-5", "rows"], outer: [2], fft: 30, length: 30 },
+        ] : type === "int16" ? [
             { covers: ["radix-4", "radix-2", "padded"], outer: [], fft: 16, length: rand.int(9, 15) },
             { covers: ["radix-3", "radix-5", "rows"], outer: [2], fft: 30, length: 30 },
         ] : [
@@ -110,10 +126,10 @@ function rfftDrafts(rand: Rand): Draft[] {
             const inShape = [...c.outer, c.length], outShape = [...c.outer, c.fft + 2];
             drafts.push({
                 covers: [type, ...c.covers],
-                inputs: [type === "int16" ? int16Samples(rand, count(inShape)) : float32Samples(rand, count(inShape))],
+                inputs: [samples(type, count(inShape))],
                 spec: {
                     op: "CUSTOM", customCode: "SignalRfft",
-                    customOptions: Buffer.from(flex.encode({ T: type === "int16" ? 7 : 0, fft_length: c.fft })),
+                    customOptions: Buffer.from(flex.encode({ T: TYPE_CODES[type], fft_length: c.fft })),
                     inputs: [{ shape: inShape, type }], outputs: [{ shape: outShape, type }],
                 },
             });
@@ -122,7 +138,8 @@ function rfftDrafts(rand: Rand): Draft[] {
     return drafts;
 }
 
-// SignalIrfft (irfft.cc): float32. Its branches are KISS FFT's radix stages (run inverse: the
+// SignalIrfft (irfft.cc): float32, int16 and int32 (KISS FFT's fixed points). Its branches are
+// KISS FFT's radix stages (run inverse: the
 // radix-4 butterfly's other branch) and n = fft_length / 2 even (the middle bin folded onto
 // itself) or odd; one row or several.
 function irfftDrafts(rand: Rand): Draft[] {
@@ -135,17 +152,26 @@ function irfftDrafts(rand: Rand): Draft[] {
         { covers: ["radix-4", "radix-3", "radix-5", "n-even"], outer: [], fft: 120 },
         { covers: ["radix-3", "radix-5", "n-odd"], outer: [], fft: 30 },
     ];
-    return cases.map((c) => {
-        const inShape = [...c.outer, c.fft + 2], outShape = [...c.outer, c.fft];
-        return {
-            covers: ["float32", ...c.covers],
-            inputs: [float32Samples(rand, count(inShape))],
-            spec: {
-                op: "CUSTOM", customCode: "SignalIrfft", customOptions: Buffer.from(flex.encode({ T: 0, fft_length: c.fft })),
-                inputs: [{ shape: inShape, type: "float32" }], outputs: [{ shape: outShape, type: "float32" }],
-            },
-        };
-    });
+    const fixed: { covers: string[]; outer: number[]; fft: number }[] = [
+        { covers: ["radix-4", "radix-2", "n-even", "rows"], outer: [2], fft: 16 },
+        { covers: ["radix-3", "radix-5", "n-odd"], outer: [], fft: 30 },
+        { covers: ["radix-2", "n-even"], outer: [], fft: 4 },
+    ];
+    const drafts: Draft[] = [];
+    for (const type of ["float32", "int16", "int32"] as const)
+        for (const c of type === "float32" ? cases : fixed) {
+            const inShape = [...c.outer, c.fft + 2], outShape = [...c.outer, c.fft];
+            const n = count(inShape);
+            drafts.push({
+                covers: [type, ...c.covers],
+                inputs: [type === "int16" ? int16Samples(rand, n) : type === "int32" ? int32Samples(rand, n) : float32Samples(rand, n)],
+                spec: {
+                    op: "CUSTOM", customCode: "SignalIrfft", customOptions: Buffer.from(flex.encode({ T: TYPE_CODES[type], fft_length: c.fft })),
+                    inputs: [{ shape: inShape, type }], outputs: [{ shape: outShape, type }],
+                },
+            });
+        }
+    return drafts;
 }
 
 /** The drafts of each op, by golden directory name (tools/tflm-goldens-signal.ts SIGNAL2_OPS gives their seeds). */

@@ -201,7 +201,7 @@ describe("SignalRfft (int16)", () => {
         throwsTflite(() => new tflite.StsInterpreter(model(rfft(14, [14]))),
             /fft_length 14 has a factor 7 that TFLM's KISS FFT cannot do without malloc \(only 2, 3, 4 and 5\)/);
         throwsTflite(() => new tflite.StsInterpreter(model({ ...rfft(16, [16]), opts: options({ T: 7, fft_length: 15 }) })), /fft_length 15 must be even/);
-        throwsTflite(() => new tflite.StsInterpreter(model({ ...rfft(16, [16]), opts: options({ T: 3, fft_length: 16 }) })), /unsupported FFT type UINT8 \(only INT16 and FLOAT32\)/);
+        throwsTflite(() => new tflite.StsInterpreter(model({ ...rfft(16, [16]), opts: options({ T: 3, fft_length: 16 }) })), /unsupported FFT type UINT8 \(only INT16, INT32 and FLOAT32\)/);
         throwsTflite(() => new tflite.StsInterpreter(model({ ...rfft(16, [16]), opts: options({ fft_length: 16 }) })), /custom option 'T' is missing/);
         throwsTflite(() => new tflite.StsInterpreter(model(rfft(16, [20]))), /input rows of 20 exceed fft_length 16/);
         throwsTflite(() => new tflite.StsInterpreter(model({ ...rfft(16, [16]), outputs: [{ shape: [16], type: "int16" }] })),

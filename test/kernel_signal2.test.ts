@@ -1,4 +1,4 @@
-// SignalDelay, SignalOverlapAdd, SignalFramer, SignalStacker, SignalRfft and SignalIrfft of float32 (libs/tflite/kernel_signal2.ts, kernels/prepare_signal.c, kernels/signal2.c) past
+// SignalDelay, SignalOverlapAdd, SignalFramer, SignalStacker, SignalRfft of int32 and float32 and SignalIrfft (libs/tflite/kernel_signal2.ts, kernels/prepare_signal.c, kernels/signal2.c) past
 // what TFLM's goldens show (test/tflm_goldens.test.ts runs those): that the goldens reach every
 // branch, models both loaders refuse with the same message, the state cleared by resetState as
 // TFLM's Reset clears it, and rows of nothing, run alike in the STS and in C.
@@ -125,7 +125,7 @@ const irfftSpec = (t: number, input: TensorSpec, output: TensorSpec, fftLength =
 });
 const STACK = { num_channels: 2, stacker_left_context: 1, stacker_right_context: 1, stacker_step: 1 };
 
-describe("SignalFramer, SignalStacker, SignalRfft and SignalIrfft (float32): coverage, refusals, state, the STS and the C alike", () => {
+describe("SignalFramer, SignalStacker, SignalRfft (int32, float32) and SignalIrfft: coverage, refusals, state, the STS and the C alike", () => {
     before(() => buildLoaderTool());
 
     const manifest = (op: string): GoldenManifest => JSON.parse(fs.readFileSync(path.join(GOLDENS, op, "manifest.json"), "utf8"));
@@ -144,16 +144,19 @@ describe("SignalFramer, SignalStacker, SignalRfft and SignalIrfft (float32): cov
         assert.ok(m.cases.every((c) => (c.invokes ?? 1) >= 3), "every case runs 3 invokes or more");
     });
 
-    it("has TFLM goldens of SignalRfft for float32 (and int16) through every radix, padded rows and whole ones, several rows", () => {
+    it("has TFLM goldens of SignalRfft for float32 and int32 (and int16) through every radix, padded rows and whole ones, several rows", () => {
         const m = manifest("signal_rfft");
-        for (const w of ["radix-2", "radix-3", "radix-4", "radix-5", "padded", "whole-rows", "rows"])
-            assert.ok(m.cases.some((c) => c.covers.includes("float32") && c.covers.includes(w)), `float32 ${w}`);
+        for (const type of ["float32", "int32"])
+            for (const w of ["radix-2", "radix-3", "radix-4", "radix-5", "padded", "whole-rows", "rows"])
+                assert.ok(m.cases.some((c) => c.covers.includes(type) && c.covers.includes(w)), `${type} ${w}`);
+        assert.ok(m.cases.some((c) => c.covers.includes("int16")), "int16");
     });
 
-    it("has TFLM goldens of SignalIrfft for float32 through every radix, n even and odd, several rows", () => {
+    it("has TFLM goldens of SignalIrfft for float32, int16 and int32 through every radix, n even and odd, several rows", () => {
         const m = manifest("signal_irfft");
-        for (const w of ["radix-2", "radix-3", "radix-4", "radix-5", "n-even", "n-odd", "rows"])
-            assert.ok(m.cases.some((c) => c.covers.includes("float32") && c.covers.includes(w)), `float32 ${w}`);
+        for (const type of ["float32", "int16", "int32"])
+            for (const w of ["radix-2", "radix-3", "radix-4", "radix-5", "n-even", "n-odd", "rows"])
+                assert.ok(m.cases.some((c) => c.covers.includes(type) && c.covers.includes(w)), `${type} ${w}`);
     });
 
     const refused: { name: string; spec: SingleOpSpec; message: RegExp }[] = [
@@ -183,12 +186,14 @@ describe("SignalFramer, SignalStacker, SignalRfft and SignalIrfft (float32): cov
         { name: "SignalRfft of FLOAT32 (option T) over int16 tensors", spec: rfftSpec(0, { shape: [8], type: "int16" }, { shape: [10], type: "int16" }),
             message: /input tensor 0 'input0' INT16\[8\] must be FLOAT32$/ },
         { name: "SignalRfft of UINT8", spec: rfftSpec(3, { shape: [8], type: "uint8" }, { shape: [10], type: "uint8" }),
-            message: /unsupported FFT type UINT8 \(only INT16 and FLOAT32\)$/ },
+            message: /unsupported FFT type UINT8 \(only INT16, INT32 and FLOAT32\)$/ },
         { name: "SignalRfft of FLOAT32 with fft_length 14 (a factor 7: TFLM's KISS FFT would malloc)",
             spec: rfftSpec(0, { shape: [14], type: "float32" }, { shape: [16], type: "float32" }, 14),
             message: /fft_length 14 has a factor 7 that TFLM's KISS FFT cannot do without malloc \(only 2, 3, 4 and 5\)$/ },
-        { name: "SignalIrfft of INT16 (not yet here)", spec: irfftSpec(7, { shape: [10], type: "int16" }, { shape: [8], type: "int16" }),
-            message: /unsupported IRFFT type INT16 \(only FLOAT32\)$/ },
+        { name: "SignalIrfft of UINT8", spec: irfftSpec(3, { shape: [10], type: "uint8" }, { shape: [8], type: "uint8" }),
+            message: /unsupported IRFFT type UINT8 \(only INT16, INT32 and FLOAT32\)$/ },
+        { name: "SignalIrfft of INT32 (option T) over int16 tensors", spec: irfftSpec(2, { shape: [10], type: "int16" }, { shape: [8], type: "int16" }),
+            message: /input tensor 0 'input0' INT16\[10\] must be INT32$/ },
         { name: "SignalIrfft with rows of other than fft_length / 2 + 1 bins (TFLM reads that many)",
             spec: irfftSpec(0, { shape: [2, 8], type: "float32" }, { shape: [2, 8], type: "float32" }),
             message: /input tensor 0 'input0' FLOAT32\[2,8\] rows must hold 5 complex values$/ },

@@ -262,7 +262,7 @@ namespace tflite {
         Stages = 9, Twiddles = 10, SuperTwiddles = 11,
         /**
          * (radix, remaining length) per stage, then the twiddles, one complex int16 (r, i) per word
-         * (signal_rfft_float: a float32 r and i in two words).
+         * (the other bodies: r and i in two words, float32 or int32).
          */
         Factors = 12,
     }
@@ -297,7 +297,8 @@ namespace tflite {
         const output = op.output(0)
         const options = customOptionsMap(op)
         const type = signalIntOption(op, options, "T")
-        op.check(type === TensorType.Int16 || type === TensorType.Float32, "unsupported FFT type " + typeName(type) + " (only INT16 and FLOAT32)")
+        op.check(type === TensorType.Int16 || type === TensorType.Int32 || type === TensorType.Float32,
+            "unsupported FFT type " + typeName(type) + " (only INT16, INT32 and FLOAT32)")
         checkSignalTensor(op, input, "input", type, -1)
         checkSignalTensor(op, output, "output", type, input.rank())
         op.check(input.rank() >= 1, "input " + input.describe() + " must have rank 1 or more")
@@ -313,9 +314,9 @@ namespace tflite {
         op.check(output.elementCount() === rows * (fftLength + 2), "output " + output.describe() + " must have " + rows + " rows")
 
         const factors = kissFftFactors(op, fftLength)
-        // FLOAT32: kernel_signal2.ts, over this block with twiddles of two words.
+        // INT32 and FLOAT32: kernel_signal2.ts, over this block with twiddles of two words.
         if (type !== TensorType.Int16) {
-            setKissWideParams(op, "signal_rfft_float", fftLength, inputLength, rows, factors, false)
+            setKissWideParams(op, type, type === TensorType.Int32 ? "signal_rfft_int32" : "signal_rfft_float", fftLength, inputLength, rows, factors, false)
             return
         }
         const twiddles = SignalRfftParams.Factors + factors.length

@@ -6,8 +6,8 @@ namespace tflite {
     //   SignalOverlapAdd  frames added into a running buffer, frame_step samples out per frame, int16/float32
     //   SignalFramer      overlapping frames of frame_size samples, frame_step apart, int16
     //   SignalStacker     the last left + 1 + right frames of channels side by side, int16
-    //   SignalRfft        real FFT, float32 (int16: kernel_signal.ts, whose prepare comes here for the others)
-    //   SignalIrfft       inverse real FFT, float32
+    //   SignalRfft        real FFT, int32 and float32 (int16: kernel_signal.ts, whose prepare comes here for the others)
+    //   SignalIrfft       inverse real FFT, int16, int32 and float32
     //
     // State: what an op keeps between invokes is arena memory from Operator.paramPersistent, zero
     // at load and after StsInterpreter.resetState, as TFLM's after Prepare and Reset.
@@ -25,6 +25,9 @@ namespace tflite {
         registerBody("signal_stacker_int16", signalStackerInt16)
         registerBody("signal_rfft_float", signalRfftFloat)
         registerBody("signal_irfft_float", signalIrfftFloat)
+        registerBody("signal_rfft_int32", signalRfftInt32)
+        registerBody("signal_irfft_int16", signalIrfftInt16)
+        registerBody("signal_irfft_int32", signalIrfftInt32)
     }
 
     // ---------------------------------------------------------------------------------------
@@ -372,7 +375,7 @@ namespace tflite {
      * SignalRfftParams for the float bodies (SignalRfft's, SignalIrfft's): twiddles of two words,
      * (float) cos and sin of KISS FFT's phases, negated for the inverse transform.
      */
-    export function setKissWideParams(op: Operator, body: string, fftLength: number, inputLength: number, rows: number,
+    export function setKissWideParams(op: Operator, type: number, body: string, fftLength: number, inputLength: number, rows: number,
         factors: number[], inverse: boolean): void {
         const n = fftLength >> 1
         const twiddles = SignalRfftParams.Factors + factors.length
@@ -390,16 +393,17 @@ namespace tflite {
         setParam(p, SignalRfftParams.SuperTwiddles, superTwiddles)
         setParams(p, SignalRfftParams.Factors, factors)
         const sign = inverse ? -1 : 1
-        for (let i = 0; i < n; i++) {
-            const phase = sign * (-2 * Math.PI * i / n)
-            p.setNumber(NumberFormat.Float32LE, 4 * (twiddles + 2 * i), Math.cos(phase))
-            p.setNumber(NumberFormat.Float32LE, 4 * (twiddles + 2 * i + 1), Math.sin(phase))
+        for (let i = 0; i < n + (n >> 1); i++) {
+            const phase = sign * (i < n ? -2 * Math.PI * i / n : -Math.PI * ((i - n + 1) / n + 0.5))
+            setTwiddlePart(p, twiddles + 2 * i, type, Math.cos(phase))
+            setTwiddlePart(p, twiddles + 2 * i + 1, type, Math.sin(phase))
         }
-        for (let i = 0; i < (n >> 1); i++) {
-            const phase = sign * (-Math.PI * ((i + 1) / n + 0.5))
-            p.setNumber(NumberFormat.Float32LE, 4 * (superTwiddles + 2 * i), Math.cos(phase))
-            p.setNumber(NumberFormat.Float32LE, 4 * (superTwiddles + 2 * i + 1), Math.sin(phase))
-        }
+    }
+
+    /** KISS FFT's twiddle part c: (float) c, or floor(0.5 + SAMP_MAX * c) of its fixed point. */
+    function setTwiddlePart(p: Buffer, word: number, type: number, c: number): void {
+        if (type === TensorType.Float32) p.setNumber(NumberFormat.Float32LE, 4 * word, c)
+        else setParam(p, word, Math.floor(0.5 + (type === TensorType.Int32 ? 2147483647 : 32767) * c))
     }
 
     /** One complex float FFT as kissWorkFloat runs it: its input, its output, the twiddles, by index. */
@@ -668,7 +672,8 @@ namespace tflite {
         const output = op.output(0)
         const options = customOptionsMap(op)
         const type = signalIntOption(op, options, "T")
-        op.check(type === TensorType.Float32, "unsupported IRFFT type " + typeName(type) + " (only FLOAT32)")
+        op.check(type === TensorType.Int16 || type === TensorType.Int32 || type === TensorType.Float32,
+            "unsupported IRFFT type " + typeName(type) + " (only INT16, INT32 and FLOAT32)")
         checkSignalTensor(op, input, "input", type, -1)
         checkSignalTensor(op, output, "output", type, input.rank())
         op.check(input.rank() >= 1, "input " + input.describe() + " must have rank 1 or more")
@@ -680,7 +685,8 @@ namespace tflite {
         const rows = input.elementCount() / (fftLength + 2)
         op.check(output.dim(output.rank() - 1) === fftLength, "output " + output.describe() + " rows must hold fft_length " + fftLength + " samples")
         op.check(output.elementCount() === rows * fftLength, "output " + output.describe() + " must have " + rows + " rows")
-        setKissWideParams(op, "signal_irfft_float", fftLength, fftLength + 2, rows, kissFftFactors(op, fftLength), true)
+        const body = type === TensorType.Float32 ? "signal_irfft_float" : type === TensorType.Int32 ? "signal_irfft_int32" : "signal_irfft_int16"
+        setKissWideParams(op, type, body, fftLength, fftLength + 2, rows, kissFftFactors(op, fftLength), true)
     }
 
     export function signalIrfftFloat(p: Buffer, model: Buffer, arena: Buffer): void {
@@ -730,5 +736,310 @@ namespace tflite {
                 output.setNumber(NumberFormat.Float32LE, out + 8 * i + 4, fft.outIm[i] / fftLength)
             }
         }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // SignalRfft of INT32, SignalIrfft of INT16 and INT32: KISS FFT in fixed point (FIXED_POINT 32:
+    // int32 values, int64 products, FRACBITS 31; FIXED_POINT 16: kernel_signal.ts's arithmetic),
+    // one engine for both widths. sround(p) = (p + 2^(FRACBITS-1)) >> FRACBITS of a product or
+    // a sum of two; every store into a complex wraps to the width; C_FIXDIV(c, r) multiplies by
+    // floor(SAMP_MAX / r); HALF_OF is >> 1. An int64 product does not fit a double: fixedMul
+    // splits the second factors into 16-bit halves so that every partial sum stays exact.
+
+    /** One complex fixed-point FFT as kissWorkFixed runs it. */
+    class KissFixed {
+        inRe: number[]
+        inIm: number[]
+        outRe: number[]
+        outIm: number[]
+        twiddleRe: number[]
+        twiddleIm: number[]
+        factors: number[]
+        inverse: boolean
+        /** FIXED_POINT 32 (else 16). */
+        wide: boolean
+    }
+
+    /** A value stored into a kiss_fft_scalar: wrapped to int32 or int16. */
+    function fixedStore(fft: KissFixed, x: number): number {
+        return fft.wide ? x | 0 : (x << 16) >> 16
+    }
+
+    /** sround(a * b + sign * c * d) (sign +-1), stored: C's int64 (FIXED_POINT 32) or int32 (16, wrapping) arithmetic. */
+    function fixedMul(fft: KissFixed, a: number, b: number, c: number, d: number, sign: number): number {
+        if (!fft.wide) return ((((a * b + sign * c * d + 16384) | 0) >> 15) << 16) >> 16
+        // p = x * 2^16 + y, x and y exact (below 2^48); x = xq * 2^15 + xr; then
+        // floor((p + 2^30) / 2^31) = xq + floor((xr * 2^16 + y + 2^30) / 2^31).
+        const x = a * (b >> 16) + sign * c * (d >> 16)
+        const y = a * (b & 0xffff) + sign * c * (d & 0xffff)
+        const xq = Math.floor(x / 32768)
+        return (xq + Math.floor(((x - xq * 32768) * 65536 + y + 1073741824) / 2147483648)) | 0
+    }
+
+    /** C_FIXDIV of the complex at i of re/im by `radix`. */
+    function fixedDiv(fft: KissFixed, re: number[], im: number[], i: number, radix: number): void {
+        const k = Math.idiv(fft.wide ? 2147483647 : 32767, radix)
+        re[i] = fixedMul(fft, re[i], k, 0, 0, 1)
+        im[i] = fixedMul(fft, im[i], k, 0, 0, 1)
+    }
+
+    /** kf_work in fixed point. */
+    function kissWorkFixed(fft: KissFixed, fout: number, f: number, fstride: number, stage: number): void {
+        const radix = fft.factors[2 * stage]
+        const m = fft.factors[2 * stage + 1]
+        if (m === 1) {
+            for (let q = 0; q < radix; q++) {
+                fft.outRe[fout + q] = fft.inRe[f + q * fstride]
+                fft.outIm[fout + q] = fft.inIm[f + q * fstride]
+            }
+        } else {
+            for (let q = 0; q < radix; q++) kissWorkFixed(fft, fout + q * m, f + q * fstride, fstride * radix, stage + 1)
+        }
+        const re = fft.outRe
+        const im = fft.outIm
+        const twRe = fft.twiddleRe
+        const twIm = fft.twiddleIm
+        for (let u = 0; u < m; u++) {
+            const a0 = fout + u
+            for (let q = 0; q < radix; q++) fixedDiv(fft, re, im, a0 + q * m, radix)
+            // C_MUL of the complex at a by twiddle t: its real and imaginary parts.
+            const mr = (a: number, t: number) => fixedMul(fft, re[a], twRe[t], im[a], twIm[t], -1)
+            const mi = (a: number, t: number) => fixedMul(fft, re[a], twIm[t], im[a], twRe[t], 1)
+            const a1 = a0 + m
+            if (radix === 2) {
+                const tr = mr(a1, u * fstride)
+                const ti = mi(a1, u * fstride)
+                re[a1] = fixedStore(fft, re[a0] - tr)
+                im[a1] = fixedStore(fft, im[a0] - ti)
+                re[a0] = fixedStore(fft, re[a0] + tr)
+                im[a0] = fixedStore(fft, im[a0] + ti)
+            } else if (radix === 3) {
+                const a2 = a1 + m
+                const epi3i = twIm[fstride * m]
+                const s1r = mr(a1, u * fstride)
+                const s1i = mi(a1, u * fstride)
+                const s2r = mr(a2, 2 * u * fstride)
+                const s2i = mi(a2, 2 * u * fstride)
+                const s3r = fixedStore(fft, s1r + s2r)
+                const s3i = fixedStore(fft, s1i + s2i)
+                const f1r = fixedStore(fft, re[a0] - (s3r >> 1))
+                const f1i = fixedStore(fft, im[a0] - (s3i >> 1))
+                const s0r = fixedMul(fft, fixedStore(fft, s1r - s2r), epi3i, 0, 0, 1)
+                const s0i = fixedMul(fft, fixedStore(fft, s1i - s2i), epi3i, 0, 0, 1)
+                re[a0] = fixedStore(fft, re[a0] + s3r)
+                im[a0] = fixedStore(fft, im[a0] + s3i)
+                re[a2] = fixedStore(fft, f1r + s0i)
+                im[a2] = fixedStore(fft, f1i - s0r)
+                re[a1] = fixedStore(fft, f1r - s0i)
+                im[a1] = fixedStore(fft, f1i + s0r)
+            } else if (radix === 4) {
+                const a2 = a1 + m
+                const a3 = a2 + m
+                const s0r = mr(a1, u * fstride)
+                const s0i = mi(a1, u * fstride)
+                const s1r = mr(a2, 2 * u * fstride)
+                const s1i = mi(a2, 2 * u * fstride)
+                const s2r = mr(a3, 3 * u * fstride)
+                const s2i = mi(a3, 3 * u * fstride)
+                const s5r = fixedStore(fft, re[a0] - s1r)
+                const s5i = fixedStore(fft, im[a0] - s1i)
+                const r0 = fixedStore(fft, re[a0] + s1r)
+                const i0 = fixedStore(fft, im[a0] + s1i)
+                const s3r = fixedStore(fft, s0r + s2r)
+                const s3i = fixedStore(fft, s0i + s2i)
+                const s4r = fixedStore(fft, s0r - s2r)
+                const s4i = fixedStore(fft, s0i - s2i)
+                re[a2] = fixedStore(fft, r0 - s3r)
+                im[a2] = fixedStore(fft, i0 - s3i)
+                re[a0] = fixedStore(fft, r0 + s3r)
+                im[a0] = fixedStore(fft, i0 + s3i)
+                const sg = fft.inverse ? -1 : 1
+                re[a1] = fixedStore(fft, s5r + sg * s4i)
+                im[a1] = fixedStore(fft, s5i - sg * s4r)
+                re[a3] = fixedStore(fft, s5r - sg * s4i)
+                im[a3] = fixedStore(fft, s5i + sg * s4r)
+            } else {
+                const a2 = a1 + m
+                const a3 = a2 + m
+                const a4 = a3 + m
+                const yar = twRe[fstride * m]
+                const yai = twIm[fstride * m]
+                const ybr = twRe[2 * fstride * m]
+                const ybi = twIm[2 * fstride * m]
+                const s0r = re[a0]
+                const s0i = im[a0]
+                const s1r = mr(a1, u * fstride)
+                const s1i = mi(a1, u * fstride)
+                const s2r = mr(a2, 2 * u * fstride)
+                const s2i = mi(a2, 2 * u * fstride)
+                const s3r = mr(a3, 3 * u * fstride)
+                const s3i = mi(a3, 3 * u * fstride)
+                const s4r = mr(a4, 4 * u * fstride)
+                const s4i = mi(a4, 4 * u * fstride)
+                const s7r = fixedStore(fft, s1r + s4r)
+                const s7i = fixedStore(fft, s1i + s4i)
+                const s10r = fixedStore(fft, s1r - s4r)
+                const s10i = fixedStore(fft, s1i - s4i)
+                const s8r = fixedStore(fft, s2r + s3r)
+                const s8i = fixedStore(fft, s2i + s3i)
+                const s9r = fixedStore(fft, s2r - s3r)
+                const s9i = fixedStore(fft, s2i - s3i)
+                const sm = (a: number, b: number) => fixedMul(fft, a, b, 0, 0, 1)
+                re[a0] = fixedStore(fft, s0r + s7r + s8r)
+                im[a0] = fixedStore(fft, s0i + s7i + s8i)
+                const s5r = fixedStore(fft, s0r + sm(s7r, yar) + sm(s8r, ybr))
+                const s5i = fixedStore(fft, s0i + sm(s7i, yar) + sm(s8i, ybr))
+                const s6r = fixedStore(fft, sm(s10i, yai) + sm(s9i, ybi))
+                const s6i = fixedStore(fft, -sm(s10r, yai) - sm(s9r, ybi))
+                re[a1] = fixedStore(fft, s5r - s6r)
+                im[a1] = fixedStore(fft, s5i - s6i)
+                re[a4] = fixedStore(fft, s5r + s6r)
+                im[a4] = fixedStore(fft, s5i + s6i)
+                const s11r = fixedStore(fft, s0r + sm(s7r, ybr) + sm(s8r, yar))
+                const s11i = fixedStore(fft, s0i + sm(s7i, ybr) + sm(s8i, yar))
+                const s12r = fixedStore(fft, -sm(s10i, ybi) + sm(s9i, yai))
+                const s12i = fixedStore(fft, sm(s10r, ybi) - sm(s9r, yai))
+                re[a2] = fixedStore(fft, s11r + s12r)
+                im[a2] = fixedStore(fft, s11i + s12i)
+                re[a3] = fixedStore(fft, s11r - s12r)
+                im[a3] = fixedStore(fft, s11i - s12i)
+            }
+        }
+    }
+
+    /** A fixed-point KISS FFT of `n` points from a SignalRfftParams block with int32 twiddle words. */
+    function kissFixedFromParams(p: Buffer, n: number, inverse: boolean, wide: boolean): KissFixed {
+        const fft = new KissFixed()
+        fft.factors = []
+        for (let i = 0; i < 2 * param(p, SignalRfftParams.Stages); i++) fft.factors.push(param(p, SignalRfftParams.Factors + i))
+        fft.twiddleRe = []
+        fft.twiddleIm = []
+        const tw = param(p, SignalRfftParams.Twiddles)
+        for (let i = 0; i < n + (n >> 1); i++) {
+            fft.twiddleRe.push(param(p, tw + 2 * i))
+            fft.twiddleIm.push(param(p, tw + 2 * i + 1))
+        }
+        fft.outRe = []
+        fft.outIm = []
+        pushZeros(fft.outRe, n)
+        pushZeros(fft.outIm, n)
+        fft.inverse = inverse
+        fft.wide = wide
+        return fft
+    }
+
+    export function signalRfftInt32(p: Buffer, model: Buffer, arena: Buffer): void {
+        const input = paramBuffer(p, SignalRfftParams.Input, model, arena)
+        const inputAt = paramOffset(p, SignalRfftParams.Input)
+        const output = paramBuffer(p, SignalRfftParams.Output, model, arena)
+        const outputAt = paramOffset(p, SignalRfftParams.Output)
+        const fftLength = param(p, SignalRfftParams.FftLength)
+        const inputLength = param(p, SignalRfftParams.InputLength)
+        const rows = param(p, SignalRfftParams.Rows)
+        const n = fftLength >> 1
+        const fft = kissFixedFromParams(p, n, false, true)
+        const re = fft.outRe
+        const im = fft.outIm
+        for (let row = 0; row < rows; row++) {
+            const from = inputAt + 4 * row * inputLength
+            fft.inRe = []
+            fft.inIm = []
+            for (let i = 0; i < fftLength; i += 2) {
+                fft.inRe.push(i < inputLength ? input.getNumber(NumberFormat.Int32LE, from + 4 * i) : 0)
+                fft.inIm.push(i + 1 < inputLength ? input.getNumber(NumberFormat.Int32LE, from + 4 * i + 4) : 0)
+            }
+            kissWorkFixed(fft, 0, 0, 1, 0)
+            // kiss_fftr's split, C_FIXDIV by 2 of each bin it reads.
+            const out = outputAt + 8 * row * (n + 1)
+            const set = (k: number, imaginary: number, v: number) => output.setNumber(NumberFormat.Int32LE, out + 8 * k + 4 * imaginary, v)
+            fixedDiv(fft, re, im, 0, 2)
+            set(0, 0, (re[0] + im[0]) | 0)
+            set(0, 1, 0)
+            set(n, 0, (re[0] - im[0]) | 0)
+            set(n, 1, 0)
+            const pr = [0, 0]
+            const pi = [0, 0]
+            for (let k = 1; k <= (n >> 1); k++) {
+                pr[0] = re[k]
+                pi[0] = im[k]
+                pr[1] = re[n - k]
+                pi[1] = (-im[n - k]) | 0
+                fixedDiv(fft, pr, pi, 0, 2)
+                fixedDiv(fft, pr, pi, 1, 2)
+                const f1r = (pr[0] + pr[1]) | 0
+                const f1i = (pi[0] + pi[1]) | 0
+                const f2r = (pr[0] - pr[1]) | 0
+                const f2i = (pi[0] - pi[1]) | 0
+                const t = n + k - 1
+                const twr = fixedMul(fft, f2r, fft.twiddleRe[t], f2i, fft.twiddleIm[t], -1)
+                const twi = fixedMul(fft, f2r, fft.twiddleIm[t], f2i, fft.twiddleRe[t], 1)
+                set(k, 0, ((f1r + twr) | 0) >> 1)
+                set(k, 1, ((f1i + twi) | 0) >> 1)
+                set(n - k, 0, ((f1r - twr) | 0) >> 1)
+                set(n - k, 1, ((twi - f1i) | 0) >> 1)
+            }
+        }
+    }
+
+    /** kiss_fftri in fixed point over rows of n + 1 complex int16 or int32 bins. */
+    function signalIrfftFixed(p: Buffer, model: Buffer, arena: Buffer, wide: boolean): void {
+        const input = paramBuffer(p, SignalRfftParams.Input, model, arena)
+        const inputAt = paramOffset(p, SignalRfftParams.Input)
+        const output = paramBuffer(p, SignalRfftParams.Output, model, arena)
+        const outputAt = paramOffset(p, SignalRfftParams.Output)
+        const fftLength = param(p, SignalRfftParams.FftLength)
+        const rows = param(p, SignalRfftParams.Rows)
+        const n = fftLength >> 1
+        const fft = kissFixedFromParams(p, n, true, wide)
+        const format = wide ? NumberFormat.Int32LE : NumberFormat.Int16LE
+        const size = wide ? 4 : 2
+        const inRe: number[] = []
+        const inIm: number[] = []
+        pushZeros(inRe, n)
+        pushZeros(inIm, n)
+        fft.inRe = inRe
+        fft.inIm = inIm
+        const pr = [0, 0]
+        const pi = [0, 0]
+        for (let row = 0; row < rows; row++) {
+            const from = inputAt + 2 * size * row * (n + 1)
+            const bin = (k: number, imaginary: number) => input.getNumber(format, from + 2 * size * k + size * imaginary)
+            inRe[0] = fixedStore(fft, bin(0, 0) + bin(n, 0))
+            inIm[0] = fixedStore(fft, bin(0, 0) - bin(n, 0))
+            fixedDiv(fft, inRe, inIm, 0, 2)
+            for (let k = 1; k <= (n >> 1); k++) {
+                pr[0] = bin(k, 0)
+                pi[0] = bin(k, 1)
+                pr[1] = bin(n - k, 0)
+                pi[1] = fixedStore(fft, -bin(n - k, 1))
+                fixedDiv(fft, pr, pi, 0, 2)
+                fixedDiv(fft, pr, pi, 1, 2)
+                const fekr = fixedStore(fft, pr[0] + pr[1])
+                const feki = fixedStore(fft, pi[0] + pi[1])
+                const tr = fixedStore(fft, pr[0] - pr[1])
+                const ti = fixedStore(fft, pi[0] - pi[1])
+                const t = n + k - 1
+                const fokr = fixedMul(fft, tr, fft.twiddleRe[t], ti, fft.twiddleIm[t], -1)
+                const foki = fixedMul(fft, tr, fft.twiddleIm[t], ti, fft.twiddleRe[t], 1)
+                inRe[k] = fixedStore(fft, fekr + fokr)
+                inIm[k] = fixedStore(fft, feki + foki)
+                inRe[n - k] = fixedStore(fft, fekr - fokr)
+                inIm[n - k] = fixedStore(fft, -fixedStore(fft, feki - foki))
+            }
+            kissWorkFixed(fft, 0, 0, 1, 0)
+            const out = outputAt + size * row * fftLength
+            for (let i = 0; i < n; i++) {
+                output.setNumber(format, out + 2 * size * i, fft.outRe[i])
+                output.setNumber(format, out + 2 * size * i + size, fft.outIm[i])
+            }
+        }
+    }
+
+    export function signalIrfftInt16(p: Buffer, model: Buffer, arena: Buffer): void {
+        signalIrfftFixed(p, model, arena, false)
+    }
+
+    export function signalIrfftInt32(p: Buffer, model: Buffer, arena: Buffer): void {
+        signalIrfftFixed(p, model, arena, true)
     }
 }
