@@ -79,3 +79,40 @@ static void dot_int16(const int32_t *p, const uint8_t *model, uint8_t *arena, ma
 void tflite_batch_matmul_float(int32_t *p, const uint8_t *model, uint8_t *arena) { each_matmul_element(p, dot_float, model, arena); }
 void tflite_batch_matmul_int8(int32_t *p, const uint8_t *model, uint8_t *arena) { each_matmul_element(p, dot_int8, model, arena); }
 void tflite_batch_matmul_int16(int32_t *p, const uint8_t *model, uint8_t *arena) { each_matmul_element(p, dot_int16, model, arena); }
+
+/* DYNAMIC_UPDATE_SLICE (kernel_matmul.ts dynamicUpdateSliceBytes): enum tfl_dynamic_update_slice. */
+void tflite_dynamic_update_slice_bytes(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    const uint8_t *operand = tfl_tensor(p, TFL_DYNAMIC_UPDATE_SLICE_OPERAND, model, arena);
+    const uint8_t *update = tfl_tensor(p, TFL_DYNAMIC_UPDATE_SLICE_UPDATE, model, arena);
+    const uint8_t *indices = tfl_tensor(p, TFL_DYNAMIC_UPDATE_SLICE_INDICES, model, arena);
+    uint8_t *output = tfl_output(p, TFL_DYNAMIC_UPDATE_SLICE_OUTPUT, arena);
+    const int32_t rank = p[TFL_DYNAMIC_UPDATE_SLICE_RANK], size = p[TFL_DYNAMIC_UPDATE_SLICE_ELEMENT_BYTES];
+    const int32_t operand_count = p[TFL_DYNAMIC_UPDATE_SLICE_OPERAND_COUNT], update_count = p[TFL_DYNAMIC_UPDATE_SLICE_UPDATE_COUNT];
+    const int32_t *operand_dims = p + TFL_DYNAMIC_UPDATE_SLICE_OPERAND_DIMS, *update_dims = p + TFL_DYNAMIC_UPDATE_SLICE_UPDATE_DIMS;
+    if (operand_count == update_count) {
+        memcpy(output, update, (uint32_t)(size * update_count));
+        return;
+    }
+    memcpy(output, operand, (uint32_t)(size * operand_count));
+    if (update_count == 0) return;
+    int32_t start[6], at[6];
+    for (int32_t i = 0; i < rank; i++) {
+        const int64_t limit = operand_dims[i] - update_dims[i];
+        int64_t s = p[TFL_DYNAMIC_UPDATE_SLICE_INDICES_INT64] ? tfl_load_i64(indices + 8 * i) : tfl_load_i32(indices + 4 * i);
+        if (s < 0) s = 0;
+        if (s > limit) s = limit;
+        start[i] = (int32_t)s;
+        at[i] = 0;
+    }
+    const int32_t run = size * update_dims[rank - 1];
+    for (int32_t from = 0; from < size * update_count; from += run) {
+        int32_t to = 0;
+        for (int32_t i = 0; i < rank; i++) to = to * operand_dims[i] + start[i] + at[i];
+        memcpy(output + size * to, update + from, (uint32_t)run);
+        for (int32_t i = rank - 2; i >= 0; i--) {
+            if (++at[i] < update_dims[i]) break;
+            at[i] = 0;
+        }
+    }
+}

@@ -92,3 +92,40 @@ int tfl_prepare_batch_matmul(tfl_op *op)
     p[TFL_BATCH_MATMUL_ACTIVATION_MAX] = int8 ? 127 : 32767;
     return 0;
 }
+
+/* DYNAMIC_UPDATE_SLICE's prepare (kernel_matmul.ts prepareDynamicUpdateSlice). */
+int tfl_prepare_dynamic_update_slice(tfl_op *op)
+{
+    const tfl_tensor_info *operand = tfl_input(op, 0), *update = tfl_input(op, 1), *indices = tfl_input(op, 2);
+    const tfl_tensor_info *output = tfl_output_tensor(op, 0);
+    TFL_CHECK(op, op->input_count == 3 && op->output_count == 1 && operand && update && indices,
+              "needs an operand, an update, start indices and one output");
+    TFL_CHECK(op, update->type == operand->type, "%t must have the type of %t", update, operand);
+    TFL_CHECK(op, indices->type == TFL_TYPE_INT32 || indices->type == TFL_TYPE_INT64, "the start indices %t must be INT32 or INT64", indices);
+    TFL_CHECK(op, indices->rank == 1 && indices->shape[0] == (int32_t)operand->rank,
+              "the start indices %t must be 1-D with one index per dimension of %t", indices, operand);
+    TFL_CHECK(op, update->rank == operand->rank, "update %t must have the rank of %t", update, operand);
+    for (uint32_t i = 0; i < operand->rank; i++)
+        TFL_CHECK(op, update->shape[i] <= operand->shape[i], "update %t is larger than %t in dimension %d", update, operand, (int32_t)i);
+    TFL_CHECK(op, operand->type == TFL_TYPE_FLOAT32 || operand->type == TFL_TYPE_INT8 || operand->type == TFL_TYPE_INT16 ||
+                      operand->type == TFL_TYPE_INT32,
+              "unsupported type %y of %t (TFLM takes FLOAT32, INT8, INT16, INT32)", (int32_t)operand->type, operand);
+    TFL_CHECK(op, operand->rank <= 6, "operand %t has more than TFLM's 6 dimensions", operand);
+    TFL_CHECK(op, output->type == operand->type && output->count == operand->count, "output %t must have the type and size of %t", output, operand);
+    int32_t *p = tfl_use_body(op, TFL_BODY_dynamic_update_slice_bytes, TFL_DYNAMIC_UPDATE_SLICE_WORDS);
+    if (!p) return 1;
+    tfl_param_tensor(op, TFL_DYNAMIC_UPDATE_SLICE_OPERAND, operand);
+    tfl_param_tensor(op, TFL_DYNAMIC_UPDATE_SLICE_UPDATE, update);
+    tfl_param_tensor(op, TFL_DYNAMIC_UPDATE_SLICE_INDICES, indices);
+    tfl_param_tensor(op, TFL_DYNAMIC_UPDATE_SLICE_OUTPUT, output);
+    p[TFL_DYNAMIC_UPDATE_SLICE_RANK] = (int32_t)operand->rank;
+    p[TFL_DYNAMIC_UPDATE_SLICE_ELEMENT_BYTES] = operand->type == TFL_TYPE_INT8 ? 1 : operand->type == TFL_TYPE_INT16 ? 2 : 4;
+    p[TFL_DYNAMIC_UPDATE_SLICE_INDICES_INT64] = indices->type == TFL_TYPE_INT64;
+    p[TFL_DYNAMIC_UPDATE_SLICE_OPERAND_COUNT] = (int32_t)operand->count;
+    p[TFL_DYNAMIC_UPDATE_SLICE_UPDATE_COUNT] = (int32_t)update->count;
+    for (uint32_t i = 0; i < operand->rank; i++) {
+        p[TFL_DYNAMIC_UPDATE_SLICE_OPERAND_DIMS + i] = operand->shape[i];
+        p[TFL_DYNAMIC_UPDATE_SLICE_UPDATE_DIMS + i] = update->shape[i];
+    }
+    return 0;
+}

@@ -523,6 +523,25 @@ enum tfl_batch_matmul {
     TFL_BATCH_MATMUL_WORDS = 29,
 };
 
+/* kernel_matmul.ts DynamicUpdateSliceParams: Parameter block of dynamic_update_slice_bytes (words). */
+enum tfl_dynamic_update_slice {
+    TFL_DYNAMIC_UPDATE_SLICE_OPERAND = 0,
+    TFL_DYNAMIC_UPDATE_SLICE_UPDATE = 2,
+    TFL_DYNAMIC_UPDATE_SLICE_INDICES = 4,
+    TFL_DYNAMIC_UPDATE_SLICE_OUTPUT = 6,
+    /* Dimensions of operand and update (the same count), bytes per element, 1 for INT64 indices. */
+    TFL_DYNAMIC_UPDATE_SLICE_RANK = 8,
+    TFL_DYNAMIC_UPDATE_SLICE_ELEMENT_BYTES = 9,
+    TFL_DYNAMIC_UPDATE_SLICE_INDICES_INT64 = 10,
+    /* Elements of operand and of update. */
+    TFL_DYNAMIC_UPDATE_SLICE_OPERAND_COUNT = 11,
+    TFL_DYNAMIC_UPDATE_SLICE_UPDATE_COUNT = 12,
+    /* The operand's dimensions, then the update's (Rank of each, up to 6). */
+    TFL_DYNAMIC_UPDATE_SLICE_OPERAND_DIMS = 13,
+    TFL_DYNAMIC_UPDATE_SLICE_UPDATE_DIMS = 19,
+    TFL_DYNAMIC_UPDATE_SLICE_WORDS = 25,
+};
+
 /* kernel_move.ts MoveParams: Parameter block of slice_bytes, split_bytes, ... space_to_depth_bytes
  * (all moveBytes; words). */
 enum tfl_move {
@@ -1285,6 +1304,7 @@ enum tfl_type {
     X(batch_matmul_float) \
     X(batch_matmul_int8) \
     X(batch_matmul_int16) \
+    X(dynamic_update_slice_bytes) \
     X(slice_bytes) \
     X(slice_dynamic_bytes) \
     X(split_bytes) \
@@ -1463,6 +1483,7 @@ void tflite_prelu_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_batch_matmul_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_batch_matmul_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_batch_matmul_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_dynamic_update_slice_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_slice_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_slice_dynamic_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_split_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);

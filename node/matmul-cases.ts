@@ -1,4 +1,4 @@
-// Generated models of BATCH_MATMUL (libs/tflite/kernel_matmul.ts). TFLM's goldens
+// Generated models of BATCH_MATMUL and DYNAMIC_UPDATE_SLICE (libs/tflite/kernel_matmul.ts). TFLM's goldens
 // (tools/tflm-goldens-matmul.ts) take every draft of an op, the native replay one at random.
 // TFLM's branches (kernels/batch_matmul.cc, reference/batch_matmul.h): float32, int8 (int32 sums,
 // any zero points), int16 (int64 sums, zero points 0); adj_x and adj_y (TFLM transposes into its
@@ -111,7 +111,52 @@ function batchMatmulDrafts(rand: Rand): Draft[] {
     return drafts;
 }
 
+// DYNAMIC_UPDATE_SLICE (kernels/dynamic_update_slice.cc): FLOAT32, INT8, INT16, INT32 operands
+// copied byte for byte; INT32 and INT64 start indices (a model input or a constant), each clamped
+// to [0, operand_dim - update_dim] (below 0, past the end, an INT64 beyond 32 bits either way); an
+// update of the operand's size (copied whole), an empty one (the operand copied); ranks 1 to 6,
+// update dimensions equal to the operand's or smaller; quantized tensors of other parameters.
+function dusDraft(rand: Rand, type: TypeName, operand: number[], update: number[], starts: number[], covers: string[],
+    indexType: TypeName = "int32", constIndices = false): Draft {
+    const q = (): Partial<TensorSpec> => (type === "int8" || type === "int16" ? { scale: rand.scale(-8, 0), zeroPoint: type === "int8" ? rand.zeroPoint("int8") : 0 } : {});
+    const operandQ = q();
+    const indices: TensorSpec = { shape: [starts.length], type: indexType, ...(constIndices ? { data: starts } : {}) };
+    const inputs = [rand.bytes(type, operand, 100), rand.bytes(type, update, 100)];
+    if (!constIndices) inputs.push(encodeValues(indexType, starts));
+    return {
+        covers: [type, `indices-${indexType}`, `rank-${operand.length}`, constIndices ? "constant-indices" : "input-indices"].concat(covers),
+        spec: { op: "DYNAMIC_UPDATE_SLICE", inputs: [{ shape: operand, type, ...operandQ }, { shape: update, type, ...q() }, indices],
+            outputs: [{ shape: operand, type, ...operandQ }] },
+        inputs,
+    };
+}
+
+function dynamicUpdateSliceDrafts(rand: Rand): Draft[] {
+    const drafts: Draft[] = [];
+    const smaller = (shape: number[]) => shape.map((d) => rand.int(1, d));
+    const inRange = (operand: number[], update: number[]) => operand.map((d, i) => rand.int(0, d - update[i]));
+    for (const type of ["float32", "int8", "int16", "int32"] as TypeName[]) {
+        for (let rank = 1; rank <= 4; rank++) {
+            const operand = Array.from({ length: rank }, () => rand.int(1, 5));
+            const update = smaller(operand);
+            drafts.push(dusDraft(rand, type, operand, update, inRange(operand, update), ["in-range"], rank % 2 ? "int32" : "int64", rank === 3));
+        }
+        // Starts below 0 and past the end, clamped; an update of the operand's size; an empty update.
+        const operand = [3, 4, 5], update = [2, 2, 3];
+        drafts.push(dusDraft(rand, type, operand, update, [-2, 7, rand.int(-100, 100)], ["clamped"], rand.pick(["int32", "int64"] as TypeName[])));
+        drafts.push(dusDraft(rand, type, [2, 3], [2, 3], [rand.int(-3, 3), rand.int(-3, 3)], ["whole"]));
+        drafts.push(dusDraft(rand, type, [3, 4], [0, 2], [1, 1], ["empty-update"]));
+    }
+    // INT64 starts beyond 32 bits either way; ranks 5 and 6; one dimension of the update full.
+    drafts.push(dusDraft(rand, "float32", [4, 3, 5], [2, 3, 1], [2 ** 33, -(2 ** 35), 2 ** 32 + 1], ["clamped", "int64-wide"], "int64"));
+    drafts.push(dusDraft(rand, "int8", [2, 3, 1, 2, 3], [1, 2, 1, 1, 3], [1, -1, 0, 1, 5], ["clamped"]));
+    drafts.push(dusDraft(rand, "int16", [2, 1, 3, 2, 2, 3], [1, 1, 2, 2, 1, 2], [1, 0, 1, 0, 1, 1], ["in-range"], "int64"));
+    drafts.push(dusDraft(rand, "int32", [6], [6], [0], ["whole"], "int64", true));
+    return drafts;
+}
+
 /** Every op's drafts by tools/make-tflm-goldens.ts's name for it. */
 export const MATMUL_DRAFTS: { [op: string]: (rand: Rand) => Draft[] } = {
     batch_matmul: batchMatmulDrafts,
+    dynamic_update_slice: dynamicUpdateSliceDrafts,
 };

@@ -1,4 +1,4 @@
-// BATCH_MATMUL (libs/tflite/kernel_matmul.ts, kernels/prepare_matmul.c, kernels/matmul.c) past
+// BATCH_MATMUL and DYNAMIC_UPDATE_SLICE (libs/tflite/kernel_matmul.ts, kernels/prepare_matmul.c, kernels/matmul.c) past
 // what TFLM's goldens show (test/tflm_goldens.test.ts runs those): that the goldens reach every
 // type and branch TFLM's kernel takes, and models both loaders refuse with the same message.
 import * as assert from "assert";
@@ -76,6 +76,60 @@ describe("BATCH_MATMUL: coverage, refusals, the STS and the C alike", () => {
         { name: "an output of fewer dimensions than the result (TFLM rewrites only up)",
             spec: mm(f32([2, 2, 3]), f32([3, 4]), f32([16])),
             message: /output tensor 2 'output0' FLOAT32\[16\] must hold 16 values in at least 3 dimensions$/ },
+    ];
+    for (const c of refused)
+        it(`refuses ${c.name}`, () => {
+            const sts = loadBoth(singleOpModel(c.spec));
+            assert.ok(!sts.ok, "loaded");
+            assert.match(sts.text, c.message);
+        });
+});
+
+const DYNAMIC_UPDATE_SLICE_COVERS: { [type: string]: string[] } = {};
+for (const type of ["float32", "int8", "int16", "int32"])
+    DYNAMIC_UPDATE_SLICE_COVERS[type] = ["indices-int32", "indices-int64", "rank-1", "rank-2", "rank-3", "rank-4", "in-range", "clamped",
+        "whole", "empty-update", "constant-indices", "input-indices"];
+
+describe("DYNAMIC_UPDATE_SLICE: coverage, refusals, the STS and the C alike", () => {
+    before(() => buildLoaderTool());
+
+    it("has TFLM goldens for every type and branch of TFLM's kernel", () => {
+        const m: GoldenManifest = JSON.parse(fs.readFileSync(path.join(GOLDENS, "dynamic_update_slice", "manifest.json"), "utf8"));
+        assert.match(m.tflmCommit, /^[0-9a-f]{40}$/);
+        for (const type of Object.keys(DYNAMIC_UPDATE_SLICE_COVERS))
+            for (const branch of DYNAMIC_UPDATE_SLICE_COVERS[type])
+                assert.ok(m.cases.some((c) => c.covers.includes(type) && c.covers.includes(branch)), `${type} ${branch}`);
+        for (const branch of ["rank-5", "rank-6", "int64-wide"]) assert.ok(m.cases.some((c) => c.covers.includes(branch)), branch);
+    });
+
+    const idx = (n: number, type: "int32" | "int64" = "int32"): TensorSpec => ({ shape: [n], type });
+    const dus = (operand: TensorSpec, update: TensorSpec, indices: TensorSpec, out: TensorSpec = operand): SingleOpSpec =>
+        ({ op: "DYNAMIC_UPDATE_SLICE", inputs: [operand, update, indices], outputs: [out] });
+    const refused: { name: string; spec: SingleOpSpec; message: RegExp }[] = [
+        { name: "an update of another type",
+            spec: dus(f32([3, 4]), i8([2, 2]), idx(2)),
+            message: /tensor 1 'input1' INT8\[2,2\] must have the type of tensor 0 'input0' FLOAT32\[3,4\]$/ },
+        { name: "FLOAT32 start indices",
+            spec: dus(f32([3, 4]), f32([2, 2]), f32([2])),
+            message: /the start indices tensor 2 'input2' FLOAT32\[2\] must be INT32 or INT64$/ },
+        { name: "start indices of another length than the rank",
+            spec: dus(f32([3, 4]), f32([2, 2]), idx(3, "int64")),
+            message: /the start indices tensor 2 'input2' INT64\[3\] must be 1-D with one index per dimension of tensor 0 'input0' FLOAT32\[3,4\]$/ },
+        { name: "an update of another rank",
+            spec: dus(f32([3, 4]), f32([2]), idx(2)),
+            message: /update tensor 1 'input1' FLOAT32\[2\] must have the rank of tensor 0 'input0' FLOAT32\[3,4\]$/ },
+        { name: "an update larger than the operand",
+            spec: dus(f32([3, 4]), f32([2, 5]), idx(2)),
+            message: /update tensor 1 'input1' FLOAT32\[2,5\] is larger than tensor 0 'input0' FLOAT32\[3,4\] in dimension 1$/ },
+        { name: "a UINT8 operand (TFLM's invoke fails)",
+            spec: dus({ shape: [3], type: "uint8", scale: 1, zeroPoint: 0 }, { shape: [2], type: "uint8", scale: 1, zeroPoint: 0 }, idx(1)),
+            message: /unsupported type UINT8 of tensor 0 'input0' UINT8\[3\] \(TFLM takes FLOAT32, INT8, INT16, INT32\)$/ },
+        { name: "a 7-D operand (TFLM's arrays hold 6)",
+            spec: dus(f32([1, 1, 1, 1, 1, 2, 3]), f32([1, 1, 1, 1, 1, 1, 1]), idx(7)),
+            message: /operand tensor 0 'input0' FLOAT32\[1,1,1,1,1,2,3\] has more than TFLM's 6 dimensions$/ },
+        { name: "an output of another size",
+            spec: dus(f32([3, 4]), f32([2, 2]), idx(2), f32([3, 3])),
+            message: /output tensor 3 'output0' FLOAT32\[3,3\] must have the type and size of tensor 0 'input0' FLOAT32\[3,4\]$/ },
     ];
     for (const c of refused)
         it(`refuses ${c.name}`, () => {

@@ -45,6 +45,7 @@ namespace tflite {
         registerBody("batch_matmul_float", batchMatmulFloat)
         registerBody("batch_matmul_int8", batchMatmulInt8)
         registerBody("batch_matmul_int16", batchMatmulInt16)
+        registerDynamicUpdateSliceKernels()
     }
 
     function isMatmulType(type: number): boolean {
@@ -223,5 +224,118 @@ namespace tflite {
             const v = (multiplyByQuantizedMultiplier64(total, multiplier, shift) | 0) + outputOffset
             output.setNumber(NumberFormat.Int16LE, outputAt + 2 * o, v < lo ? lo : v > hi ? hi : v)
         })
+    }
+}
+
+namespace tflite {
+    // DYNAMIC_UPDATE_SLICE: the operand copied to the output with the update written over it at
+    // the start indices (a model input, INT32 or INT64, read at each invoke), as TFLM's
+    // kernels/dynamic_update_slice.cc: each start clamped to [0, operand_dim - update_dim]; an
+    // update of the operand's size replaces it whole; an empty update leaves the copy. Bytes are
+    // copied as they are (TFLM reads no quantization), so one body serves every type TFLM takes
+    // (FLOAT32, INT8, INT16, INT32).
+
+    /** Parameter block of dynamic_update_slice_bytes (words). */
+    export const enum DynamicUpdateSliceParams {
+        Operand = 0, Update = 2, Indices = 4, Output = 6,
+        /** Dimensions of operand and update (the same count), bytes per element, 1 for INT64 indices. */
+        Rank = 8, ElementBytes = 9, IndicesInt64 = 10,
+        /** Elements of operand and of update. */
+        OperandCount = 11, UpdateCount = 12,
+        /** The operand's dimensions, then the update's (Rank of each, up to 6). */
+        OperandDims = 13, UpdateDims = 19,
+        Words = 25,
+    }
+
+    export function registerDynamicUpdateSliceKernels(): void {
+        registerBuiltin(BuiltinOp.DYNAMIC_UPDATE_SLICE, prepareDynamicUpdateSlice)
+        registerBody("dynamic_update_slice_bytes", dynamicUpdateSliceBytes)
+    }
+
+    /**
+     * TFLM's checks in its order, then what its invoke would fail or overrun on: an operand type
+     * it has no copy for, more than its 6 dimensions, an output other than the operand's.
+     */
+    function prepareDynamicUpdateSlice(op: Operator): void {
+        const operand = op.input(0)
+        const update = op.input(1)
+        const indices = op.input(2)
+        const output = op.output(0)
+        op.check(op.inputs.length === 3 && op.outputs.length === 1 && !!operand && !!update && !!indices,
+            "needs an operand, an update, start indices and one output")
+        op.check(update.type === operand.type, update.describe() + " must have the type of " + operand.describe())
+        op.check(indices.type === TensorType.Int32 || indices.type === TensorType.Int64,
+            "the start indices " + indices.describe() + " must be INT32 or INT64")
+        op.check(indices.rank() === 1 && indices.dim(0) === operand.rank(),
+            "the start indices " + indices.describe() + " must be 1-D with one index per dimension of " + operand.describe())
+        op.check(update.rank() === operand.rank(), "update " + update.describe() + " must have the rank of " + operand.describe())
+        for (let i = 0; i < operand.rank(); i++)
+            op.check(update.dim(i) <= operand.dim(i), "update " + update.describe() + " is larger than " + operand.describe() + " in dimension " + i)
+        op.check(operand.type === TensorType.Float32 || operand.type === TensorType.Int8 || operand.type === TensorType.Int16 ||
+            operand.type === TensorType.Int32,
+            "unsupported type " + typeName(operand.type) + " of " + operand.describe() + " (TFLM takes FLOAT32, INT8, INT16, INT32)")
+        op.check(operand.rank() <= 6, "operand " + operand.describe() + " has more than TFLM's 6 dimensions")
+        op.check(output.type === operand.type && output.elementCount() === operand.elementCount(),
+            "output " + output.describe() + " must have the type and size of " + operand.describe())
+        const p = op.useBody("dynamic_update_slice_bytes", DynamicUpdateSliceParams.Words)
+        op.paramTensor(DynamicUpdateSliceParams.Operand, operand)
+        op.paramTensor(DynamicUpdateSliceParams.Update, update)
+        op.paramTensor(DynamicUpdateSliceParams.Indices, indices)
+        op.paramTensor(DynamicUpdateSliceParams.Output, output)
+        setParam(p, DynamicUpdateSliceParams.Rank, operand.rank())
+        setParam(p, DynamicUpdateSliceParams.ElementBytes, operand.type === TensorType.Int8 ? 1 : operand.type === TensorType.Int16 ? 2 : 4)
+        setParam(p, DynamicUpdateSliceParams.IndicesInt64, indices.type === TensorType.Int64 ? 1 : 0)
+        setParam(p, DynamicUpdateSliceParams.OperandCount, operand.elementCount())
+        setParam(p, DynamicUpdateSliceParams.UpdateCount, update.elementCount())
+        for (let i = 0; i < operand.rank(); i++) {
+            setParam(p, DynamicUpdateSliceParams.OperandDims + i, operand.dim(i))
+            setParam(p, DynamicUpdateSliceParams.UpdateDims + i, update.dim(i))
+        }
+    }
+
+    export function dynamicUpdateSliceBytes(p: Buffer, model: Buffer, arena: Buffer): void {
+        const operand = paramBuffer(p, DynamicUpdateSliceParams.Operand, model, arena), operandAt = paramOffset(p, DynamicUpdateSliceParams.Operand)
+        const update = paramBuffer(p, DynamicUpdateSliceParams.Update, model, arena), updateAt = paramOffset(p, DynamicUpdateSliceParams.Update)
+        const indices = paramBuffer(p, DynamicUpdateSliceParams.Indices, model, arena), indicesAt = paramOffset(p, DynamicUpdateSliceParams.Indices)
+        const output = paramBuffer(p, DynamicUpdateSliceParams.Output, model, arena), outputAt = paramOffset(p, DynamicUpdateSliceParams.Output)
+        const rank = param(p, DynamicUpdateSliceParams.Rank), size = param(p, DynamicUpdateSliceParams.ElementBytes)
+        const operandCount = param(p, DynamicUpdateSliceParams.OperandCount), updateCount = param(p, DynamicUpdateSliceParams.UpdateCount)
+        if (operandCount === updateCount) {
+            for (let i = 0; i < size * updateCount; i++) output[outputAt + i] = update[updateAt + i]
+            return
+        }
+        for (let i = 0; i < size * operandCount; i++) output[outputAt + i] = operand[operandAt + i]
+        if (updateCount === 0) return
+        // Each start clamped to [0, operand_dim - update_dim], as an int64 in TFLM: an INT64 index
+        // is read as its two words (a negative high word is below 0, a positive one above any limit).
+        const wide = param(p, DynamicUpdateSliceParams.IndicesInt64) !== 0
+        const start: number[] = []
+        for (let i = 0; i < rank; i++) {
+            const limit = param(p, DynamicUpdateSliceParams.OperandDims + i) - param(p, DynamicUpdateSliceParams.UpdateDims + i)
+            let s = 0
+            if (wide) {
+                const high = indices.getNumber(NumberFormat.Int32LE, indicesAt + 8 * i + 4)
+                const low = indices.getNumber(NumberFormat.UInt32LE, indicesAt + 8 * i)
+                s = high < 0 ? 0 : high > 0 ? limit : Math.min(low, limit)
+            } else {
+                s = Math.min(Math.max(0, indices.getNumber(NumberFormat.Int32LE, indicesAt + 4 * i)), limit)
+            }
+            start.push(s)
+        }
+        // The update's rows (its last dimension) in order, each copied to its place in the output.
+        const run = size * param(p, DynamicUpdateSliceParams.UpdateDims + rank - 1)
+        const at: number[] = []
+        for (let i = 0; i < rank; i++) at.push(0)
+        for (let from = 0; from < size * updateCount; from += run) {
+            let to = 0
+            for (let i = 0; i < rank; i++) to = to * param(p, DynamicUpdateSliceParams.OperandDims + i) + start[i] + at[i]
+            for (let b = 0; b < run; b++) output[outputAt + size * to + b] = update[updateAt + from + b]
+            // The next row: the odometer over every dimension but the last.
+            for (let i = rank - 2; i >= 0; i--) {
+                at[i]++
+                if (at[i] < param(p, DynamicUpdateSliceParams.UpdateDims + i)) break
+                at[i] = 0
+            }
+        }
     }
 }
