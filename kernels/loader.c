@@ -60,7 +60,8 @@ static void pairs_add(tfl_loader *l, tfl_pairs *list, int32_t a, int32_t b)
 
 static const char *const TYPE_NAMES[] = {"FLOAT32", "FLOAT16", "INT32", "UINT8", "INT64", "STRING", "BOOL", "INT16",
     "COMPLEX64", "INT8", "FLOAT64", "COMPLEX128", "UINT64", "RESOURCE", "VARIANT", "UINT32", "UINT16", "INT4"};
-static const uint8_t TYPE_SIZES[] = {4, 2, 4, 1, 8, 0, 1, 2, 8, 1, 8, 16, 8, 0, 0, 4, 2, 0};
+/* RESOURCE: a resource variable's handle, an int32 id as in TFLM. */
+static const uint8_t TYPE_SIZES[] = {4, 2, 4, 1, 8, 0, 1, 2, 8, 1, 8, 16, 8, 4, 0, 4, 2, 0};
 
 uint32_t tfl_type_size(int32_t type)
 {
@@ -253,10 +254,23 @@ static void put_op_name(text_sink *s, const tfl_loader *l, const tfl_op *op)
     for (char c; at < TFL_OP_NAMES_LENGTH && (c = op_name_char(at)) != ' '; at++) put_char(s, c);
 }
 
-static void put_op(text_sink *s, const tfl_loader *l, const tfl_op *op)
+/* "operator 3", or "subgraph 1 operator 3" past subgraph 0. */
+static void put_op_place(text_sink *s, const tfl_op *op)
 {
+#if TINYML_ALL_OPS
+    if (op->subgraph > 0) {
+        put_string(s, "subgraph ");
+        put_int(s, op->subgraph);
+        put_char(s, ' ');
+    }
+#endif
     put_string(s, "operator ");
     put_int(s, op->index);
+}
+
+static void put_op(text_sink *s, const tfl_loader *l, const tfl_op *op)
+{
+    put_op_place(s, op);
     put_string(s, " (");
     put_op_name(s, l, op);
     put_string(s, " v");
@@ -421,11 +435,9 @@ static int read_buffers(tfl_loader *l, uint32_t root, byte_run **out, uint32_t *
             int64_t off = fb_field_i64(l, b, BUFFER_OFFSET, 0);
             int64_t size = fb_field_i64(l, b, BUFFER_SIZE, 0);
             if (off > 1) {
-                /* Compared so that no sum passes int64; the message leaves out the offset, which
-                 * JavaScript would print in other digits past 10^18. */
-                if (size < 0 || off > (int64_t)l->length || size > (int64_t)l->length - off)
-                    return tfl_fail(l, "corrupt model: buffer %d's offset and size reach outside the %d-byte file", (int32_t)i,
-                                    (int32_t)l->length);
+                if (size < 0 || off + size > (int64_t)l->length)
+                    return tfl_fail(l, "corrupt model: buffer %d at byte %f is outside the %d-byte file", (int32_t)i,
+                                    (double)off, (int32_t)l->length);
                 runs[i].at = (uint32_t)off;
                 runs[i].length = (uint32_t)size;
             }
@@ -515,6 +527,12 @@ static int read_tensor(tfl_loader *l, uint32_t table, tfl_tensor_info *t, const 
 }
 
 /* Tensor indices from an int32 vector field, checked. -1 is allowed (an omitted input) when `missing_ok`. */
+#if TINYML_ALL_OPS
+#define SUBGRAPH_TENSOR_COUNT l->reading_tensor_count
+#else
+#define SUBGRAPH_TENSOR_COUNT l->tensor_count
+#endif
+
 static int32_t *read_tensor_list(tfl_loader *l, uint32_t table, uint32_t field, uint32_t *count, const char *what,
                                  int32_t owner, int missing_ok)
 {
@@ -528,12 +546,22 @@ static int32_t *read_tensor_list(tfl_loader *l, uint32_t table, uint32_t field, 
             list[i] = -1;
             continue;
         }
-        if (ti < 0 || (uint32_t)ti >= l->tensor_count) {
+        if (ti < 0 || (uint32_t)ti >= SUBGRAPH_TENSOR_COUNT) {
+#if TINYML_ALL_OPS
+            /* Subgraph 0's messages as with one subgraph; the others' name their subgraph. */
+            if (l->reading_subgraph > 0 && owner >= 0)
+                tfl_fail(l, "corrupt model: subgraph %d operator %d %s %d is tensor %d of %d", (int32_t)l->reading_subgraph,
+                         owner, what, (int32_t)i, ti, (int32_t)SUBGRAPH_TENSOR_COUNT);
+            else if (l->reading_subgraph > 0)
+                tfl_fail(l, "corrupt model: subgraph %d subgraph %s %d is tensor %d of %d", (int32_t)l->reading_subgraph,
+                         what, (int32_t)i, ti, (int32_t)SUBGRAPH_TENSOR_COUNT);
+            else
+#endif
             if (owner >= 0)
                 tfl_fail(l, "corrupt model: operator %d %s %d is tensor %d of %d", owner, what, (int32_t)i, ti,
-                         (int32_t)l->tensor_count);
+                         (int32_t)SUBGRAPH_TENSOR_COUNT);
             else
-                tfl_fail(l, "corrupt model: subgraph %s %d is tensor %d of %d", what, (int32_t)i, ti, (int32_t)l->tensor_count);
+                tfl_fail(l, "corrupt model: subgraph %s %d is tensor %d of %d", what, (int32_t)i, ti, (int32_t)SUBGRAPH_TENSOR_COUNT);
             return 0;
         }
         list[i] = ti;
@@ -542,11 +570,17 @@ static int32_t *read_tensor_list(tfl_loader *l, uint32_t table, uint32_t field, 
     return list;
 }
 
+#if TINYML_ALL_OPS
+#define SUBGRAPH_TENSORS_AT (l->tensors + l->reading_tensor_base)
+#else
+#define SUBGRAPH_TENSORS_AT l->tensors
+#endif
+
 static tfl_tensor_info **tensor_pointers(tfl_loader *l, const int32_t *indices, uint32_t n)
 {
     tfl_tensor_info **list = (tfl_tensor_info **)tfl_temp_alloc(l, (uint32_t)sizeof(tfl_tensor_info *) * (n + 1));
     if (!list) return 0;
-    for (uint32_t i = 0; i < n; i++) list[i] = indices[i] < 0 ? 0 : &l->tensors[indices[i]];
+    for (uint32_t i = 0; i < n; i++) list[i] = indices[i] < 0 ? 0 : &SUBGRAPH_TENSORS_AT[indices[i]];
     return list;
 }
 
@@ -594,6 +628,102 @@ static int parse_model(tfl_loader *l)
     l->subgraph_count = fb_length(l, sg_vec);
     if (l->failed) return 1;
     if (l->subgraph_count < 1) return tfl_fail(l, "corrupt model: no subgraph");
+#if TINYML_ALL_OPS
+    /* Every subgraph's tensors and operators go into one list of each, subgraph after subgraph
+     * (model.ts's Model); counted first, in the order model.ts counts them. */
+    uint32_t tensor_total = 0, op_total = 0;
+    for (uint32_t s = 0; s < l->subgraph_count && !l->failed; s++) {
+        uint32_t sg = fb_table_at(l, sg_vec, s);
+        tensor_total += fb_length(l, fb_field_vector(l, sg, SUBGRAPH_TENSORS, 4));
+        op_total += fb_length(l, fb_field_vector(l, sg, SUBGRAPH_OPERATORS, 4));
+    }
+    if (l->failed) return 1;
+    l->tensors = (tfl_tensor_info *)tfl_temp_alloc(l, (uint32_t)sizeof(tfl_tensor_info) * (tensor_total + 1));
+    l->ops = (tfl_op *)tfl_temp_alloc(l, (uint32_t)sizeof(tfl_op) * (op_total + 1));
+    l->subgraphs = (tfl_subgraph *)tfl_temp_alloc(l, (uint32_t)sizeof(tfl_subgraph) * l->subgraph_count);
+    if (l->failed) return 1;
+    for (uint32_t s = 0; s < l->subgraph_count; s++) {
+        tfl_subgraph *sub = &l->subgraphs[s];
+        uint32_t sg = fb_table_at(l, sg_vec, s);
+        sub->tensor_base = l->tensor_count;
+        sub->first_op = l->op_count;
+        l->reading_subgraph = s;
+        l->reading_tensor_base = l->tensor_count;
+        uint32_t t_vec = fb_field_vector(l, sg, SUBGRAPH_TENSORS, 4);
+        uint32_t tensor_count = fb_length(l, t_vec);
+        l->reading_tensor_count = tensor_count;
+        tfl_tensor_info *tensors = l->tensors + sub->tensor_base;
+        l->tensor_count += tensor_count;
+        if (l->failed) return 1;
+        for (uint32_t i = 0; i < tensor_count; i++) {
+            tensors[i].index = (int32_t)i;
+            if (read_tensor(l, fb_table_at(l, t_vec, i), &tensors[i], buffers, buffer_count)) return 1;
+        }
+
+        uint32_t input_count = 0, output_count = 0;
+        int32_t *inputs = read_tensor_list(l, sg, SUBGRAPH_INPUTS, &input_count, "input", -1, 0);
+        if (l->failed) return 1;
+        int32_t *outputs = read_tensor_list(l, sg, SUBGRAPH_OUTPUTS, &output_count, "output", -1, 0);
+        if (l->failed) return 1;
+        for (uint32_t i = 0; i < input_count; i++)
+            if (tensors[inputs[i]].is_const) {
+                if (s > 0)
+                    return tfl_fail(l, "corrupt model: subgraph %d subgraph input %d is a constant: %t", (int32_t)s, (int32_t)i,
+                                    &tensors[inputs[i]]);
+                return tfl_fail(l, "corrupt model: subgraph input %d is a constant: %t", (int32_t)i, &tensors[inputs[i]]);
+            }
+
+        uint32_t op_vec = fb_field_vector(l, sg, SUBGRAPH_OPERATORS, 4);
+        uint32_t op_count = fb_length(l, op_vec);
+        tfl_op *ops = l->ops + sub->first_op;
+        l->op_count += op_count;
+        sub->op_count = op_count;
+        sub->inputs = inputs;
+        sub->outputs = outputs;
+        sub->input_count = input_count;
+        sub->output_count = output_count;
+        sub->tensor_count = tensor_count;
+        if (s == 0) {
+            l->inputs = inputs;
+            l->outputs = outputs;
+            l->input_count = input_count;
+            l->output_count = output_count;
+        }
+        if (l->failed) return 1;
+        for (uint32_t i = 0; i < op_count; i++) {
+            uint32_t t = fb_table_at(l, op_vec, i);
+            tfl_op *op = &ops[i];
+            op->loader = l;
+            op->index = (int32_t)i;
+            op->subgraph = (int32_t)s;
+            op->body = -1;
+            uint32_t ci = fb_field_u32(l, t, OP_OPCODE_INDEX, 0);
+            if (l->failed) return 1;
+            if (ci >= code_count) {
+                if (s > 0)
+                    return tfl_fail(l, "corrupt model: subgraph %d operator %d uses opcode index %d of %d", (int32_t)s, (int32_t)i,
+                                    (int32_t)ci, (int32_t)code_count);
+                return tfl_fail(l, "corrupt model: operator %d uses opcode index %d of %d", (int32_t)i, (int32_t)ci, (int32_t)code_count);
+            }
+            op->opcode = codes[4 * ci];
+            op->version = codes[4 * ci + 1];
+            op->custom_name_at = (uint32_t)codes[4 * ci + 2];
+            op->custom_name_length = (uint32_t)codes[4 * ci + 3];
+            const int32_t *in = read_tensor_list(l, t, OP_INPUTS, &op->input_count, "input", (int32_t)i, 1);
+            if (l->failed) return 1;
+            const int32_t *out = read_tensor_list(l, t, OP_OUTPUTS, &op->output_count, "output", (int32_t)i, 0);
+            if (l->failed) return 1;
+            op->inputs = tensor_pointers(l, in, op->input_count);
+            op->outputs = tensor_pointers(l, out, op->output_count);
+            op->options_type = fb_field_u8(l, t, OP_OPTIONS_TYPE, 0);
+            op->options = fb_field_table(l, t, OP_OPTIONS);
+            uint32_t co = fb_field_vector(l, t, OP_CUSTOM_OPTIONS, 1);
+            op->custom_options = co ? co + 4 : 0;
+            op->custom_options_length = fb_length(l, co);
+            if (l->failed) return 1;
+        }
+    }
+#else
     uint32_t sg = fb_table_at(l, sg_vec, 0);
 
     uint32_t t_vec = fb_field_vector(l, sg, SUBGRAPH_TENSORS, 4);
@@ -644,6 +774,7 @@ static int parse_model(tfl_loader *l)
         op->custom_options_length = fb_length(l, co);
         if (l->failed) return 1;
     }
+#endif
 
     /* Metadata: only checked here (tfl_find_metadata reads it). */
     uint32_t md_vec = fb_field_vector(l, root, MODEL_METADATA, 4);
@@ -708,6 +839,18 @@ float tfl_opt_float(const tfl_op *op, uint32_t field, float dflt)
     if (!f || !fb_check(op->loader, f, 4, "float32")) return dflt;
     return tfl_load_f32(op->loader->model + f);
 }
+#if TINYML_ALL_OPS
+int tfl_opt_present(const tfl_op *op, uint32_t field)
+{
+    return op->options && fb_field(op->loader, op->options, field) != 0;
+}
+void tfl_opt_string(const tfl_op *op, uint32_t field, uint32_t *at, uint32_t *length)
+{
+    uint32_t vec = op->options ? fb_field_vector(op->loader, op->options, field, 1) : 0;
+    *at = vec ? vec + 4 : 0;
+    *length = fb_length(op->loader, vec);
+}
+#endif
 uint32_t tfl_opt_int_array(const tfl_op *op, uint32_t field, int32_t *out, uint32_t max)
 {
     if (!op->options) return 0;
@@ -758,6 +901,16 @@ void tfl_param_scratch(tfl_op *op, uint32_t word, uint32_t bytes)
 {
     pairs_add(op->loader, &op->scratch, (int32_t)word, (int32_t)bytes);
 }
+#if TINYML_ALL_OPS
+void tfl_param_resource(tfl_op *op, uint32_t word, uint32_t id)
+{
+    pairs_add(op->loader, &op->resources, (int32_t)word, (int32_t)id);
+}
+void tfl_param_self(tfl_op *op, uint32_t word)
+{
+    op->self_word = (int32_t)word + 1;
+}
+#endif
 void tfl_param_persistent(tfl_op *op, uint32_t word, uint32_t bytes)
 {
     pairs_add(op->loader, &op->persistent, (int32_t)word, (int32_t)bytes);
@@ -839,6 +992,147 @@ static uint32_t plan_items(tfl_loader *l, plan_item *items, uint32_t n)
     return (uint32_t)total;
 }
 
+#if TINYML_ALL_OPS
+/* Plans one subgraph's tensors and its ops' scratch buffers from arena offset `base` on (offsets
+ * set, scratch words filled) and returns the bytes they take (0 with the loader failed). */
+static uint32_t plan_subgraph(tfl_loader *l, tfl_tensor_info *tensors, uint32_t tensor_count, tfl_op *ops, uint32_t nops,
+                              const int32_t *inputs, uint32_t input_count, const int32_t *outputs, uint32_t output_count,
+                              uint32_t base)
+{
+    /* Every non-constant tensor lives from its first write (or invoke start, for subgraph
+     * inputs) to its last read (or invoke end, for subgraph outputs). */
+    int32_t *first = (int32_t *)tfl_temp_alloc(l, 4 * tensor_count + 4);
+    int32_t *last = (int32_t *)tfl_temp_alloc(l, 4 * tensor_count + 4);
+    int32_t *ids = (int32_t *)tfl_temp_alloc(l, 4 * tensor_count + 4);
+    if (l->failed) return 0;
+    for (uint32_t i = 0; i < tensor_count; i++) first[i] = last[i] = -1;
+    for (uint32_t i = 0; i < input_count; i++) first[inputs[i]] = last[inputs[i]] = 0;
+    for (uint32_t k = 0; k < nops; k++) {
+        const tfl_op *op = &ops[k];
+        for (uint32_t j = 0; j < op->output_count; j++) {
+            int32_t ti = op->outputs[j]->index;
+            if (first[ti] < 0) first[ti] = (int32_t)k;
+            if ((int32_t)k > last[ti]) last[ti] = (int32_t)k;
+        }
+        for (uint32_t j = 0; j < op->input_count; j++) {
+            if (!op->inputs[j]) continue;
+            int32_t ti = op->inputs[j]->index;
+            if (first[ti] < 0) first[ti] = 0;
+            if ((int32_t)k > last[ti]) last[ti] = (int32_t)k;
+        }
+    }
+    for (uint32_t i = 0; i < output_count; i++) {
+        int32_t ti = outputs[i];
+        if (first[ti] < 0) first[ti] = 0;
+        last[ti] = (int32_t)nops;
+    }
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < nops; k++) n += ops[k].scratch.count;
+    for (uint32_t i = 0; i < tensor_count; i++) {
+        const tfl_tensor_info *t = &tensors[i];
+        if (!t->is_const && !t->is_variable && first[i] >= 0) n++;
+    }
+    plan_item *items = (plan_item *)tfl_temp_alloc(l, (uint32_t)sizeof(plan_item) * (n + 1));
+    if (l->failed) return 0;
+    n = 0;
+    for (uint32_t i = 0; i < tensor_count; i++) {
+        const tfl_tensor_info *t = &tensors[i];
+        ids[i] = -1;
+        if (t->is_const || t->is_variable || first[i] < 0) continue;
+        items[n].size = align_up(t->bytes);
+        items[n].first = first[i];
+        items[n].last = last[i];
+        ids[i] = (int32_t)n++;
+    }
+    uint32_t scratch_start = n;
+    for (uint32_t k = 0; k < nops; k++) {
+        const tfl_pairs *scratch = &ops[k].scratch;
+        for (uint32_t j = 0; j < scratch->count; j++) {
+            items[n].size = align_up((uint32_t)scratch->items[2 * j + 1]);
+            items[n].first = items[n].last = (int32_t)k;
+            n++;
+        }
+    }
+    uint32_t planned = plan_items(l, items, n);
+    if (l->failed) return 0;
+    for (uint32_t i = 0; i < tensor_count; i++)
+        if (ids[i] >= 0) tensors[i].offset = base + items[ids[i]].offset;
+    uint32_t s = scratch_start;
+    for (uint32_t k = 0; k < nops; k++)
+        for (uint32_t j = 0; j < ops[k].scratch.count; j++)
+            ops[k].params[ops[k].scratch.items[2 * j]] = (int32_t)(base + items[s++].offset);
+    return planned;
+}
+
+static int plan_arena(tfl_loader *l)
+{
+    uint32_t nops = l->op_count;
+    uint64_t persistent = 0;
+    /* Variable tensors keep their bytes across invokes: they come first, never shared. */
+    for (uint32_t i = 0; i < l->tensor_count; i++) {
+        tfl_tensor_info *t = &l->tensors[i];
+        if (t->is_variable && !t->is_const) {
+            t->offset = (uint32_t)persistent;
+            persistent += align_up(t->bytes);
+        }
+    }
+    /* Op state follows them: also never shared, also cleared by a reset. */
+    l->op_state_start = (uint32_t)persistent;
+    for (uint32_t k = 0; k < nops; k++) {
+        tfl_pairs *state = &l->ops[k].persistent;
+        for (uint32_t j = 0; j < state->count; j++) {
+            uint32_t bytes = (uint32_t)state->items[2 * j + 1];
+            state->items[2 * j + 1] = (int32_t)persistent;   /* from now on: its offset */
+            persistent += align_up(bytes);
+            if (persistent > l->max_arena_bytes) break;
+        }
+    }
+    if (persistent > l->max_arena_bytes)
+        return tfl_fail(l, "the model needs a %f-byte arena, more than the limit of %d bytes", (double)persistent,
+                        (int32_t)l->max_arena_bytes);
+    l->op_state_bytes = (uint32_t)persistent - l->op_state_start;
+    /* Then resource variables (also kept, refilled by a reset). */
+    for (uint32_t i = 0; i < l->resource_count; i++) {
+        l->resources[i].offset = (uint32_t)persistent;
+        persistent += align_up(l->resources[i].bytes);
+    }
+    l->persistent_bytes = (uint32_t)persistent;
+
+    /* Each subgraph's tensors and scratch buffers in a region of their own, one after the other:
+     * a subgraph runs inside the op that calls it, whose tensors stay live meanwhile. */
+    uint64_t arena = persistent;
+    for (uint32_t s = 0; s < l->subgraph_count; s++) {
+        const tfl_subgraph *sub = &l->subgraphs[s];
+        uint32_t planned = plan_subgraph(l, l->tensors + sub->tensor_base, sub->tensor_count, l->ops + sub->first_op,
+                                         sub->op_count, sub->inputs, sub->input_count, sub->outputs, sub->output_count,
+                                         (uint32_t)arena);
+        if (l->failed) return 1;
+        arena += planned;
+    }
+    if (arena > l->max_arena_bytes)
+        return tfl_fail(l, "the model needs a %f-byte arena, more than the limit of %d bytes", (double)arena,
+                        (int32_t)l->max_arena_bytes);
+    l->arena_bytes = (uint32_t)arena;
+    /* Fill in the words prepare left for the plan: state offsets, tensor places. */
+    for (uint32_t k = 0; k < nops; k++) {
+        tfl_op *op = &l->ops[k];
+        const tfl_tensor_info *tensors = l->tensors + l->subgraphs[op->subgraph].tensor_base;
+        for (uint32_t j = 0; j < op->resources.count; j++)
+            op->params[op->resources.items[2 * j]] = (int32_t)l->resources[op->resources.items[2 * j + 1]].offset;
+        for (uint32_t j = 0; j < op->persistent.count; j++)
+            op->params[op->persistent.items[2 * j]] = op->persistent.items[2 * j + 1];
+        for (uint32_t j = 0; j < op->tensor_words.count; j++) {
+            uint32_t w = (uint32_t)op->tensor_words.items[2 * j];
+            int32_t ti = op->tensor_words.items[2 * j + 1];
+            const tfl_tensor_info *t = ti < 0 ? 0 : &tensors[ti];
+            op->params[w] = !t ? TFL_WHERE_NONE : t->is_const ? TFL_WHERE_MODEL : TFL_WHERE_ARENA;
+            op->params[w + 1] = t ? (int32_t)t->offset : 0;
+        }
+    }
+    return 0;
+}
+#else
+/* The board's default build: one subgraph (the code as it was before several, byte for byte). */
 static int plan_arena(tfl_loader *l)
 {
     uint32_t nops = l->op_count;
@@ -951,6 +1245,7 @@ static int plan_arena(tfl_loader *l)
     }
     return 0;
 }
+#endif
 
 /* ---- Loading ---- */
 
@@ -969,8 +1264,10 @@ int tfl_load(tfl_loader *l, const uint8_t *model, uint32_t length, char *error, 
     l->alloc_context = alloc_context;
     l->max_arena_bytes = max_arena;
     if (parse_model(l)) return 1;
+#if !TINYML_ALL_OPS
     if (l->subgraph_count != 1)
-        return tfl_fail(l, "unsupported model: %d subgraphs (only 1 is supported)", (int32_t)l->subgraph_count);
+        return tfl_fail(l, "%d subgraphs need the extension tinyml-all-ops", (int32_t)l->subgraph_count);
+#endif
     tfl_prepare_fn *prepares = (tfl_prepare_fn *)tfl_temp_alloc(l, (uint32_t)sizeof(tfl_prepare_fn) * (l->op_count + 1));
     if (l->failed) return 1;
     for (uint32_t i = 0; i < l->op_count; i++) {
@@ -984,8 +1281,13 @@ int tfl_load(tfl_loader *l, const uint8_t *model, uint32_t length, char *error, 
             put_op_name(&s, l, op);
             put_string(&s, op->opcode == TFL_OP_CUSTOM ? "' (version " : " (version ");
             put_int(&s, op->version);
+#if TINYML_ALL_OPS
+            put_string(&s, ") at ");
+            put_op_place(&s, op);
+#else
             put_string(&s, ") at operator ");
             put_int(&s, op->index);
+#endif
             end_error(&s);
             return 1;
         }
@@ -1019,6 +1321,9 @@ int tfl_load(tfl_loader *l, const uint8_t *model, uint32_t length, char *error, 
         if (prepares[i](op) || l->failed) return 1;
         if (!op->params) return tfl_op_fail(op, "its kernel chose no body");
     }
+#if TINYML_ALL_OPS
+    if (tfl_check_resource_reads(l)) return 1;
+#endif
     return plan_arena(l);
 }
 
@@ -1033,6 +1338,9 @@ static uint32_t state_layout(const tfl_loader *l, uint32_t *ops_at, uint32_t *va
     *variables_at = at;
     for (uint32_t i = 0; i < l->tensor_count; i++)
         if (l->tensors[i].is_variable && !l->tensors[i].is_const) at += 12;
+#if TINYML_ALL_OPS
+    at += 12 * l->resource_count;
+#endif
     *io_at = at;
     at += 4 * TFL_IO_WORDS * (l->input_count + l->output_count);
     at = (at + 7) & ~7u;
@@ -1085,6 +1393,9 @@ void tfl_write_state(const tfl_loader *l, uint8_t *state)
         op_table[2 * i] = op->body;
         op_table[2 * i + 1] = (int32_t)params_at;
         memcpy(state + params_at, op->params, 4 * op->words);
+#if TINYML_ALL_OPS
+        if (op->self_word) ((int32_t *)(state + params_at))[op->self_word - 1] = (int32_t)params_at;
+#endif
         params_at += 4 * op->words;
     }
     int32_t *variables = (int32_t *)(state + variables_at);
@@ -1097,6 +1408,16 @@ void tfl_write_state(const tfl_loader *l, uint8_t *state)
         variables[3 * nvars + 2] = t->type == TFL_TYPE_INT8 ? (t->zero_point & 0xff) : 0;
         nvars++;
     }
+#if TINYML_ALL_OPS
+    /* Resource variables are refilled as variable tensors are. */
+    for (uint32_t i = 0; i < l->resource_count; i++) {
+        variables[3 * nvars] = (int32_t)l->resources[i].offset;
+        variables[3 * nvars + 1] = (int32_t)l->resources[i].bytes;
+        variables[3 * nvars + 2] = (int32_t)l->resources[i].fill;
+        nvars++;
+    }
+    header[TFL_STATE_MAIN_OP_COUNT] = (int32_t)(l->subgraph_count ? l->subgraphs[0].op_count : 0);
+#endif
     header[TFL_STATE_VARIABLE_COUNT] = (int32_t)nvars;
     for (uint32_t i = 0; i < l->input_count; i++) write_io(state + io_at + 4 * TFL_IO_WORDS * i, &l->tensors[l->inputs[i]]);
     for (uint32_t i = 0; i < l->output_count; i++)
@@ -1104,18 +1425,29 @@ void tfl_write_state(const tfl_loader *l, uint8_t *state)
     tfl_reset(state);
 }
 
+#if TINYML_ALL_OPS
+void tfl_run_ops(uint8_t *state, const uint8_t *model, uint8_t *arena, int32_t first, int32_t count)
+{
+    const int32_t *op_table = (const int32_t *)(state + ((const int32_t *)state)[TFL_STATE_OPS]);
+    for (int32_t i = first; i < first + count; i++)
+        BODIES[op_table[2 * i]]((int32_t *)(state + op_table[2 * i + 1]), model, arena);
+}
+
+void tfl_invoke(uint8_t *state, const uint8_t *model)
+{
+    const int32_t *header = (const int32_t *)state;
+    tfl_run_ops(state, model, state + header[TFL_STATE_ARENA], 0, header[TFL_STATE_MAIN_OP_COUNT]);
+}
+#else
 void tfl_invoke(uint8_t *state, const uint8_t *model)
 {
     const int32_t *header = (const int32_t *)state;
     const int32_t *op_table = (const int32_t *)(state + header[TFL_STATE_OPS]);
     uint8_t *arena = state + header[TFL_STATE_ARENA];
     for (int32_t i = 0; i < header[TFL_STATE_OP_COUNT]; i++)
-#if TINYML_ALL_OPS
-        BODIES[op_table[2 * i]]((int32_t *)(state + op_table[2 * i + 1]), model, arena);
-#else
         CORE_BODIES[CORE_SLOTS[op_table[2 * i]] - 1]((int32_t *)(state + op_table[2 * i + 1]), model, arena);
-#endif
 }
+#endif
 
 void tfl_reset(uint8_t *state)
 {

@@ -231,7 +231,29 @@ typedef struct tfl_op {
     tfl_pairs tensor_words;      /* (word, tensor index or -1) */
     tfl_pairs scratch;           /* (word, bytes) */
     tfl_pairs persistent;        /* (word, bytes) */
+#if TINYML_ALL_OPS
+    int32_t subgraph;            /* which subgraph it is in (index is its place there) */
+    tfl_pairs resources;         /* (word, resource variable): its arena offset goes at the word */
+    int32_t self_word;           /* 1 + the word that gets the block's place in the state, 0 for none */
+#endif
 } tfl_op;
+
+/* One subgraph's place in the loader's lists (model.ts's Subgraph): its tensors start at
+ * tensors[tensor_base] (their indices, and those of inputs/outputs, are its own), its operators at
+ * ops[first_op]. */
+typedef struct tfl_subgraph {
+    uint32_t tensor_base, tensor_count, first_op, op_count;
+    int32_t *inputs, *outputs;
+    uint32_t input_count, output_count;
+} tfl_subgraph;
+
+/* A resource variable (VAR_HANDLE's container and shared name): its bytes, fixed by the first
+ * ASSIGN_VARIABLE prepared (0 until then), the byte that fills it at a reset, its arena offset. */
+typedef struct tfl_resource {
+    uint32_t container_at, container_length, name_at, name_length;
+    int32_t has_container, sized;
+    uint32_t bytes, fill, offset;
+} tfl_resource;
 
 typedef void *(*tfl_alloc_fn)(void *context, uint32_t bytes);
 typedef void (*tfl_free_fn)(void *context, void *memory);
@@ -246,6 +268,15 @@ typedef struct tfl_loader {
     int32_t *inputs, *outputs;   /* tensor indices */
     uint32_t input_count, output_count;
     uint32_t subgraph_count;
+    /* Every subgraph (tensors and ops above hold all of theirs, subgraph after subgraph), and while
+     * reading, the one being read. */
+#if TINYML_ALL_OPS
+    tfl_subgraph *subgraphs;
+    uint32_t reading_subgraph, reading_tensor_base, reading_tensor_count;
+    /* TFL_CONST_MAX_RESOURCES (kernel_control.ts) of them once a VAR_HANDLE is prepared (temporary memory). */
+    tfl_resource *resources;
+    uint32_t resource_count;
+#endif
     /* The largest arena allowed (a corrupt shape must not exhaust memory). */
     uint32_t max_arena_bytes;
     /* The plan. */
@@ -295,7 +326,10 @@ enum tfl_state_word {
     TFL_STATE_OUTPUT_COUNT = 10,
     /* byte offset of the input records, then the output records */
     TFL_STATE_IO = 11,
-    TFL_STATE_HEADER_WORDS = 12,
+    /* How many of the ops an invoke runs (subgraph 0's; the others' follow them in the op table).
+     * Written by builds with several subgraphs (TINYML_ALL_OPS) only: else 0, and all ops run. */
+    TFL_STATE_MAIN_OP_COUNT = 12,
+    TFL_STATE_HEADER_WORDS = 13,
 };
 #define TFL_STATE_MAGIC_VALUE 0x494c4654  /* "TFLI" */
 
@@ -316,6 +350,9 @@ enum tfl_io_word {
 
 /* Runs every operator once. */
 void tfl_invoke(uint8_t *state, const uint8_t *model);
+/* Runs ops first .. first + count - 1 of the op table (a subgraph's, for the control ops' bodies:
+ * kernels/control.c). Only in builds with several subgraphs (TINYML_ALL_OPS). */
+void tfl_run_ops(uint8_t *state, const uint8_t *model, uint8_t *arena, int32_t first, int32_t count);
 /* Clears the state kept between invokes (variable tensors to their zero point, op state to 0). */
 void tfl_reset(uint8_t *state);
 
@@ -361,6 +398,12 @@ int32_t tfl_opt_byte(const tfl_op *op, uint32_t field, int32_t dflt);
 float tfl_opt_float(const tfl_op *op, uint32_t field, float dflt);
 /* An int32 vector field: its length (0 when absent); up to `max` elements are copied to `out`. */
 uint32_t tfl_opt_int_array(const tfl_op *op, uint32_t field, int32_t *out, uint32_t max);
+/* After every prepare: each READ_VARIABLE reads a variable some ASSIGN_VARIABLE sized, of its
+ * output's size (prepare_control.c, TINYML_ALL_OPS only). */
+int tfl_check_resource_reads(tfl_loader *l);
+/* Whether the options hold the field; a string field's bytes in the model (TINYML_ALL_OPS only). */
+int tfl_opt_present(const tfl_op *op, uint32_t field);
+void tfl_opt_string(const tfl_op *op, uint32_t field, uint32_t *at, uint32_t *length);
 
 /* Whether this build carries a body. A constant answer for a constant body, so a prepare's code
  * for a left-out body is dropped along with the body. */
@@ -403,6 +446,11 @@ int tfl_prepare_left_out(tfl_op *op);
 void tfl_param_tensor(tfl_op *op, uint32_t word, const tfl_tensor_info *t);
 void tfl_param_scratch(tfl_op *op, uint32_t word, uint32_t bytes);
 void tfl_param_persistent(tfl_op *op, uint32_t word, uint32_t bytes);
+/* The arena offset of resource variable `id` (loader's resources) goes at `word` once planned. */
+void tfl_param_resource(tfl_op *op, uint32_t word, uint32_t id);
+/* The parameter block's byte offset in the state goes at `word` (tfl_write_state), so that a body
+ * that runs a subgraph finds the op table. */
+void tfl_param_self(tfl_op *op, uint32_t word);
 static inline void tfl_set_param_float(int32_t *p, uint32_t word, float f)
 {
     union { float f; int32_t i; } u;

@@ -229,6 +229,38 @@ enum tfl_add_n {
     TFL_ADD_N_INPUTS = 13,
 };
 
+/* kernel_control.ts CallOnceParams: Parameter block of call_once (words). */
+enum tfl_call_once {
+    /* Arena offset of the op's state word: 0 until the init subgraph has run. */
+    TFL_CALL_ONCE_HAS_RUN = 0,
+    /* The init subgraph's operators: the first one's place in Model.operators, and how many. */
+    TFL_CALL_ONCE_FIRST_OP = 1,
+    TFL_CALL_ONCE_OP_COUNT = 2,
+    /* Where this block starts in the C loader's state (Operator.paramSelf). */
+    TFL_CALL_ONCE_SELF = 3,
+    TFL_CALL_ONCE_WORDS = 4,
+};
+
+/* kernel_control.ts VarHandleParams: Parameter block of var_handle_int32 (words). */
+enum tfl_var_handle {
+    TFL_VAR_HANDLE_OUTPUT = 0,
+    /* The resource variable's number (Model.resources), TFLM's resource id. */
+    TFL_VAR_HANDLE_RESOURCE_ID = 2,
+    TFL_VAR_HANDLE_WORDS = 3,
+};
+
+/* kernel_control.ts VariableParams: Parameter block of read_variable_bytes and
+ * assign_variable_bytes (words). */
+enum tfl_variable {
+    /* READ_VARIABLE's output, ASSIGN_VARIABLE's value. */
+    TFL_VARIABLE_VALUE = 0,
+    /* The resource variable's arena offset, its number (Model.resources) and the bytes copied. */
+    TFL_VARIABLE_RESOURCE = 2,
+    TFL_VARIABLE_RESOURCE_ID = 3,
+    TFL_VARIABLE_BYTES = 4,
+    TFL_VARIABLE_WORDS = 5,
+};
+
 /* kernel_conv.ts ConvParams: Parameter block of the conv_2d_* and depthwise_conv_2d_* bodies
  * (words). */
 enum tfl_conv {
@@ -1172,6 +1204,8 @@ enum tfl_type {
 /* Integer constants of the kernel sources (fixed limits that size some parameter blocks). */
 /* kernel_compare.ts: Dimensions of the broadcast walk: TFLM's RuntimeShape holds up to 6. */
 #define TFL_CONST_WALK_DIMS 6
+/* kernel_control.ts: As many resource variables as the C loader's table holds. */
+#define TFL_CONST_MAX_RESOURCES 16
 /* kernel_elementwise.ts */
 #define TFL_CONST_BROADCAST_DIMS 6
 /* kernel_l2.ts: Integer bits of TFLM's int8 LOG_SOFTMAX differences from the row maximum (Q5.26). */
@@ -1252,6 +1286,10 @@ enum tfl_type {
     X(arg_min_max_float) \
     X(add_n_int8) \
     X(add_n_float) \
+    X(call_once) \
+    X(var_handle_int32) \
+    X(read_variable_bytes) \
+    X(assign_variable_bytes) \
     X(conv_2d_int8) \
     X(conv_2d_int16) \
     X(conv_2d_int16_acc32) \
@@ -1431,6 +1469,10 @@ void tflite_arg_min_max_int8(int32_t *params, const uint8_t *model, uint8_t *are
 void tflite_arg_min_max_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_add_n_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_add_n_float(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_call_once(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_var_handle_int32(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_read_variable_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_assign_variable_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_conv_2d_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_conv_2d_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_conv_2d_int16_acc32(int32_t *params, const uint8_t *model, uint8_t *arena);

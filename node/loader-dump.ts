@@ -20,11 +20,12 @@ function ioLine(what: string, i: number, t: any): string {
 /** The dump of a model an StsInterpreter loaded (right after loading it). */
 export function stsInterpreterDump(ip: any): LoaderResult {
     const lines = [`arena ${ip.arenaBytes} op_state ${ip.opStateStart} ${ip.opStateBytes}`];
-    for (const op of ip.model.operators) {
+    // Every subgraph's ops, numbered by their place in the one list of all (the C state's op table).
+    ip.model.operators.forEach((op: any, k: number) => {
         const words: number[] = [];
         for (let i = 0; i < op.params.length; i += 4) words.push(op.params.readInt32LE(i));
-        lines.push(`op ${op.index} ${op.bodyName} ${words.join(" ")}`);
-    }
+        lines.push(`op ${k} ${op.bodyName} ${words.join(" ")}`);
+    });
     ip.model.inputs.forEach((t: any, i: number) => lines.push(ioLine("input", i, t)));
     ip.model.outputs.forEach((t: any, i: number) => lines.push(ioLine("output", i, t)));
     return { ok: true, text: lines.join("\n") };

@@ -195,7 +195,7 @@ const TYPE_CODES: { [name: string]: number } = {
     float32: 0, float16: 1, int32: 2, uint8: 3, int64: 4, string: 5, bool: 6, int16: 7, complex64: 8,
     int8: 9, float64: 10, complex128: 11, uint64: 12, resource: 13, variant: 14, uint32: 15, uint16: 16, int4: 17,
 };
-export type TypeName = "float32" | "float16" | "int32" | "uint8" | "int64" | "bool" | "int16" | "int8" | "float64" | "uint32" | "uint16" | "uint64" | "int4";
+export type TypeName = "float32" | "float16" | "int32" | "uint8" | "int64" | "bool" | "int16" | "int8" | "float64" | "uint32" | "uint16" | "uint64" | "int4" | "resource";
 
 export function typeCode(t: TypeName | string | number): number {
     if (typeof t === "number") return t;
@@ -207,7 +207,7 @@ export function typeCode(t: TypeName | string | number): number {
 const ACTIVATIONS: { [name: string]: number } = { NONE: 0, RELU: 1, RELU_N1_TO_1: 2, RELU6: 3, TANH: 4, SIGN_BIT: 5 };
 const PADDINGS: { [name: string]: number } = { SAME: 0, VALID: 1 };
 
-type FieldKind = "bool" | "byte" | "int" | "float" | "ints" | "padding" | "activation" | "type";
+type FieldKind = "bool" | "byte" | "int" | "float" | "ints" | "padding" | "activation" | "type" | "string";
 interface OptionTable { name: string; fields: { [key: string]: [number, FieldKind] } }
 
 /** BuiltinOptions union members by type number (1-based; 0 is NONE), with their fields. */
@@ -259,6 +259,12 @@ export const OPTION_TABLES: { [union: number]: OptionTable } = {
     101: { name: "BatchMatMulOptions", fields: { adjX: [0, "bool"], adjY: [1, "bool"], asymmetricQuantizeInputs: [2, "bool"] } },
     102: { name: "CumsumOptions", fields: { exclusive: [0, "bool"], reverse: [1, "bool"] } },
     104: { name: "BroadcastToOptions", fields: {} },
+    92: { name: "IfOptions", fields: { thenSubgraphIndex: [0, "int"], elseSubgraphIndex: [1, "int"] } },
+    93: { name: "WhileOptions", fields: { condSubgraphIndex: [0, "int"], bodySubgraphIndex: [1, "int"] } },
+    103: { name: "CallOnceOptions", fields: { initSubgraphIndex: [0, "int"] } },
+    111: { name: "VarHandleOptions", fields: { container: [0, "string"], sharedName: [1, "string"] } },
+    112: { name: "ReadVariableOptions", fields: {} },
+    113: { name: "AssignVariableOptions", fields: {} },
     117: { name: "DynamicUpdateSliceOptions", fields: {} },
 };
 
@@ -273,6 +279,7 @@ export const OP_OPTIONS: { [op: string]: number } = {
     ARG_MIN: 57, PACK: 59, UNPACK: 64, RESIZE_NEAREST_NEIGHBOR: 74, LEAKY_RELU: 75, QUANTIZE: 89,
     HARD_SWISH: 91, MIRROR_PAD: 77, SPACE_TO_DEPTH: 19, SHAPE: 55, SPLIT_V: 79, REVERSE_V2: 81, GATHER_ND: 83, DEPTH_TO_SPACE: 94,
     BROADCAST_TO: 104, BATCH_MATMUL: 101, CUMSUM: 102, DYNAMIC_UPDATE_SLICE: 117,
+    IF: 92, WHILE: 93, CALL_ONCE: 103, VAR_HANDLE: 111, READ_VARIABLE: 112, ASSIGN_VARIABLE: 113,
 };
 
 let opCodes: Map<string, number> | null = null;
@@ -315,6 +322,7 @@ function putField(t: FbTable, field: number, kind: FieldKind, v: OptionValue): v
         case "padding": t.i8(field, encodeEnum(v, PADDINGS, "padding")); break;
         case "activation": t.i8(field, encodeEnum(v, ACTIVATIONS, "activation")); break;
         case "type": t.i8(field, typeof v === "number" ? v : typeCode(String(v))); break;
+        case "string": t.string(field, String(v)); break;
     }
 }
 
@@ -349,6 +357,7 @@ export function readOptions(fb: any, table: number, union: number): Options {
             case "int": res[key] = fb.i32(at); break;
             case "float": res[key] = fb.f32(at); break;
             case "ints": res[key] = fb.fieldI32Array(table, field); break;
+            case "string": res[key] = fb.fieldString(table, field); break;
             default: res[key] = (fb.u8(at) << 24) >> 24; break;
         }
     }
@@ -571,15 +580,24 @@ export class GraphBuilder {
     addMetadata(name: string, data: Buffer): void {
         this.metadata.push({ name, data });
     }
+    /** This graph as one subgraph of a model. */
+    subgraph(): SubgraphSpec {
+        return { tensors: this.tensors, operators: this.operators, inputs: this.inputs, outputs: this.outputs };
+    }
     spec(description?: string): ModelSpec {
-        return {
-            subgraphs: [{ tensors: this.tensors, operators: this.operators, inputs: this.inputs, outputs: this.outputs }],
-            description, metadata: this.metadata,
-        };
+        return { subgraphs: [this.subgraph()], description, metadata: this.metadata };
     }
     toBuffer(opts: { description?: string } = {}): Buffer {
         return writeModel(this.spec(opts.description));
     }
+}
+
+/**
+ * A model of several subgraphs (IF's branches, WHILE's condition and body, CALL_ONCE's init):
+ * graphs[0] is subgraph 0, what an invoke runs; control ops name the others by their place here.
+ */
+export function subgraphsModel(graphs: GraphBuilder[], description?: string): Buffer {
+    return writeModel({ subgraphs: graphs.map((g) => g.subgraph()), description, metadata: graphs[0].metadata });
 }
 
 export interface SingleOpSpec {

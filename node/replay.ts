@@ -38,6 +38,7 @@ import { draftCase } from "./draft-case";
 import { SIGNAL_DRAFTS } from "./signal-cases";
 import { MATMUL_DRAFTS } from "./matmul-cases";
 import { LSTM_DRAFTS } from "./lstm-cases";
+import { CONTROL_DRAFTS, controlCase } from "./control-cases";
 
 export const REPO = path.resolve(__dirname, "..", "..");
 export const KERNELS = path.join(REPO, "kernels");
@@ -376,11 +377,17 @@ for (const op of Object.keys(SIGNAL_DRAFTS))
 for (const type of ["float32", "int8", "int16"])
     EXTRA_KINDS[`UNIDIRECTIONAL_SEQUENCE_LSTM ${type}`] = (r) => draftCase(r, LSTM_DRAFTS.unidirectional_sequence_lstm(r).filter((d) => d.covers.includes(type)));
 
+// CALL_ONCE and the resource variables (node/control-cases.ts): no fuzzer kinds yet; a random golden draft, its invokes in sequence.
+for (const op of Object.keys(CONTROL_DRAFTS)) EXTRA_KINDS[op.toUpperCase()] = (r) => controlCase(r, CONTROL_DRAFTS[op](r));
+
 /** Replaces each op's body with one that calls it and records the call; returns the invoke counter. */
 function hookBodies(ip: any, name: string, caseId: number, modelId: number, rec: Recording): { count: number } {
     const invoke = { count: 0 };
     const summary = rec.summary;
     for (const op of ip.model.operators as any[]) {
+        // CALL_ONCE runs other ops (recorded themselves) from its body: it has no call of its own
+        // to replay alone (test/tflm_goldens.test.ts runs its C body through loader-tool).
+        if (op.bodyName === "call_once") continue;
         const body = op.body;
         op.body = (params: Buffer, model: Buffer, arenaArg: Buffer) => {
             const inputs: Region[] = [];
@@ -394,6 +401,12 @@ function hookBodies(ip: any, name: string, caseId: number, modelId: number, rec:
             // Op state (Operator.paramPersistent) is read and written: an input and an output.
             op.persistentWords.forEach((w: number, j: number) => {
                 const region = { offset: params.readInt32LE(4 * w), length: op.persistentSizes[j] };
+                inputs.push(region);
+                outputs.push(region);
+            });
+            // So is a resource variable (Operator.paramResource) a READ_VARIABLE or ASSIGN_VARIABLE copies.
+            op.resourceWords.forEach((w: number, j: number) => {
+                const region = { offset: params.readInt32LE(4 * w), length: Math.max(0, ip.model.resources[op.resourceIds[j]].bytes) };
                 inputs.push(region);
                 outputs.push(region);
             });

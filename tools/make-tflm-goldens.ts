@@ -21,7 +21,7 @@ import * as path from "path";
 import { Rand } from "../node/fuzz";
 import { AxesPattern, reduceAxes } from "../node/axes-cases";
 import * as flex from "flatbuffers/js/flexbuffers";
-import { singleOpModel, SingleOpSpec, TensorSpec, TypeName } from "../node/model-writer";
+import { ModelSpec, singleOpModel, SingleOpSpec, TensorSpec, TypeName, writeModel } from "../node/model-writer";
 import { addNDrafts, argMinMaxDrafts, compareDrafts, fillDrafts, logicalNotDrafts, selectDrafts, zerosLikeDrafts } from "./tflm-goldens-compare";
 import { MATH_OPS } from "./tflm-goldens-math";
 import { transposeConvDrafts } from "./tflm-goldens-transpose-conv";
@@ -30,6 +30,7 @@ import { RESIZE_OPS } from "./tflm-goldens-resize";
 import { SIGNAL_OPS, SIGNAL2_OPS } from "./tflm-goldens-signal";
 import { MISC_OPS } from "./tflm-goldens-misc";
 import { NORM_OPS } from "./tflm-goldens-norm";
+import { CONTROL_OPS } from "./tflm-goldens-control";
 import { LSTM_OPS } from "./tflm-goldens-lstm";
 import { MATMUL_OPS } from "./tflm-goldens-matmul";
 
@@ -70,6 +71,10 @@ export interface GoldenDraft {
     inputs: Buffer[];
     /** Invokes in sequence, each inputs[i] holding that many tensors' bytes; 1 when absent. */
     invokes?: number;
+    /** A model of several subgraphs, written instead of spec's single op (spec then gives only the output type). */
+    model?: ModelSpec;
+    /** The summary of such a model. */
+    summary?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -176,6 +181,7 @@ const OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => GoldenDraft[]
     ...SIGNAL2_OPS,
     ...MISC_OPS,
     ...NORM_OPS,
+    ...CONTROL_OPS,
     ...LSTM_OPS,
     ...MATMUL_OPS,
     equal: { seed: 20261301, drafts: compareDrafts("EQUAL") },
@@ -247,7 +253,7 @@ function makeGoldens(op: string): GoldenManifest {
     };
     def.drafts(new Rand(def.seed)).forEach((d, i) => {
         const name = `${op}${String(i).padStart(3, "0")}`;
-        const model = singleOpModel(d.spec);
+        const model = d.model ? writeModel(d.model) : singleOpModel(d.spec);
         const run = runTflm(scratch, model, d.inputs, d.invokes ?? 1);
         fs.writeFileSync(path.join(outDir, `${name}.tflite`), model);
         const inputs = d.inputs.map((b, k) => {
@@ -257,7 +263,7 @@ function makeGoldens(op: string): GoldenManifest {
         });
         fs.writeFileSync(path.join(outDir, `${name}.out.bin`), run.output);
         manifest.cases.push({
-            name, covers: d.covers, summary: describe(d.spec), model: `${name}.tflite`, inputs, output: `${name}.out.bin`,
+            name, covers: d.covers, summary: d.summary ?? describe(d.spec), model: `${name}.tflite`, inputs, output: `${name}.out.bin`,
             outputType: d.spec.outputs[0].type as TypeName, tflmArenaBytes: run.arenaBytes,
             ...(d.invokes && d.invokes > 1 ? { invokes: d.invokes } : {}),
         });

@@ -124,6 +124,9 @@ namespace tflite {
         }
     }
 
+    /** Words of the C loader's state header (kernels/loader.h TFL_STATE_HEADER_WORDS). */
+    const C_STATE_HEADER_WORDS = 13
+
     /**
      * The interpreter in Static TypeScript: what the simulator and Node run. It loads a model once
      * (parse, resolve kernels, prepare, plan the arena), then invokes it as often as needed without
@@ -150,15 +153,15 @@ namespace tflite {
             const m = this.model
             this.inputs = m.inputs
             this.outputs = m.outputs
-            if (m.subgraphCount !== 1) fail("unsupported model: " + m.subgraphCount + " subgraphs (only 1 is supported)")
             for (let i = 0; i < m.operators.length; i++) {
                 const op = m.operators[i]
                 op.kernel = findKernel(op)
                 if (!op.kernel) {
                     // Without every reference kernel registered, the op may just be missing from the program.
                     const hint = referenceKernelsRegistered ? "" : " (no kernel registered for it; tflite.registerReferenceKernels registers every kernel)"
-                    if (op.opcode === BuiltinOp.CUSTOM) fail("unsupported custom op '" + op.customName + "' (version " + op.version + ") at operator " + i + hint)
-                    fail("unsupported op " + opName(op.opcode) + " (version " + op.version + ") at operator " + i + hint)
+                    const at = (op.subgraph > 0 ? "subgraph " + op.subgraph + " " : "") + "operator " + op.index
+                    if (op.opcode === BuiltinOp.CUSTOM) fail("unsupported custom op '" + op.customName + "' (version " + op.version + ") at " + at + hint)
+                    fail("unsupported op " + opName(op.opcode) + " (version " + op.version + ") at " + at + hint)
                 }
             }
             for (let i = 0; i < m.tensors.length; i++) {
@@ -192,14 +195,13 @@ namespace tflite {
                 op.body = findBody(op.bodyName)
                 if (!op.body) fail(op.describe() + ": no kernel body named " + op.bodyName)
             }
+            checkResourceReads(m)
             this.planArena()
             this.resetState()
         }
 
         private planArena(): void {
             const m = this.model
-            const nops = m.operators.length
-            const planner = new ArenaPlanner()
             // Variable tensors keep their bytes across invokes: they come first, never shared.
             let persistent = 0
             for (let i = 0; i < m.tensors.length; i++) {
@@ -212,7 +214,7 @@ namespace tflite {
             // Op state follows them: also never shared, also cleared by resetState.
             this.opStateStart = persistent
             const stateOffsets: number[][] = []
-            for (let k = 0; k < nops; k++) {
+            for (let k = 0; k < m.operators.length; k++) {
                 const op = m.operators[k]
                 const list: number[] = []
                 for (let j = 0; j < op.persistentSizes.length; j++) {
@@ -222,21 +224,72 @@ namespace tflite {
                 stateOffsets.push(list)
             }
             this.opStateBytes = persistent - this.opStateStart
+            // Then resource variables (also kept, refilled by resetState).
+            for (let i = 0; i < m.resources.length; i++) {
+                m.resources[i].offset = persistent
+                persistent += alignUp(Math.max(0, m.resources[i].bytes))
+            }
             this.persistentBytes = persistent
-            // Every other non-constant tensor lives from its first write (or invoke start, for
-            // model inputs) to its last read (or invoke end, for model outputs).
+            // Each subgraph's tensors and scratch buffers in a region of their own, one after the
+            // other: a subgraph runs inside the op that calls it, whose tensors stay live meanwhile.
+            const scratchOffsets: number[][] = []
+            const planned: Tensor[] = []
+            let total = persistent
+            for (let s = 0; s < m.subgraphs.length; s++) total += this.planSubgraph(m.subgraphs[s], total, scratchOffsets, planned)
+            this.arenaBytes = total
+            if (this.arenaBytes > maxArenaBytes)
+                fail("the model needs a " + this.arenaBytes + "-byte arena, more than the limit of " + maxArenaBytes + " bytes")
+            this.arena = control.createBuffer(this.arenaBytes)
+            // A tensor no op reads or writes, and not a model input or output, is placed nowhere (as
+            // TFLM leaves it unallocated): no data, so nothing can reach bytes outside the arena.
+            for (let i = 0; i < m.tensors.length; i++) {
+                const t = m.tensors[i]
+                if (t.isVariable && !t.isConst) t.data = this.arena
+            }
+            for (let i = 0; i < planned.length; i++) planned[i].data = this.arena
+            // The C state's parameter blocks follow its header and its op table (two words an op).
+            let blockAt = 4 * (C_STATE_HEADER_WORDS + 2 * m.operators.length)
+            for (let k = 0; k < m.operators.length; k++) {
+                const op = m.operators[k]
+                if (op.selfWord) setParam(op.params, op.selfWord - 1, blockAt)
+                blockAt += op.params.length
+                for (let j = 0; j < scratchOffsets[k].length; j++)
+                    setParam(op.params, op.scratchWords[j], scratchOffsets[k][j])
+                for (let j = 0; j < stateOffsets[k].length; j++)
+                    setParam(op.params, op.persistentWords[j], stateOffsets[k][j])
+                for (let j = 0; j < op.resourceWords.length; j++)
+                    setParam(op.params, op.resourceWords[j], m.resources[op.resourceIds[j]].offset)
+                for (let j = 0; j < op.tensorWords.length; j++) {
+                    const t = op.paramTensors[j]
+                    const w = op.tensorWords[j]
+                    setParam(op.params, w, !t ? Where.None : t.isConst ? Where.Model : Where.Arena)
+                    setParam(op.params, w + 1, t ? t.offset : 0)
+                }
+            }
+        }
+
+        /**
+         * Plans one subgraph's tensors and its ops' scratch buffers from arena offset `base` on
+         * (the tensors placed pushed to `planned`, scratch offsets pushed per op) and returns the
+         * bytes they take.
+         */
+        private planSubgraph(sub: Subgraph, base: number, scratchOffsets: number[][], planned: Tensor[]): number {
+            const nops = sub.operators.length
+            const planner = new ArenaPlanner()
+            // Every non-constant tensor lives from its first write (or invoke start, for subgraph
+            // inputs) to its last read (or invoke end, for subgraph outputs).
             const first: number[] = []
             const last: number[] = []
-            for (let i = 0; i < m.tensors.length; i++) {
+            for (let i = 0; i < sub.tensors.length; i++) {
                 first.push(-1)
                 last.push(-1)
             }
-            for (let i = 0; i < m.inputs.length; i++) {
-                first[m.inputs[i].index] = 0
-                last[m.inputs[i].index] = 0
+            for (let i = 0; i < sub.inputs.length; i++) {
+                first[sub.inputs[i].index] = 0
+                last[sub.inputs[i].index] = 0
             }
             for (let k = 0; k < nops; k++) {
-                const op = m.operators[k]
+                const op = sub.operators[k]
                 for (let j = 0; j < op.outputs.length; j++) {
                     const ti = op.outputs[j].index
                     if (first[ti] < 0) first[ti] = k
@@ -249,52 +302,37 @@ namespace tflite {
                     last[ti] = Math.max(last[ti], k)
                 }
             }
-            for (let i = 0; i < m.outputs.length; i++) {
-                const ti = m.outputs[i].index
+            for (let i = 0; i < sub.outputs.length; i++) {
+                const ti = sub.outputs[i].index
                 if (first[ti] < 0) first[ti] = 0
                 last[ti] = nops
             }
             const ids: number[] = []
-            for (let i = 0; i < m.tensors.length; i++) {
-                const t = m.tensors[i]
+            for (let i = 0; i < sub.tensors.length; i++) {
+                const t = sub.tensors[i]
                 ids.push(-1)
                 if (t.isConst || t.isVariable || first[i] < 0) continue
                 ids[i] = planner.add(t.bytes, first[i], last[i])
             }
             const scratchIds: number[][] = []
             for (let k = 0; k < nops; k++) {
-                const op = m.operators[k]
+                const op = sub.operators[k]
                 const list: number[] = []
                 for (let j = 0; j < op.scratchSizes.length; j++) list.push(planner.add(op.scratchSizes[j], k, k))
                 scratchIds.push(list)
             }
-            const planned = planner.plan()
-            this.arenaBytes = persistent + planned
-            if (this.arenaBytes > maxArenaBytes)
-                fail("the model needs a " + this.arenaBytes + "-byte arena, more than the limit of " + maxArenaBytes + " bytes")
-            this.arena = control.createBuffer(this.arenaBytes)
-            // A tensor no op reads or writes, and not a model input or output, is placed nowhere (as
-            // TFLM leaves it unallocated): no data, so nothing can reach bytes outside the arena.
-            for (let i = 0; i < m.tensors.length; i++) {
-                const t = m.tensors[i]
-                if (t.isConst) continue
-                if (ids[i] >= 0) t.offset = persistent + planner.offsets[ids[i]]
-                else if (!t.isVariable) continue
-                t.data = this.arena
+            const bytes = planner.plan()
+            for (let i = 0; i < sub.tensors.length; i++) {
+                if (ids[i] < 0) continue
+                sub.tensors[i].offset = base + planner.offsets[ids[i]]
+                planned.push(sub.tensors[i])
             }
             for (let k = 0; k < nops; k++) {
-                const op = m.operators[k]
-                for (let j = 0; j < scratchIds[k].length; j++)
-                    setParam(op.params, op.scratchWords[j], persistent + planner.offsets[scratchIds[k][j]])
-                for (let j = 0; j < stateOffsets[k].length; j++)
-                    setParam(op.params, op.persistentWords[j], stateOffsets[k][j])
-                for (let j = 0; j < op.tensorWords.length; j++) {
-                    const t = op.paramTensors[j]
-                    const w = op.tensorWords[j]
-                    setParam(op.params, w, !t ? Where.None : t.isConst ? Where.Model : Where.Arena)
-                    setParam(op.params, w + 1, t ? t.offset : 0)
-                }
+                const list: number[] = []
+                for (let j = 0; j < scratchIds[k].length; j++) list.push(base + planner.offsets[scratchIds[k][j]])
+                scratchOffsets.push(list)
             }
+            return bytes
         }
 
         /**
@@ -310,14 +348,27 @@ namespace tflite {
                 const v = t.type === TensorType.Int8 ? t.zeroPoint & 0xff : 0
                 for (let j = 0; j < t.bytes; j++) t.data[t.offset + j] = v
             }
+            for (let i = 0; i < m.resources.length; i++) {
+                const r = m.resources[i]
+                for (let j = 0; j < r.bytes; j++) this.arena[r.offset + j] = r.fill
+            }
         }
 
         invoke(): void {
             const start = control.micros()
+            const calling = runningInterpreter
+            runningInterpreter = this
+            this.runOps(0, this.model.subgraphs[0].operators.length)
+            runningInterpreter = calling
+            this.lastInvokeMicros = control.micros() - start
+        }
+
+        /** Runs operators first .. first + count - 1 of Model.operators (a subgraph's: see kernel_control.ts). */
+        runOps(first: number, count: number): void {
             const ops = this.model.operators
             const model = this.model.fb.buf
             const arena = this.arena
-            for (let i = 0; i < ops.length; i++) {
+            for (let i = first; i < first + count; i++) {
                 // Called through a local, not as ops[i].body(...): pxt's simulator code calls a
                 // field like a method, shifting the arguments of the callee's frame with a delete,
                 // which turns the frame into a dictionary and every statement of the body several
@@ -325,7 +376,6 @@ namespace tflite {
                 const body = ops[i].body
                 body(ops[i].params, model, arena)
             }
-            this.lastInvokeMicros = control.micros() - start
         }
 
         /** Bytes of RAM the model's tensors and scratch buffers use, planned once at load. */

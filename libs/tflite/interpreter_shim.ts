@@ -12,7 +12,7 @@ namespace tflite {
     /** Words of a state's header (kernels/loader.h tfl_state_word). */
     export const enum StateWord {
         Magic = 0, OpCount = 1, Ops = 2, Arena = 3, ArenaBytes = 4, OpStateStart = 5, OpStateBytes = 6,
-        VariableCount = 7, Variables = 8, InputCount = 9, OutputCount = 10, Io = 11, HeaderWords = 12,
+        VariableCount = 7, Variables = 8, InputCount = 9, OutputCount = 10, Io = 11, MainOpCount = 12, HeaderWords = 13,
     }
     /** Words of an input or output record (kernels/loader.h tfl_io_word). */
     export const enum IoWord {

@@ -26,6 +26,7 @@ namespace tflite {
         registerL2Kernels()
         registerCastKernels()
         registerCompareKernels()
+        registerControlKernels()
         registerSignalKernels()
         registerSignal2Kernels()
         registerLstmKernels()

@@ -89,9 +89,11 @@ namespace tflite {
         fail("cannot write elements of type " + typeName(type))
     }
 
-    /** One operator of subgraph 0, with its kernel and the state its prepare step computed. */
+    /** One operator, with its kernel and the state its prepare step computed. */
     export class Operator {
+        /** Its place in its subgraph (what messages name), and that subgraph's number. */
         index: number
+        subgraph: number
         opcode: number
         version: number
         customName: string
@@ -117,12 +119,19 @@ namespace tflite {
         /** Per-op state kept between invokes (paramPersistent): sizes, and the words that get their offsets. */
         persistentSizes: number[]
         persistentWords: number[]
+        /** Resource variables' arena offsets to fill once planned (paramResource): words and resource numbers. */
+        resourceWords: number[]
+        resourceIds: number[]
+        /** The model it belongs to (its subgraphs and resource variables, for the control ops). */
+        model: Model
+        /** 1 + the word that gets the block's place in the C loader's state (paramSelf), 0 for none. */
+        selfWord: number
 
         name(): string {
             return this.opcode === BuiltinOp.CUSTOM ? this.customName : opName(this.opcode)
         }
         describe(): string {
-            return "operator " + this.index + " (" + this.name() + " v" + this.version + ")"
+            return (this.subgraph > 0 ? "subgraph " + this.subgraph + " " : "") + "operator " + this.index + " (" + this.name() + " v" + this.version + ")"
         }
         input(i: number): Tensor {
             return i < this.inputs.length ? this.inputs[i] : null
@@ -162,6 +171,19 @@ namespace tflite {
             this.persistentSizes.push(bytes)
             this.persistentWords.push(word)
         }
+        /**
+         * Puts at `word` where this block starts in the C loader's state (kernels/loader.c
+         * tfl_write_state), so that a C body that runs a subgraph finds the op table there. The
+         * STS writes the same number, so that both loaders' blocks are equal word for word.
+         */
+        paramSelf(word: number): void {
+            this.selfWord = word + 1
+        }
+        /** Puts the arena offset of resource variable `id` (Model.resources) at `word` once the arena is planned. */
+        paramResource(word: number, id: number): void {
+            this.resourceWords.push(word)
+            this.resourceIds.push(id)
+        }
         /** Asks for `bytes` of arena memory that lives only while this op runs; its offset goes at `word`. */
         paramScratch(word: number, bytes: number): void {
             this.scratchSizes.push(bytes)
@@ -173,7 +195,38 @@ namespace tflite {
         }
     }
 
-    /** The parsed model: tensors and operators of subgraph 0, plus metadata. */
+    /**
+     * One subgraph: its tensors (Tensor.index is the place in this list), its operators, inputs
+     * and outputs, and where its operators start in Model.operators.
+     */
+    export class Subgraph {
+        tensors: Tensor[]
+        operators: Operator[]
+        inputs: Tensor[]
+        outputs: Tensor[]
+        firstOp: number
+    }
+
+    /**
+     * A resource variable: VAR_HANDLE's container (null when the op gives none) and shared name;
+     * its bytes, fixed by the first ASSIGN_VARIABLE prepared (0 until then); the byte that fills it
+     * at load and at resetState (TFLM's: the zero point of a quantized value, else 0); its place
+     * in the arena.
+     */
+    export class Resource {
+        container: string
+        sharedName: string
+        bytes: number
+        fill: number
+        offset: number
+    }
+
+    /**
+     * The parsed model: every subgraph's tensors and operators, subgraph after subgraph (one list
+     * of each, so that loading and planning go through them all; subgraph 0 is what an invoke
+     * runs, the others run when a control op calls them), the model's inputs and outputs
+     * (subgraph 0's), plus metadata.
+     */
     export class Model {
         fb: FlatBuffer
         version: number
@@ -182,6 +235,9 @@ namespace tflite {
         operators: Operator[]
         inputs: Tensor[]
         outputs: Tensor[]
+        subgraphs: Subgraph[]
+        /** Resource variables (VAR_HANDLE's), in the order their first VAR_HANDLE was prepared. */
+        resources: Resource[]
         /** Metadata entries (name -> [position, length] of the buffer's bytes in the model). */
         metadataNames: string[]
         metadataOffsets: number[]
@@ -218,9 +274,7 @@ namespace tflite {
                 // Models over 2 GB keep data after the flatbuffer, addressed by offset and size.
                 const off = fb.fieldI64(b, BufferField.Offset, 0)
                 const size = fb.fieldI64(b, BufferField.Size, 0)
-                // A negative size would pass a check of the end alone.
-                if (off > 1 && (size < 0 || off > fb.length || size > fb.length - off))
-                    fail("corrupt model: buffer " + i + "'s offset and size reach outside the " + fb.length + "-byte file")
+                if (off > 1) fb.check(off, size, "buffer " + i)
                 bufOffsets.push(off > 1 ? off : 0)
                 bufLengths.push(off > 1 ? size : 0)
             }
@@ -244,47 +298,28 @@ namespace tflite {
         const sgVec = fb.fieldVector(root, ModelField.Subgraphs, 4)
         m.subgraphCount = fb.vectorLength(sgVec)
         if (m.subgraphCount < 1) fail("corrupt model: no subgraph")
-        const sg = fb.tableAt(sgVec, 0)
-
-        const tVec = fb.fieldVector(sg, SubGraphField.Tensors, 4)
-        const ntensors = fb.vectorLength(tVec)
-        m.tensors = []
-        for (let i = 0; i < ntensors; i++)
-            m.tensors.push(parseTensor(fb, fb.tableAt(tVec, i), i, buf, bufOffsets, bufLengths))
-
-        m.inputs = tensorList(m, fb.fieldI32Array(sg, SubGraphField.Inputs), "subgraph input", false)
-        m.outputs = tensorList(m, fb.fieldI32Array(sg, SubGraphField.Outputs), "subgraph output", false)
-        for (let i = 0; i < m.inputs.length; i++)
-            if (m.inputs[i].isConst) fail("corrupt model: subgraph input " + i + " is a constant: " + m.inputs[i].describe())
-
-        const opVec = fb.fieldVector(sg, SubGraphField.Operators, 4)
-        const nops = fb.vectorLength(opVec)
-        m.operators = []
-        for (let i = 0; i < nops; i++) {
-            const t = fb.tableAt(opVec, i)
-            const op = new Operator()
-            op.index = i
-            op.fb = fb
-            const ci = fb.fieldU32(t, OperatorField.OpcodeIndex, 0)
-            if (ci >= ncodes) fail("corrupt model: operator " + i + " uses opcode index " + ci + " of " + ncodes)
-            op.opcode = codes[ci]
-            op.version = versions[ci]
-            op.customName = customNames[ci]
-            op.inputs = tensorList(m, fb.fieldI32Array(t, OperatorField.Inputs), "operator " + i + " input", true)
-            op.outputs = tensorList(m, fb.fieldI32Array(t, OperatorField.Outputs), "operator " + i + " output", false)
-            op.optionsType = fb.fieldU8(t, OperatorField.BuiltinOptionsType, 0)
-            op.options = fb.fieldTable(t, OperatorField.BuiltinOptions)
-            const co = fb.fieldVector(t, OperatorField.CustomOptions, 1)
-            op.customOptions = co ? co + 4 : 0
-            op.customOptionsLength = fb.vectorLength(co)
-            op.tensorWords = []
-            op.paramTensors = []
-            op.scratchSizes = []
-            op.scratchWords = []
-            op.persistentSizes = []
-            op.persistentWords = []
-            m.operators.push(op)
+        // Counted first (the C loader sizes its lists with the counts), in the C loader's order.
+        for (let s = 0; s < m.subgraphCount; s++) {
+            const counted = fb.tableAt(sgVec, s)
+            fb.vectorLength(fb.fieldVector(counted, SubGraphField.Tensors, 4))
+            fb.vectorLength(fb.fieldVector(counted, SubGraphField.Operators, 4))
         }
+        m.subgraphs = []
+        m.tensors = []
+        m.operators = []
+        for (let s = 0; s < m.subgraphCount; s++) {
+            const sub = parseSubgraph(fb, fb.tableAt(sgVec, s), s, buf, bufOffsets, bufLengths, codes, versions, customNames)
+            sub.firstOp = m.operators.length
+            for (let i = 0; i < sub.tensors.length; i++) m.tensors.push(sub.tensors[i])
+            for (let i = 0; i < sub.operators.length; i++) {
+                sub.operators[i].model = m
+                m.operators.push(sub.operators[i])
+            }
+            m.subgraphs.push(sub)
+        }
+        m.resources = []
+        m.inputs = m.subgraphs[0].inputs
+        m.outputs = m.subgraphs[0].outputs
 
         m.metadataNames = []
         m.metadataOffsets = []
@@ -299,6 +334,60 @@ namespace tflite {
             m.metadataOffsets.push(bufOffsets[b])
             m.metadataLengths.push(bufLengths[b])
         }
+        return m
+    }
+
+    function parseSubgraph(fb: FlatBuffer, sg: number, s: number, buf: Buffer, bufOffsets: number[], bufLengths: number[],
+        codes: number[], versions: number[], customNames: string[]): Subgraph {
+        const ncodes = codes.length
+        const m = new Subgraph()
+        // Subgraph 0's messages stay as they were with one subgraph; the others' name their subgraph.
+        const where = s > 0 ? "subgraph " + s + " " : ""
+
+        const tVec = fb.fieldVector(sg, SubGraphField.Tensors, 4)
+        const ntensors = fb.vectorLength(tVec)
+        m.tensors = []
+        for (let i = 0; i < ntensors; i++)
+            m.tensors.push(parseTensor(fb, fb.tableAt(tVec, i), i, buf, bufOffsets, bufLengths))
+
+        m.inputs = tensorList(m, fb.fieldI32Array(sg, SubGraphField.Inputs), where + "subgraph input", false)
+        m.outputs = tensorList(m, fb.fieldI32Array(sg, SubGraphField.Outputs), where + "subgraph output", false)
+        for (let i = 0; i < m.inputs.length; i++)
+            if (m.inputs[i].isConst) fail("corrupt model: " + where + "subgraph input " + i + " is a constant: " + m.inputs[i].describe())
+
+        const opVec = fb.fieldVector(sg, SubGraphField.Operators, 4)
+        const nops = fb.vectorLength(opVec)
+        m.operators = []
+        for (let i = 0; i < nops; i++) {
+            const t = fb.tableAt(opVec, i)
+            const op = new Operator()
+            op.index = i
+            op.subgraph = s
+            op.fb = fb
+            const ci = fb.fieldU32(t, OperatorField.OpcodeIndex, 0)
+            if (ci >= ncodes) fail("corrupt model: " + where + "operator " + i + " uses opcode index " + ci + " of " + ncodes)
+            op.opcode = codes[ci]
+            op.version = versions[ci]
+            op.customName = customNames[ci]
+            op.inputs = tensorList(m, fb.fieldI32Array(t, OperatorField.Inputs), where + "operator " + i + " input", true)
+            op.outputs = tensorList(m, fb.fieldI32Array(t, OperatorField.Outputs), where + "operator " + i + " output", false)
+            op.optionsType = fb.fieldU8(t, OperatorField.BuiltinOptionsType, 0)
+            op.options = fb.fieldTable(t, OperatorField.BuiltinOptions)
+            const co = fb.fieldVector(t, OperatorField.CustomOptions, 1)
+            op.customOptions = co ? co + 4 : 0
+            op.customOptionsLength = fb.vectorLength(co)
+            op.tensorWords = []
+            op.paramTensors = []
+            op.scratchSizes = []
+            op.scratchWords = []
+            op.persistentSizes = []
+            op.persistentWords = []
+            op.resourceWords = []
+            op.resourceIds = []
+            op.selfWord = 0
+            m.operators.push(op)
+        }
+
         return m
     }
 
@@ -374,7 +463,7 @@ namespace tflite {
         return tensor
     }
 
-    function tensorList(m: Model, indices: number[], what: string, allowMissing: boolean): Tensor[] {
+    function tensorList(m: Subgraph, indices: number[], what: string, allowMissing: boolean): Tensor[] {
         const res: Tensor[] = []
         for (let i = 0; i < indices.length; i++) {
             const ti = indices[i]

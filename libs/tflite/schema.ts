@@ -9,7 +9,8 @@ namespace tflite {
 
     const TYPE_NAMES = ["FLOAT32", "FLOAT16", "INT32", "UINT8", "INT64", "STRING", "BOOL", "INT16",
         "COMPLEX64", "INT8", "FLOAT64", "COMPLEX128", "UINT64", "RESOURCE", "VARIANT", "UINT32", "UINT16", "INT4"]
-    const TYPE_SIZES = [4, 2, 4, 1, 8, 0, 1, 2, 8, 1, 8, 16, 8, 0, 0, 4, 2, 0]
+    // RESOURCE: a resource variable's handle, an int32 id as in TFLM.
+    const TYPE_SIZES = [4, 2, 4, 1, 8, 0, 1, 2, 8, 1, 8, 16, 8, 4, 0, 4, 2, 0]
 
     export function typeName(t: number): string {
         return t >= 0 && t < TYPE_NAMES.length ? TYPE_NAMES[t] : "type " + t

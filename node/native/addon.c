@@ -227,7 +227,9 @@ static napi_value invoke(napi_env env, napi_callback_info info)
     if (handle_and_arena(env, info, &m, &arena)) return NULL;
     const int32_t *header = (const int32_t *)m->state;
     const int32_t *op_table = (const int32_t *)(m->state + header[TFL_STATE_OPS]);
-    for (int32_t i = 0; i < header[TFL_STATE_OP_COUNT]; i++)
+    /* Subgraph 0's ops; a control op's body runs another subgraph's with the portable bodies
+     * (tfl_run_ops), which give the same bytes. */
+    for (int32_t i = 0; i < header[TFL_STATE_MAIN_OP_COUNT]; i++)
         m->bodies[op_table[2 * i]]((int32_t *)(m->state + op_table[2 * i + 1]), m->model, arena);
     return NULL;
 }

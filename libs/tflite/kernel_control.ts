@@ -1,0 +1,207 @@
+namespace tflite {
+    // Ops that run other subgraphs, and resource variables, as TFLM's kernels do (call_once.cc,
+    // var_handle.cc, read_variable.cc, assign_variable.cc, micro_resource_variable.cc).
+    //
+    // CALL_ONCE runs its init subgraph on the first invoke only (the flag is op state, so
+    // resetState clears it and the next invoke runs the init subgraph again; TFLM's Reset keeps
+    // its has_run flag but refills the variables, which an init subgraph then never sets again).
+    //
+    // Resource variables are found at load, not at invoke: VAR_HANDLE's container and shared name
+    // name one (TFLM's CreateIdIfNoneFound, in prepare order: subgraph 0's ops first); the first
+    // ASSIGN_VARIABLE prepared fixes its size (TFLM's Allocate) and the byte that fills it at load
+    // and at resetState (the zero point of a quantized value, else 0); its bytes live in the
+    // arena's persistent part. READ_VARIABLE and ASSIGN_VARIABLE take the handle from a VAR_HANDLE
+    // before them in their subgraph, as every converted model does: TFLM reads the resource id
+    // from the handle tensor at invoke, here the loader resolves it, so a body copies bytes
+    // between places checked at load. VAR_HANDLE still writes TFLM's resource id into its output.
+    //
+    // The body of an op that runs a subgraph calls back into the interpreter running it: in the
+    // STS runningInterpreter (set by StsInterpreter.invoke), in C tfl_run_ops with the loader's
+    // state, which the body finds from its own parameter block (its Self word).
+
+    /** Parameter block of call_once (words). */
+    export const enum CallOnceParams {
+        /** Arena offset of the op's state word: 0 until the init subgraph has run. */
+        HasRun = 0,
+        /** The init subgraph's operators: the first one's place in Model.operators, and how many. */
+        FirstOp = 1, OpCount = 2,
+        /** Where this block starts in the C loader's state (Operator.paramSelf). */
+        Self = 3,
+        Words = 4,
+    }
+
+    /** Parameter block of var_handle_int32 (words). */
+    export const enum VarHandleParams {
+        Output = 0,
+        /** The resource variable's number (Model.resources), TFLM's resource id. */
+        ResourceId = 2,
+        Words = 3,
+    }
+
+    /** Parameter block of read_variable_bytes and assign_variable_bytes (words). */
+    export const enum VariableParams {
+        /** READ_VARIABLE's output, ASSIGN_VARIABLE's value. */
+        Value = 0,
+        /** The resource variable's arena offset, its number (Model.resources) and the bytes copied. */
+        Resource = 2, ResourceId = 3, Bytes = 4,
+        Words = 5,
+    }
+
+    const enum CallOnceOptions { InitSubgraphIndex = 0 }
+    const enum VarHandleOptions { Container = 0, SharedName = 1 }
+
+    /** The interpreter whose invoke is running (the control bodies run its subgraphs). */
+    export let runningInterpreter: StsInterpreter = null
+
+    export function registerControlKernels(): void {
+        registerBuiltin(BuiltinOp.CALL_ONCE, prepareCallOnce)
+        registerBody("call_once", callOnce)
+        registerBuiltin(BuiltinOp.VAR_HANDLE, prepareVarHandle)
+        registerBody("var_handle_int32", varHandleInt32)
+        registerBuiltin(BuiltinOp.READ_VARIABLE, prepareReadVariable)
+        registerBody("read_variable_bytes", readVariableBytes)
+        registerBuiltin(BuiltinOp.ASSIGN_VARIABLE, prepareAssignVariable)
+        registerBody("assign_variable_bytes", assignVariableBytes)
+    }
+
+    /** The subgraph an op calls, checked: in the model, and not the op's own (which would never end). */
+    function calledSubgraph(op: Operator, index: number, what: string): Subgraph {
+        const m = op.model
+        op.check(index >= 0 && index < m.subgraphs.length, what + " " + index + " is not a subgraph of the model's " + m.subgraphs.length)
+        op.check(index !== op.subgraph, what + " " + index + " is the op's own subgraph")
+        return m.subgraphs[index]
+    }
+
+    function prepareCallOnce(op: Operator): void {
+        op.check(op.inputs.length === 0 && op.outputs.length === 0, "takes no inputs and no outputs")
+        const init = calledSubgraph(op, op.optInt(CallOnceOptions.InitSubgraphIndex, 0), "init subgraph")
+        const p = op.useBody("call_once", CallOnceParams.Words)
+        op.paramPersistent(CallOnceParams.HasRun, 4)
+        setParam(p, CallOnceParams.FirstOp, init.firstOp)
+        setParam(p, CallOnceParams.OpCount, init.operators.length)
+        op.paramSelf(CallOnceParams.Self)
+    }
+
+    function callOnce(p: Buffer, model: Buffer, arena: Buffer): void {
+        const hasRun = param(p, CallOnceParams.HasRun)
+        if (arena.getNumber(NumberFormat.Int32LE, hasRun)) return
+        runningInterpreter.runOps(param(p, CallOnceParams.FirstOp), param(p, CallOnceParams.OpCount))
+        arena.setNumber(NumberFormat.Int32LE, hasRun, 1)
+    }
+
+    /** A handle takes one RESOURCE element (4 bytes here, as in TFLM); ASSIGN_VARIABLE also takes INT32. */
+    function checkHandle(op: Operator, t: Tensor, int32Too: boolean): void {
+        op.check(t.type === TensorType.Resource || (int32Too && t.type === TensorType.Int32),
+            "the handle must be RESOURCE" + (int32Too ? " or INT32" : "") + ", not " + t.describe())
+        op.check(t.elementCount() === 1, "the handle must be one element, not " + t.describe())
+    }
+
+    function prepareVarHandle(op: Operator): void {
+        op.check(op.outputs.length === 1, "needs one output")
+        const output = op.output(0)
+        checkHandle(op, output, false)
+        op.check(op.options !== 0 && op.fb.field(op.options, VarHandleOptions.SharedName) !== 0, "needs a shared_name option")
+        const container = op.fb.field(op.options, VarHandleOptions.Container) !== 0 ? op.fb.fieldString(op.options, VarHandleOptions.Container) : null
+        const name = op.fb.fieldString(op.options, VarHandleOptions.SharedName)
+        const m = op.model
+        // TFLM's FindId: no container matches any.
+        let id = -1
+        for (let i = 0; i < m.resources.length && id < 0; i++) {
+            const r = m.resources[i]
+            if ((container === null || (r.container !== null && r.container === container)) && r.sharedName === name) id = i
+        }
+        if (id < 0) {
+            op.check(m.resources.length < MAX_RESOURCES, "more than " + MAX_RESOURCES + " resource variables")
+            const r = new Resource()
+            r.container = container
+            r.sharedName = name
+            r.bytes = -1
+            r.fill = 0
+            r.offset = 0
+            m.resources.push(r)
+            id = m.resources.length - 1
+        }
+        const p = op.useBody("var_handle_int32", VarHandleParams.Words)
+        op.paramTensor(VarHandleParams.Output, output)
+        setParam(p, VarHandleParams.ResourceId, id)
+    }
+
+    /** As many resource variables as the C loader's table holds. */
+    const MAX_RESOURCES = 16
+
+    /** The resource variable of the VAR_HANDLE before `op` in its subgraph that writes `handle`. */
+    function handleResource(op: Operator, handle: Tensor): number {
+        const m = op.model
+        const first = m.subgraphs[op.subgraph].firstOp
+        for (let k = first + op.index - 1; k >= first; k--) {
+            const before = m.operators[k]
+            if (before.opcode === BuiltinOp.VAR_HANDLE && before.outputs.length > 0 && before.outputs[0] === handle)
+                return param(before.params, VarHandleParams.ResourceId)
+        }
+        op.check(false, "the handle " + handle.describe() + " must come from a VAR_HANDLE before it in its subgraph")
+        return -1
+    }
+
+    function prepareReadVariable(op: Operator): void {
+        op.check(op.inputs.length === 1 && !!op.input(0) && op.outputs.length === 1, "needs one input and one output")
+        checkHandle(op, op.input(0), false)
+        const id = handleResource(op, op.input(0))
+        const output = op.output(0)
+        const p = op.useBody("read_variable_bytes", VariableParams.Words)
+        op.paramTensor(VariableParams.Value, output)
+        op.paramResource(VariableParams.Resource, id)
+        setParam(p, VariableParams.ResourceId, id)
+        setParam(p, VariableParams.Bytes, output.bytes)
+    }
+
+    function prepareAssignVariable(op: Operator): void {
+        op.check(op.inputs.length === 2 && !!op.input(0) && !!op.input(1) && op.outputs.length === 0, "needs two inputs and no output")
+        checkHandle(op, op.input(0), true)
+        const id = handleResource(op, op.input(0))
+        const value = op.input(1)
+        const r = op.model.resources[id]
+        if (r.bytes < 0) {
+            // TFLM's Allocate: the value's size, filled with its zero point when it is quantized.
+            r.bytes = value.bytes
+            r.fill = value.scales.length > 0 && value.zeroPoints.length > 0 ? value.zeroPoint & 0xff : 0
+        }
+        op.check(value.bytes === r.bytes, "assigns " + value.bytes + " bytes (" + value.describe() + ") to resource variable '" +
+            r.sharedName + "' of " + r.bytes + " bytes")
+        const p = op.useBody("assign_variable_bytes", VariableParams.Words)
+        op.paramTensor(VariableParams.Value, value)
+        op.paramResource(VariableParams.Resource, id)
+        setParam(p, VariableParams.ResourceId, id)
+        setParam(p, VariableParams.Bytes, value.bytes)
+    }
+
+    /** After every prepare: each READ_VARIABLE reads a variable some ASSIGN_VARIABLE sized, of its output's size. */
+    export function checkResourceReads(m: Model): void {
+        for (let k = 0; k < m.operators.length; k++) {
+            const op = m.operators[k]
+            if (op.bodyName !== "read_variable_bytes") continue
+            const r = m.resources[param(op.params, VariableParams.ResourceId)]
+            op.check(r.bytes >= 0, "reads resource variable '" + r.sharedName + "', which no ASSIGN_VARIABLE gives a size")
+            op.check(r.bytes === param(op.params, VariableParams.Bytes), "reads resource variable '" + r.sharedName + "' of " +
+                r.bytes + " bytes into " + op.output(0).describe())
+        }
+    }
+
+    function varHandleInt32(p: Buffer, model: Buffer, arena: Buffer): void {
+        arena.setNumber(NumberFormat.Int32LE, paramOffset(p, VarHandleParams.Output), param(p, VarHandleParams.ResourceId))
+    }
+
+    function readVariableBytes(p: Buffer, model: Buffer, arena: Buffer): void {
+        const to = paramOffset(p, VariableParams.Value)
+        const from = param(p, VariableParams.Resource)
+        const n = param(p, VariableParams.Bytes)
+        for (let i = 0; i < n; i++) arena[to + i] = arena[from + i]
+    }
+
+    function assignVariableBytes(p: Buffer, model: Buffer, arena: Buffer): void {
+        const value = paramBuffer(p, VariableParams.Value, model, arena)
+        const from = paramOffset(p, VariableParams.Value)
+        const to = param(p, VariableParams.Resource)
+        const n = param(p, VariableParams.Bytes)
+        for (let i = 0; i < n; i++) arena[to + i] = value[from + i]
+    }
+}

@@ -1,0 +1,201 @@
+// CALL_ONCE and the resource variables (libs/tflite/kernel_control.ts, kernels/prepare_control.c,
+// kernels/control.c) and models of several subgraphs past what TFLM's goldens show
+// (test/tflm_goldens.test.ts runs those): that the goldens reach every branch, models both loaders
+// refuse with the same message, the board's default build refusing several subgraphs, and
+// resetState running the init subgraph again.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { buildLoaderTool, cLoaderDump, cLoaderRun, CORE_LOADER_TOOL, stsLoaderDump } from "../node/c-loader";
+import { GraphBuilder, subgraphsModel, TensorSpec } from "../node/model-writer";
+import type { GoldenManifest } from "../tools/make-tflm-goldens";
+import { loadTflite } from "../node/sts-runtime";
+
+const GOLDENS = path.join(__dirname, "..", "..", "test", "tflm-goldens");
+
+const HANDLE: TensorSpec = { shape: [], type: "resource" };
+const f32 = (shape: number[]): TensorSpec => ({ shape, type: "float32" });
+
+function loadBoth(model: Buffer): { ok: boolean; text: string } {
+    const sts = stsLoaderDump(model);
+    assert.deepStrictEqual(cLoaderDump(model), sts);
+    return sts;
+}
+
+/** Subgraph 0 reads variable "v" (of `shape`) into its output after `before` ran; `init` (if any) is subgraph 1. */
+function readModel(opts: { before?: (g: GraphBuilder, h: number) => void; init?: GraphBuilder; extra?: GraphBuilder[]; readShape?: number[] } = {}): Buffer {
+    const g = new GraphBuilder();
+    const x = g.input({ name: "x", ...f32([2]) });
+    if (opts.init) g.op("CALL_ONCE", [], [], { initSubgraphIndex: 1 });
+    const h = g.tensor({ name: "h", ...HANDLE });
+    g.op("VAR_HANDLE", [], [h], { sharedName: "v" });
+    if (opts.before) opts.before(g, h);
+    const y = g.output(g.tensor({ name: "y", ...f32(opts.readShape ?? [2]) }));
+    g.op("READ_VARIABLE", [h], [y]);
+    g.op("ASSIGN_VARIABLE", [h, x], []);
+    return subgraphsModel([g, ...(opts.init ? [opts.init] : []), ...(opts.extra ?? [])]);
+}
+
+/** An init subgraph that assigns `values` to variable "v". */
+function initGraph(values: number[]): GraphBuilder {
+    const init = new GraphBuilder();
+    const h = init.tensor({ name: "h", ...HANDLE });
+    init.op("VAR_HANDLE", [], [h], { sharedName: "v" });
+    const c = init.constant({ name: "c", ...f32([values.length]), data: values });
+    init.op("ASSIGN_VARIABLE", [h, c], []);
+    return init;
+}
+
+describe("CALL_ONCE and resource variables: coverage, refusals, the STS and the C alike", () => {
+    before(() => {
+        buildLoaderTool();
+        buildLoaderTool({ core: true });
+    });
+
+    it("has TFLM goldens for both types, the init subgraph, the fill at load, containers and the order of reads and assigns", () => {
+        const covers: string[] = [];
+        for (const op of ["call_once", "assign_variable"]) {
+            const m: GoldenManifest = JSON.parse(fs.readFileSync(path.join(GOLDENS, op, "manifest.json"), "utf8"));
+            assert.match(m.tflmCommit, /^[0-9a-f]{40}$/);
+            for (const c of m.cases) {
+                assert.ok((c.invokes ?? 1) >= 3, `${c.name}: several invokes carry the state`);
+                covers.push(...c.covers.map((w) => `${c.covers[0]} ${w}`));
+            }
+        }
+        for (const type of ["float32", "int8"])
+            for (const branch of ["init-subgraph", "fill-at-load", "containers", "no-container-finds-first", "read-then-assign", "assign-then-read"])
+                assert.ok(covers.includes(`${type} ${branch}`), `${type} ${branch}`);
+    });
+
+    it("runs the init subgraph again after resetState, as after a load (TFLM's Reset would not)", () => {
+        const tflite = loadTflite();
+        const ip = new tflite.StsInterpreter(readModel({ init: initGraph([5, 6]) }));
+        const run = (x: number[]) => {
+            ip.setInput(0, x);
+            ip.invoke();
+            return ip.outputValues(0);
+        };
+        assert.deepStrictEqual(run([1, 2]), [5, 6]);
+        assert.deepStrictEqual(run([3, 4]), [1, 2]);
+        ip.resetState();
+        assert.deepStrictEqual(run([7, 8]), [5, 6]);
+        // The C loader's state, invoked in sequence (loader-tool steps through input 0).
+        const input = Buffer.alloc(16);
+        [1, 2, 3, 4].forEach((v, i) => input.writeFloatLE(v, 4 * i));
+        const out = cLoaderRun(readModel({ init: initGraph([5, 6]) }), [input], 8);
+        assert.deepStrictEqual([0, 1, 2, 3].map((i) => out.readFloatLE(4 * i)), [5, 6, 1, 2]);
+    });
+
+    it("runs a CALL_ONCE inside an init subgraph (three subgraphs) alike in the STS and in C", () => {
+        const init = new GraphBuilder();
+        init.op("CALL_ONCE", [], [], { initSubgraphIndex: 2 });
+        const model = readModel({ init, extra: [initGraph([9, 10])] });
+        assert.ok(loadBoth(model).ok);
+        const input = Buffer.alloc(16);
+        [1, 2, 3, 4].forEach((v, i) => input.writeFloatLE(v, 4 * i));
+        const out = cLoaderRun(model, [input], 8);
+        assert.deepStrictEqual([0, 1, 2, 3].map((i) => out.readFloatLE(4 * i)), [9, 10, 1, 2]);
+    });
+
+    const refused: { name: string; model: () => Buffer; message: RegExp }[] = [
+        {
+            name: "an init subgraph outside the model", message: /^error operator 0 \(CALL_ONCE v1\): init subgraph 5 is not a subgraph of the model's 2$/,
+            model: () => {
+                const g = new GraphBuilder();
+                g.output(g.input(f32([1])));
+                g.op("CALL_ONCE", [], [], { initSubgraphIndex: 5 });
+                return subgraphsModel([g, initGraph([1])]);
+            },
+        },
+        {
+            name: "a CALL_ONCE of its own subgraph (it would never end)", message: /^error subgraph 1 operator 0 \(CALL_ONCE v1\): init subgraph 1 is the op's own subgraph$/,
+            model: () => {
+                const init = new GraphBuilder();
+                init.op("CALL_ONCE", [], [], { initSubgraphIndex: 1 });
+                return readModel({ init });
+            },
+        },
+        {
+            name: "a CALL_ONCE with an input", message: /^error operator 0 \(CALL_ONCE v1\): takes no inputs and no outputs$/,
+            model: () => {
+                const g = new GraphBuilder();
+                const x = g.output(g.input(f32([1])));
+                g.op("CALL_ONCE", [x], [], { initSubgraphIndex: 1 });
+                return subgraphsModel([g, initGraph([1])]);
+            },
+        },
+        {
+            name: "a VAR_HANDLE without a shared name", message: /^error operator 0 \(VAR_HANDLE v1\): needs a shared_name option$/,
+            model: () => {
+                const g = new GraphBuilder();
+                g.output(g.input(f32([1])));
+                g.op("VAR_HANDLE", [], [g.tensor(HANDLE)], { container: "c" });
+                return g.toBuffer();
+            },
+        },
+        {
+            name: "a VAR_HANDLE into an INT8 tensor", message: /^error operator 0 \(VAR_HANDLE v1\): the handle must be RESOURCE, not tensor 1 INT8\[\]$/,
+            model: () => {
+                const g = new GraphBuilder();
+                g.output(g.input(f32([1])));
+                g.op("VAR_HANDLE", [], [g.tensor({ shape: [], type: "int8" })], { sharedName: "v" });
+                return g.toBuffer();
+            },
+        },
+        {
+            name: "a handle that no VAR_HANDLE writes (a model input)", message: /^error operator 0 \(READ_VARIABLE v1\): the handle tensor 0 'h' RESOURCE\[\] must come from a VAR_HANDLE before it in its subgraph$/,
+            model: () => {
+                const g = new GraphBuilder();
+                const h = g.input({ name: "h", ...HANDLE });
+                g.op("READ_VARIABLE", [h], [g.output(g.tensor(f32([2])))]);
+                return g.toBuffer();
+            },
+        },
+        {
+            name: "a READ_VARIABLE of a variable no ASSIGN_VARIABLE sizes", message: /^error operator 1 \(READ_VARIABLE v1\): reads resource variable 'v', which no ASSIGN_VARIABLE gives a size$/,
+            model: () => {
+                const g = new GraphBuilder();
+                g.input(f32([2]));
+                const h = g.tensor(HANDLE);
+                g.op("VAR_HANDLE", [], [h], { sharedName: "v" });
+                g.op("READ_VARIABLE", [h], [g.output(g.tensor(f32([2])))]);
+                return g.toBuffer();
+            },
+        },
+        {
+            name: "a READ_VARIABLE into an output of another size", message: /^error operator 1 \(READ_VARIABLE v1\): reads resource variable 'v' of 8 bytes into tensor 2 'y' FLOAT32\[3\]$/,
+            model: () => readModel({ readShape: [3] }),
+        },
+        {
+            name: "an ASSIGN_VARIABLE of another size than the first", message: /^error subgraph 1 operator 1 \(ASSIGN_VARIABLE v1\): assigns 12 bytes \(tensor 1 'c' FLOAT32\[3\]\) to resource variable 'v' of 8 bytes$/,
+            model: () => readModel({ init: initGraph([1, 2, 3]) }),
+        },
+        {
+            name: "a 17th resource variable", message: /^error operator 16 \(VAR_HANDLE v1\): more than 16 resource variables$/,
+            model: () => {
+                const g = new GraphBuilder();
+                g.output(g.input(f32([1])));
+                for (let i = 0; i < 17; i++) g.op("VAR_HANDLE", [], [g.tensor(HANDLE)], { sharedName: `v${i}` });
+                return g.toBuffer();
+            },
+        },
+        {
+            name: "an operator of subgraph 1 naming a tensor it does not have", message: /^error corrupt model: subgraph 1 operator 0 input 0 is tensor 7 of 2$/,
+            model: () => {
+                const init = initGraph([1, 2]);
+                init.operators[0].inputs = [7];
+                return readModel({ init });
+            },
+        },
+    ];
+    for (const c of refused)
+        it(`refuses ${c.name}, with the same message from both loaders`, () => {
+            const res = loadBoth(c.model());
+            assert.match(res.text, c.message);
+        });
+
+    it("refuses several subgraphs in the board's default build, naming the extension that has them", () => {
+        const res = cLoaderDump(readModel({ init: initGraph([1, 2]) }), CORE_LOADER_TOOL);
+        assert.strictEqual(res.text, "error 2 subgraphs need the extension tinyml-all-ops");
+    });
+});
