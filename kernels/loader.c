@@ -435,9 +435,11 @@ static int read_buffers(tfl_loader *l, uint32_t root, byte_run **out, uint32_t *
             int64_t off = fb_field_i64(l, b, BUFFER_OFFSET, 0);
             int64_t size = fb_field_i64(l, b, BUFFER_SIZE, 0);
             if (off > 1) {
-                if (size < 0 || off + size > (int64_t)l->length)
-                    return tfl_fail(l, "corrupt model: buffer %d at byte %f is outside the %d-byte file", (int32_t)i,
-                                    (double)off, (int32_t)l->length);
+                /* Compared so that no sum passes int64; the message leaves out the offset, which
+                 * JavaScript would print in other digits past 10^18. */
+                if (size < 0 || off > (int64_t)l->length || size > (int64_t)l->length - off)
+                    return tfl_fail(l, "corrupt model: buffer %d's offset and size reach outside the %d-byte file", (int32_t)i,
+                                    (int32_t)l->length);
                 runs[i].at = (uint32_t)off;
                 runs[i].length = (uint32_t)size;
             }

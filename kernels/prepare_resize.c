@@ -222,6 +222,8 @@ static int prepare_space_batch(tfl_op *op, int32_t body, const char *what)
     TFL_CHECK(op, input->type == TFL_TYPE_FLOAT32 || input->type == TFL_TYPE_INT8, "unsupported type %y of %t (TFLM takes FLOAT32, INT8)", (int32_t)input->type,
               input);
     TFL_CHECK(op, output->type == input->type, "%t must have the type of %t", output, input);
+    /* TFLM copies the input's depth into each output position at the output's stride: a shallower output is overrun. */
+    TFL_CHECK(op, output->shape[rank - 1] == input->shape[rank - 1], "%t must have the depth of %t", output, input);
     const int32_t spatial = rank - 2;
     TFL_CHECK(op, block->is_const && block->type == TFL_TYPE_INT32 && block->rank == 1 && block->shape[0] == spatial,
               "the block shape input %t must be a constant INT32 tensor of shape [%d]", block, spatial);
@@ -230,6 +232,14 @@ static int prepare_space_batch(tfl_op *op, int32_t body, const char *what)
     const uint8_t *b = tfl_const_data(op, block), *e = tfl_const_data(op, edges);
     const int32_t bh = tfl_load_i32(b), bw = rank == 4 ? tfl_load_i32(b + 4) : 1;
     TFL_CHECK(op, bh > 0 && bw > 0, "the block shape's values must be positive (TFLM divides by them)");
+    /* The bodies' positions (row times block, plus a batch's shift, minus the edge) are int32 as in
+     * TFLM; the bound takes every loop count at its largest. */
+    const tfl_tensor_info *rows = body == TFL_BODY_batch_to_space_nd_bytes ? input : output;
+    const int32_t top = tfl_load_i32(e), left = rank == 4 ? tfl_load_i32(e + 8) : 0;
+    const int64_t reach_h = (int64_t)rows->shape[1] * bh + rows->shape[0] + (top < 0 ? -(int64_t)top : top);
+    const int64_t reach_w = (int64_t)(rank == 4 ? rows->shape[2] : 1) * bw + rows->shape[0] + (left < 0 ? -(int64_t)left : left);
+    TFL_CHECK(op, output->count == 0 || (reach_h < 2147483648LL && reach_w < 2147483648LL),
+              "the block shape and %s reach positions past 2^31 (TFLM's int arithmetic overflows)", what);
     TFL_CHECK(op, output->count == 0 || input->count > 0, "input %t is empty but the output is not", input);
     int32_t *p = tfl_use_body(op, body, TFL_SPACE_BATCH_WORDS);
     if (!p) return 1;
@@ -245,8 +255,8 @@ static int prepare_space_batch(tfl_op *op, int32_t body, const char *what)
     p[TFL_SPACE_BATCH_OUTPUT_WIDTH] = rank == 4 ? output->shape[2] : 1;
     p[TFL_SPACE_BATCH_BLOCK_HEIGHT] = bh;
     p[TFL_SPACE_BATCH_BLOCK_WIDTH] = bw;
-    p[TFL_SPACE_BATCH_TOP] = tfl_load_i32(e);
-    p[TFL_SPACE_BATCH_LEFT] = rank == 4 ? tfl_load_i32(e + 8) : 0;
+    p[TFL_SPACE_BATCH_TOP] = top;
+    p[TFL_SPACE_BATCH_LEFT] = left;
     return 0;
 }
 

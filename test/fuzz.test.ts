@@ -139,12 +139,18 @@ describe("fuzzing the model reader, loader and kernels", () => {
         buildLoaderTool();
         // A STRIDED_SLICE stride of 2^31 - 1 on a one-element dimension: the C loop's index passed
         // 2^31 after its one step (seeds 38069114 mutant 398, 41032123 mutant 33). A PAD output of
-        // rank 12, which the C refused and the STS loaded (39001117, 395).
+        // rank 12, which the C refused and the STS loaded (39001117, 395). SPACE_TO_BATCH_ND and
+        // BATCH_TO_SPACE_ND outputs shallower than their inputs, which the C bodies overran (61011183,
+        // 679; 61096183, 852). A buffer of offset 4.5e18 and a negative size, which the STS loaded
+        // (66003198, 174).
         const dir = path.join(__dirname, "..", "..", "test", "fuzz-regressions");
         const expected: { [name: string]: RegExp | null } = {
             "strided-slice-huge-stride-float32": null,
             "strided-slice-huge-stride-int8": null,
             "pad-rank-12-output": /^error unsupported tensor 2 of rank 12 \(at most 8\)$/,
+            "space-to-batch-shallow-output": /^error operator 0 \(SPACE_TO_BATCH_ND v\d+\): tensor 3 .* must have the depth of tensor 0 /,
+            "batch-to-space-shallow-output": /^error operator 0 \(BATCH_TO_SPACE_ND v\d+\): tensor 3 .* must have the depth of tensor 0 /,
+            "buffer-negative-size": /^error corrupt model: buffer 9's offset and size reach outside the 3164-byte file$/,
         };
         const tflite = loadTflite();
         for (const name of Object.keys(expected)) {

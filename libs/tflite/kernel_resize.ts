@@ -426,6 +426,9 @@ namespace tflite {
         op.check(input.type === TensorType.Float32 || input.type === TensorType.Int8,
             "unsupported type " + typeName(input.type) + " of " + input.describe() + " (TFLM takes FLOAT32, INT8)")
         op.check(output.type === input.type, output.describe() + " must have the type of " + input.describe())
+        // TFLM copies the input's depth into each output position at the output's stride: a
+        // shallower output is overrun.
+        op.check(output.dim(rank - 1) === input.dim(rank - 1), output.describe() + " must have the depth of " + input.describe())
         const spatial = rank - 2
         op.check(block.isConst && block.type === TensorType.Int32 && block.rank() === 1 && block.dim(0) === spatial,
             "the block shape input " + block.describe() + " must be a constant INT32 tensor of shape [" + spatial + "]")
@@ -434,6 +437,14 @@ namespace tflite {
         const at = (t: Tensor, i: number) => t.data.getNumber(NumberFormat.Int32LE, t.offset + 4 * i)
         const bh = at(block, 0), bw = rank === 4 ? at(block, 1) : 1
         op.check(bh > 0 && bw > 0, "the block shape's values must be positive (TFLM divides by them)")
+        // The bodies' positions (row times block, plus a batch's shift, minus the edge) are int32
+        // in C as in TFLM; the bound takes every loop count at its largest.
+        const inSpace = body === "batch_to_space_nd_bytes"
+        const rows = inSpace ? input : output
+        const top = at(edges, 0), left = rank === 4 ? at(edges, 2) : 0
+        const reach = (loop: number, blockSize: number, edge: number) => loop * blockSize + rows.dim(0) + Math.abs(edge)
+        op.check(output.elementCount() === 0 || (reach(rows.dim(1), bh, top) < 2147483648 && reach(rank === 4 ? rows.dim(2) : 1, bw, left) < 2147483648),
+            "the block shape and " + what + " reach positions past 2^31 (TFLM's int arithmetic overflows)")
         // TFLM divides by the batch of the empty one.
         op.check(output.elementCount() === 0 || input.elementCount() > 0, "input " + input.describe() + " is empty but the output is not")
         const p = op.useBody(body, SpaceBatchParams.Words)
@@ -448,8 +459,8 @@ namespace tflite {
         setParams(p, SpaceBatchParams.OutputBatch, o)
         setParam(p, SpaceBatchParams.BlockHeight, bh)
         setParam(p, SpaceBatchParams.BlockWidth, bw)
-        setParam(p, SpaceBatchParams.Top, at(edges, 0))
-        setParam(p, SpaceBatchParams.Left, rank === 4 ? at(edges, 2) : 0)
+        setParam(p, SpaceBatchParams.Top, top)
+        setParam(p, SpaceBatchParams.Left, left)
     }
 
     /** The block's words in order: pixel bytes, input n h w, output n h w, block h w, top, left. */

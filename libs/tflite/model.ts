@@ -274,7 +274,9 @@ namespace tflite {
                 // Models over 2 GB keep data after the flatbuffer, addressed by offset and size.
                 const off = fb.fieldI64(b, BufferField.Offset, 0)
                 const size = fb.fieldI64(b, BufferField.Size, 0)
-                if (off > 1) fb.check(off, size, "buffer " + i)
+                // A negative size would pass a check of the end alone.
+                if (off > 1 && (size < 0 || off > fb.length || size > fb.length - off))
+                    fail("corrupt model: buffer " + i + "'s offset and size reach outside the " + fb.length + "-byte file")
                 bufOffsets.push(off > 1 ? off : 0)
                 bufLengths.push(off > 1 ? size : 0)
             }
