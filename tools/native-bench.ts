@@ -14,11 +14,12 @@
 // byte while it is timed, and a build whose replay fails is reported, not timed.
 //
 // Beside them, TFLM's own instructions per invoke on the same emulated M4, with CMSIS-NN and with
-// its reference kernels, when their programs are built (outside the project: tools/tflm-cmsis/).
+// its reference kernels, and on the same emulated micro:bit with CMSIS-NN, when their programs are
+// built (outside the project: tools/tflm-cmsis/).
 //
 //   node built/tools/native-bench.js           the instruction table
 //   node built/tools/native-bench.js --calls   also the bodies of micro_speech and person_detect
-//   node built/tools/native-bench.js --tflm    only ours (-O2) beside TFLM's, on the M4
+//   node built/tools/native-bench.js --tflm    only ours (-O2) beside TFLM's, on the M4 and the M0
 import * as childProcess from "child_process";
 import * as fs from "fs";
 import * as path from "path";
@@ -27,17 +28,6 @@ import { conformanceCases, sharedPath } from "../node/conformance";
 
 /** Instructions per timer tick under -icount shift=0: 1 ns each, over the timer's period. */
 export const TICK_INSTRUCTIONS = { m4: 40, m0: 62.5 };
-
-/**
- * TFLM on the emulated micro:bit (Cortex-M0), micro_speech per invoke, for scale: figures measured
- * outside this project and written down here, not rebuilt by this benchmark.
- */
-export const TFLM_MICRO_SPEECH = {
-    m0: [
-        { build: "TFLM reference kernels", instructions: 22.5e6 },
-        { build: "TFLM + CMSIS-NN", instructions: 4.14e6 },
-    ],
-};
 
 /**
  * TFLM itself on the emulated Cortex-M4, counted the same way as our kernels: programs built
@@ -54,6 +44,17 @@ export const TFLM_BUILDS = [
     { name: "TFLM reference kernels", elf: "tflm-ref-m4.elf" },
 ];
 export const TFLM_MODELS = ["micro_speech_quantized", "person_detect"];
+/**
+ * The same TFLM built for the emulated micro:bit (build.sh's cmsis_nn-m0 and ref-m0: Cortex-M0,
+ * soft float, CMSIS-NN's portable C), run on QEMU's microbit the way our M0 figure is (TIMER0,
+ * 62.5 instructions a tick). micro_speech only: person_detect's arena (about 100 KB) cannot fit
+ * the board's 16 KB of RAM, for TFLM as for us.
+ */
+export const TFLM_M0_BUILDS = [
+    { name: "TFLM + CMSIS-NN", elf: "tflm-cmsis_nn-m0.elf" },
+    { name: "TFLM reference kernels", elf: "tflm-ref-m0.elf" },
+];
+export const TFLM_M0_MODELS = ["micro_speech_quantized"];
 
 /**
  * TFLM + CMSIS-NN's kernels on the same emulated Cortex-M4, instructions per invoke (timeTflm's
@@ -61,6 +62,13 @@ export const TFLM_MODELS = ["micro_speech_quantized", "person_detect"];
  * ours below them without TFLM's sources.
  */
 export const TFLM_CMSIS_M4: { [model: string]: number } = { micro_speech_quantized: 1495470, person_detect: 22930024 };
+
+/**
+ * TFLM + CMSIS-NN's kernels on the emulated micro:bit (Cortex-M0), instructions per invoke
+ * (timeTflm's "ops" with tflm-cmsis_nn-m0.elf on QEMU's microbit, measured 2026-12-06), written
+ * down so that the tests can compare ours without TFLM's sources.
+ */
+export const TFLM_CMSIS_M0: { [model: string]: number } = { micro_speech_quantized: 2596203 };
 
 export interface TflmTiming {
     /** Mean instructions of the second Invoke(), whole. */
@@ -73,7 +81,7 @@ export interface TflmTiming {
 }
 
 /** Runs one of the external TFLM programs on a model's conformance cases (see TFLM_ELF_DIR). */
-export function timeTflm(elf: string, model: string): TflmTiming {
+export function timeTflm(elf: string, model: string, board: "m4" | "m0" = "m4"): TflmTiming {
     const cases = conformanceCases().filter((c) => path.basename(c.model, ".tflite") === model);
     if (!cases.length) throw new Error(`no conformance cases for ${model}`);
     const unsupported = cases.filter((c) => c.inputs.length !== 1 || c.stream_stride_bytes);
@@ -89,7 +97,8 @@ export function timeTflm(elf: string, model: string): TflmTiming {
     const args = ["tflm_bench", sharedPath(cases[0].model), caseDir, ...cases.map((c) => c.case)];
     const bad = args.find((a) => /[, ]/.test(a));
     if (bad) throw new Error(`semihosting arguments cannot hold a comma or a space: ${bad}`);
-    const res = childProcess.spawnSync("qemu-system-arm", ["-M", "mps2-an386", "-nographic", "-monitor", "none", "-serial", "none",
+    const machine = board === "m0" ? "microbit" : "mps2-an386";
+    const res = childProcess.spawnSync("qemu-system-arm", ["-M", machine, "-nographic", "-monitor", "none", "-serial", "none",
         "-icount", "shift=0", "-semihosting-config", ["enable=on", "target=native", ...args.map((a) => "arg=" + a)].join(","),
         "-kernel", elf], { encoding: "utf8", maxBuffer: 64 << 20, timeout: 600000 });
     if (res.error) throw new Error(`qemu-system-arm: ${res.error.message}`);
@@ -106,7 +115,7 @@ export function timeTflm(elf: string, model: string): TflmTiming {
         if (f[7] !== "1") failed.push(`${f[1]}: output differs from TFLM's golden`);
     }
     if (timed + failed.length < cases.length) failed.push(`only ${timed} of ${cases.length} cases ran: ${output.trim().split("\n").slice(-3).join(" / ")}`);
-    const tick = TICK_INSTRUCTIONS.m4;
+    const tick = TICK_INSTRUCTIONS[board];
     return { invoke: timed ? (invoke / timed) * tick : NaN, ops: timed ? (ops / timed) * tick : NaN, cases: timed, failed };
 }
 
@@ -142,6 +151,45 @@ export function tflmComparison(ours: { name: string; timing: Timing }[], dir = T
         if (c && ours.length) ratios.push(`${model}: ${ours.map((o) => `${o.name} ${((o.timing.perModel.get(model) ?? NaN) / c.t.ops).toFixed(2)}`).join(", ")}`);
     }
     if (ratios.length) lines.push("", "ours / TFLM + CMSIS-NN's kernels (below 1: we take fewer instructions):", ...ratios.map((r) => "- " + r));
+    if (missing.length) lines.push("", `not measured: ${missing.map((b) => `${b.name} (no ${path.join(dir, b.elf)})`).join(", ")}`);
+    if (notes.length) lines.push("", ...notes);
+    return lines;
+}
+
+/**
+ * Our M0 figures beside TFLM's on the same emulated micro:bit (TFLM_M0_BUILDS), or, without its
+ * programs, beside TFLM + CMSIS-NN's figure written down in TFLM_CMSIS_M0.
+ */
+export function tflmM0Comparison(ours: { name: string; timing: Timing }[], dir = TFLM_ELF_DIR): string[] {
+    const builds = TFLM_M0_BUILDS.map((b) => ({ ...b, path: path.join(dir, b.elf) })).filter((b) => fs.existsSync(b.path));
+    const oursOn = (o: { timing: Timing }, model: string) => o.timing.perModel.get(model) ?? NaN;
+    if (!builds.length) {
+        return [`TFLM on the same emulated micro:bit: not measured in this run, no ${TFLM_M0_BUILDS.map((b) => b.elf).join(" or ")} in ${dir}`,
+            "(tools/tflm-cmsis/build.sh); TFLM + CMSIS-NN's kernels as written down in TFLM_CMSIS_M0:", "",
+            ...TFLM_M0_MODELS.map((model) => `- ${model}: ${formatCount(TFLM_CMSIS_M0[model])}; ` +
+                ours.map((o) => `ours, ${o.name}: ${formatCount(oursOn(o, model))} (${(oursOn(o, model) / TFLM_CMSIS_M0[model]).toFixed(2)} of it)`).join(", "))];
+    }
+    const lines = [`TFLM on the same emulated micro:bit (QEMU microbit, programs in ${dir}), counted the same way; person_detect`,
+        "does not fit its 16 KB of RAM, for TFLM as for us:", "",
+        `| ${["model", ...ours.map((o) => "ours, " + o.name), ...builds.flatMap((b) => [`${b.name}, kernels`, `${b.name}, whole invoke`])].join(" | ")} |`,
+        `|---|${Array(ours.length + 2 * builds.length).fill("---:").join("|")}|`];
+    const notes: string[] = [];
+    const ratios: string[] = [];
+    for (const model of TFLM_M0_MODELS) {
+        const t = builds.map((b) => {
+            try {
+                return { b, t: timeTflm(b.path, model, "m0") };
+            } catch (e) {
+                return { b, t: { invoke: NaN, ops: NaN, cases: 0, failed: [(e as Error).message] } as TflmTiming };
+            }
+        });
+        for (const { b, t: r } of t) if (r.failed.length) notes.push(`${b.name} on the M0, ${model}: did not run, or NOT equal to TFLM's goldens (figures unusable): ${r.failed.join("; ")}`);
+        lines.push(`| ${[model, ...ours.map((o) => formatCount(oursOn(o, model))), ...t.flatMap(({ t: r }) => [formatCount(r.ops), formatCount(r.invoke)])].join(" | ")} |`);
+        const c = t.find(({ b }) => b.elf === TFLM_M0_BUILDS[0].elf);
+        if (c) ratios.push(`${model}: ${ours.map((o) => `${o.name} ${(oursOn(o, model) / c.t.ops).toFixed(3)}`).join(", ")}`);
+    }
+    if (ratios.length) lines.push("", "ours / TFLM + CMSIS-NN's kernels on the M0 (below 1: we take fewer instructions):", ...ratios.map((r) => "- " + r));
+    const missing = TFLM_M0_BUILDS.filter((b) => !builds.some((x) => x.elf === b.elf));
     if (missing.length) lines.push("", `not measured: ${missing.map((b) => `${b.name} (no ${path.join(dir, b.elf)})`).join(", ")}`);
     if (notes.length) lines.push("", ...notes);
     return lines;
@@ -258,12 +306,7 @@ export function nativeBenchTable(withCalls = false): string {
     }
     const m0Failed = M0_VARIANTS.filter((_, i) => !m0[i].ok).map((v) => v.name);
     if (m0Failed.length) lines.push("", `NOT byte-exact in this run (figures unusable): ${m0Failed.join(", ")}`);
-    lines.push("", "micro_speech for scale, same emulated Cortex-M0:");
-    for (const t of TFLM_MICRO_SPEECH.m0) lines.push(`- ${t.build}: ${formatCount(t.instructions)}`);
-    M0_VARIANTS.forEach((v, i) => {
-        const ours = m0[i].perModel.get(ms)!;
-        lines.push(`- ours, ${v.name}: ${formatCount(ours)} (CMSIS-NN's / ours: ${(TFLM_MICRO_SPEECH.m0[1].instructions / ours).toFixed(2)})`);
-    });
+    lines.push("", ...tflmM0Comparison(M0_VARIANTS.map((v, i) => ({ name: v.name, timing: m0[i] }))));
     if (withCalls) {
         for (const model of [ms, "person_detect"]) {
             const all = [...VARIANTS, ...M0_VARIANTS], allTimings = [...timings, ...m0];
@@ -282,11 +325,13 @@ export function usesSmlad(elf: string): boolean {
     return /\bsmlad\b/.test(dis);
 }
 
-/** Only the comparison with TFLM, ours at -O2 (portable C and the DSP path). */
+/** Only the comparison with TFLM, ours at -O2 (on the M4 portable C and the DSP path; on the M0). */
 export function tflmTable(): string {
     recordOnce();
     const ours = VARIANTS.filter((v) => v.opt === "-O2");
-    return tflmComparison(ours.map((v) => ({ name: v.name, timing: timeVariant(buildVariant(v)) }))).join("\n");
+    const oursM0 = M0_VARIANTS.filter((v) => v.opt === "-O2");
+    return [...tflmComparison(ours.map((v) => ({ name: v.name, timing: timeVariant(buildVariant(v)) }))), "",
+        ...tflmM0Comparison(oursM0.map((v) => ({ name: v.name, timing: timeVariant(buildVariant(v), RECORDING, "m0") })))].join("\n");
 }
 
 if (require.main === module) {

@@ -1,7 +1,9 @@
 // Instructions per invoke of TFLM (with whatever kernels the library was built with) on QEMU's
-// mps2-an386 (Cortex-M4F), counted the way pxt-tinyml's replay harness counts its own kernels:
-// QEMU runs with `-icount shift=0` (1 ns of virtual time per instruction) and the CMSDK APB
-// timer 0 at 25 MHz is read around the work, so one tick is 40 instructions.
+// mps2-an386 (Cortex-M4F) or, built with TFLM_BENCH_MICROBIT, QEMU's microbit (nRF51822,
+// Cortex-M0, 16 KB of RAM), counted the way pxt-tinyml's replay harness counts its own kernels:
+// QEMU runs with `-icount shift=0` (1 ns of virtual time per instruction) and a timer is read
+// around the work: on the mps2 the CMSDK APB timer 0 at 25 MHz (one tick is 40 instructions),
+// on the micro:bit the nRF51's TIMER0 at 16 MHz (62.5 instructions), as kernels/platform.h does.
 //
 //   tflm_bench MODEL CASE_DIR CASE...
 //
@@ -11,8 +13,13 @@
 // alone, which is what the project's harness sums). The output after each invoke must equal
 // CASE_DIR/CASE.output.bin (TFLM's reference goldens), byte for byte. Prints per case
 //   T CASE invoke TICKS ops TICKS match 1|0
-// (before the first case's T line, "O CASE INDEX OP TICKS" for each operator of its second invoke)
+// (before the first case's T line, "O CASE INDEX OP TICKS" for each operator of its second invoke,
+// and "A CASE ARENA_USED ARENA_SIZE", the arena bytes TFLM's allocator took)
 // (a case whose output differs first prints "output ..., golden ...", the bytes as int8) and ends with "N passed, M failed".
+//
+// On the micro:bit the model, the input and the golden cannot sit in its 16 KB of RAM beside the
+// arena: each file is written into the upper 128 KB of flash through the NVMC (erase the pages,
+// write words), as the project's M0 harness writes its models, and read from there.
 #include <stdio.h>
 #include <stdint.h>
 #include <string.h>
@@ -25,6 +32,28 @@
 
 namespace {
 
+#if defined(TFLM_BENCH_MICROBIT)
+volatile uint32_t* const kTimer0 = reinterpret_cast<volatile uint32_t*>(0x40008000u);
+volatile uint32_t* const kNvmc = reinterpret_cast<volatile uint32_t*>(0x4001e000u);
+
+void TimerStart() {
+  kTimer0[0x504 / 4] = 0;  // MODE: timer
+  kTimer0[0x508 / 4] = 3;  // BITMODE: 32 bits
+  kTimer0[0x510 / 4] = 0;  // PRESCALER: 16 MHz
+  kTimer0[0x00c / 4] = 1;  // TASKS_CLEAR
+  kTimer0[0x000 / 4] = 1;  // TASKS_START
+}
+
+inline uint32_t Ticks() {
+  kTimer0[0x040 / 4] = 1;   // TASKS_CAPTURE[0]
+  return kTimer0[0x540 / 4];  // CC[0]
+}
+
+void NvmcWait() {
+  while (!(kNvmc[0x400 / 4] & 1)) {  // READY
+  }
+}
+#else
 volatile uint32_t* const kTimer0 = reinterpret_cast<volatile uint32_t*>(0x40000000u);
 
 void TimerStart() {
@@ -36,6 +65,7 @@ void TimerStart() {
 
 // The timer counts down; this counts up.
 inline uint32_t Ticks() { return ~kTimer0[1]; }
+#endif
 
 // Sums the ticks of the operators' invoke functions, and keeps each one's for the O lines.
 class OpTicks : public tflite::MicroProfilerInterface {
@@ -62,6 +92,59 @@ class OpTicks : public tflite::MicroProfilerInterface {
   uint32_t start_ = 0;
 };
 
+#if defined(TFLM_BENCH_MICROBIT)
+// The arena takes what RAM the stack, newlib's stdio and TFLM's objects leave: micro_speech's
+// needs about 7 KB; person_detect's (over 100 KB) has no room on this board.
+#ifndef TFLM_BENCH_ARENA
+#define TFLM_BENCH_ARENA 8192
+#endif
+constexpr size_t kArenaBytes = TFLM_BENCH_ARENA;
+alignas(16) uint8_t arena[kArenaBytes];
+// The upper 128 KB of flash (the program is linked into the lower 128 KB): the model, then the
+// case's input and golden, each from a 1 KB page boundary (the NVMC erases whole pages).
+constexpr uint32_t kFlashFiles = 0x20000u, kFlashEnd = 0x40000u, kPage = 1024;
+constexpr size_t kModelMax = 112u << 10;
+constexpr size_t kIoMax = 8u << 10;
+uint8_t* const model_buf = reinterpret_cast<uint8_t*>(kFlashFiles);
+uint8_t* const input = model_buf + kModelMax;
+uint8_t* const golden = input + kIoMax;
+static_assert(kFlashFiles + kModelMax + 2 * kIoMax == kFlashEnd, "the files fill the upper 128 KB of flash");
+
+// Reads a file into flash at dst, at most cap bytes; its length, -1 if it cannot be opened, -2 if
+// it is longer than cap. Unbuffered, so that stdio takes no 1 KB buffer from the heap.
+long ReadFile(const char* path, uint8_t* dst, size_t cap) {
+  FILE* f = fopen(path, "rb");
+  if (!f) return -1;
+  setvbuf(f, nullptr, _IONBF, 0);
+  kNvmc[0x504 / 4] = 2;  // CONFIG: erase enabled
+  NvmcWait();
+  for (uint32_t page = 0; page < cap / kPage; page++) {
+    kNvmc[0x508 / 4] = reinterpret_cast<uint32_t>(dst) + page * kPage;  // ERASEPAGE
+    NvmcWait();
+  }
+  kNvmc[0x504 / 4] = 1;  // CONFIG: write enabled
+  NvmcWait();
+  uint32_t chunk[64];
+  size_t n = 0, got;
+  int more = 0;
+  while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+    if (n + got > cap) {
+      more = 1;
+      break;
+    }
+    for (size_t i = 0; i < (got + 3) / 4; i++) {
+      reinterpret_cast<volatile uint32_t*>(dst + n)[i] = chunk[i];
+      NvmcWait();
+    }
+    n += got;
+    if (got < sizeof chunk) break;
+  }
+  kNvmc[0x504 / 4] = 0;  // CONFIG: read only
+  NvmcWait();
+  fclose(f);
+  return more ? -2 : static_cast<long>(n);
+}
+#else
 constexpr size_t kModelMax = 1u << 20;
 constexpr size_t kArenaBytes = 512u << 10;
 constexpr size_t kIoMax = 64u << 10;
@@ -78,6 +161,7 @@ long ReadFile(const char* path, uint8_t* dst, size_t cap) {
   fclose(f);
   return more ? -2 : static_cast<long>(n);
 }
+#endif
 
 void Log(const char* s) { fputs(s, stdout); }
 
@@ -144,9 +228,12 @@ int main(int argc, char** argv) {
       for (size_t i = 0; i < out->bytes; i++) printf(" %d", static_cast<int>(static_cast<int8_t>(golden[i])));
       printf("\n");
     }
-    if (c == 3)  // the first case's operators, one line each
+    if (c == 3) {  // the first case's operators, one line each, and its arena
+      printf("A %s %lu %lu\n", argv[c], static_cast<unsigned long>(interpreter.arena_used_bytes()),
+             static_cast<unsigned long>(kArenaBytes));
       for (int i = 0; i < profiler.count_ && i < OpTicks::kMaxOps; i++)
         printf("O %s %d %s %lu\n", argv[c], i, profiler.tags_[i], static_cast<unsigned long>(profiler.ticks_[i]));
+    }
     printf("T %s invoke %lu ops %lu match %d\n", argv[c], static_cast<unsigned long>(invoke_ticks),
            static_cast<unsigned long>(profiler.sum_), match);
     if (match) passed++; else failed++;
