@@ -142,7 +142,8 @@ describe("fuzzing the model reader, loader and kernels", () => {
         // rank 12, which the C refused and the STS loaded (39001117, 395). SPACE_TO_BATCH_ND and
         // BATCH_TO_SPACE_ND outputs shallower than their inputs, which the C bodies overran (61011183,
         // 679; 61096183, 852). A buffer of offset 4.5e18 and a negative size, which the STS loaded
-        // (66003198, 174).
+        // (66003198, 174). A SPACE_TO_BATCH_ND block of 2^31 - 1, whose position overflowed the C
+        // body's int (UBSan; 67017201, 679).
         const dir = path.join(__dirname, "..", "..", "test", "fuzz-regressions");
         const expected: { [name: string]: RegExp | null } = {
             "strided-slice-huge-stride-float32": null,
@@ -150,6 +151,7 @@ describe("fuzzing the model reader, loader and kernels", () => {
             "pad-rank-12-output": /^error unsupported tensor 2 of rank 12 \(at most 8\)$/,
             "space-to-batch-shallow-output": /^error operator 0 \(SPACE_TO_BATCH_ND v\d+\): tensor 3 .* must have the depth of tensor 0 /,
             "batch-to-space-shallow-output": /^error operator 0 \(BATCH_TO_SPACE_ND v\d+\): tensor 3 .* must have the depth of tensor 0 /,
+            "space-to-batch-block-overflow": /^error operator 0 \(SPACE_TO_BATCH_ND v\d+\): the block shape and paddings reach positions past 2\^31 \(TFLM's int arithmetic overflows\)$/,
             "buffer-negative-size": /^error corrupt model: buffer 9's offset and size reach outside the 3164-byte file$/,
         };
         const tflite = loadTflite();
