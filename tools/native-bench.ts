@@ -14,8 +14,8 @@
 // byte while it is timed, and a build whose replay fails is reported, not timed.
 //
 // Beside them, TFLM's own instructions per invoke on the same emulated M4, with CMSIS-NN and with
-// its reference kernels, and on the same emulated micro:bit with CMSIS-NN, when their programs are
-// built (outside the project: tools/tflm-cmsis/).
+// its reference kernels, and the same two on the same emulated micro:bit (micro_speech), when their
+// programs are built (outside the project: tools/tflm-cmsis/).
 //
 //   node built/tools/native-bench.js           the instruction table
 //   node built/tools/native-bench.js --calls   also the bodies of micro_speech and person_detect
