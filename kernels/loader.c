@@ -1431,23 +1431,33 @@ void tfl_write_state(const tfl_loader *l, uint8_t *state)
 void tfl_run_ops(uint8_t *state, const uint8_t *model, uint8_t *arena, int32_t first, int32_t count)
 {
     const int32_t *op_table = (const int32_t *)(state + ((const int32_t *)state)[TFL_STATE_OPS]);
-    for (int32_t i = first; i < first + count; i++)
+    for (int32_t i = first; i < first + count; i++) {
         BODIES[op_table[2 * i]]((int32_t *)(state + op_table[2 * i + 1]), model, arena);
+        /* TFLM's kTfLiteAbort (CIRCULAR_BUFFER not due): no further op runs, nor does the caller
+         * of a subgraph go on. */
+        if (tfl_invoke_stopped) break;
+    }
 }
 
-void tfl_invoke(uint8_t *state, const uint8_t *model)
+int tfl_invoke(uint8_t *state, const uint8_t *model)
 {
     const int32_t *header = (const int32_t *)state;
+    tfl_invoke_stopped = 0;
     tfl_run_ops(state, model, state + header[TFL_STATE_ARENA], 0, header[TFL_STATE_MAIN_OP_COUNT]);
+    const int ran = !tfl_invoke_stopped;
+    tfl_invoke_stopped = 0;
+    return ran;
 }
 #else
-void tfl_invoke(uint8_t *state, const uint8_t *model)
+/* No op of the default build stops an invoke. */
+int tfl_invoke(uint8_t *state, const uint8_t *model)
 {
     const int32_t *header = (const int32_t *)state;
     const int32_t *op_table = (const int32_t *)(state + header[TFL_STATE_OPS]);
     uint8_t *arena = state + header[TFL_STATE_ARENA];
     for (int32_t i = 0; i < header[TFL_STATE_OP_COUNT]; i++)
         CORE_BODIES[CORE_SLOTS[op_table[2 * i]] - 1]((int32_t *)(state + op_table[2 * i + 1]), model, arena);
+    return 1;
 }
 #endif
 

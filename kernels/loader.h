@@ -348,8 +348,11 @@ enum tfl_io_word {
     TFL_IO_WORDS = 15,
 };
 
-/* Runs every operator once. */
-void tfl_invoke(uint8_t *state, const uint8_t *model);
+/* Runs every operator once. Returns 1 when every op ran, 0 when one stopped the invoke early
+ * (CIRCULAR_BUFFER when not due, in all-ops builds: TFLM's kTfLiteAbort). */
+int tfl_invoke(uint8_t *state, const uint8_t *model);
+/* Set by a body that stops the current invoke (circular_buffer.c, where it is defined). */
+extern uint8_t tfl_invoke_stopped;
 /* Runs ops first .. first + count - 1 of the op table (a subgraph's, for the control ops' bodies:
  * kernels/control.c). Only in builds with several subgraphs (TINYML_ALL_OPS). */
 void tfl_run_ops(uint8_t *state, const uint8_t *model, uint8_t *arena, int32_t first, int32_t count);

@@ -123,6 +123,7 @@ int tfl_prepare_signal_spectral_subtraction(tfl_op *op);
 int tfl_prepare_signal_pcan(tfl_op *op);
 int tfl_prepare_signal_filter_bank_log(tfl_op *op);
 int tfl_prepare_signal_delay(tfl_op *op); /* all-ops builds only */
+int tfl_prepare_circular_buffer(tfl_op *op); /* all-ops builds only */
 int tfl_prepare_signal_overlap_add(tfl_op *op); /* all-ops builds only */
 int tfl_prepare_signal_framer(tfl_op *op); /* all-ops builds only */
 int tfl_prepare_signal_stacker(tfl_op *op); /* all-ops builds only */

@@ -920,3 +920,53 @@ int tfl_prepare_signal_irfft(tfl_op *op)
     return kiss_wide_params(op, type, body, fft_length, fft_length + 2, rows, factors, count, 1);
 }
 #endif
+
+#if TINYML_ALL_OPS
+/* ---- CIRCULAR_BUFFER (kernel_circular_buffer.ts, circular_buffer.c): TFLM's custom op for
+ * streaming convolutions, in the all-ops build only; here for this file's option readers. ---- */
+
+int tfl_prepare_circular_buffer(tfl_op *op)
+{
+    if (check_io(op, 1, 1)) return 1;
+    const tfl_tensor_info *input = tfl_input(op, 0), *output = tfl_output_tensor(op, 0);
+    /* TFLM reads dims 0-3 of both without checking the rank. */
+    TFL_CHECK(op, input->rank == 4 && output->rank == 4, "input %t and output %t must have rank 4", input, output);
+    TFL_CHECK(op, input->type == TFL_TYPE_INT8 && output->type == TFL_TYPE_INT8,
+              "input %t and output %t must be INT8 (TFLM's only type)", input, output);
+    TFL_CHECK(op, input->shape[1] == 1, "input %t must have 1 in dimension 1", input);
+    TFL_CHECK(op, input->shape[0] == output->shape[0] && input->shape[2] == output->shape[2] && input->shape[3] == output->shape[3],
+              "output %t must match input %t in dimensions 0, 2 and 3", output, input);
+    /* TFLM shifts (slots - 1) inputs of the first batch: with none it would write outside. */
+    TFL_CHECK(op, output->shape[0] >= 1 && output->shape[1] >= 1, "output %t must have 1 or more in dimensions 0 and 1", output);
+    flex_options o;
+    int32_t cycles_max = 0;
+    if (signal_options(op, &o)) return 1;
+    if (o.has_map) {
+        /* TFLM reads the map's first value in key order, whatever its key. */
+        int64_t data;
+        int64_t n = flex_map_length(&o, &data);
+        if (flex_failed(&o)) return 1;
+        TFL_CHECK(op, n == 1, "custom options must hold 'cycles_max' only");
+        if (signal_int(op, &o, "cycles_max", &cycles_max)) return 1;
+    }
+    const int32_t slots = output->shape[1];
+    const int known = slots == 5 || slots == 13 || slots == 25;
+    if (cycles_max <= 0) {
+        /* TFLM's guess for the two streaming models it knows: 1 for 5, 13 or 25 slots, else 2,
+         * except [., ., 2, 96] whose period depends on how many such ops the process prepared. */
+        TFL_CHECK(op, known || output->shape[2] != 2 || output->shape[3] != 96,
+                  "output %t with cycles_max %d: TFLM's period for this shape depends on a count of ops across the process; give cycles_max > 0",
+                  output, cycles_max);
+        cycles_max = known ? 1 : 2;
+    }
+    int32_t *p = tfl_use_body(op, TFL_BODY_circular_buffer_int8, TFL_CIRCULAR_BUFFER_WORDS);
+    if (!p) return 1;
+    tfl_param_persistent(op, TFL_CIRCULAR_BUFFER_STATE, 4);
+    tfl_param_tensor(op, TFL_CIRCULAR_BUFFER_INPUT, input);
+    tfl_param_tensor(op, TFL_CIRCULAR_BUFFER_OUTPUT, output);
+    p[TFL_CIRCULAR_BUFFER_DEPTH] = output->shape[2] * output->shape[3];
+    p[TFL_CIRCULAR_BUFFER_SLOTS] = slots;
+    p[TFL_CIRCULAR_BUFFER_CYCLES_MAX] = cycles_max;
+    return 0;
+}
+#endif

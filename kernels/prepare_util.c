@@ -202,6 +202,7 @@ tfl_prepare_fn tfl_find_prepare(const tfl_op *op, const char *custom_name, uint3
 #if TINYML_ALL_OPS
             /* Not in the default build's table at all: each name costs its bytes there. */
             {"SignalDelay", tfl_prepare_signal_delay},
+            {"CIRCULAR_BUFFER", tfl_prepare_circular_buffer},
             {"SignalOverlapAdd", tfl_prepare_signal_overlap_add},
             {"SignalFramer", tfl_prepare_signal_framer},
             {"SignalStacker", tfl_prepare_signal_stacker},

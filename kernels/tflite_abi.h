@@ -125,6 +125,21 @@ enum tfl_cast {
     TFL_CAST_WORDS = 6,
 };
 
+/* kernel_circular_buffer.ts CircularBufferParams: Parameter block of circular_buffer_int8 (words). */
+enum tfl_circular_buffer {
+    TFL_CIRCULAR_BUFFER_INPUT = 0,
+    TFL_CIRCULAR_BUFFER_OUTPUT = 2,
+    /* Bytes of one input: dims 2 and 3 (TFLM shifts the first batch only). */
+    TFL_CIRCULAR_BUFFER_DEPTH = 4,
+    /* Output dim 1: how many inputs the output holds. */
+    TFL_CIRCULAR_BUFFER_SLOTS = 5,
+    /* The op is due every CyclesMax invokes (1 or more). */
+    TFL_CIRCULAR_BUFFER_CYCLES_MAX = 6,
+    /* Arena offset of an int32: invokes since the op was last due (0 at load and reset). */
+    TFL_CIRCULAR_BUFFER_STATE = 7,
+    TFL_CIRCULAR_BUFFER_WORDS = 8,
+};
+
 /* kernel_compare.ts CompareParams: Parameter block of the compare_* bodies (words). */
 enum tfl_compare {
     TFL_COMPARE_INPUT1 = 0,
@@ -1275,6 +1290,7 @@ enum tfl_type {
     X(cast_uint32) \
     X(cast_float) \
     X(cast_bool) \
+    X(circular_buffer_int8) \
     X(compare_bool) \
     X(compare_int8) \
     X(compare_int32) \
@@ -1458,6 +1474,7 @@ void tflite_cast_int32(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_cast_uint32(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_cast_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_cast_bool(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_circular_buffer_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_compare_bool(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_compare_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_compare_int32(int32_t *params, const uint8_t *model, uint8_t *arena);

@@ -12,7 +12,8 @@ import * as path from "path";
 /** node/native/addon.c's functions. */
 export interface NativeAddon {
     load(model: Buffer, portable: boolean): [object, Buffer, number];
-    invoke(handle: object, arena: Buffer): void;
+    /** false when an op stopped the invoke early (CIRCULAR_BUFFER not due). */
+    invoke(handle: object, arena: Buffer): boolean;
     reset(handle: object, arena: Buffer): void;
 }
 

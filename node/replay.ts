@@ -38,6 +38,7 @@ import { draftCase } from "./draft-case";
 import { SIGNAL_DRAFTS } from "./signal-cases";
 import { MATMUL_DRAFTS } from "./matmul-cases";
 import { LSTM_DRAFTS } from "./lstm-cases";
+import { CIRCULAR_DRAFTS } from "./circular-cases";
 import { CONTROL_DRAFTS, controlCase } from "./control-cases";
 
 export const REPO = path.resolve(__dirname, "..", "..");
@@ -376,6 +377,8 @@ for (const op of Object.keys(SIGNAL_DRAFTS))
 // random golden draft of that type, its invokes in sequence.
 for (const type of ["float32", "int8", "int16"])
     EXTRA_KINDS[`UNIDIRECTIONAL_SEQUENCE_LSTM ${type}`] = (r) => draftCase(r, LSTM_DRAFTS.unidirectional_sequence_lstm(r).filter((d) => d.covers.includes(type)));
+// Nor has CIRCULAR_BUFFER (node/circular-cases.ts): a random golden draft, its invokes in sequence.
+for (const op of Object.keys(CIRCULAR_DRAFTS)) EXTRA_KINDS[op.toUpperCase()] = (r) => draftCase(r, CIRCULAR_DRAFTS[op](r));
 
 // CALL_ONCE and the resource variables (node/control-cases.ts): no fuzzer kinds yet; a random golden draft, its invokes in sequence.
 for (const op of Object.keys(CONTROL_DRAFTS)) EXTRA_KINDS[op.toUpperCase()] = (r) => controlCase(r, CONTROL_DRAFTS[op](r));

@@ -61,6 +61,7 @@ describe("micro:bit v2 firmware (CODAL from ../shared/codal, built offline)", fu
         for (const f of ["tflite_conv_2d_float", "tflite_svdf_int8", "tflite_logistic_int16", "tfl_prepare_svdf", "tfl_prepare_transpose", "tflite_quantize_float_int8",
             "tfl_prepare_transpose_conv", "tflite_transpose_conv_int16", "tfl_prepare_equal", "tflite_compare_int8", "tfl_prepare_add_n", "tflite_select_bytes", "tfl_prepare_gather", "tflite_gather_nd_bytes",
             "tfl_prepare_abs", "tfl_prepare_prelu", "tflite_math_float", "tflite_squared_difference_int8", "tfl_prepare_signal_delay", "tflite_signal_delay_int16",
+            "tfl_prepare_circular_buffer", "tflite_circular_buffer_int8",
             "tfl_prepare_signal_overlap_add", "tflite_signal_overlap_add_float",
             "tfl_prepare_signal_framer", "tflite_signal_framer_int16", "tfl_prepare_signal_stacker", "tflite_signal_stacker_int16",
             "tflite_signal_rfft_float", "tfl_prepare_signal_irfft", "tflite_signal_irfft_float", "tflite_signal_rfft_int32", "tflite_signal_irfft_int16",

@@ -30,6 +30,7 @@ import { RESIZE_OPS } from "./tflm-goldens-resize";
 import { SIGNAL_OPS, SIGNAL2_OPS } from "./tflm-goldens-signal";
 import { MISC_OPS } from "./tflm-goldens-misc";
 import { NORM_OPS } from "./tflm-goldens-norm";
+import { CIRCULAR_OPS } from "./tflm-goldens-circular";
 import { CONTROL_OPS } from "./tflm-goldens-control";
 import { LSTM_OPS } from "./tflm-goldens-lstm";
 import { MATMUL_OPS } from "./tflm-goldens-matmul";
@@ -51,6 +52,11 @@ export interface GoldenCase {
     output: string;
     /** Invokes in sequence (stateful ops), each input file holding every invoke's bytes, appended; 1 when absent. */
     invokes?: number;
+    /**
+     * Per invoke, true where an op stopped it (TFLM's Invoke returned kTfLiteAbort: CIRCULAR_BUFFER
+     * when not due); the outputs are then what the ops that ran left. Absent when every invoke ran to the end.
+     */
+    stopped?: boolean[];
     outputType: TypeName;
     /** TFLM's MicroInterpreter::arena_used_bytes() for the model, for reference. */
     tflmArenaBytes: number;
@@ -181,6 +187,7 @@ const OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => GoldenDraft[]
     ...SIGNAL2_OPS,
     ...MISC_OPS,
     ...NORM_OPS,
+    ...CIRCULAR_OPS,
     ...CONTROL_OPS,
     ...LSTM_OPS,
     ...MATMUL_OPS,
@@ -217,7 +224,7 @@ function describe(s: SingleOpSpec): string {
     return `${op} in: ${s.inputs.map(t).join("; ")} out: ${s.outputs.map(t).join("; ")}`;
 }
 
-function runTflm(dir: string, model: Buffer, inputs: Buffer[], invokes = 1): { output: Buffer; arenaBytes: number } {
+function runTflm(dir: string, model: Buffer, inputs: Buffer[], invokes = 1): { output: Buffer; arenaBytes: number; stopped: boolean[] } {
     const modelFile = path.join(dir, "model.tflite");
     fs.writeFileSync(modelFile, model);
     const inputFiles = inputs.map((b, i) => {
@@ -231,7 +238,10 @@ function runTflm(dir: string, model: Buffer, inputs: Buffer[], invokes = 1): { o
     if (res.status !== 0) throw new Error(`the TFLM runner failed (status ${res.status}):\n${res.stdout}${res.stderr}`);
     const m = /arena_used_bytes (\d+)/.exec(res.stdout);
     if (!m) throw new Error(`the TFLM runner did not print arena_used_bytes:\n${res.stdout}`);
-    return { output: fs.readFileSync(outFile), arenaBytes: Number(m[1]) };
+    // The runner prints "invoke_status K ok|abort" for each invoke.
+    const stopped = Array.from(res.stdout.matchAll(/invoke_status (\d+) (ok|abort)/g), (s) => s[2] === "abort");
+    if (stopped.length !== invokes) throw new Error(`the TFLM runner printed ${stopped.length} invoke statuses for ${invokes} invokes:\n${res.stdout}`);
+    return { output: fs.readFileSync(outFile), arenaBytes: Number(m[1]), stopped };
 }
 
 function tflmCommit(): string {
@@ -266,6 +276,7 @@ function makeGoldens(op: string): GoldenManifest {
             name, covers: d.covers, summary: d.summary ?? describe(d.spec), model: `${name}.tflite`, inputs, output: `${name}.out.bin`,
             outputType: d.spec.outputs[0].type as TypeName, tflmArenaBytes: run.arenaBytes,
             ...(d.invokes && d.invokes > 1 ? { invokes: d.invokes } : {}),
+            ...(run.stopped.includes(true) ? { stopped: run.stopped } : {}),
         });
     });
     fs.rmSync(scratch, { recursive: true, force: true });

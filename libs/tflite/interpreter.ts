@@ -354,13 +354,21 @@ namespace tflite {
             }
         }
 
-        invoke(): void {
+        /**
+         * Runs the model once. Returns false when an op stopped the invoke early (CIRCULAR_BUFFER
+         * when it is not due: TFLM's Invoke returns kTfLiteAbort), true when every op ran.
+         */
+        invoke(): boolean {
             const start = control.micros()
             const calling = runningInterpreter
             runningInterpreter = this
+            invokeStopped = false
             this.runOps(0, this.model.subgraphs[0].operators.length)
+            const ran = !invokeStopped
+            invokeStopped = false
             runningInterpreter = calling
             this.lastInvokeMicros = control.micros() - start
+            return ran
         }
 
         /** Runs operators first .. first + count - 1 of Model.operators (a subgraph's: see kernel_control.ts). */
@@ -375,6 +383,8 @@ namespace tflite {
                 // times slower.
                 const body = ops[i].body
                 body(ops[i].params, model, arena)
+                // TFLM's kTfLiteAbort: no further op runs (a subgraph's caller stops too).
+                if (invokeStopped) break
             }
         }
 

@@ -29,6 +29,7 @@ namespace tflite {
         registerControlKernels()
         registerSignalKernels()
         registerSignal2Kernels()
+        registerCircularBufferKernels()
         registerLstmKernels()
         registerMatmulKernels()
     }

@@ -13,7 +13,7 @@
  *       use host_kernels.c's versions, which give the same bits faster. A model the C loader
  *       refuses throws an Error with its message.
  *   reset(handle, arena: Buffer)   the arena's state as a fresh load leaves it (tfl_reset)
- *   invoke(handle, arena: Buffer)  runs every operator once (tfl_invoke's loop)
+ *   invoke(handle, arena: Buffer)  runs every operator once (tfl_invoke's loop): false when an op stopped it
  *
  * Memory safety at the boundary: the handle is an External that only this file creates (its type
  * is checked with a tag), the state and the model copy are never visible to JavaScript (so their
@@ -228,10 +228,17 @@ static napi_value invoke(napi_env env, napi_callback_info info)
     const int32_t *header = (const int32_t *)m->state;
     const int32_t *op_table = (const int32_t *)(m->state + header[TFL_STATE_OPS]);
     /* Subgraph 0's ops; a control op's body runs another subgraph's with the portable bodies
-     * (tfl_run_ops), which give the same bytes. */
-    for (int32_t i = 0; i < header[TFL_STATE_MAIN_OP_COUNT]; i++)
+     * (tfl_run_ops), which give the same bytes. An op may stop the invoke as in tfl_invoke. */
+    tfl_invoke_stopped = 0;
+    for (int32_t i = 0; i < header[TFL_STATE_MAIN_OP_COUNT]; i++) {
         m->bodies[op_table[2 * i]]((int32_t *)(m->state + op_table[2 * i + 1]), m->model, arena);
-    return NULL;
+        if (tfl_invoke_stopped) break;
+    }
+    const int ran = !tfl_invoke_stopped;
+    tfl_invoke_stopped = 0;
+    napi_value result;
+    napi_get_boolean(env, ran, &result);
+    return result;
 }
 
 static napi_value reset(napi_env env, napi_callback_info info)
