@@ -116,3 +116,50 @@ void tflite_dynamic_update_slice_bytes(int32_t *p, const uint8_t *model, uint8_t
         }
     }
 }
+
+/* CUMSUM (kernel_matmul.ts cumsumFloat, cumsumInt8): enum tfl_cumsum. Each line along the axis
+ * from its first element (its last with reverse). */
+void tflite_cumsum_float(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    const uint8_t *input = tfl_tensor(p, TFL_CUMSUM_INPUT, model, arena);
+    uint8_t *output = tfl_output(p, TFL_CUMSUM_OUTPUT, arena);
+    const int32_t before = p[TFL_CUMSUM_BEFORE], depth = p[TFL_CUMSUM_DEPTH], after = p[TFL_CUMSUM_AFTER];
+    const int exclusive = p[TFL_CUMSUM_EXCLUSIVE], reverse = p[TFL_CUMSUM_REVERSE];
+    for (int32_t b = 0; b < before; b++)
+        for (int32_t a = 0; a < after; a++) {
+            int32_t i = b * depth * after + a + (reverse ? (depth - 1) * after : 0);
+            const int32_t step = reverse ? -after : after;
+            float sum = 0.0f;
+            for (int32_t d = 0; d < depth; d++, i += step) {
+                const float v = tfl_load_f32(input + 4 * i);
+                if (exclusive) tfl_store_f32(output + 4 * i, sum);
+                sum += v;
+                if (!exclusive) tfl_store_f32(output + 4 * i, sum);
+            }
+        }
+}
+
+void tflite_cumsum_int8(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    const int8_t *input = (const int8_t *)tfl_tensor(p, TFL_CUMSUM_INPUT, model, arena);
+    int8_t *output = (int8_t *)tfl_output(p, TFL_CUMSUM_OUTPUT, arena);
+    const int32_t before = p[TFL_CUMSUM_BEFORE], depth = p[TFL_CUMSUM_DEPTH], after = p[TFL_CUMSUM_AFTER];
+    const int exclusive = p[TFL_CUMSUM_EXCLUSIVE], reverse = p[TFL_CUMSUM_REVERSE];
+    const int32_t offset = p[TFL_CUMSUM_INPUT_OFFSET], in_m = p[TFL_CUMSUM_INPUT_MULTIPLIER], in_s = p[TFL_CUMSUM_INPUT_SHIFT];
+    const int32_t out_offset = p[TFL_CUMSUM_OUTPUT_OFFSET], out_m = p[TFL_CUMSUM_OUTPUT_MULTIPLIER], out_s = p[TFL_CUMSUM_OUTPUT_SHIFT];
+    for (int32_t b = 0; b < before; b++)
+        for (int32_t a = 0; a < after; a++) {
+            int32_t i = b * depth * after + a + (reverse ? (depth - 1) * after : 0);
+            const int32_t step = reverse ? -after : after;
+            /* TFLM's int32 sum, wrapping as the STS's; it starts at the offset's scaled value. */
+            uint32_t sum = (uint32_t)tfl_multiply_by_quantized_multiplier(offset * (1 << 20), in_m, in_s);
+            for (int32_t d = 0; d < depth; d++, i += step) {
+                const int32_t scaled = tfl_multiply_by_quantized_multiplier((input[i] + offset) * (1 << 20), in_m, in_s);
+                uint32_t out = sum;
+                sum += (uint32_t)scaled;
+                if (!exclusive) out = sum;
+                const int32_t v = tfl_multiply_by_quantized_multiplier((int32_t)out, out_m, out_s) + out_offset;
+                output[i] = (int8_t)tfl_clamp(v, -128, 127);
+            }
+        }
+}

@@ -54,6 +54,7 @@ int tfl_prepare_log_softmax(tfl_op *op);
 /* prepare_matmul.c */
 int tfl_prepare_batch_matmul(tfl_op *op);
 int tfl_prepare_dynamic_update_slice(tfl_op *op);
+int tfl_prepare_cumsum(tfl_op *op);
 /* prepare_math.c */
 int32_t tfl_inv_sqrt_multiplier(int32_t input, int32_t *left_shift);
 int tfl_prepare_abs(tfl_op *op);

@@ -1,6 +1,7 @@
 /* BATCH_MATMUL's prepare (kernel_matmul.ts prepareBatchMatmul): same checks in the same order and
  * the same messages as the STS, the same parameter block word for word. */
 #include "prepare.h"
+#include "kernel_util.h"
 
 enum { BATCH_MATMUL_OPT_ADJ_X = 0, BATCH_MATMUL_OPT_ADJ_Y = 1 };
 
@@ -127,5 +128,56 @@ int tfl_prepare_dynamic_update_slice(tfl_op *op)
         p[TFL_DYNAMIC_UPDATE_SLICE_OPERAND_DIMS + i] = operand->shape[i];
         p[TFL_DYNAMIC_UPDATE_SLICE_UPDATE_DIMS + i] = update->shape[i];
     }
+    return 0;
+}
+
+/* CUMSUM's prepare (kernel_matmul.ts prepareCumsum). */
+enum { CUMSUM_OPT_EXCLUSIVE = 0, CUMSUM_OPT_REVERSE = 1 };
+
+int tfl_prepare_cumsum(tfl_op *op)
+{
+    const tfl_tensor_info *input = tfl_input(op, 0), *axis = tfl_input(op, 1), *output = tfl_output_tensor(op, 0);
+    TFL_CHECK(op, op->input_count == 2 && op->output_count == 1 && input && axis, "needs an input, an axis and one output");
+    TFL_CHECK(op, input->type == TFL_TYPE_FLOAT32 || input->type == TFL_TYPE_INT8, "unsupported type %y of %t (TFLM takes FLOAT32, INT8)",
+              (int32_t)input->type, input);
+    TFL_CHECK(op, axis->type == TFL_TYPE_INT32 && axis->count == 1, "the axis %t must be one INT32", axis);
+    TFL_CHECK(op, input->rank >= 1, "the input %t must have a dimension", input);
+    TFL_CHECK(op, output->type == input->type, "%t must have the type of %t", output, input);
+    int same = output->rank == input->rank;
+    for (uint32_t i = 0; same && i < input->rank; i++) same = output->shape[i] == input->shape[i];
+    TFL_CHECK(op, same, "output %t must have the shape of %t", output, input);
+    TFL_CHECK(op, axis->is_const, "the axis %t must be constant", axis);
+    const int32_t given = tfl_load_i32(tfl_const_data(op, axis));
+    const int32_t a = given < 0 ? given + (int32_t)input->rank : given;
+    TFL_CHECK(op, a >= 0 && a < (int32_t)input->rank, "axis %d is out of range for %t", given, input);
+    const int is_float = input->type == TFL_TYPE_FLOAT32;
+    int32_t out_multiplier = 0, out_shift = 0;
+    if (!is_float) {
+        /* TFLM's QuantizeMultiplierSmallerThanOneExp aborts on a multiplier of 1 or more. */
+        const double real = 2 * (double)input->scale / (1048576 * (double)output->scale);
+        TFL_CHECK(op, real > 0 && real < 1, "the rescale 2 * input scale / (2^20 * output scale) must be below 1 (TFLM aborts)");
+        tfl_quantize_multiplier(real, &out_multiplier, &out_shift);
+    }
+    int32_t *p = tfl_use_body(op, is_float ? TFL_BODY_cumsum_float : TFL_BODY_cumsum_int8, TFL_CUMSUM_WORDS);
+    if (!p) return 1;
+    tfl_param_tensor(op, TFL_CUMSUM_INPUT, input);
+    tfl_param_tensor(op, TFL_CUMSUM_OUTPUT, output);
+    int32_t before = 1, after = 1;
+    for (int32_t i = 0; i < (int32_t)input->rank; i++) {
+        if (i < a) before *= input->shape[i];
+        else if (i > a) after *= input->shape[i];
+    }
+    p[TFL_CUMSUM_BEFORE] = before;
+    p[TFL_CUMSUM_DEPTH] = input->shape[a];
+    p[TFL_CUMSUM_AFTER] = after;
+    p[TFL_CUMSUM_EXCLUSIVE] = tfl_opt_byte(op, CUMSUM_OPT_EXCLUSIVE, 0) != 0;
+    p[TFL_CUMSUM_REVERSE] = tfl_opt_byte(op, CUMSUM_OPT_REVERSE, 0) != 0;
+    if (is_float) return 0;
+    p[TFL_CUMSUM_INPUT_OFFSET] = tfl_negate(input->zero_point);
+    /* input_scale / (2 * input_scale): 0.5 exactly. */
+    tfl_quantize_multiplier(0.5, &p[TFL_CUMSUM_INPUT_MULTIPLIER], &p[TFL_CUMSUM_INPUT_SHIFT]);
+    p[TFL_CUMSUM_OUTPUT_OFFSET] = output->zero_point;
+    p[TFL_CUMSUM_OUTPUT_MULTIPLIER] = out_multiplier;
+    p[TFL_CUMSUM_OUTPUT_SHIFT] = out_shift;
     return 0;
 }

@@ -287,6 +287,7 @@ tfl_prepare_fn tfl_find_prepare(const tfl_op *op, const char *custom_name, uint3
     case TFL_OP_LOG_SOFTMAX: return RARE(tfl_prepare_log_softmax);
     case TFL_OP_BATCH_MATMUL: return RARE(tfl_prepare_batch_matmul);
     case TFL_OP_DYNAMIC_UPDATE_SLICE: return RARE(tfl_prepare_dynamic_update_slice);
+    case TFL_OP_CUMSUM: return RARE(tfl_prepare_cumsum);
     case TFL_OP_MIRROR_PAD: return RARE(tfl_prepare_mirror_pad);
     case TFL_OP_SPACE_TO_BATCH_ND: return RARE(tfl_prepare_space_to_batch_nd);
     case TFL_OP_BATCH_TO_SPACE_ND: return RARE(tfl_prepare_batch_to_space_nd);

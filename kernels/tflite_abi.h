@@ -589,6 +589,28 @@ enum tfl_dynamic_update_slice {
     TFL_DYNAMIC_UPDATE_SLICE_WORDS = 25,
 };
 
+/* kernel_matmul.ts CumsumParams: Parameter block of cumsum_float and cumsum_int8 (words). */
+enum tfl_cumsum {
+    TFL_CUMSUM_INPUT = 0,
+    TFL_CUMSUM_OUTPUT = 2,
+    /* Elements before the axis (product of the dimensions), along it, and after it. */
+    TFL_CUMSUM_BEFORE = 4,
+    TFL_CUMSUM_DEPTH = 5,
+    TFL_CUMSUM_AFTER = 6,
+    /* 1 when each output leaves its own element out, 1 when the lines run from their end. */
+    TFL_CUMSUM_EXCLUSIVE = 7,
+    TFL_CUMSUM_REVERSE = 8,
+    /* cumsum_int8: minus the input zero point, the input (multiplier, shift), the output zero point
+     * and (multiplier, shift). */
+    TFL_CUMSUM_INPUT_OFFSET = 9,
+    TFL_CUMSUM_INPUT_MULTIPLIER = 10,
+    TFL_CUMSUM_INPUT_SHIFT = 11,
+    TFL_CUMSUM_OUTPUT_OFFSET = 12,
+    TFL_CUMSUM_OUTPUT_MULTIPLIER = 13,
+    TFL_CUMSUM_OUTPUT_SHIFT = 14,
+    TFL_CUMSUM_WORDS = 15,
+};
+
 /* kernel_move.ts MoveParams: Parameter block of slice_bytes, split_bytes, ... space_to_depth_bytes
  * (all moveBytes; words). */
 enum tfl_move {
@@ -1359,6 +1381,8 @@ enum tfl_type {
     X(batch_matmul_int8) \
     X(batch_matmul_int16) \
     X(dynamic_update_slice_bytes) \
+    X(cumsum_float) \
+    X(cumsum_int8) \
     X(slice_bytes) \
     X(slice_dynamic_bytes) \
     X(split_bytes) \
@@ -1543,6 +1567,8 @@ void tflite_batch_matmul_float(int32_t *params, const uint8_t *model, uint8_t *a
 void tflite_batch_matmul_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_batch_matmul_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_dynamic_update_slice_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_cumsum_float(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_cumsum_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_slice_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_slice_dynamic_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_split_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);

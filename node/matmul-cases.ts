@@ -1,4 +1,4 @@
-// Generated models of BATCH_MATMUL and DYNAMIC_UPDATE_SLICE (libs/tflite/kernel_matmul.ts). TFLM's goldens
+// Generated models of BATCH_MATMUL, DYNAMIC_UPDATE_SLICE and CUMSUM (libs/tflite/kernel_matmul.ts). TFLM's goldens
 // (tools/tflm-goldens-matmul.ts) take every draft of an op, the native replay one at random.
 // TFLM's branches (kernels/batch_matmul.cc, reference/batch_matmul.h): float32, int8 (int32 sums,
 // any zero points), int16 (int64 sums, zero points 0); adj_x and adj_y (TFLM transposes into its
@@ -155,8 +155,55 @@ function dynamicUpdateSliceDrafts(rand: Rand): Draft[] {
     return drafts;
 }
 
+// CUMSUM (kernels/cumsum.cc, reference/cumsum.h): float32 and int8 (TFLM's rescale path, its
+// sum starting at minus the zero point, wrapping past int32 on long lines of extreme values);
+// exclusive and reverse each way; axes first, middle, last and negative (a constant of shape []
+// or [1]); ranks 1 to 4; lines of one element; a first element of -0.
+function cumsumDraft(rand: Rand, type: TypeName, shape: number[], axis: number, exclusive: boolean, reverse: boolean, covers: string[],
+    values?: number[], outputScaleFactor?: number): Draft {
+    const n = count(shape);
+    let inQ: Partial<TensorSpec> = {}, outQ: Partial<TensorSpec> = {};
+    if (type === "int8") {
+        const scale = rand.scale(-8, 0);
+        const depth = shape[axis < 0 ? axis + shape.length : axis];
+        inQ = { scale, zeroPoint: rand.zeroPoint("int8") };
+        outQ = { scale: Math.fround(scale * (outputScaleFactor ?? Math.sqrt(depth) * (1 + 2 * rand.next()))), zeroPoint: rand.zeroPoint("int8") };
+    }
+    const axisSpec: TensorSpec = { shape: rand.chance(0.5) ? [] : [1], type: "int32", data: [axis] };
+    return {
+        covers: [type, `exclusive-${exclusive ? 1 : 0}`, `reverse-${reverse ? 1 : 0}`, `rank-${shape.length}`, axis < 0 ? "negative-axis" : "axis"].concat(covers),
+        spec: { op: "CUMSUM", options: { exclusive, reverse }, inputs: [{ shape, type, ...inQ }, axisSpec], outputs: [{ shape, type, ...outQ }] },
+        inputs: [encodeValues(type, values ?? rand.values(type, n, 10))],
+    };
+}
+
+function cumsumDrafts(rand: Rand): Draft[] {
+    const drafts: Draft[] = [];
+    for (const type of ["float32", "int8"] as TypeName[]) {
+        const combos = [[false, false], [true, false], [false, true], [true, true]];
+        for (let k = 0; k < combos.length; k++)
+            for (const rank of [1 + (k % 2), 3 + (k % 2)]) {
+                const [exclusive, reverse] = combos[k];
+                const shape = Array.from({ length: rank }, () => rand.int(1, 5));
+                const axis = rand.int(0, rank - 1) - (rand.chance(0.4) ? rank : 0);
+                drafts.push(cumsumDraft(rand, type, shape, axis, exclusive, reverse, ["random"]));
+            }
+        drafts.push(cumsumDraft(rand, type, [3, 4, 2], 0, rand.chance(0.5), rand.chance(0.5), ["first-axis"]));
+        drafts.push(cumsumDraft(rand, type, [3, 4, 2], -1, rand.chance(0.5), rand.chance(0.5), ["last-axis"]));
+        drafts.push(cumsumDraft(rand, type, [2, 1, 3], 1, rand.chance(0.5), rand.chance(0.5), ["depth-1"]));
+    }
+    // int8: lines of extreme values whose int32 sum wraps (each element adds up to 255 * 2^19), outputs clamped.
+    drafts.push(cumsumDraft(rand, "int8", [2, 20], 1, false, false, ["wrap"], Array.from({ length: 40 }, () => rand.pick([127, 127, -128])), 0.5));
+    drafts.push(cumsumDraft(rand, "int8", [3, 6], -1, true, true, ["saturate"], undefined, 0.25));
+    // float32: a first -0 (0 + -0 is +0), sums past float32's range.
+    drafts.push(cumsumDraft(rand, "float32", [2, 3], 1, false, false, ["negative-zero"], [-0, 1, -0, -0, -0, 2]));
+    drafts.push(cumsumDraft(rand, "float32", [4, 2], 0, false, rand.chance(0.5), ["overflow"], [3e38, 1, 3e38, -2, 1, 3, 5, 7]));
+    return drafts;
+}
+
 /** Every op's drafts by tools/make-tflm-goldens.ts's name for it. */
 export const MATMUL_DRAFTS: { [op: string]: (rand: Rand) => Draft[] } = {
     batch_matmul: batchMatmulDrafts,
     dynamic_update_slice: dynamicUpdateSliceDrafts,
+    cumsum: cumsumDrafts,
 };

@@ -1,4 +1,4 @@
-// BATCH_MATMUL and DYNAMIC_UPDATE_SLICE (libs/tflite/kernel_matmul.ts, kernels/prepare_matmul.c, kernels/matmul.c) past
+// BATCH_MATMUL, DYNAMIC_UPDATE_SLICE and CUMSUM (libs/tflite/kernel_matmul.ts, kernels/prepare_matmul.c, kernels/matmul.c) past
 // what TFLM's goldens show (test/tflm_goldens.test.ts runs those): that the goldens reach every
 // type and branch TFLM's kernel takes, and models both loaders refuse with the same message.
 import * as assert from "assert";
@@ -130,6 +130,64 @@ describe("DYNAMIC_UPDATE_SLICE: coverage, refusals, the STS and the C alike", ()
         { name: "an output of another size",
             spec: dus(f32([3, 4]), f32([2, 2]), idx(2), f32([3, 3])),
             message: /output tensor 3 'output0' FLOAT32\[3,3\] must have the type and size of tensor 0 'input0' FLOAT32\[3,4\]$/ },
+    ];
+    for (const c of refused)
+        it(`refuses ${c.name}`, () => {
+            const sts = loadBoth(singleOpModel(c.spec));
+            assert.ok(!sts.ok, "loaded");
+            assert.match(sts.text, c.message);
+        });
+});
+
+const CUMSUM_COVERS: { [type: string]: string[] } = {};
+for (const type of ["float32", "int8"])
+    CUMSUM_COVERS[type] = ["exclusive-0", "exclusive-1", "reverse-0", "reverse-1", "rank-1", "rank-2", "rank-3", "rank-4", "axis", "negative-axis",
+        "first-axis", "last-axis", "depth-1"];
+CUMSUM_COVERS.int8.push("wrap", "saturate");
+CUMSUM_COVERS.float32.push("negative-zero", "overflow");
+
+describe("CUMSUM: coverage, refusals, the STS and the C alike", () => {
+    before(() => buildLoaderTool());
+
+    it("has TFLM goldens for every type and branch of TFLM's kernel", () => {
+        const m: GoldenManifest = JSON.parse(fs.readFileSync(path.join(GOLDENS, "cumsum", "manifest.json"), "utf8"));
+        assert.match(m.tflmCommit, /^[0-9a-f]{40}$/);
+        for (const type of Object.keys(CUMSUM_COVERS))
+            for (const branch of CUMSUM_COVERS[type])
+                assert.ok(m.cases.some((c) => c.covers.includes(type) && c.covers.includes(branch)), `${type} ${branch}`);
+    });
+
+    const axis = (v: number, shape = [1]): TensorSpec => ({ shape, type: "int32", data: [v] });
+    const cumsum = (input: TensorSpec, a: TensorSpec, out: TensorSpec = input): SingleOpSpec =>
+        ({ op: "CUMSUM", inputs: [input, a], outputs: [out] });
+    const refused: { name: string; spec: SingleOpSpec; message: RegExp }[] = [
+        { name: "INT16 (TFLM takes FLOAT32, INT8)",
+            spec: cumsum(i16([2, 3]), axis(0)),
+            message: /unsupported type INT16 of tensor 0 'input0' INT16\[2,3\] \(TFLM takes FLOAT32, INT8\)$/ },
+        { name: "an INT64 axis",
+            spec: cumsum(f32([2, 3]), { shape: [1], type: "int64", data: [0] }),
+            message: /the axis tensor 1 'const1' INT64\[1\] must be one INT32$/ },
+        { name: "two axes",
+            spec: cumsum(f32([2, 3]), { shape: [2], type: "int32", data: [0, 1] }),
+            message: /the axis tensor 1 'const1' INT32\[2\] must be one INT32$/ },
+        { name: "a scalar input",
+            spec: cumsum(f32([]), axis(0)),
+            message: /the input tensor 0 'input0' FLOAT32\[\] must have a dimension$/ },
+        { name: "an output of another type",
+            spec: cumsum(f32([2, 3]), axis(0), i8([2, 3])),
+            message: /tensor 2 'output0' INT8\[2,3\] must have the type of tensor 0 'input0' FLOAT32\[2,3\]$/ },
+        { name: "an output of another shape",
+            spec: cumsum(f32([2, 3]), axis(0), f32([3, 2])),
+            message: /output tensor 2 'output0' FLOAT32\[3,2\] must have the shape of tensor 0 'input0' FLOAT32\[2,3\]$/ },
+        { name: "an axis given as a model input (TFLM reads it at invoke; here it must be constant)",
+            spec: cumsum(f32([2, 3]), { shape: [1], type: "int32" }),
+            message: /the axis tensor 1 'input1' INT32\[1\] must be constant$/ },
+        { name: "an axis out of range (TFLM fails the invoke)",
+            spec: cumsum(f32([2, 3]), axis(-3)),
+            message: /axis -3 is out of range for tensor 0 'input0' FLOAT32\[2,3\]$/ },
+        { name: "an int8 rescale of 1 or more (TFLM aborts)",
+            spec: cumsum({ shape: [4], type: "int8", scale: 1, zeroPoint: 0 }, axis(0), { shape: [4], type: "int8", scale: 1e-6, zeroPoint: 0 }),
+            message: /the rescale 2 \* input scale \/ \(2\^20 \* output scale\) must be below 1 \(TFLM aborts\)$/ },
     ];
     for (const c of refused)
         it(`refuses ${c.name}`, () => {

@@ -46,6 +46,7 @@ namespace tflite {
         registerBody("batch_matmul_int8", batchMatmulInt8)
         registerBody("batch_matmul_int16", batchMatmulInt16)
         registerDynamicUpdateSliceKernels()
+        registerCumsumKernels()
     }
 
     function isMatmulType(type: number): boolean {
@@ -337,5 +338,136 @@ namespace tflite {
                 at[i] = 0
             }
         }
+    }
+}
+
+namespace tflite {
+    // CUMSUM along one axis, as TFLM's kernels/cumsum.cc and reference/cumsum.h: each line along
+    // the axis summed from its first element (its last with reverse), each output the sum up to
+    // and with its element (without it when exclusive).
+    //
+    // float32: a float32 sum from 0 (a first -0 gives +0).
+    // int8: TFLM's general rescale path: each (q - zero_point) shifted left by 20 and halved
+    // (multiplier 0.5 in fixed point), summed in int32 (wrapping, as TFLM's does), the sum
+    // rescaled by 2 * input_scale / (2^20 * output_scale) plus the output zero point, clamped. The
+    // sum starts at minus the zero point taken through the same steps, not at 0, as TFLM's does.
+    //
+    // TFLM reads the axis at each invoke; here it must be constant (read at prepare).
+
+    /** Parameter block of cumsum_float and cumsum_int8 (words). */
+    export const enum CumsumParams {
+        Input = 0, Output = 2,
+        /** Elements before the axis (product of the dimensions), along it, and after it. */
+        Before = 4, Depth = 5, After = 6,
+        /** 1 when each output leaves its own element out, 1 when the lines run from their end. */
+        Exclusive = 7, Reverse = 8,
+        /** cumsum_int8: minus the input zero point, the input (multiplier, shift), the output zero point and (multiplier, shift). */
+        InputOffset = 9, InputMultiplier = 10, InputShift = 11,
+        OutputOffset = 12, OutputMultiplier = 13, OutputShift = 14,
+        Words = 15,
+    }
+
+    const enum CumsumOptions { Exclusive = 0, Reverse = 1 }
+
+    export function registerCumsumKernels(): void {
+        registerBuiltin(BuiltinOp.CUMSUM, prepareCumsum)
+        registerBody("cumsum_float", cumsumFloat)
+        registerBody("cumsum_int8", cumsumInt8)
+    }
+
+    /** TFLM's checks in its order, then a constant axis in range (TFLM fails the invoke past it). */
+    function prepareCumsum(op: Operator): void {
+        const input = op.input(0)
+        const axis = op.input(1)
+        const output = op.output(0)
+        op.check(op.inputs.length === 2 && op.outputs.length === 1 && !!input && !!axis, "needs an input, an axis and one output")
+        op.check(input.type === TensorType.Float32 || input.type === TensorType.Int8,
+            "unsupported type " + typeName(input.type) + " of " + input.describe() + " (TFLM takes FLOAT32, INT8)")
+        op.check(axis.type === TensorType.Int32 && axis.elementCount() === 1, "the axis " + axis.describe() + " must be one INT32")
+        op.check(input.rank() >= 1, "the input " + input.describe() + " must have a dimension")
+        op.check(output.type === input.type, output.describe() + " must have the type of " + input.describe())
+        let same = output.rank() === input.rank()
+        for (let i = 0; same && i < input.rank(); i++) same = output.dim(i) === input.dim(i)
+        op.check(same, "output " + output.describe() + " must have the shape of " + input.describe())
+        op.check(axis.isConst, "the axis " + axis.describe() + " must be constant")
+        const given = axis.get(0)
+        const a = given < 0 ? given + input.rank() : given
+        op.check(a >= 0 && a < input.rank(), "axis " + given + " is out of range for " + input.describe())
+        const float = input.type === TensorType.Float32
+        let outputMultiplier: number[] = [0, 0]
+        if (!float) {
+            // TFLM's QuantizeMultiplierSmallerThanOneExp aborts on a multiplier of 1 or more.
+            const real = 2 * input.scale / (1048576 * output.scale)
+            op.check(real > 0 && real < 1, "the rescale 2 * input scale / (2^20 * output scale) must be below 1 (TFLM aborts)")
+            outputMultiplier = quantizeMultiplier(real)
+        }
+        const p = op.useBody(float ? "cumsum_float" : "cumsum_int8", CumsumParams.Words)
+        op.paramTensor(CumsumParams.Input, input)
+        op.paramTensor(CumsumParams.Output, output)
+        let before = 1, after = 1
+        for (let i = 0; i < input.rank(); i++) {
+            if (i < a) before *= input.dim(i)
+            else if (i > a) after *= input.dim(i)
+        }
+        setParam(p, CumsumParams.Before, before)
+        setParam(p, CumsumParams.Depth, input.dim(a))
+        setParam(p, CumsumParams.After, after)
+        setParam(p, CumsumParams.Exclusive, op.optByte(CumsumOptions.Exclusive, 0) !== 0 ? 1 : 0)
+        setParam(p, CumsumParams.Reverse, op.optByte(CumsumOptions.Reverse, 0) !== 0 ? 1 : 0)
+        if (float) return
+        setParam(p, CumsumParams.InputOffset, -input.zeroPoint)
+        // input_scale / (2 * input_scale): 0.5 exactly.
+        setParams(p, CumsumParams.InputMultiplier, quantizeMultiplier(0.5))
+        setParam(p, CumsumParams.OutputOffset, output.zeroPoint)
+        setParams(p, CumsumParams.OutputMultiplier, outputMultiplier)
+    }
+
+    /** Calls `line(first, step)` for each line along the axis: its first element's index and the step to the next, in summing order. */
+    function eachCumsumLine(p: Buffer, line: (first: number, step: number) => void): void {
+        const before = param(p, CumsumParams.Before), depth = param(p, CumsumParams.Depth), after = param(p, CumsumParams.After)
+        const reverse = param(p, CumsumParams.Reverse) !== 0
+        for (let b = 0; b < before; b++)
+            for (let a = 0; a < after; a++) {
+                const first = b * depth * after + a
+                if (reverse) line(first + (depth - 1) * after, -after)
+                else line(first, after)
+            }
+    }
+
+    export function cumsumFloat(p: Buffer, model: Buffer, arena: Buffer): void {
+        const input = paramBuffer(p, CumsumParams.Input, model, arena), inputAt = paramOffset(p, CumsumParams.Input)
+        const output = paramBuffer(p, CumsumParams.Output, model, arena), outputAt = paramOffset(p, CumsumParams.Output)
+        const depth = param(p, CumsumParams.Depth), exclusive = param(p, CumsumParams.Exclusive) !== 0
+        eachCumsumLine(p, (first: number, step: number) => {
+            let sum = 0
+            for (let d = 0, i = first; d < depth; d++, i += step) {
+                const v = input.getNumber(NumberFormat.Float32LE, inputAt + 4 * i)
+                if (exclusive) output.setNumber(NumberFormat.Float32LE, outputAt + 4 * i, sum)
+                sum = f32(sum + v)
+                if (!exclusive) output.setNumber(NumberFormat.Float32LE, outputAt + 4 * i, sum)
+            }
+        })
+    }
+
+    export function cumsumInt8(p: Buffer, model: Buffer, arena: Buffer): void {
+        const input = paramBuffer(p, CumsumParams.Input, model, arena), inputAt = paramOffset(p, CumsumParams.Input)
+        const output = paramBuffer(p, CumsumParams.Output, model, arena), outputAt = paramOffset(p, CumsumParams.Output)
+        const depth = param(p, CumsumParams.Depth), exclusive = param(p, CumsumParams.Exclusive) !== 0
+        const inputOffset = param(p, CumsumParams.InputOffset)
+        const inM = param(p, CumsumParams.InputMultiplier), inS = param(p, CumsumParams.InputShift)
+        const outputOffset = param(p, CumsumParams.OutputOffset)
+        const outM = param(p, CumsumParams.OutputMultiplier), outS = param(p, CumsumParams.OutputShift)
+        eachCumsumLine(p, (first: number, step: number) => {
+            // |offset| <= 128: shifted left by 20 it stays inside an int32.
+            let sum = multiplyByQuantizedMultiplier(inputOffset * 1048576, inM, inS)
+            for (let d = 0, i = first; d < depth; d++, i += step) {
+                const scaled = multiplyByQuantizedMultiplier((((input[inputAt + i] << 24) >> 24) + inputOffset) * 1048576, inM, inS)
+                let out = sum
+                sum = (sum + scaled) | 0
+                if (!exclusive) out = sum
+                const v = multiplyByQuantizedMultiplier(out, outM, outS) + outputOffset
+                output[outputAt + i] = (v < -128 ? -128 : v > 127 ? 127 : v) & 0xff
+            }
+        })
     }
 }
