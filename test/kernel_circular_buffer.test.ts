@@ -119,4 +119,26 @@ describe("CIRCULAR_BUFFER in the C through the Node addon: the invoke's status",
         }
         assert.deepStrictEqual(statuses, [false, true, false, true, false]);
     });
+
+    it("stops the invokes TFLM stopped in every golden case, with TFLM's bytes after each", function () {
+        const addon = nativeAddon();
+        assert.ok(addon, "the Node addon is built (npm run build)");
+        const dir = path.join(GOLDENS, "circular_buffer");
+        const m: GoldenManifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8"));
+        for (const c of m.cases) {
+            const [handle, state, arenaBytes] = addon!.load(fs.readFileSync(path.join(dir, c.model)), true);
+            const arena = Buffer.alloc(arenaBytes);
+            addon!.reset(handle, arena);
+            const input = fs.readFileSync(path.join(dir, c.inputs[0]));
+            const want = fs.readFileSync(path.join(dir, c.output));
+            const invokes = c.invokes ?? 1;
+            const inBytes = input.length / invokes, outBytes = want.length / invokes;
+            const inputAt = tflite.ioWord(state, 0, 2), outputAt = tflite.ioWord(state, 1, 2);
+            for (let k = 0; k < invokes; k++) {
+                input.copy(arena, inputAt, k * inBytes, (k + 1) * inBytes);
+                assert.strictEqual(addon!.invoke(handle, arena), !(c.stopped ?? [])[k], `${c.name} invoke ${k}`);
+                assert.deepStrictEqual(arena.subarray(outputAt, outputAt + outBytes), want.subarray(k * outBytes, (k + 1) * outBytes), `${c.name} invoke ${k}`);
+            }
+        }
+    });
 });
