@@ -124,6 +124,10 @@ int tfl_prepare_signal_spectral_subtraction(tfl_op *op);
 int tfl_prepare_signal_pcan(tfl_op *op);
 int tfl_prepare_signal_filter_bank_log(tfl_op *op);
 int tfl_prepare_signal_delay(tfl_op *op); /* all-ops builds only */
+/* prepare_signal.c, all-ops builds only: an option of a custom op's FlexBuffer map (0 found, -1 absent, 1 failed) */
+int tfl_custom_option(tfl_op *op, const char *key, int integer, double *out);
+/* prepare_detection.c */
+int tfl_prepare_detection_postprocess(tfl_op *op); /* all-ops builds only */
 int tfl_prepare_circular_buffer(tfl_op *op); /* all-ops builds only */
 int tfl_prepare_signal_overlap_add(tfl_op *op); /* all-ops builds only */
 int tfl_prepare_signal_framer(tfl_op *op); /* all-ops builds only */

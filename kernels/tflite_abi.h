@@ -317,6 +317,57 @@ enum tfl_conv {
     TFL_CONV_MULTIPLIERS = 30,
 };
 
+/* kernel_detection.ts DetectionParams: Parameter block of detection_postprocess_float (words). */
+enum tfl_detection {
+    TFL_DETECTION_BOX_ENCODINGS = 0,
+    TFL_DETECTION_CLASS_PREDICTIONS = 2,
+    TFL_DETECTION_ANCHORS = 4,
+    TFL_DETECTION_OUTPUT_BOXES = 6,
+    TFL_DETECTION_OUTPUT_CLASSES = 8,
+    TFL_DETECTION_OUTPUT_SCORES = 10,
+    TFL_DETECTION_OUTPUT_COUNT = 12,
+    TFL_DETECTION_NUM_BOXES = 14,
+    /* Values per box in the box encodings (4 or more; TFLM reads the first 4). */
+    TFL_DETECTION_BOX_STRIDE = 15,
+    TFL_DETECTION_NUM_CLASSES = 16,
+    /* Columns of the class predictions: NumClasses, or NumClasses + 1 with a background column
+     * first. */
+    TFL_DETECTION_CLASS_COLUMNS = 17,
+    TFL_DETECTION_MAX_DETECTIONS = 18,
+    /* Fast NMS: min(max_classes_per_detection, NumClasses). */
+    TFL_DETECTION_CATEGORIES_PER_BOX = 19,
+    TFL_DETECTION_DETECTIONS_PER_CLASS = 20,
+    /* 1 for regular NMS, 0 for fast NMS. */
+    TFL_DETECTION_REGULAR = 21,
+    /* float32 */
+    TFL_DETECTION_SCORE_THRESHOLD = 22,
+    TFL_DETECTION_IOU_THRESHOLD = 23,
+    TFL_DETECTION_Y_SCALE = 24,
+    TFL_DETECTION_X_SCALE = 25,
+    TFL_DETECTION_H_SCALE = 26,
+    TFL_DETECTION_W_SCALE = 27,
+    /* Scratch (arena offsets): decoded boxes (4 float32 per box), one byte per kept box (still a
+     * candidate), */
+    TFL_DETECTION_DECODED = 28,
+    TFL_DETECTION_ACTIVE = 29,
+    /* scores of one class or each box's best (float32 per box), kept scores and their boxes, */
+    TFL_DETECTION_CLASS_SCORES = 30,
+    TFL_DETECTION_KEEP_SCORES = 31,
+    TFL_DETECTION_KEEP_INDICES = 32,
+    /* sort order (int32 per box; regular: MaxDetections + NumBoxes of them), selected boxes (int32
+     * per box), */
+    TFL_DETECTION_SORTED = 33,
+    TFL_DETECTION_SELECTED = 34,
+    /* fast: each box's classes by score (NumBoxes * NumClasses int32); regular: merged candidates
+     * (MaxDetections + NumBoxes), */
+    TFL_DETECTION_CANDIDATES = 35,
+    /* regular only: the merged candidates' scores (MaxDetections + NumBoxes float32) and the sorted
+     * ones (MaxDetections). */
+    TFL_DETECTION_CANDIDATE_SCORES = 36,
+    TFL_DETECTION_SORTED_SCORES = 37,
+    TFL_DETECTION_WORDS = 38,
+};
+
 /* kernel_elementwise.ts ElementwiseParams: Parameter block of every elementwise body (words). */
 enum tfl_elementwise {
     TFL_ELEMENTWISE_INPUT1 = 0,
@@ -1335,6 +1386,7 @@ enum tfl_type {
     X(depthwise_conv_2d_int8) \
     X(depthwise_conv_2d_int16) \
     X(depthwise_conv_2d_float) \
+    X(detection_postprocess_float) \
     X(add_int8) \
     X(add_int16) \
     X(add_int32) \
@@ -1521,6 +1573,7 @@ void tflite_conv_2d_float(int32_t *params, const uint8_t *model, uint8_t *arena)
 void tflite_depthwise_conv_2d_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_depthwise_conv_2d_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_depthwise_conv_2d_float(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_detection_postprocess_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_add_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_add_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_add_int32(int32_t *params, const uint8_t *model, uint8_t *arena);

@@ -35,6 +35,7 @@ import { loadTflite } from "./sts-runtime";
 import { CASE_KINDS, Rand, OpCase, quantizeCase, binaryCase, meanCase } from "./fuzz";
 import { singleOpModel, SingleOpSpec, TypeName } from "./model-writer";
 import { draftCase } from "./draft-case";
+import { DETECTION_DRAFTS } from "./detection-cases";
 import { SIGNAL_DRAFTS } from "./signal-cases";
 import { MATMUL_DRAFTS } from "./matmul-cases";
 import { LSTM_DRAFTS } from "./lstm-cases";
@@ -367,6 +368,8 @@ for (const a of ["int8", "float32", "bool", "int16", "int32", "uint32"] as TypeN
         EXTRA_KINDS[`CAST ${a} -> ${b}`] = (r) => castCase(r, a, b);
 // The matmul family has no fuzzer kinds yet: a random golden draft of each op (node/matmul-cases.ts).
 for (const op of Object.keys(MATMUL_DRAFTS)) EXTRA_KINDS[op.toUpperCase()] = (r) => draftCase(r, MATMUL_DRAFTS[op](r));
+// TFLite_Detection_PostProcess has no fuzzer kind yet: a random golden draft (node/detection-cases.ts).
+for (const op of Object.keys(DETECTION_DRAFTS)) EXTRA_KINDS[op.toUpperCase()] = (r) => draftCase(r, DETECTION_DRAFTS[op](r));
 // SignalFramer, SignalStacker, SignalRfft and SignalIrfft (node/signal-cases.ts) have no fuzzer kinds yet: one
 // kind per op and type (each type has its own body), a random golden draft of that type.
 for (const op of Object.keys(SIGNAL_DRAFTS))

@@ -30,6 +30,7 @@ import { RESIZE_OPS } from "./tflm-goldens-resize";
 import { SIGNAL_OPS, SIGNAL2_OPS } from "./tflm-goldens-signal";
 import { MISC_OPS } from "./tflm-goldens-misc";
 import { NORM_OPS } from "./tflm-goldens-norm";
+import { DETECTION_OPS } from "./tflm-goldens-detection";
 import { CIRCULAR_OPS } from "./tflm-goldens-circular";
 import { CONTROL_OPS } from "./tflm-goldens-control";
 import { LSTM_OPS } from "./tflm-goldens-lstm";
@@ -77,6 +78,11 @@ export interface GoldenDraft {
     inputs: Buffer[];
     /** Invokes in sequence, each inputs[i] holding that many tensors' bytes; 1 when absent. */
     invokes?: number;
+    /**
+     * The runner zeroes the outputs first (its -z): for ops that leave parts of an output as they
+     * were, which TFLM's Prepare has filled with its own bytes (our loaders' arenas start at 0).
+     */
+    zeroOutputs?: boolean;
     /** A model of several subgraphs, written instead of spec's single op (spec then gives only the output type). */
     model?: ModelSpec;
     /** The summary of such a model. */
@@ -187,6 +193,7 @@ const OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => GoldenDraft[]
     ...SIGNAL2_OPS,
     ...MISC_OPS,
     ...NORM_OPS,
+    ...DETECTION_OPS,
     ...CIRCULAR_OPS,
     ...CONTROL_OPS,
     ...LSTM_OPS,
@@ -224,7 +231,7 @@ function describe(s: SingleOpSpec): string {
     return `${op} in: ${s.inputs.map(t).join("; ")} out: ${s.outputs.map(t).join("; ")}`;
 }
 
-function runTflm(dir: string, model: Buffer, inputs: Buffer[], invokes = 1): { output: Buffer; arenaBytes: number; stopped: boolean[] } {
+function runTflm(dir: string, model: Buffer, inputs: Buffer[], invokes = 1, zeroOutputs = false): { output: Buffer; arenaBytes: number; stopped: boolean[] } {
     const modelFile = path.join(dir, "model.tflite");
     fs.writeFileSync(modelFile, model);
     const inputFiles = inputs.map((b, i) => {
@@ -233,7 +240,8 @@ function runTflm(dir: string, model: Buffer, inputs: Buffer[], invokes = 1): { o
         return f;
     });
     const outFile = path.join(dir, "out.bin");
-    const res = childProcess.spawnSync(RUNNER, [...(invokes > 1 ? ["-n", String(invokes)] : []), modelFile, outFile, ...inputFiles], { encoding: "utf8" });
+    const res = childProcess.spawnSync(RUNNER, [...(zeroOutputs ? ["-z"] : []), ...(invokes > 1 ? ["-n", String(invokes)] : []), modelFile, outFile, ...inputFiles],
+        { encoding: "utf8" });
     if (res.error) throw new Error(`cannot run the TFLM runner ${RUNNER}: ${res.error.message} (set TFLM_RUNNER)`);
     if (res.status !== 0) throw new Error(`the TFLM runner failed (status ${res.status}):\n${res.stdout}${res.stderr}`);
     const m = /arena_used_bytes (\d+)/.exec(res.stdout);
@@ -264,7 +272,7 @@ function makeGoldens(op: string): GoldenManifest {
     def.drafts(new Rand(def.seed)).forEach((d, i) => {
         const name = `${op}${String(i).padStart(3, "0")}`;
         const model = d.model ? writeModel(d.model) : singleOpModel(d.spec);
-        const run = runTflm(scratch, model, d.inputs, d.invokes ?? 1);
+        const run = runTflm(scratch, model, d.inputs, d.invokes ?? 1, d.zeroOutputs ?? false);
         fs.writeFileSync(path.join(outDir, `${name}.tflite`), model);
         const inputs = d.inputs.map((b, k) => {
             const f = `${name}.in${k}.bin`;

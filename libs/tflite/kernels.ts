@@ -29,6 +29,7 @@ namespace tflite {
         registerControlKernels()
         registerSignalKernels()
         registerSignal2Kernels()
+        registerDetectionKernels()
         registerCircularBufferKernels()
         registerLstmKernels()
         registerMatmulKernels()
