@@ -21,6 +21,25 @@ void tflite_call_once(int32_t *p, const uint8_t *model, uint8_t *arena)
     tfl_store_i32(has_run, 1);
 }
 
+/* Copies record r's bytes from the tensor at word `from` to the one at word `to` (both in the record). */
+static void copy_record(const int32_t *p, const uint8_t *model, uint8_t *arena, int32_t r, int32_t from, int32_t to)
+{
+    memcpy(arena + p[r + to + 1], tfl_tensor(p, r + from, model, arena), (uint32_t)p[r + TFL_IF_RECORD_BYTES]);
+}
+
+void tflite_if_bytes(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    int cond = tfl_tensor(p, TFL_IF_COND, model, arena)[0] != 0;
+    int32_t branch = cond ? TFL_IF_RECORD_THEN : TFL_IF_RECORD_ELSE;
+    int32_t n = p[TFL_IF_INPUT_COUNT], m = p[TFL_IF_OUTPUT_COUNT];
+    for (int32_t i = 0; i < n; i++) copy_record(p, model, arena, TFL_IF_RECORDS + TFL_IF_RECORD_WORDS * i, TFL_IF_RECORD_OP, branch);
+#if TINYML_ALL_OPS
+    tfl_run_ops((uint8_t *)p - p[TFL_IF_SELF], model, arena, p[cond ? TFL_IF_THEN_FIRST_OP : TFL_IF_ELSE_FIRST_OP],
+                p[cond ? TFL_IF_THEN_OP_COUNT : TFL_IF_ELSE_OP_COUNT]);
+#endif
+    for (int32_t i = n; i < n + m; i++) copy_record(p, model, arena, TFL_IF_RECORDS + TFL_IF_RECORD_WORDS * i, branch, TFL_IF_RECORD_OP);
+}
+
 void tflite_var_handle_int32(int32_t *p, const uint8_t *model, uint8_t *arena)
 {
     (void)model;

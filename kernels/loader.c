@@ -897,7 +897,12 @@ int32_t *tfl_choose_body(tfl_op *op, int32_t body, uint32_t words)
 }
 void tfl_param_tensor(tfl_op *op, uint32_t word, const tfl_tensor_info *t)
 {
+#if TINYML_ALL_OPS
+    /* Its place in the list of every subgraph's tensors: IF's block names its branches' tensors too. */
+    pairs_add(op->loader, &op->tensor_words, (int32_t)word, t ? (int32_t)(t - op->loader->tensors) : -1);
+#else
     pairs_add(op->loader, &op->tensor_words, (int32_t)word, t ? t->index : -1);
+#endif
 }
 void tfl_param_scratch(tfl_op *op, uint32_t word, uint32_t bytes)
 {
@@ -1118,7 +1123,7 @@ static int plan_arena(tfl_loader *l)
     /* Fill in the words prepare left for the plan: state offsets, tensor places. */
     for (uint32_t k = 0; k < nops; k++) {
         tfl_op *op = &l->ops[k];
-        const tfl_tensor_info *tensors = l->tensors + l->subgraphs[op->subgraph].tensor_base;
+        const tfl_tensor_info *tensors = l->tensors;
         for (uint32_t j = 0; j < op->resources.count; j++)
             op->params[op->resources.items[2 * j]] = (int32_t)l->resources[op->resources.items[2 * j + 1]].offset;
         for (uint32_t j = 0; j < op->persistent.count; j++)

@@ -7,6 +7,7 @@
 
 enum { CALL_ONCE_INIT_SUBGRAPH_INDEX = 0 };
 enum { VAR_HANDLE_CONTAINER = 0, VAR_HANDLE_SHARED_NAME = 1 };
+enum { IF_THEN_SUBGRAPH_INDEX = 0, IF_ELSE_SUBGRAPH_INDEX = 1 };
 
 /* Whether the model's bytes at a and at b, n of each, are equal (no libc but memcpy and memset). */
 static int same_bytes(const uint8_t *model, uint32_t a, uint32_t b, uint32_t n)
@@ -42,6 +43,58 @@ int tfl_prepare_call_once(tfl_op *op)
     p[TFL_CALL_ONCE_FIRST_OP] = (int32_t)init->first_op;
     p[TFL_CALL_ONCE_OP_COUNT] = (int32_t)init->op_count;
     tfl_param_self(op, TFL_CALL_ONCE_SELF);
+    return 0;
+}
+
+/* Whether an op's tensors and a subgraph's match in number and, one by one, in bytes (TFLM fails the invoke else). */
+static int check_branch_tensors(tfl_op *op, tfl_tensor_info *const *ours, uint32_t count, const tfl_subgraph *sub,
+                                const int32_t *theirs, uint32_t their_count, int32_t index, const char *what)
+{
+    TFL_CHECK(op, count == their_count, "has %d %ss, subgraph %d %d", (int32_t)count, what, index, (int32_t)their_count);
+    const tfl_tensor_info *tensors = op->loader->tensors + sub->tensor_base;
+    for (uint32_t i = 0; i < count; i++)
+        TFL_CHECK(op, ours[i]->bytes == tensors[theirs[i]].bytes, "%s %t and subgraph %d's %t differ in size", what, ours[i], index,
+                  &tensors[theirs[i]]);
+    return 0;
+}
+
+int tfl_prepare_if(tfl_op *op)
+{
+    TFL_CHECK(op, op->input_count > 0 && op->inputs[0], "needs the condition");
+    const tfl_tensor_info *cond = op->inputs[0];
+    TFL_CHECK(op, cond->type == TFL_TYPE_BOOL && cond->count == 1, "the condition must be one BOOL, not %t", cond);
+    int32_t then_index = tfl_opt_int(op, IF_THEN_SUBGRAPH_INDEX, 0), else_index = tfl_opt_int(op, IF_ELSE_SUBGRAPH_INDEX, 0);
+    const tfl_subgraph *then_sub = called_subgraph(op, then_index, "then subgraph");
+    if (!then_sub) return 1;
+    const tfl_subgraph *else_sub = called_subgraph(op, else_index, "else subgraph");
+    if (!else_sub) return 1;
+    for (uint32_t i = 1; i < op->input_count; i++) TFL_CHECK(op, op->inputs[i], "input %d is missing", (int32_t)i);
+    uint32_t n = op->input_count - 1, m = op->output_count;
+    if (check_branch_tensors(op, op->inputs + 1, n, then_sub, then_sub->inputs, then_sub->input_count, then_index, "input") ||
+        check_branch_tensors(op, op->outputs, m, then_sub, then_sub->outputs, then_sub->output_count, then_index, "output") ||
+        check_branch_tensors(op, op->inputs + 1, n, else_sub, else_sub->inputs, else_sub->input_count, else_index, "input") ||
+        check_branch_tensors(op, op->outputs, m, else_sub, else_sub->outputs, else_sub->output_count, else_index, "output"))
+        return 1;
+    int32_t *p = tfl_choose_body(op, TFL_BODY_if_bytes, TFL_IF_RECORDS + TFL_IF_RECORD_WORDS * (n + m));
+    if (!p) return 1;
+    tfl_param_tensor(op, TFL_IF_COND, cond);
+    p[TFL_IF_THEN_FIRST_OP] = (int32_t)then_sub->first_op;
+    p[TFL_IF_THEN_OP_COUNT] = (int32_t)then_sub->op_count;
+    p[TFL_IF_ELSE_FIRST_OP] = (int32_t)else_sub->first_op;
+    p[TFL_IF_ELSE_OP_COUNT] = (int32_t)else_sub->op_count;
+    tfl_param_self(op, TFL_IF_SELF);
+    p[TFL_IF_INPUT_COUNT] = (int32_t)n;
+    p[TFL_IF_OUTPUT_COUNT] = (int32_t)m;
+    const tfl_tensor_info *then_tensors = op->loader->tensors + then_sub->tensor_base;
+    const tfl_tensor_info *else_tensors = op->loader->tensors + else_sub->tensor_base;
+    for (uint32_t i = 0; i < n + m; i++) {
+        uint32_t r = TFL_IF_RECORDS + TFL_IF_RECORD_WORDS * i;
+        const tfl_tensor_info *ours = i < n ? op->inputs[1 + i] : op->outputs[i - n];
+        tfl_param_tensor(op, r + TFL_IF_RECORD_OP, ours);
+        tfl_param_tensor(op, r + TFL_IF_RECORD_THEN, &then_tensors[i < n ? then_sub->inputs[i] : then_sub->outputs[i - n]]);
+        tfl_param_tensor(op, r + TFL_IF_RECORD_ELSE, &else_tensors[i < n ? else_sub->inputs[i] : else_sub->outputs[i - n]]);
+        p[r + TFL_IF_RECORD_BYTES] = (int32_t)ours->bytes;
+    }
     return 0;
 }
 

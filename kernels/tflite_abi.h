@@ -276,6 +276,35 @@ enum tfl_variable {
     TFL_VARIABLE_WORDS = 5,
 };
 
+/* kernel_control.ts IfParams: Parameter block of if_bytes (words): this header, then one record
+ * (IfRecord) per input after the condition, then one per output. */
+enum tfl_if {
+    /* The condition: one BOOL. */
+    TFL_IF_COND = 0,
+    /* The then and else subgraphs' operators: the first one's place in Model.operators, and how
+     * many. */
+    TFL_IF_THEN_FIRST_OP = 2,
+    TFL_IF_THEN_OP_COUNT = 3,
+    TFL_IF_ELSE_FIRST_OP = 4,
+    TFL_IF_ELSE_OP_COUNT = 5,
+    /* Where this block starts in the C loader's state (Operator.paramSelf). */
+    TFL_IF_SELF = 6,
+    TFL_IF_INPUT_COUNT = 7,
+    TFL_IF_OUTPUT_COUNT = 8,
+    TFL_IF_RECORDS = 9,
+};
+
+/* kernel_control.ts IfRecord: A record of if_bytes: an input's is the op's tensor (copied from) and
+ * the then and else subgraphs' inputs (copied to); an output's is the op's output (copied to) and
+ * the then and else subgraphs' outputs (copied from); and the bytes, equal in all three. */
+enum tfl_if_record {
+    TFL_IF_RECORD_OP = 0,
+    TFL_IF_RECORD_THEN = 2,
+    TFL_IF_RECORD_ELSE = 4,
+    TFL_IF_RECORD_BYTES = 6,
+    TFL_IF_RECORD_WORDS = 7,
+};
+
 /* kernel_conv.ts ConvParams: Parameter block of the conv_2d_* and depthwise_conv_2d_* bodies
  * (words). */
 enum tfl_conv {
@@ -1376,6 +1405,7 @@ enum tfl_type {
     X(add_n_int8) \
     X(add_n_float) \
     X(call_once) \
+    X(if_bytes) \
     X(var_handle_int32) \
     X(read_variable_bytes) \
     X(assign_variable_bytes) \
@@ -1563,6 +1593,7 @@ void tflite_arg_min_max_float(int32_t *params, const uint8_t *model, uint8_t *ar
 void tflite_add_n_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_add_n_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_call_once(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_if_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_var_handle_int32(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_read_variable_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_assign_variable_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);

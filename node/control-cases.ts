@@ -20,7 +20,7 @@ export interface ControlDraft {
     /** The ops and tensors in one line (the manifest's summary). */
     summary: string;
     outputType: TypeName;
-    /** The one input's bytes for every invoke, appended. */
+    /** The inputs' bytes for every invoke, appended (several invokes: one input only). */
     inputs: Buffer[];
     invokes: number;
 }
@@ -158,6 +158,45 @@ function delayDraft(rand: Rand, type: TypeName): ControlDraft {
     };
 }
 
+/**
+ * IF: the condition (a model input) picks the then subgraph (input + a constant) or the else
+ * subgraph (input - a constant, and a second output passing the second input through); the
+ * second input is a constant of subgraph 0 (copied from the model).
+ */
+function ifDraft(rand: Rand, type: TypeName, cond: boolean): ControlDraft {
+    const shape = shapeOf(rand);
+    const zp = type === "int8" ? rand.int(-20, 20) : 0;
+    const main = new GraphBuilder();
+    const c = main.input({ name: "cond", shape: [], type: "bool" });
+    const x = main.input({ name: "x", ...valueSpec(type, shape, zp) });
+    const k = main.constant({ name: "k", ...valueSpec(type, shape, zp), data: valuesOf(rand, type, count(shape), zp) });
+    const y = main.output(main.tensor({ name: "y", ...valueSpec(type, shape, zp) }));
+    const z = main.output(main.tensor({ name: "z", ...valueSpec(type, shape, zp) }));
+    main.op("IF", [c, x, k], [y, z], { thenSubgraphIndex: 1, elseSubgraphIndex: 2 });
+    const branch = (op: string) => {
+        const g = new GraphBuilder();
+        const a = g.input({ name: "a", ...valueSpec(type, shape, zp) });
+        const b = g.input({ name: "b", ...valueSpec(type, shape, zp) });
+        const e = g.constant({ name: "e", ...valueSpec(type, shape, zp), data: valuesOf(rand, type, count(shape), zp) });
+        const out = g.output(g.tensor({ name: "out", ...valueSpec(type, shape, zp) }));
+        g.op(op, [a, e], [out], { activation: "NONE" });
+        g.output(b);
+        return g;
+    };
+    return {
+        covers: [type, cond ? "then" : "else", "constant-input", "output-is-input"],
+        graphs: [main, branch("ADD"), branch("SUB")],
+        summary: `IF(${cond}: then ADD a e, b; else SUB a e, b) of x and a constant; ${type}[${shape}]${type === "int8" ? ` s=0.125 z=${zp}` : ""}`,
+        outputType: type, inputs: [Buffer.from([cond ? 1 : 0]), valuesOf(rand, type, count(shape), zp)], invokes: 1,
+    };
+}
+
+export function ifDrafts(rand: Rand): ControlDraft[] {
+    const drafts: ControlDraft[] = [];
+    for (const type of ["float32", "int8"] as TypeName[]) for (const cond of [true, false]) drafts.push(ifDraft(rand, type, cond));
+    return drafts;
+}
+
 export function callOnceDrafts(rand: Rand): ControlDraft[] {
     const drafts: ControlDraft[] = [];
     for (const type of ["float32", "int8"] as TypeName[]) {
@@ -180,6 +219,7 @@ export function variableDrafts(rand: Rand): ControlDraft[] {
 export const CONTROL_DRAFTS: { [op: string]: (rand: Rand) => ControlDraft[] } = {
     call_once: callOnceDrafts,
     assign_variable: variableDrafts,
+    if: ifDrafts,
 };
 
 /** One of `drafts`, chosen with `rand`, as a fuzzer case: its invokes become the case's steps. */

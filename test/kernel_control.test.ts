@@ -97,7 +97,34 @@ describe("CALL_ONCE and resource variables: coverage, refusals, the STS and the 
         assert.deepStrictEqual([0, 1, 2, 3].map((i) => out.readFloatLE(4 * i)), [9, 10, 1, 2]);
     });
 
+    /** IF of a condition of `condType` and `inputs` inputs of float32[2] into one output; both branches add 1 to their input 0. */
+    function ifModel(condType: "bool" | "int32", inputs: number, branchInputShape = [2]): Buffer {
+        const g = new GraphBuilder();
+        const c = g.input({ name: "cond", shape: [], type: condType });
+        const xs: number[] = [];
+        for (let i = 0; i < inputs; i++) xs.push(g.input({ name: `x${i}`, ...f32([2]) }));
+        const y = g.output(g.tensor({ name: "y", ...f32([2]) }));
+        g.op("IF", [c, ...xs], [y], { thenSubgraphIndex: 1, elseSubgraphIndex: 1 });
+        const b = new GraphBuilder();
+        const a = b.input({ name: "a", ...f32(branchInputShape) });
+        const one = b.constant({ name: "one", ...f32(branchInputShape), data: branchInputShape.length === 1 && branchInputShape[0] === 2 ? [1, 1] : [1] });
+        b.op("ADD", [a, one], [b.output(b.tensor({ name: "out", ...f32(branchInputShape) }))], { activation: "NONE" });
+        return subgraphsModel([g, b]);
+    }
+
     const refused: { name: string; model: () => Buffer; message: RegExp }[] = [
+        {
+            name: "an IF whose condition is not one BOOL", message: /^error operator 0 \(IF v1\): the condition must be one BOOL, not tensor 0 'cond' INT32\[\]$/,
+            model: () => ifModel("int32", 1),
+        },
+        {
+            name: "an IF of another number of inputs than its branch", message: /^error operator 0 \(IF v1\): has 2 inputs, subgraph 1 1$/,
+            model: () => ifModel("bool", 2),
+        },
+        {
+            name: "an IF whose input differs in size from its branch's", message: /^error operator 0 \(IF v1\): input tensor 1 'x0' FLOAT32\[2\] and subgraph 1's tensor 0 'a' FLOAT32\[1\] differ in size$/,
+            model: () => ifModel("bool", 1, [1]),
+        },
         {
             name: "an init subgraph outside the model", message: /^error operator 0 \(CALL_ONCE v1\): init subgraph 5 is not a subgraph of the model's 2$/,
             model: () => {

@@ -47,7 +47,33 @@ namespace tflite {
         Words = 5,
     }
 
+    /**
+     * Parameter block of if_bytes (words): this header, then one record (IfRecord) per input after
+     * the condition, then one per output.
+     */
+    export const enum IfParams {
+        /** The condition: one BOOL. */
+        Cond = 0,
+        /** The then and else subgraphs' operators: the first one's place in Model.operators, and how many. */
+        ThenFirstOp = 2, ThenOpCount = 3, ElseFirstOp = 4, ElseOpCount = 5,
+        /** Where this block starts in the C loader's state (Operator.paramSelf). */
+        Self = 6,
+        InputCount = 7, OutputCount = 8,
+        Records = 9,
+    }
+
+    /**
+     * A record of if_bytes: an input's is the op's tensor (copied from) and the then and else
+     * subgraphs' inputs (copied to); an output's is the op's output (copied to) and the then and
+     * else subgraphs' outputs (copied from); and the bytes, equal in all three.
+     */
+    export const enum IfRecord {
+        Op = 0, Then = 2, Else = 4, Bytes = 6,
+        Words = 7,
+    }
+
     const enum CallOnceOptions { InitSubgraphIndex = 0 }
+    const enum IfOptions { ThenSubgraphIndex = 0, ElseSubgraphIndex = 1 }
     const enum VarHandleOptions { Container = 0, SharedName = 1 }
 
     /** The interpreter whose invoke is running (the control bodies run its subgraphs). */
@@ -56,6 +82,8 @@ namespace tflite {
     export function registerControlKernels(): void {
         registerBuiltin(BuiltinOp.CALL_ONCE, prepareCallOnce)
         registerBody("call_once", callOnce)
+        registerBuiltin(BuiltinOp.IF, prepareIf)
+        registerBody("if_bytes", ifBytes)
         registerBuiltin(BuiltinOp.VAR_HANDLE, prepareVarHandle)
         registerBody("var_handle_int32", varHandleInt32)
         registerBuiltin(BuiltinOp.READ_VARIABLE, prepareReadVariable)
@@ -87,6 +115,68 @@ namespace tflite {
         if (arena.getNumber(NumberFormat.Int32LE, hasRun)) return
         runningInterpreter.runOps(param(p, CallOnceParams.FirstOp), param(p, CallOnceParams.OpCount))
         arena.setNumber(NumberFormat.Int32LE, hasRun, 1)
+    }
+
+    /** Whether an op's tensors and a subgraph's match in number and, one by one, in bytes (TFLM fails the invoke else). */
+    function checkBranchTensors(op: Operator, ours: Tensor[], theirs: Tensor[], sub: number, what: string): void {
+        op.check(ours.length === theirs.length, "has " + ours.length + " " + what + "s, subgraph " + sub + " " + theirs.length)
+        for (let i = 0; i < ours.length; i++)
+            op.check(ours[i].bytes === theirs[i].bytes, what + " " + ours[i].describe() + " and subgraph " + sub + "'s " +
+                theirs[i].describe() + " differ in size")
+    }
+
+    /** TFLM's IF: the condition's one BOOL picks a branch; the other inputs are copied to its inputs, its outputs to the op's. */
+    function prepareIf(op: Operator): void {
+        op.check(op.inputs.length > 0 && !!op.input(0), "needs the condition")
+        const cond = op.input(0)
+        op.check(cond.type === TensorType.Bool && cond.elementCount() === 1, "the condition must be one BOOL, not " + cond.describe())
+        const thenIndex = op.optInt(IfOptions.ThenSubgraphIndex, 0)
+        const elseIndex = op.optInt(IfOptions.ElseSubgraphIndex, 0)
+        const thenSub = calledSubgraph(op, thenIndex, "then subgraph")
+        const elseSub = calledSubgraph(op, elseIndex, "else subgraph")
+        const inputs: Tensor[] = []
+        for (let i = 1; i < op.inputs.length; i++) {
+            op.check(!!op.inputs[i], "input " + i + " is missing")
+            inputs.push(op.inputs[i])
+        }
+        checkBranchTensors(op, inputs, thenSub.inputs, thenIndex, "input")
+        checkBranchTensors(op, op.outputs, thenSub.outputs, thenIndex, "output")
+        checkBranchTensors(op, inputs, elseSub.inputs, elseIndex, "input")
+        checkBranchTensors(op, op.outputs, elseSub.outputs, elseIndex, "output")
+        const n = inputs.length
+        const p = op.useBody("if_bytes", IfParams.Records + IfRecord.Words * (n + op.outputs.length))
+        op.paramTensor(IfParams.Cond, cond)
+        setParams(p, IfParams.ThenFirstOp, [thenSub.firstOp, thenSub.operators.length, elseSub.firstOp, elseSub.operators.length])
+        op.paramSelf(IfParams.Self)
+        setParam(p, IfParams.InputCount, n)
+        setParam(p, IfParams.OutputCount, op.outputs.length)
+        for (let i = 0; i < n + op.outputs.length; i++) {
+            const r = IfParams.Records + IfRecord.Words * i
+            const ours = i < n ? inputs[i] : op.outputs[i - n]
+            op.paramTensor(r + IfRecord.Op, ours)
+            op.paramTensor(r + IfRecord.Then, i < n ? thenSub.inputs[i] : thenSub.outputs[i - n])
+            op.paramTensor(r + IfRecord.Else, i < n ? elseSub.inputs[i] : elseSub.outputs[i - n])
+            setParam(p, r + IfRecord.Bytes, ours.bytes)
+        }
+    }
+
+    /** Copies record `r`'s bytes from the tensor at word `from` to the one at word `to`. */
+    function copyRecord(p: Buffer, model: Buffer, arena: Buffer, r: number, from: number, to: number): void {
+        const src = paramBuffer(p, r + from, model, arena)
+        const at = paramOffset(p, r + from)
+        const dst = paramOffset(p, r + to)
+        const n = param(p, r + IfRecord.Bytes)
+        for (let i = 0; i < n; i++) arena[dst + i] = src[at + i]
+    }
+
+    function ifBytes(p: Buffer, model: Buffer, arena: Buffer): void {
+        const cond = paramBuffer(p, IfParams.Cond, model, arena)[paramOffset(p, IfParams.Cond)] !== 0
+        const branch = cond ? IfRecord.Then : IfRecord.Else
+        const n = param(p, IfParams.InputCount)
+        const m = param(p, IfParams.OutputCount)
+        for (let i = 0; i < n; i++) copyRecord(p, model, arena, IfParams.Records + IfRecord.Words * i, IfRecord.Op, branch)
+        runningInterpreter.runOps(param(p, cond ? IfParams.ThenFirstOp : IfParams.ElseFirstOp), param(p, cond ? IfParams.ThenOpCount : IfParams.ElseOpCount))
+        for (let i = n; i < n + m; i++) copyRecord(p, model, arena, IfParams.Records + IfRecord.Words * i, branch, IfRecord.Op)
     }
 
     /** A handle takes one RESOURCE element (4 bytes here, as in TFLM); ASSIGN_VARIABLE also takes INT32. */
