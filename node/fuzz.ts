@@ -15,6 +15,12 @@ import { RESIZE_DRAFTS } from "./resize-cases";
 import { NORM_DRAFTS } from "./norm-cases";
 import { SIGNAL_OPS } from "../tools/tflm-goldens-signal";
 import { draftCase } from "./draft-case";
+import { SIGNAL_DRAFTS } from "./signal-cases";
+import { MATMUL_DRAFTS } from "./matmul-cases";
+import { LSTM_DRAFTS } from "./lstm-cases";
+import { CIRCULAR_DRAFTS } from "./circular-cases";
+import { CONTROL_DRAFTS, controlCase } from "./control-cases";
+import { DETECTION_DRAFTS } from "./detection-cases";
 import { encodeValues, singleOpModel, specFromParsed, writeModel, Options, OP_OPTIONS, SingleOpSpec, TensorSpec, TypeName } from "./model-writer";
 
 /** A small fast deterministic PRNG (mulberry32), so every fuzz run can be replayed from its seed. */
@@ -792,3 +798,17 @@ for (const op of Object.keys(MISC_DRAFTS)) CASE_KINDS[op.toUpperCase()] = (r) =>
 for (const op of Object.keys(RESIZE_DRAFTS)) CASE_KINDS[op.toUpperCase()] = (r) => draftCase(r, RESIZE_DRAFTS[op](r));
 for (const op of Object.keys(NORM_DRAFTS)) CASE_KINDS[op.toUpperCase()] = (r) => draftCase(r, NORM_DRAFTS[op](r));
 for (const op of Object.keys(SIGNAL_OPS)) CASE_KINDS[op.toUpperCase()] = (r) => draftCase(r, SIGNAL_OPS[op].drafts(r));
+// The newer families, one kind per op (per type where each type has its own body: Signal's FFTs
+// and the LSTM), a random golden draft, its invokes in sequence: matmul (BATCH_MATMUL, CUMSUM,
+// DYNAMIC_UPDATE_SLICE), SignalFramer/Stacker/Rfft/Irfft, the LSTM, CIRCULAR_BUFFER, the models of
+// several subgraphs (CALL_ONCE and the resource variables, IF, WHILE) and DETECTION_POSTPROCESS.
+for (const op of Object.keys(MATMUL_DRAFTS)) CASE_KINDS[op.toUpperCase()] = (r) => draftCase(r, MATMUL_DRAFTS[op](r));
+for (const op of Object.keys(DETECTION_DRAFTS)) CASE_KINDS[op.toUpperCase()] = (r) => draftCase(r, DETECTION_DRAFTS[op](r));
+for (const op of Object.keys(SIGNAL_DRAFTS))
+    for (const type of ["int16", "int32", "float32"])
+        if (SIGNAL_DRAFTS[op](new Rand(1)).some((d) => d.covers.includes(type)))
+            CASE_KINDS[`${op.toUpperCase()} ${type}`] = (r) => draftCase(r, SIGNAL_DRAFTS[op](r).filter((d) => d.covers.includes(type)));
+for (const type of ["float32", "int8", "int16"])
+    CASE_KINDS[`UNIDIRECTIONAL_SEQUENCE_LSTM ${type}`] = (r) => draftCase(r, LSTM_DRAFTS.unidirectional_sequence_lstm(r).filter((d) => d.covers.includes(type)));
+for (const op of Object.keys(CIRCULAR_DRAFTS)) CASE_KINDS[op.toUpperCase()] = (r) => draftCase(r, CIRCULAR_DRAFTS[op](r));
+for (const op of Object.keys(CONTROL_DRAFTS)) CASE_KINDS[op.toUpperCase()] = (r) => controlCase(r, CONTROL_DRAFTS[op](r));

@@ -35,12 +35,6 @@ import { loadTflite } from "./sts-runtime";
 import { CASE_KINDS, Rand, OpCase, quantizeCase, binaryCase, meanCase } from "./fuzz";
 import { singleOpModel, SingleOpSpec, TypeName } from "./model-writer";
 import { draftCase } from "./draft-case";
-import { DETECTION_DRAFTS } from "./detection-cases";
-import { SIGNAL_DRAFTS } from "./signal-cases";
-import { MATMUL_DRAFTS } from "./matmul-cases";
-import { LSTM_DRAFTS } from "./lstm-cases";
-import { CIRCULAR_DRAFTS } from "./circular-cases";
-import { CONTROL_DRAFTS, controlCase } from "./control-cases";
 
 export const REPO = path.resolve(__dirname, "..", "..");
 export const KERNELS = path.join(REPO, "kernels");
@@ -366,26 +360,6 @@ for (const [a, b] of [["float32", "uint8"], ["int8", "uint8"], ["int8", "int16"]
 for (const a of ["int8", "float32", "bool", "int16", "int32", "uint32"] as TypeName[])
     for (const b of ["int8", "int16", "int32", "uint32", "float32"] as TypeName[])
         EXTRA_KINDS[`CAST ${a} -> ${b}`] = (r) => castCase(r, a, b);
-// The matmul family has no fuzzer kinds yet: a random golden draft of each op (node/matmul-cases.ts).
-for (const op of Object.keys(MATMUL_DRAFTS)) EXTRA_KINDS[op.toUpperCase()] = (r) => draftCase(r, MATMUL_DRAFTS[op](r));
-// TFLite_Detection_PostProcess has no fuzzer kind yet: a random golden draft (node/detection-cases.ts).
-for (const op of Object.keys(DETECTION_DRAFTS)) EXTRA_KINDS[op.toUpperCase()] = (r) => draftCase(r, DETECTION_DRAFTS[op](r));
-// SignalFramer, SignalStacker, SignalRfft and SignalIrfft (node/signal-cases.ts) have no fuzzer kinds yet: one
-// kind per op and type (each type has its own body), a random golden draft of that type.
-for (const op of Object.keys(SIGNAL_DRAFTS))
-    for (const type of ["int16", "int32", "float32"])
-        if (SIGNAL_DRAFTS[op](new Rand(1)).some((d) => d.covers.includes(type)))
-            EXTRA_KINDS[`${op.toUpperCase()} ${type}`] = (r) => draftCase(r, SIGNAL_DRAFTS[op](r).filter((d) => d.covers.includes(type)));
-// Nor has the LSTM (node/lstm-cases.ts): one kind per type (so that each body is reached), a
-// random golden draft of that type, its invokes in sequence.
-for (const type of ["float32", "int8", "int16"])
-    EXTRA_KINDS[`UNIDIRECTIONAL_SEQUENCE_LSTM ${type}`] = (r) => draftCase(r, LSTM_DRAFTS.unidirectional_sequence_lstm(r).filter((d) => d.covers.includes(type)));
-// Nor has CIRCULAR_BUFFER (node/circular-cases.ts): a random golden draft, its invokes in sequence.
-for (const op of Object.keys(CIRCULAR_DRAFTS)) EXTRA_KINDS[op.toUpperCase()] = (r) => draftCase(r, CIRCULAR_DRAFTS[op](r));
-
-// CALL_ONCE and the resource variables (node/control-cases.ts): no fuzzer kinds yet; a random golden draft, its invokes in sequence.
-for (const op of Object.keys(CONTROL_DRAFTS)) EXTRA_KINDS[op.toUpperCase()] = (r) => controlCase(r, CONTROL_DRAFTS[op](r));
-
 /** Replaces each op's body with one that calls it and records the call; returns the invoke counter. */
 function hookBodies(ip: any, name: string, caseId: number, modelId: number, rec: Recording): { count: number } {
     const invoke = { count: 0 };
