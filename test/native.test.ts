@@ -102,7 +102,11 @@ describe("native C kernels, by replay", function () {
         const tflite = loadTflite();
         tflite.registerReferenceKernels();
         const recorded = new Set([...recordedBodies(RECORDING), ...recordedBodies(GENERATED_RECORDING)]);
-        assert.deepStrictEqual(tflite.bodyList().filter((b: string) => !recorded.has(b)), [], "bodies no recorded call reaches");
+        // call_once and if_bytes run other subgraphs' ops from their bodies, so a call of theirs cannot
+        // be replayed alone (node/replay.ts records the ops they run): test/tflm_goldens.test.ts runs
+        // their C bodies through loader-tool.
+        const runSubgraphs = ["call_once", "if_bytes"];
+        assert.deepStrictEqual(tflite.bodyList().filter((b: string) => !recorded.has(b) && !runSubgraphs.includes(b)), [], "bodies no recorded call reaches");
     });
 
     it("the harness catches one wrong output byte, on the host, the M4 and the micro:bit", function () {
