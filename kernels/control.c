@@ -40,6 +40,50 @@ void tflite_if_bytes(int32_t *p, const uint8_t *model, uint8_t *arena)
     for (int32_t i = n; i < n + m; i++) copy_record(p, model, arena, TFL_IF_RECORDS + TFL_IF_RECORD_WORDS * i, branch, TFL_IF_RECORD_OP);
 }
 
+#if TINYML_ALL_OPS
+/* Copies every record's bytes from the tensor at word `from` to the one at word `to` (TFLM skips a tensor copied to itself). */
+static void copy_while_records(const int32_t *p, const uint8_t *model, uint8_t *arena, int32_t from, int32_t to)
+{
+    for (int32_t i = 0; i < p[TFL_WHILE_COUNT]; i++) {
+        int32_t r = TFL_WHILE_RECORDS + TFL_WHILE_RECORD_WORDS * i;
+        const uint8_t *src = tfl_tensor(p, r + from, model, arena);
+        uint8_t *dst = arena + p[r + to + 1];
+        if (src != dst) memcpy(dst, src, (uint32_t)p[r + TFL_WHILE_RECORD_BYTES]);
+    }
+}
+
+/* Runs the cond subgraph; whether it ran to the end and its output is true. */
+static int while_cond_holds(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    tfl_run_ops((uint8_t *)p - p[TFL_WHILE_SELF], model, arena, p[TFL_WHILE_COND_FIRST_OP], p[TFL_WHILE_COND_OP_COUNT]);
+    return !tfl_invoke_stopped && tfl_tensor(p, TFL_WHILE_COND_OUTPUT, model, arena)[0] != 0;
+}
+
+/* kernel_control.ts whileBytes, where the turn bound is explained. */
+void tflite_while_bytes(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    copy_while_records(p, model, arena, TFL_WHILE_RECORD_INPUT, TFL_WHILE_RECORD_COND_INPUT);
+    copy_while_records(p, model, arena, TFL_WHILE_RECORD_INPUT, TFL_WHILE_RECORD_OUTPUT);
+    for (int32_t turns = 0; while_cond_holds(p, model, arena); turns++) {
+        if (turns == TFL_CONST_MAX_WHILE_TURNS) {
+            tfl_invoke_stopped = 1;
+            return;
+        }
+        copy_while_records(p, model, arena, TFL_WHILE_RECORD_OUTPUT, TFL_WHILE_RECORD_BODY_INPUT);
+        tfl_run_ops((uint8_t *)p - p[TFL_WHILE_SELF], model, arena, p[TFL_WHILE_BODY_FIRST_OP], p[TFL_WHILE_BODY_OP_COUNT]);
+        if (tfl_invoke_stopped) return;
+        copy_while_records(p, model, arena, TFL_WHILE_RECORD_BODY_OUTPUT, TFL_WHILE_RECORD_OUTPUT);
+        copy_while_records(p, model, arena, TFL_WHILE_RECORD_OUTPUT, TFL_WHILE_RECORD_COND_INPUT);
+    }
+}
+#else
+/* Never chosen: the default build refuses a model of several subgraphs. */
+void tflite_while_bytes(int32_t *p, const uint8_t *model, uint8_t *arena)
+{
+    (void)p, (void)model, (void)arena;
+}
+#endif
+
 void tflite_var_handle_int32(int32_t *p, const uint8_t *model, uint8_t *arena)
 {
     (void)model;

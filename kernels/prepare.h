@@ -34,6 +34,7 @@ int tfl_prepare_add_n(tfl_op *op);
 /* prepare_control.c (TINYML_ALL_OPS only) */
 int tfl_prepare_call_once(tfl_op *op);
 int tfl_prepare_if(tfl_op *op);
+int tfl_prepare_while(tfl_op *op);
 int tfl_prepare_var_handle(tfl_op *op);
 int tfl_prepare_read_variable(tfl_op *op);
 int tfl_prepare_assign_variable(tfl_op *op);

@@ -8,6 +8,7 @@
 enum { CALL_ONCE_INIT_SUBGRAPH_INDEX = 0 };
 enum { VAR_HANDLE_CONTAINER = 0, VAR_HANDLE_SHARED_NAME = 1 };
 enum { IF_THEN_SUBGRAPH_INDEX = 0, IF_ELSE_SUBGRAPH_INDEX = 1 };
+enum { WHILE_COND_SUBGRAPH_INDEX = 0, WHILE_BODY_SUBGRAPH_INDEX = 1 };
 
 /* Whether the model's bytes at a and at b, n of each, are equal (no libc but memcpy and memset). */
 static int same_bytes(const uint8_t *model, uint32_t a, uint32_t b, uint32_t n)
@@ -94,6 +95,48 @@ int tfl_prepare_if(tfl_op *op)
         tfl_param_tensor(op, r + TFL_IF_RECORD_THEN, &then_tensors[i < n ? then_sub->inputs[i] : then_sub->outputs[i - n]]);
         tfl_param_tensor(op, r + TFL_IF_RECORD_ELSE, &else_tensors[i < n ? else_sub->inputs[i] : else_sub->outputs[i - n]]);
         p[r + TFL_IF_RECORD_BYTES] = (int32_t)ours->bytes;
+    }
+    return 0;
+}
+
+int tfl_prepare_while(tfl_op *op)
+{
+    int32_t cond_index = tfl_opt_int(op, WHILE_COND_SUBGRAPH_INDEX, 0), body_index = tfl_opt_int(op, WHILE_BODY_SUBGRAPH_INDEX, 0);
+    const tfl_subgraph *cond_sub = called_subgraph(op, cond_index, "cond subgraph");
+    if (!cond_sub) return 1;
+    const tfl_subgraph *body_sub = called_subgraph(op, body_index, "body subgraph");
+    if (!body_sub) return 1;
+    for (uint32_t i = 0; i < op->input_count; i++) TFL_CHECK(op, op->inputs[i], "input %d is missing", (int32_t)i);
+    uint32_t n = op->input_count;
+    if (check_branch_tensors(op, op->inputs, n, cond_sub, cond_sub->inputs, cond_sub->input_count, cond_index, "input") ||
+        check_branch_tensors(op, op->inputs, n, body_sub, body_sub->inputs, body_sub->input_count, body_index, "input") ||
+        check_branch_tensors(op, op->outputs, op->output_count, body_sub, body_sub->outputs, body_sub->output_count, body_index, "output"))
+        return 1;
+    for (uint32_t i = 0; i < n; i++)
+        TFL_CHECK(op, op->inputs[i]->bytes == op->outputs[i]->bytes, "input %t and output %t differ in size", op->inputs[i], op->outputs[i]);
+    TFL_CHECK(op, cond_sub->output_count > 0, "cond subgraph %d has no output", cond_index);
+    const tfl_tensor_info *cond_tensors = op->loader->tensors + cond_sub->tensor_base;
+    const tfl_tensor_info *body_tensors = op->loader->tensors + body_sub->tensor_base;
+    const tfl_tensor_info *cond_output = &cond_tensors[cond_sub->outputs[0]];
+    TFL_CHECK(op, cond_output->type == TFL_TYPE_BOOL && cond_output->count == 1, "cond subgraph %d's output must be one BOOL, not %t",
+              cond_index, cond_output);
+    int32_t *p = tfl_choose_body(op, TFL_BODY_while_bytes, TFL_WHILE_RECORDS + TFL_WHILE_RECORD_WORDS * n);
+    if (!p) return 1;
+    tfl_param_tensor(op, TFL_WHILE_COND_OUTPUT, cond_output);
+    p[TFL_WHILE_COND_FIRST_OP] = (int32_t)cond_sub->first_op;
+    p[TFL_WHILE_COND_OP_COUNT] = (int32_t)cond_sub->op_count;
+    p[TFL_WHILE_BODY_FIRST_OP] = (int32_t)body_sub->first_op;
+    p[TFL_WHILE_BODY_OP_COUNT] = (int32_t)body_sub->op_count;
+    tfl_param_self(op, TFL_WHILE_SELF);
+    p[TFL_WHILE_COUNT] = (int32_t)n;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t r = TFL_WHILE_RECORDS + TFL_WHILE_RECORD_WORDS * i;
+        tfl_param_tensor(op, r + TFL_WHILE_RECORD_INPUT, op->inputs[i]);
+        tfl_param_tensor(op, r + TFL_WHILE_RECORD_OUTPUT, op->outputs[i]);
+        tfl_param_tensor(op, r + TFL_WHILE_RECORD_COND_INPUT, &cond_tensors[cond_sub->inputs[i]]);
+        tfl_param_tensor(op, r + TFL_WHILE_RECORD_BODY_INPUT, &body_tensors[body_sub->inputs[i]]);
+        tfl_param_tensor(op, r + TFL_WHILE_RECORD_BODY_OUTPUT, &body_tensors[body_sub->outputs[i]]);
+        p[r + TFL_WHILE_RECORD_BYTES] = (int32_t)op->inputs[i]->bytes;
     }
     return 0;
 }

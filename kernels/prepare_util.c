@@ -296,6 +296,7 @@ tfl_prepare_fn tfl_find_prepare(const tfl_op *op, const char *custom_name, uint3
     case TFL_OP_BROADCAST_ARGS: return RARE(tfl_prepare_broadcast_args);
     case TFL_OP_CALL_ONCE: return RARE(tfl_prepare_call_once);
     case TFL_OP_IF: return RARE(tfl_prepare_if);
+    case TFL_OP_WHILE: return RARE(tfl_prepare_while);
     case TFL_OP_VAR_HANDLE: return RARE(tfl_prepare_var_handle);
     case TFL_OP_READ_VARIABLE: return RARE(tfl_prepare_read_variable);
     case TFL_OP_ASSIGN_VARIABLE: return RARE(tfl_prepare_assign_variable);

@@ -305,6 +305,36 @@ enum tfl_if_record {
     TFL_IF_RECORD_WORDS = 7,
 };
 
+/* kernel_control.ts WhileParams: Parameter block of while_bytes (words): this header, then one
+ * record (WhileRecord) per input (WHILE has as many outputs as inputs). */
+enum tfl_while {
+    /* The cond subgraph's output 0: one BOOL, true for one more turn. */
+    TFL_WHILE_COND_OUTPUT = 0,
+    /* The cond and body subgraphs' operators: the first one's place in Model.operators, and how
+     * many. */
+    TFL_WHILE_COND_FIRST_OP = 2,
+    TFL_WHILE_COND_OP_COUNT = 3,
+    TFL_WHILE_BODY_FIRST_OP = 4,
+    TFL_WHILE_BODY_OP_COUNT = 5,
+    /* Where this block starts in the C loader's state (Operator.paramSelf). */
+    TFL_WHILE_SELF = 6,
+    TFL_WHILE_COUNT = 7,
+    TFL_WHILE_RECORDS = 8,
+};
+
+/* kernel_control.ts WhileRecord: A record of while_bytes, one per input i: the op's input i and
+ * output i, the cond and body subgraphs' input i, the body's output i; and the bytes, equal in all
+ * five. */
+enum tfl_while_record {
+    TFL_WHILE_RECORD_INPUT = 0,
+    TFL_WHILE_RECORD_OUTPUT = 2,
+    TFL_WHILE_RECORD_COND_INPUT = 4,
+    TFL_WHILE_RECORD_BODY_INPUT = 6,
+    TFL_WHILE_RECORD_BODY_OUTPUT = 8,
+    TFL_WHILE_RECORD_BYTES = 10,
+    TFL_WHILE_RECORD_WORDS = 11,
+};
+
 /* kernel_conv.ts ConvParams: Parameter block of the conv_2d_* and depthwise_conv_2d_* bodies
  * (words). */
 enum tfl_conv {
@@ -1321,6 +1351,11 @@ enum tfl_type {
 /* Integer constants of the kernel sources (fixed limits that size some parameter blocks). */
 /* kernel_compare.ts: Dimensions of the broadcast walk: TFLM's RuntimeShape holds up to 6. */
 #define TFL_CONST_WALK_DIMS 6
+/* kernel_control.ts: Turns of one WHILE after which its body stops the invoke (as CIRCULAR_BUFFER
+ * does: invoke() returns false). TFLM loops for as long as the condition holds, so a model whose
+ * condition never turns false hangs it; here such a model stops instead of hanging the micro:bit or
+ * the simulator. A converted loop over a sequence turns once per element, far fewer times. */
+#define TFL_CONST_MAX_WHILE_TURNS 10000
 /* kernel_control.ts: As many resource variables as the C loader's table holds. */
 #define TFL_CONST_MAX_RESOURCES 16
 /* kernel_elementwise.ts */
@@ -1406,6 +1441,7 @@ enum tfl_type {
     X(add_n_float) \
     X(call_once) \
     X(if_bytes) \
+    X(while_bytes) \
     X(var_handle_int32) \
     X(read_variable_bytes) \
     X(assign_variable_bytes) \
@@ -1594,6 +1630,7 @@ void tflite_add_n_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_add_n_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_call_once(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_if_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_while_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_var_handle_int32(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_read_variable_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_assign_variable_bytes(int32_t *params, const uint8_t *model, uint8_t *arena);

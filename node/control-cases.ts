@@ -197,6 +197,58 @@ export function ifDrafts(rand: Rand): ControlDraft[] {
     return drafts;
 }
 
+/**
+ * WHILE over (counter, accumulator): the cond subgraph is counter < limit (a constant of its own),
+ * the body adds 1 to the counter and a constant to the accumulator; the counter starts at a model
+ * input, so the loop turns `turns` times (0: the op's outputs are its inputs). `passThrough` adds a
+ * third loop value that the body passes through unchanged (its input is its output).
+ */
+function whileDraft(rand: Rand, type: TypeName, turns: number, passThrough: boolean): ControlDraft {
+    const shape = shapeOf(rand);
+    const zp = type === "int8" ? rand.int(-20, 20) : 0;
+    const start = rand.int(-3, 3);
+    const limit = start + turns;
+    const counterSpec: TensorSpec = { shape: [], type: "int32" };
+    const values = (n: number) => type === "int32" ? encodeValues("int32", Array.from({ length: n }, () => rand.int(-1000, 1000))) : valuesOf(rand, type, n, zp);
+    const loopSpecs = [counterSpec, valueSpec(type, shape, zp), ...(passThrough ? [valueSpec(type, shape, zp)] : [])];
+    const main = new GraphBuilder();
+    const ins = loopSpecs.map((spec, i) => main.input({ name: `in${i}`, ...spec }));
+    const outs = loopSpecs.map((spec, i) => main.tensor({ name: `out${i}`, ...spec }));
+    main.output(outs[1]);
+    main.output(outs[0]);
+    if (passThrough) main.output(outs[2]);
+    main.op("WHILE", ins, outs, { condSubgraphIndex: 1, bodySubgraphIndex: 2 });
+    const cond = new GraphBuilder();
+    const condIns = loopSpecs.map((spec, i) => cond.input({ name: `c${i}`, ...spec }));
+    const limitTensor = cond.constant({ name: "limit", ...counterSpec, data: [limit] });
+    cond.op("LESS", [condIns[0], limitTensor], [cond.output(cond.tensor({ name: "more", shape: [], type: "bool" }))]);
+    const body = new GraphBuilder();
+    const bodyIns = loopSpecs.map((spec, i) => body.input({ name: `b${i}`, ...spec }));
+    const one = body.constant({ name: "one", ...counterSpec, data: [1] });
+    const next = body.output(body.tensor({ name: "next", ...counterSpec }));
+    body.op("ADD", [bodyIns[0], one], [next], { activation: "NONE" });
+    const step = body.constant({ name: "step", ...valueSpec(type, shape, zp), data: values(count(shape)) });
+    const sum = body.output(body.tensor({ name: "sum", ...valueSpec(type, shape, zp) }));
+    body.op("ADD", [bodyIns[1], step], [sum], { activation: "NONE" });
+    if (passThrough) body.output(bodyIns[2]);
+    const turnsCover = turns === 0 ? "no-turn" : turns === 1 ? "one-turn" : "several-turns";
+    return {
+        covers: [type, turnsCover, ...(passThrough ? ["pass-through"] : [])],
+        graphs: [main, cond, body],
+        summary: `WHILE(i < ${limit}: i + 1, acc + step${passThrough ? ", v" : ""}) from i = ${start}: ${turns} turns; ${type}[${shape}]${type === "int8" ? ` s=0.125 z=${zp}` : ""}`,
+        outputType: type,
+        inputs: [encodeValues("int32", [start]), values(count(shape)), ...(passThrough ? [values(count(shape))] : [])], invokes: 1,
+    };
+}
+
+export function whileDrafts(rand: Rand): ControlDraft[] {
+    return [
+        whileDraft(rand, "float32", 0, false), whileDraft(rand, "float32", 1, false), whileDraft(rand, "float32", 5, true),
+        whileDraft(rand, "int8", 1, false), whileDraft(rand, "int8", 7, true), whileDraft(rand, "int32", 0, true),
+        whileDraft(rand, "int32", 3, false),
+    ];
+}
+
 export function callOnceDrafts(rand: Rand): ControlDraft[] {
     const drafts: ControlDraft[] = [];
     for (const type of ["float32", "int8"] as TypeName[]) {
@@ -220,6 +272,7 @@ export const CONTROL_DRAFTS: { [op: string]: (rand: Rand) => ControlDraft[] } = 
     call_once: callOnceDrafts,
     assign_variable: variableDrafts,
     if: ifDrafts,
+    while: whileDrafts,
 };
 
 /** One of `drafts`, chosen with `rand`, as a fuzzer case: its invokes become the case's steps. */

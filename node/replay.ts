@@ -365,9 +365,9 @@ function hookBodies(ip: any, name: string, caseId: number, modelId: number, rec:
     const invoke = { count: 0 };
     const summary = rec.summary;
     for (const op of ip.model.operators as any[]) {
-        // CALL_ONCE and IF run other ops (recorded themselves) from their bodies: they have no call
+        // CALL_ONCE, IF and WHILE run other ops (recorded themselves) from their bodies: they have no call
         // of their own to replay alone (test/tflm_goldens.test.ts runs their C bodies through loader-tool).
-        if (op.bodyName === "call_once" || op.bodyName === "if_bytes") continue;
+        if (op.bodyName === "call_once" || op.bodyName === "if_bytes" || op.bodyName === "while_bytes") continue;
         const body = op.body;
         op.body = (params: Buffer, model: Buffer, arenaArg: Buffer) => {
             const inputs: Region[] = [];

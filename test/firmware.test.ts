@@ -66,7 +66,7 @@ describe("micro:bit v2 firmware (CODAL from ../shared/codal, built offline)", fu
             "tfl_prepare_signal_framer", "tflite_signal_framer_int16", "tfl_prepare_signal_stacker", "tflite_signal_stacker_int16",
             "tflite_signal_rfft_float", "tfl_prepare_signal_irfft", "tflite_signal_irfft_float", "tflite_signal_rfft_int32", "tflite_signal_irfft_int16",
             "tfl_prepare_resize_bilinear", "tflite_resize_bilinear_int8",
-            "tfl_prepare_call_once", "tflite_call_once", "tfl_run_ops", "tfl_prepare_if", "tflite_if_bytes", "tfl_prepare_var_handle", "tflite_read_variable_bytes", "tfl_check_resource_reads",
+            "tfl_prepare_call_once", "tflite_call_once", "tfl_run_ops", "tfl_prepare_if", "tflite_if_bytes", "tfl_prepare_while", "tflite_while_bytes", "tfl_prepare_var_handle", "tflite_read_variable_bytes", "tfl_check_resource_reads",
             "tfl_prepare_l2_normalization", "tflite_l2_normalization_int8", "tfl_prepare_unidirectional_sequence_lstm", "tflite_lstm_float", "tflite_lstm_int16", "tflite_l2_pool_2d_float", "tfl_prepare_log_softmax", "tflite_log_softmax_int8", "tfl_prepare_mirror_pad", "tflite_mirror_pad_bytes",
             "tfl_prepare_reduce_all", "tflite_reduce_all_bool", "tfl_prepare_batch_matmul", "tflite_batch_matmul_int16",
             "tfl_prepare_dynamic_update_slice", "tflite_dynamic_update_slice_bytes", "tfl_prepare_cumsum", "tflite_cumsum_int8",

@@ -5,7 +5,7 @@ import type { Rand } from "../node/fuzz";
 import { CONTROL_DRAFTS, controlSpec } from "../node/control-cases";
 import type { GoldenDraft } from "./make-tflm-goldens";
 
-const SEEDS: { [op: string]: number } = { call_once: 20262101, assign_variable: 20262102, if: 20262103 };
+const SEEDS: { [op: string]: number } = { call_once: 20262101, assign_variable: 20262102, if: 20262103, while: 20262104 };
 
 /** make-tflm-goldens.ts's OPS entries of these ops. */
 export const CONTROL_OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => GoldenDraft[] } } = {};

@@ -72,8 +72,41 @@ namespace tflite {
         Words = 7,
     }
 
+    /**
+     * Parameter block of while_bytes (words): this header, then one record (WhileRecord) per input
+     * (WHILE has as many outputs as inputs).
+     */
+    export const enum WhileParams {
+        /** The cond subgraph's output 0: one BOOL, true for one more turn. */
+        CondOutput = 0,
+        /** The cond and body subgraphs' operators: the first one's place in Model.operators, and how many. */
+        CondFirstOp = 2, CondOpCount = 3, BodyFirstOp = 4, BodyOpCount = 5,
+        /** Where this block starts in the C loader's state (Operator.paramSelf). */
+        Self = 6,
+        Count = 7,
+        Records = 8,
+    }
+
+    /**
+     * A record of while_bytes, one per input i: the op's input i and output i, the cond and body
+     * subgraphs' input i, the body's output i; and the bytes, equal in all five.
+     */
+    export const enum WhileRecord {
+        Input = 0, Output = 2, CondInput = 4, BodyInput = 6, BodyOutput = 8, Bytes = 10,
+        Words = 11,
+    }
+
+    /**
+     * Turns of one WHILE after which its body stops the invoke (as CIRCULAR_BUFFER does: invoke()
+     * returns false). TFLM loops for as long as the condition holds, so a model whose condition
+     * never turns false hangs it; here such a model stops instead of hanging the micro:bit or the
+     * simulator. A converted loop over a sequence turns once per element, far fewer times.
+     */
+    const MAX_WHILE_TURNS = 10000
+
     const enum CallOnceOptions { InitSubgraphIndex = 0 }
     const enum IfOptions { ThenSubgraphIndex = 0, ElseSubgraphIndex = 1 }
+    const enum WhileOptions { CondSubgraphIndex = 0, BodySubgraphIndex = 1 }
     const enum VarHandleOptions { Container = 0, SharedName = 1 }
 
     /** The interpreter whose invoke is running (the control bodies run its subgraphs). */
@@ -84,6 +117,8 @@ namespace tflite {
         registerBody("call_once", callOnce)
         registerBuiltin(BuiltinOp.IF, prepareIf)
         registerBody("if_bytes", ifBytes)
+        registerBuiltin(BuiltinOp.WHILE, prepareWhile)
+        registerBody("while_bytes", whileBytes)
         registerBuiltin(BuiltinOp.VAR_HANDLE, prepareVarHandle)
         registerBody("var_handle_int32", varHandleInt32)
         registerBuiltin(BuiltinOp.READ_VARIABLE, prepareReadVariable)
@@ -177,6 +212,87 @@ namespace tflite {
         for (let i = 0; i < n; i++) copyRecord(p, model, arena, IfParams.Records + IfRecord.Words * i, IfRecord.Op, branch)
         runningInterpreter.runOps(param(p, cond ? IfParams.ThenFirstOp : IfParams.ElseFirstOp), param(p, cond ? IfParams.ThenOpCount : IfParams.ElseOpCount))
         for (let i = n; i < n + m; i++) copyRecord(p, model, arena, IfParams.Records + IfRecord.Words * i, branch, IfRecord.Op)
+    }
+
+    /**
+     * TFLM's WHILE: the inputs are copied to the cond subgraph's inputs and to the op's outputs;
+     * while the cond subgraph's output 0 is true, the outputs are copied to the body's inputs, the
+     * body runs, its outputs are copied to the op's outputs and from there to the cond's inputs,
+     * and the cond runs again. TFLM checks the counts at prepare and the sizes at each copy
+     * (failing the invoke); both are refused here at load. TFLM reads the first byte of the
+     * cond's output 0 whatever its type; a cond whose output 0 is not one BOOL is refused.
+     */
+    function prepareWhile(op: Operator): void {
+        const condIndex = op.optInt(WhileOptions.CondSubgraphIndex, 0)
+        const bodyIndex = op.optInt(WhileOptions.BodySubgraphIndex, 0)
+        const condSub = calledSubgraph(op, condIndex, "cond subgraph")
+        const bodySub = calledSubgraph(op, bodyIndex, "body subgraph")
+        for (let i = 0; i < op.inputs.length; i++) op.check(!!op.inputs[i], "input " + i + " is missing")
+        checkBranchTensors(op, op.inputs, condSub.inputs, condIndex, "input")
+        checkBranchTensors(op, op.inputs, bodySub.inputs, bodyIndex, "input")
+        checkBranchTensors(op, op.outputs, bodySub.outputs, bodyIndex, "output")
+        const n = op.inputs.length
+        for (let i = 0; i < n; i++)
+            op.check(op.inputs[i].bytes === op.outputs[i].bytes, "input " + op.inputs[i].describe() + " and output " +
+                op.outputs[i].describe() + " differ in size")
+        op.check(condSub.outputs.length > 0, "cond subgraph " + condIndex + " has no output")
+        const condOutput = condSub.outputs[0]
+        op.check(condOutput.type === TensorType.Bool && condOutput.elementCount() === 1,
+            "cond subgraph " + condIndex + "'s output must be one BOOL, not " + condOutput.describe())
+        const p = op.useBody("while_bytes", WhileParams.Records + WhileRecord.Words * n)
+        op.paramTensor(WhileParams.CondOutput, condOutput)
+        setParams(p, WhileParams.CondFirstOp, [condSub.firstOp, condSub.operators.length, bodySub.firstOp, bodySub.operators.length])
+        op.paramSelf(WhileParams.Self)
+        setParam(p, WhileParams.Count, n)
+        for (let i = 0; i < n; i++) {
+            const r = WhileParams.Records + WhileRecord.Words * i
+            op.paramTensor(r + WhileRecord.Input, op.inputs[i])
+            op.paramTensor(r + WhileRecord.Output, op.outputs[i])
+            op.paramTensor(r + WhileRecord.CondInput, condSub.inputs[i])
+            op.paramTensor(r + WhileRecord.BodyInput, bodySub.inputs[i])
+            op.paramTensor(r + WhileRecord.BodyOutput, bodySub.outputs[i])
+            setParam(p, r + WhileRecord.Bytes, op.inputs[i].bytes)
+        }
+    }
+
+    /** Copies every record's bytes from the tensor at word `from` to the one at word `to` (TFLM skips a tensor copied to itself). */
+    function copyWhileRecords(p: Buffer, model: Buffer, arena: Buffer, from: number, to: number): void {
+        const n = param(p, WhileParams.Count)
+        for (let i = 0; i < n; i++) {
+            const r = WhileParams.Records + WhileRecord.Words * i
+            const src = paramBuffer(p, r + from, model, arena)
+            const at = paramOffset(p, r + from)
+            const dst = paramOffset(p, r + to)
+            if (src === arena && at === dst) continue
+            const bytes = param(p, r + WhileRecord.Bytes)
+            for (let j = 0; j < bytes; j++) arena[dst + j] = src[at + j]
+        }
+    }
+
+    /** Runs the cond subgraph; whether it ran to the end and its output is true. */
+    function whileCondHolds(p: Buffer, model: Buffer, arena: Buffer): boolean {
+        runningInterpreter.runOps(param(p, WhileParams.CondFirstOp), param(p, WhileParams.CondOpCount))
+        if (invokeStopped) return false
+        return paramBuffer(p, WhileParams.CondOutput, model, arena)[paramOffset(p, WhileParams.CondOutput)] !== 0
+    }
+
+    function whileBytes(p: Buffer, model: Buffer, arena: Buffer): void {
+        copyWhileRecords(p, model, arena, WhileRecord.Input, WhileRecord.CondInput)
+        copyWhileRecords(p, model, arena, WhileRecord.Input, WhileRecord.Output)
+        let turns = 0
+        while (whileCondHolds(p, model, arena)) {
+            if (turns === MAX_WHILE_TURNS) {
+                invokeStopped = true
+                return
+            }
+            turns++
+            copyWhileRecords(p, model, arena, WhileRecord.Output, WhileRecord.BodyInput)
+            runningInterpreter.runOps(param(p, WhileParams.BodyFirstOp), param(p, WhileParams.BodyOpCount))
+            // A stop inside the body ends the loop (TFLM's WHILE returns the body's kTfLiteAbort).
+            if (invokeStopped) return
+            copyWhileRecords(p, model, arena, WhileRecord.BodyOutput, WhileRecord.Output)
+            copyWhileRecords(p, model, arena, WhileRecord.Output, WhileRecord.CondInput)
+        }
     }
 
     /** A handle takes one RESOURCE element (4 bytes here, as in TFLM); ASSIGN_VARIABLE also takes INT32. */
