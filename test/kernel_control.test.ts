@@ -1,4 +1,4 @@
-// CALL_ONCE and the resource variables (libs/tflite/kernel_control.ts, kernels/prepare_control.c,
+// CALL_ONCE, IF, WHILE and the resource variables (libs/tflite/kernel_control.ts, kernels/prepare_control.c,
 // kernels/control.c) and models of several subgraphs past what TFLM's goldens show
 // (test/tflm_goldens.test.ts runs those): that the goldens reach every branch, models both loaders
 // refuse with the same message, the board's default build refusing several subgraphs, and
@@ -10,6 +10,7 @@ import { buildLoaderTool, cLoaderDump, cLoaderRun, CORE_LOADER_TOOL, stsLoaderDu
 import { GraphBuilder, subgraphsModel, TensorSpec } from "../node/model-writer";
 import type { GoldenManifest } from "../tools/make-tflm-goldens";
 import { loadTflite } from "../node/sts-runtime";
+import { nativeAddon } from "../node/native";
 
 const GOLDENS = path.join(__dirname, "..", "..", "test", "tflm-goldens");
 
@@ -112,7 +113,107 @@ describe("CALL_ONCE and resource variables: coverage, refusals, the STS and the 
         return subgraphsModel([g, b]);
     }
 
+    /**
+     * WHILE of a counter (int32) and `values` (float32 of `shape`): the cond subgraph is counter <
+     * `limit`, the body adds `step` to the counter and 1 to the values. `change` edits the three
+     * graphs before they are written (the refusals).
+     */
+    function whileModel(opts: { limit?: number; step?: number; shape?: number[]; change?: (main: GraphBuilder, cond: GraphBuilder, body: GraphBuilder) => void } = {}): Buffer {
+        const shape = opts.shape ?? [2];
+        const counter: TensorSpec = { shape: [], type: "int32" };
+        const main = new GraphBuilder();
+        const ins = [main.input({ name: "i", ...counter }), main.input({ name: "x", ...f32(shape) })];
+        const outs = [main.output(main.tensor({ name: "j", ...counter })), main.output(main.tensor({ name: "y", ...f32(shape) }))];
+        main.op("WHILE", ins, outs, { condSubgraphIndex: 1, bodySubgraphIndex: 2 });
+        const cond = new GraphBuilder();
+        const ci = cond.input({ name: "ci", ...counter });
+        cond.input({ name: "cx", ...f32(shape) });
+        const limit = cond.constant({ name: "limit", ...counter, data: [opts.limit ?? 3] });
+        cond.op("LESS", [ci, limit], [cond.output(cond.tensor({ name: "more", shape: [], type: "bool" }))]);
+        const body = new GraphBuilder();
+        const bi = body.input({ name: "bi", ...counter });
+        const bx = body.input({ name: "bx", ...f32(shape) });
+        const step = body.constant({ name: "step", ...counter, data: [opts.step ?? 1] });
+        body.op("ADD", [bi, step], [body.output(body.tensor({ name: "next", ...counter }))], { activation: "NONE" });
+        const one = body.constant({ name: "one", ...f32(shape), data: new Array(shape.reduce((a, b) => a * b, 1)).fill(1) });
+        body.op("ADD", [bx, one], [body.output(body.tensor({ name: "sum", ...f32(shape) }))], { activation: "NONE" });
+        if (opts.change) opts.change(main, cond, body);
+        return subgraphsModel([main, cond, body]);
+    }
+
+    it("has TFLM goldens of WHILE for float32, int8 and int32 with 0, 1 and several turns and a value passed through", () => {
+        const m: GoldenManifest = JSON.parse(fs.readFileSync(path.join(GOLDENS, "while", "manifest.json"), "utf8"));
+        assert.match(m.tflmCommit, /^[0-9a-f]{40}$/);
+        const covers = new Set<string>();
+        for (const c of m.cases) for (const w of c.covers.slice(1)) covers.add(`${c.covers[0]} ${w}`);
+        for (const type of ["float32", "int8", "int32"]) {
+            assert.ok(covers.has(`${type} pass-through`), `${type} pass-through`);
+            assert.ok(covers.has(`${type} several-turns`) || covers.has(`${type} one-turn`), `${type} turns`);
+        }
+        for (const turns of ["no-turn", "one-turn", "several-turns"])
+            assert.ok(Array.from(covers).some((w) => w.endsWith(turns)), turns);
+    });
+
+    it("stops a WHILE whose condition never turns false after 10,000 turns, in the STS and in C alike (TFLM would hang)", () => {
+        // The counter steps by 0: counter < 3 holds for ever; the values grow by 1 a turn.
+        const model = whileModel({ step: 0 });
+        const tflite = loadTflite();
+        const ip = new tflite.StsInterpreter(model);
+        ip.setInput(0, [0]);
+        ip.setInput(1, [0.5, -2]);
+        assert.strictEqual(ip.invoke(), false);
+        assert.deepStrictEqual(ip.outputValues(1), [10000.5, 9998]);
+        const addon = nativeAddon();
+        assert.ok(addon, "the Node addon is built (npm run build)");
+        const [handle, state, arenaBytes] = addon!.load(model, true);
+        const arena = Buffer.alloc(arenaBytes);
+        addon!.reset(handle, arena);
+        // Word 2 of an input or output record is its arena offset (IoWord.Offset, a const enum gone at run time).
+        arena.writeInt32LE(0, tflite.ioWord(state, 0, 2));
+        const xAt = tflite.ioWord(state, 1, 2);
+        arena.writeFloatLE(0.5, xAt);
+        arena.writeFloatLE(-2, xAt + 4);
+        assert.strictEqual(addon!.invoke(handle, arena), false);
+        const yAt = tflite.ioWord(state, 3, 2);
+        assert.deepStrictEqual([arena.readFloatLE(yAt), arena.readFloatLE(yAt + 4)], [10000.5, 9998]);
+        // A loop that ends runs to the end: 3 turns from 0.
+        const ends = new tflite.StsInterpreter(whileModel());
+        ends.setInput(0, [0]);
+        ends.setInput(1, [0.5, -2]);
+        assert.strictEqual(ends.invoke(), true);
+        assert.deepStrictEqual([ends.outputValues(0), ends.outputValues(1)], [[3], [3.5, 1]]);
+    });
+
     const refused: { name: string; model: () => Buffer; message: RegExp }[] = [
+        {
+            name: "a WHILE whose cond subgraph's output is not one BOOL", message: /^error operator 0 \(WHILE v1\): cond subgraph 1's output must be one BOOL, not tensor 0 'ci' INT32\[\]$/,
+            model: () => whileModel({ change: (main, cond) => { cond.outputs = [0]; } }),
+        },
+        {
+            name: "a WHILE whose cond subgraph has no output", message: /^error operator 0 \(WHILE v1\): cond subgraph 1 has no output$/,
+            model: () => whileModel({ change: (main, cond) => { cond.outputs = []; } }),
+        },
+        {
+            name: "a WHILE of another number of inputs than its cond subgraph", message: /^error operator 0 \(WHILE v1\): has 2 inputs, subgraph 1 1$/,
+            model: () => whileModel({ change: (main, cond) => { cond.inputs = [0]; } }),
+        },
+        {
+            name: "a WHILE of another number of outputs than its body", message: /^error operator 0 \(WHILE v1\): has 2 outputs, subgraph 2 1$/,
+            model: () => whileModel({ change: (main, cond, body) => { body.outputs = [body.outputs[0]]; } }),
+        },
+        {
+            name: "a WHILE whose input and output differ in size", message: /^error operator 0 \(WHILE v1\): input tensor 1 'x' FLOAT32\[2\] and output tensor 3 'y' FLOAT32\[3\] differ in size$/,
+            // The body's output too, so that only the op's input and output differ.
+            model: () => whileModel({ change: (main, cond, body) => { main.tensors[3].shape = [3]; body.tensors[5].shape = [3]; } }),
+        },
+        {
+            name: "a WHILE whose body input differs in size from its input", message: /^error operator 0 \(WHILE v1\): input tensor 1 'x' FLOAT32\[2\] and subgraph 2's tensor 1 'bx' FLOAT32\[1\] differ in size$/,
+            model: () => whileModel({ change: (main, cond, body) => { body.tensors[1].shape = [1]; } }),
+        },
+        {
+            name: "a WHILE whose body is its own subgraph", message: /^error operator 0 \(WHILE v1\): body subgraph 0 is the op's own subgraph$/,
+            model: () => whileModel({ change: (main) => { main.operators[0].options = { condSubgraphIndex: 1, bodySubgraphIndex: 0 }; } }),
+        },
         {
             name: "an IF whose condition is not one BOOL", message: /^error operator 0 \(IF v1\): the condition must be one BOOL, not tensor 0 'cond' INT32\[\]$/,
             model: () => ifModel("int32", 1),
