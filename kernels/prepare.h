@@ -130,6 +130,8 @@ int tfl_prepare_signal_delay(tfl_op *op); /* all-ops builds only */
 int tfl_custom_option(tfl_op *op, const char *key, int integer, double *out);
 /* prepare_detection.c */
 int tfl_prepare_detection_postprocess(tfl_op *op); /* all-ops builds only */
+/* prepare_decode.c */
+int tfl_prepare_decode(tfl_op *op); /* all-ops builds only */
 int tfl_prepare_circular_buffer(tfl_op *op); /* all-ops builds only */
 int tfl_prepare_signal_overlap_add(tfl_op *op); /* all-ops builds only */
 int tfl_prepare_signal_framer(tfl_op *op); /* all-ops builds only */

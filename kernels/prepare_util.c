@@ -205,6 +205,7 @@ tfl_prepare_fn tfl_find_prepare(const tfl_op *op, const char *custom_name, uint3
             {"CIRCULAR_BUFFER", tfl_prepare_circular_buffer},
             {"SignalOverlapAdd", tfl_prepare_signal_overlap_add},
             {"TFLite_Detection_PostProcess", tfl_prepare_detection_postprocess},
+            {"TFLM_DECODE", tfl_prepare_decode},
             {"SignalFramer", tfl_prepare_signal_framer},
             {"SignalStacker", tfl_prepare_signal_stacker},
             {"SignalIrfft", tfl_prepare_signal_irfft},

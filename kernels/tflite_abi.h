@@ -376,6 +376,31 @@ enum tfl_conv {
     TFL_CONV_MULTIPLIERS = 30,
 };
 
+/* kernel_decode.ts DecodeParams: Parameter block of decode_lut (words): the number of pairs, then
+ * one DecodeLutPair record per (encoded, ancillary) pair from word DecodeParams.Pairs on. */
+enum tfl_decode {
+    TFL_DECODE_PAIR_COUNT = 0,
+    TFL_DECODE_PAIRS = 1,
+};
+
+/* kernel_decode.ts DecodeLutPair: One pair's record in decode_lut's block (words from the record's
+ * start). */
+enum tfl_decode_lut_pair {
+    TFL_DECODE_LUT_PAIR_ENCODED = 0,
+    TFL_DECODE_LUT_PAIR_ANCILLARY = 2,
+    TFL_DECODE_LUT_PAIR_OUTPUT = 4,
+    /* Bytes per output element (1 for BOOL and INT8 ... 8 for INT64). */
+    TFL_DECODE_LUT_PAIR_ELEMENT_BYTES = 6,
+    TFL_DECODE_LUT_PAIR_BIT_WIDTH = 7,
+    /* Elements from one channel's value table to the next's. */
+    TFL_DECODE_LUT_PAIR_STRIDE = 8,
+    TFL_DECODE_LUT_PAIR_CHANNELS = 9,
+    /* Elements in a row of one channel (channels along dimension 0); 0 when interleaved. */
+    TFL_DECODE_LUT_PAIR_PER_CHANNEL = 10,
+    TFL_DECODE_LUT_PAIR_COUNT = 11,
+    TFL_DECODE_LUT_PAIR_WORDS = 12,
+};
+
 /* kernel_detection.ts DetectionParams: Parameter block of detection_postprocess_float (words). */
 enum tfl_detection {
     TFL_DETECTION_BOX_ENCODINGS = 0,
@@ -1358,6 +1383,8 @@ enum tfl_type {
 #define TFL_CONST_MAX_WHILE_TURNS 10000
 /* kernel_control.ts: As many resource variables as the C loader's table holds. */
 #define TFL_CONST_MAX_RESOURCES 16
+/* kernel_decode.ts: The DCM header's size in bytes; the decode type's data follows it. */
+#define TFL_CONST_DCM_BYTES 16
 /* kernel_elementwise.ts */
 #define TFL_CONST_BROADCAST_DIMS 6
 /* kernel_l2.ts: Integer bits of TFLM's int8 LOG_SOFTMAX differences from the row maximum (Q5.26). */
@@ -1452,6 +1479,7 @@ enum tfl_type {
     X(depthwise_conv_2d_int8) \
     X(depthwise_conv_2d_int16) \
     X(depthwise_conv_2d_float) \
+    X(decode_lut) \
     X(detection_postprocess_float) \
     X(add_int8) \
     X(add_int16) \
@@ -1641,6 +1669,7 @@ void tflite_conv_2d_float(int32_t *params, const uint8_t *model, uint8_t *arena)
 void tflite_depthwise_conv_2d_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_depthwise_conv_2d_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_depthwise_conv_2d_float(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_decode_lut(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_detection_postprocess_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_add_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_add_int16(int32_t *params, const uint8_t *model, uint8_t *arena);

@@ -31,6 +31,7 @@ import { SIGNAL_OPS, SIGNAL2_OPS } from "./tflm-goldens-signal";
 import { MISC_OPS } from "./tflm-goldens-misc";
 import { NORM_OPS } from "./tflm-goldens-norm";
 import { DETECTION_OPS } from "./tflm-goldens-detection";
+import { DECODE_OPS } from "./tflm-goldens-decode";
 import { CIRCULAR_OPS } from "./tflm-goldens-circular";
 import { CONTROL_OPS } from "./tflm-goldens-control";
 import { LSTM_OPS } from "./tflm-goldens-lstm";
@@ -194,6 +195,7 @@ const OPS: { [op: string]: { seed: number; drafts: (rand: Rand) => GoldenDraft[]
     ...MISC_OPS,
     ...NORM_OPS,
     ...DETECTION_OPS,
+    ...DECODE_OPS,
     ...CIRCULAR_OPS,
     ...CONTROL_OPS,
     ...LSTM_OPS,

@@ -30,6 +30,7 @@ namespace tflite {
         registerSignalKernels()
         registerSignal2Kernels()
         registerDetectionKernels()
+        registerDecodeKernels()
         registerCircularBufferKernels()
         registerLstmKernels()
         registerMatmulKernels()

@@ -1,0 +1,110 @@
+// TFLM_DECODE (libs/tflite/kernel_decode.ts, kernels/prepare_decode.c, kernels/decode.c) past what
+// TFLM's goldens show (test/tflm_goldens.test.ts runs those): that the goldens reach every LUT
+// branch, a hand-packed case decoded to the values worked out here, in the STS and in C, and
+// models both loaders refuse with the same message.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { buildLoaderTool, cLoaderDump, cLoaderRun, stsLoaderDump } from "../node/c-loader";
+import { packIndices } from "../node/decode-cases";
+import { encodeValues, singleOpModel, SingleOpSpec, TensorSpec } from "../node/model-writer";
+import { loadTflite } from "../node/sts-runtime";
+import type { GoldenManifest } from "../tools/make-tflm-goldens";
+
+const ROOT = path.join(__dirname, "..", "..");
+const GOLDENS = path.join(ROOT, "test", "tflm-goldens");
+const tflite = loadTflite();
+
+/** A LUT DCM header (decode type, DCM version, LUT version, bit width, stride) and the tables after it. */
+function ancillary(table: Buffer, width = 3, stride = 8, decodeType = 0, dcmVersion = 1, lutVersion = 1): TensorSpec {
+    const h = Buffer.alloc(16);
+    h[0] = decodeType;
+    h[1] = dcmVersion;
+    h[4] = lutVersion;
+    h[5] = width;
+    h[6] = stride;
+    const data = Buffer.concat([h, table]);
+    return { shape: [data.length], type: "uint8", data };
+}
+
+const TABLE = encodeValues("int8", [-128, -7, 0, 3, 9, 50, 100, 127]);
+const INDICES = [7, 0, 5, 2, 6, 1, 3, 4, 4, 1];
+
+/** INT8[10] from 3-bit indices into TABLE, changed by `change`. */
+function spec(change: (s: SingleOpSpec) => void = () => undefined): SingleOpSpec {
+    const encoded = packIndices(INDICES, 3);
+    const s: SingleOpSpec = {
+        op: "CUSTOM", customCode: "TFLM_DECODE",
+        inputs: [{ shape: [encoded.length], type: "uint8", data: encoded }, ancillary(TABLE)],
+        outputs: [{ shape: [10], type: "int8" }],
+    };
+    change(s);
+    return s;
+}
+
+function loadBoth(model: Buffer): { ok: boolean; text: string } {
+    const sts = stsLoaderDump(model);
+    assert.deepStrictEqual(cLoaderDump(model), sts);
+    return sts;
+}
+
+describe("TFLM_DECODE: coverage, a hand-packed case, refusals", () => {
+    before(() => buildLoaderTool());
+
+    it("has TFLM goldens for every LUT branch of TFLM's kernel", () => {
+        const m: GoldenManifest = JSON.parse(fs.readFileSync(path.join(GOLDENS, "tflm_decode_lut", "manifest.json"), "utf8"));
+        assert.match(m.tflmCommit, /^[0-9a-f]{40}$/);
+        const covered = new Set(m.cases.flatMap((c) => c.covers));
+        for (const w of ["bool", "float32", "int8", "int16", "int32", "int64", "width-1", "width-2", "width-3", "width-4", "width-5",
+            "width-6", "width-7", "runs-of-16", "runs-of-32", "prelude", "tail", "channels-axis-0", "channels-last", "rank-1",
+            "stride-longer", "pairs-3"])
+            assert.ok(covered.has(w), w);
+    });
+
+    it("decodes 3-bit indices, most significant bit first, into the table's values in the STS and in C", () => {
+        const model = singleOpModel(spec());
+        // 7,0,5 | 2,6,1 | 3,4,4 | 1 as bits: 111 000 10|1 010 110 0|01 011 100| 100 001 00...
+        assert.deepStrictEqual([...packIndices(INDICES, 3)], [0xe2, 0xac, 0x5c, 0x84]);
+        const want = Buffer.from(encodeValues("int8", [127, -128, 50, 0, 100, -7, 3, 9, 9, -7]));
+        const ip = new tflite.StsInterpreter(model);
+        ip.invoke();
+        assert.deepStrictEqual(Buffer.from(ip.outputBytes(0)), want);
+        assert.deepStrictEqual(cLoaderRun(model, []), want);
+    });
+
+    const refused: { name: string; spec: SingleOpSpec; message: RegExp }[] = [
+        { name: "an encoded input without its ancillary data", spec: spec((s) => { s.inputs.pop(); }),
+            message: /needs pairs of inputs \(encoded, ancillary\) and one output per pair$/ },
+        { name: "an encoded tensor that is a model input", spec: spec((s) => { s.inputs[0] = { shape: [4], type: "uint8" }; }),
+            message: /encoded tensor 0 'input0' UINT8\[4\] must be constant$/ },
+        { name: "ancillary data shorter than the DCM header",
+            spec: spec((s) => { s.inputs[1] = { shape: [10], type: "uint8", data: Buffer.alloc(10) }; }),
+            message: /ancillary tensor 1 'const1' UINT8\[10\] must hold the 16-byte DCM header$/ },
+        { name: "DCM version 2", spec: spec((s) => { s.inputs[1] = ancillary(TABLE, 3, 8, 0, 2); }), message: /: DCM version 2 \(TFLM's is 1\)$/ },
+        { name: "the custom decode type", spec: spec((s) => { s.inputs[1] = ancillary(TABLE, 3, 8, 127); }),
+            message: /: the custom decode type 127 is not supported \(nor by TFLM\)$/ },
+        { name: "Huffman (not here yet)", spec: spec((s) => { s.inputs[1] = ancillary(TABLE, 3, 8, 1); }),
+            message: /: decode type 1 \(Huffman or Prune\) is not implemented here yet$/ },
+        { name: "Prune (not here yet)", spec: spec((s) => { s.inputs[1] = ancillary(TABLE, 3, 8, 2); }),
+            message: /: decode type 2 \(Huffman or Prune\) is not implemented here yet$/ },
+        { name: "decode type 5", spec: spec((s) => { s.inputs[1] = ancillary(TABLE, 3, 8, 5); }),
+            message: /: unsupported decode type 5 \(TFLM's: 0 LUT, 1 Huffman, 2 Prune\)$/ },
+        { name: "LUT version 0", spec: spec((s) => { s.inputs[1] = ancillary(TABLE, 3, 8, 0, 1, 0); }), message: /: LUT version 0 \(TFLM's is 1\)$/ },
+        { name: "a UINT8 output", spec: spec((s) => { s.outputs[0].type = "uint8"; }),
+            message: /unsupported output type UINT8 of tensor 2 'output0' UINT8\[10\] \(LUT decodes BOOL, FLOAT32, INT8, INT16, INT32, INT64\)$/ },
+        { name: "bit width 0", spec: spec((s) => { s.inputs[1] = ancillary(TABLE, 0); }), message: /: LUT bit width 0 \(TFLM's are 1 to 7\)$/ },
+        { name: "channels along a middle dimension",
+            spec: spec((s) => { s.outputs[0] = { shape: [1, 2, 5], type: "int8", scale: [0.5, 0.25], zeroPoint: 0, quantizedDimension: 1 }; }),
+            message: /unsupported quantization axis 1 of tensor 2 'output0' INT8\[1,2,5\] \(TFLM's: 0, or the last with several channels\)$/ },
+        { name: "too few encoded bytes", spec: spec((s) => { s.outputs[0].shape = [11]; }),
+            message: /encoded tensor 0 'const0' UINT8\[4\] holds 4 bytes, fewer than the 5 that 11 indices of 3 bits take$/ },
+        { name: "an index past the value table", spec: spec((s) => { s.inputs[1] = ancillary(TABLE.subarray(0, 7)); }),
+            message: /: index 7 of element 0 is past channel 0's value table$/ },
+    ];
+    for (const c of refused)
+        it(`refuses ${c.name}`, () => {
+            const res = loadBoth(singleOpModel(c.spec));
+            assert.ok(!res.ok, "loaded");
+            assert.match(res.text, c.message);
+        });
+});
