@@ -112,6 +112,7 @@ int tfl_prepare_while(tfl_op *op)
         check_branch_tensors(op, op->inputs, n, body_sub, body_sub->inputs, body_sub->input_count, body_index, "input") ||
         check_branch_tensors(op, op->outputs, op->output_count, body_sub, body_sub->outputs, body_sub->output_count, body_index, "output"))
         return 1;
+    TFL_CHECK(op, op->output_count == n, "has %d inputs and %d outputs (a WHILE has as many of each)", (int32_t)n, (int32_t)op->output_count);
     for (uint32_t i = 0; i < n; i++)
         TFL_CHECK(op, op->inputs[i]->bytes == op->outputs[i]->bytes, "input %t and output %t differ in size", op->inputs[i], op->outputs[i]);
     TFL_CHECK(op, cond_sub->output_count > 0, "cond subgraph %d has no output", cond_index);

@@ -211,6 +211,15 @@ describe("CALL_ONCE and resource variables: coverage, refusals, the STS and the 
             model: () => whileModel({ change: (main, cond, body) => { body.tensors[1].shape = [1]; } }),
         },
         {
+            name: "a WHILE of more outputs than inputs", message: /^error operator 0 \(WHILE v1\): has 2 inputs and 3 outputs \(a WHILE has as many of each\)$/,
+            model: () => whileModel({
+                change: (main, cond, body) => {
+                    main.operators[0].outputs.push(main.output(main.tensor({ name: "z", ...f32([2]) })));
+                    body.output(4);
+                },
+            }),
+        },
+        {
             name: "a WHILE whose body is its own subgraph", message: /^error operator 0 \(WHILE v1\): body subgraph 0 is the op's own subgraph$/,
             model: () => whileModel({ change: (main) => { main.operators[0].options = { condSubgraphIndex: 1, bodySubgraphIndex: 0 }; } }),
         },

@@ -232,6 +232,7 @@ namespace tflite {
         checkBranchTensors(op, op.inputs, bodySub.inputs, bodyIndex, "input")
         checkBranchTensors(op, op.outputs, bodySub.outputs, bodyIndex, "output")
         const n = op.inputs.length
+        op.check(op.outputs.length === n, "has " + n + " inputs and " + op.outputs.length + " outputs (a WHILE has as many of each)")
         for (let i = 0; i < n; i++)
             op.check(op.inputs[i].bytes === op.outputs[i].bytes, "input " + op.inputs[i].describe() + " and output " +
                 op.outputs[i].describe() + " differ in size")
