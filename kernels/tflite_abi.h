@@ -376,29 +376,34 @@ enum tfl_conv {
     TFL_CONV_MULTIPLIERS = 30,
 };
 
-/* kernel_decode.ts DecodeParams: Parameter block of decode_lut (words): the number of pairs, then
- * one DecodeLutPair record per (encoded, ancillary) pair from word DecodeParams.Pairs on. */
+/* kernel_decode.ts DecodeParams: Parameter block of decode (words): the number of pairs, then one
+ * DecodeRecord record per (encoded, ancillary) pair from word DecodeParams.Pairs on, then the Prune
+ * pairs' zero points. */
 enum tfl_decode {
     TFL_DECODE_PAIR_COUNT = 0,
     TFL_DECODE_PAIRS = 1,
 };
 
-/* kernel_decode.ts DecodeLutPair: One pair's record in decode_lut's block (words from the record's
+/* kernel_decode.ts DecodeRecord: One pair's record in decode's block (words from the record's
  * start). */
-enum tfl_decode_lut_pair {
-    TFL_DECODE_LUT_PAIR_ENCODED = 0,
-    TFL_DECODE_LUT_PAIR_ANCILLARY = 2,
-    TFL_DECODE_LUT_PAIR_OUTPUT = 4,
+enum tfl_decode_record {
+    TFL_DECODE_RECORD_ENCODED = 0,
+    TFL_DECODE_RECORD_ANCILLARY = 2,
+    TFL_DECODE_RECORD_OUTPUT = 4,
+    /* The DCM's decode type: 0 LUT, 2 Prune. */
+    TFL_DECODE_RECORD_KIND = 12,
+    /* Prune: the word where this pair's Channels zero points (int8 values) start. */
+    TFL_DECODE_RECORD_ZERO_POINTS = 13,
     /* Bytes per output element (1 for BOOL and INT8 ... 8 for INT64). */
-    TFL_DECODE_LUT_PAIR_ELEMENT_BYTES = 6,
-    TFL_DECODE_LUT_PAIR_BIT_WIDTH = 7,
+    TFL_DECODE_RECORD_ELEMENT_BYTES = 6,
+    TFL_DECODE_RECORD_BIT_WIDTH = 7,
     /* Elements from one channel's value table to the next's. */
-    TFL_DECODE_LUT_PAIR_STRIDE = 8,
-    TFL_DECODE_LUT_PAIR_CHANNELS = 9,
+    TFL_DECODE_RECORD_STRIDE = 8,
+    TFL_DECODE_RECORD_CHANNELS = 9,
     /* Elements in a row of one channel (channels along dimension 0); 0 when interleaved. */
-    TFL_DECODE_LUT_PAIR_PER_CHANNEL = 10,
-    TFL_DECODE_LUT_PAIR_COUNT = 11,
-    TFL_DECODE_LUT_PAIR_WORDS = 12,
+    TFL_DECODE_RECORD_PER_CHANNEL = 10,
+    TFL_DECODE_RECORD_COUNT = 11,
+    TFL_DECODE_RECORD_WORDS = 14,
 };
 
 /* kernel_detection.ts DetectionParams: Parameter block of detection_postprocess_float (words). */
@@ -1479,7 +1484,7 @@ enum tfl_type {
     X(depthwise_conv_2d_int8) \
     X(depthwise_conv_2d_int16) \
     X(depthwise_conv_2d_float) \
-    X(decode_lut) \
+    X(decode) \
     X(detection_postprocess_float) \
     X(add_int8) \
     X(add_int16) \
@@ -1669,7 +1674,7 @@ void tflite_conv_2d_float(int32_t *params, const uint8_t *model, uint8_t *arena)
 void tflite_depthwise_conv_2d_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_depthwise_conv_2d_int16(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_depthwise_conv_2d_float(int32_t *params, const uint8_t *model, uint8_t *arena);
-void tflite_decode_lut(int32_t *params, const uint8_t *model, uint8_t *arena);
+void tflite_decode(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_detection_postprocess_float(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_add_int8(int32_t *params, const uint8_t *model, uint8_t *arena);
 void tflite_add_int16(int32_t *params, const uint8_t *model, uint8_t *arena);

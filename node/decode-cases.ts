@@ -1,11 +1,13 @@
-// Generated models of TFLM_DECODE (libs/tflite/kernel_decode.ts): LUT decoding so far. TFLM's
+// Generated models of TFLM_DECODE (libs/tflite/kernel_decode.ts): LUT and Prune decoding. TFLM's
 // goldens (tools/tflm-goldens-decode.ts) take every draft; the fuzzer one at random. TFLM's LUT
 // branches: the output types (BOOL, FLOAT32, INT8, INT16, INT32, INT64); bit widths 1 to 7, of
 // which INT8 at 2, 3 and 4 with channels along dimension 0 take TFLM's word-at-a-time paths (runs
 // of 16 or 32 indices, a prelude up to the next run's start and a tail; a channel's elements
 // starting inside a run); channels along dimension 0 or interleaved on the last dimension (rank 1
 // too); several (encoded, ancillary) pairs in one op; a table stride longer than what the indices
-// reach.
+// reach. Prune's: the types; a zero point per tensor, per channel along dimension 0 or the last
+// (INT8, TFLM's per-channel path when one is not 0), or none; bitmaps all ones, all zeros, random,
+// of lengths not a multiple of 8; a LUT and a Prune pair in one op.
 import type { Rand } from "./fuzz";
 import { encodeValues, SingleOpSpec, TensorSpec, TypeName } from "./model-writer";
 
@@ -137,6 +139,79 @@ function lutDrafts(rand: Rand): DecodeDraft[] {
     ];
 }
 
+/** The DCM header of a Prune pair: decode type 2, DCM version 1, Prune version 1. */
+function pruneHeader(): Buffer {
+    const h = Buffer.alloc(16);
+    h[0] = 2;
+    h[1] = 1;
+    h[4] = 1;
+    return h;
+}
+
+interface PrunePair {
+    type: TypeName;
+    shape: number[];
+    /** Zero points (INT8; one per channel), or undefined for no quantization. */
+    zeroPoints?: number[];
+    axis: number;
+    /** Chance of a 1 bit (a kept value). */
+    density: number;
+}
+
+function prunePair(rand: Rand, p: PrunePair): { encoded: TensorSpec; ancillary: TensorSpec; output: TensorSpec } {
+    const count = p.shape.reduce((a, b) => a * b, 1);
+    const bits: number[] = [];
+    for (let i = 0; i < count; i++) bits.push(rand.chance(p.density) ? 1 : 0);
+    const kept = bits.reduce((a, b) => a + b, 0);
+    const ancillary = Buffer.concat([pruneHeader(), tableValues(rand, p.type, kept)]);
+    const encoded = packIndices(bits, 1);
+    const output: TensorSpec = { shape: p.shape, type: p.type };
+    if (p.zeroPoints) {
+        output.scale = p.zeroPoints.map(() => rand.scale());
+        output.zeroPoint = p.zeroPoints;
+        output.quantizedDimension = p.axis;
+    }
+    return {
+        encoded: { shape: [encoded.length], type: "uint8", data: encoded },
+        ancillary: { shape: [ancillary.length], type: "uint8", data: ancillary },
+        output,
+    };
+}
+
+function pruneDrafts(rand: Rand): DecodeDraft[] {
+    const pair = (type: TypeName, shape: number[], zeroPoints?: number[], axis = 0, density = 0.5): PrunePair =>
+        ({ type, shape, zeroPoints, axis, density });
+    const zps = (n: number) => Array.from({ length: n }, () => rand.pick([-128, 127, rand.int(-128, 127), rand.int(-20, 20)]));
+    const d = (covers: string[], pairs: PrunePair[], lut?: Pair) => {
+        const made = pairs.map((p) => prunePair(rand, p));
+        if (lut) made.push(lutPair(rand, lut));
+        return {
+            covers: ["prune", ...covers], inputs: [],
+            spec: {
+                op: "CUSTOM", customCode: "TFLM_DECODE",
+                inputs: made.flatMap((m) => [m.encoded, m.ancillary]), outputs: made.map((m) => m.output),
+            } as SingleOpSpec,
+        };
+    };
+    return [
+        d(["int8", "zero-point-per-tensor"], [pair("int8", [rand.int(20, 45)], [rand.int(-128, 127)])]),
+        d(["int8", "zero-points-axis-0"], [pair("int8", [3, 7], zps(3), 0)]),
+        d(["int8", "zero-points-last"], [pair("int8", [5, 4], zps(4), 1)]),
+        d(["int8", "zero-points-last", "rank-1"], [pair("int8", [6], zps(6), 0)]),
+        d(["int8", "zero-points-all-0"], [pair("int8", [4, 5], [0, 0, 0, 0], 0)]),
+        d(["int8", "no-quantization", "all-ones"], [pair("int8", [13], undefined, 0, 1)]),
+        d(["int8", "zero-point-per-tensor", "all-zeros"], [pair("int8", [11], [-7], 0, 0)]),
+        d(["int16", "zero-points-axis-0"], [pair("int16", [2, 9], [0, 0], 0)]),
+        d(["int32"], [pair("int32", [3, 5])]),
+        d(["int64"], [pair("int64", [17])]),
+        d(["float32", "zero-points-last"], [pair("float32", [4, 3], [0, 0, 0], 1)]),
+        d(["bool"], [pair("bool", [2, 10])]),
+        d(["pairs-2", "with-lut", "int8", "int16"], [pair("int8", [2, 8], zps(2), 0)],
+            { type: "int16", shape: [3, 4], width: 2, channels: 0, axis: 0, stride: 4, used: 4 }),
+    ];
+}
+
 export const DECODE_DRAFTS: { [op: string]: (rand: Rand) => DecodeDraft[] } = {
     tflm_decode_lut: lutDrafts,
+    tflm_decode_prune: pruneDrafts,
 };

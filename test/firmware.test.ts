@@ -72,7 +72,7 @@ describe("micro:bit v2 firmware (CODAL from ../shared/codal, built offline)", fu
             "tfl_prepare_dynamic_update_slice", "tflite_dynamic_update_slice_bytes", "tfl_prepare_cumsum", "tflite_cumsum_int8",
             "tfl_prepare_space_to_batch_nd", "tflite_batch_to_space_nd_bytes", "tfl_prepare_embedding_lookup", "tflite_embedding_lookup_hybrid",
             "tfl_prepare_broadcast_args", "tflite_broadcast_args_ints", "tfl_prepare_detection_postprocess", "tflite_detection_postprocess_float",
-            "tfl_prepare_decode", "tflite_decode_lut"]) {
+            "tfl_prepare_decode", "tflite_decode"]) {
             assert.ok(!byDefault.has(f), `${f} is in the default build`);
             assert.ok(allOps.has(f), `${f} is not in the all-ops build`);
         }

@@ -42,13 +42,29 @@ function spec(change: (s: SingleOpSpec) => void = () => undefined): SingleOpSpec
     return s;
 }
 
+// Prune: bits 1011 0010 | 11 keep 6 values, the zeros take the zero point (-3).
+const PRUNE_BITS = [1, 0, 1, 1, 0, 0, 1, 0, 1, 1];
+const PRUNE_VALUES = encodeValues("int8", [10, -20, 30, -40, 50, -60]);
+
+/** INT8[10] pruned with zero point -3, changed by `change`. */
+function prune(change: (s: SingleOpSpec) => void = () => undefined): SingleOpSpec {
+    const bitmap = packIndices(PRUNE_BITS, 1);
+    const s: SingleOpSpec = {
+        op: "CUSTOM", customCode: "TFLM_DECODE",
+        inputs: [{ shape: [bitmap.length], type: "uint8", data: bitmap }, ancillary(PRUNE_VALUES, 0, 0, 2)],
+        outputs: [{ shape: [10], type: "int8", scale: 0.5, zeroPoint: -3 }],
+    };
+    change(s);
+    return s;
+}
+
 function loadBoth(model: Buffer): { ok: boolean; text: string } {
     const sts = stsLoaderDump(model);
     assert.deepStrictEqual(cLoaderDump(model), sts);
     return sts;
 }
 
-describe("TFLM_DECODE: coverage, a hand-packed case, refusals", () => {
+describe("TFLM_DECODE: coverage, hand-packed cases, refusals", () => {
     before(() => buildLoaderTool());
 
     it("has TFLM goldens for every LUT branch of TFLM's kernel", () => {
@@ -72,6 +88,24 @@ describe("TFLM_DECODE: coverage, a hand-packed case, refusals", () => {
         assert.deepStrictEqual(cLoaderRun(model, []), want);
     });
 
+    it("fills a pruned INT8 tensor from its bitmap, the kept values in order and the zero point elsewhere, in the STS and in C", () => {
+        const model = singleOpModel(prune());
+        assert.deepStrictEqual([...packIndices(PRUNE_BITS, 1)], [0xb2, 0xc0]);
+        const want = Buffer.from(encodeValues("int8", [10, -3, -20, 30, -3, -3, -40, -3, 50, -60]));
+        const ip = new tflite.StsInterpreter(model);
+        ip.invoke();
+        assert.deepStrictEqual(Buffer.from(ip.outputBytes(0)), want);
+        assert.deepStrictEqual(cLoaderRun(model, []), want);
+    });
+
+    it("has TFLM goldens for every Prune branch of TFLM's kernel", () => {
+        const m: GoldenManifest = JSON.parse(fs.readFileSync(path.join(GOLDENS, "tflm_decode_prune", "manifest.json"), "utf8"));
+        const covered = new Set(m.cases.flatMap((c) => c.covers));
+        for (const w of ["bool", "float32", "int8", "int16", "int32", "int64", "zero-point-per-tensor", "zero-points-axis-0", "zero-points-last",
+            "zero-points-all-0", "no-quantization", "all-ones", "all-zeros", "rank-1", "with-lut"])
+            assert.ok(covered.has(w), w);
+    });
+
     const refused: { name: string; spec: SingleOpSpec; message: RegExp }[] = [
         { name: "an encoded input without its ancillary data", spec: spec((s) => { s.inputs.pop(); }),
             message: /needs pairs of inputs \(encoded, ancillary\) and one output per pair$/ },
@@ -84,14 +118,12 @@ describe("TFLM_DECODE: coverage, a hand-packed case, refusals", () => {
         { name: "the custom decode type", spec: spec((s) => { s.inputs[1] = ancillary(TABLE, 3, 8, 127); }),
             message: /: the custom decode type 127 is not supported \(nor by TFLM\)$/ },
         { name: "Huffman (not here yet)", spec: spec((s) => { s.inputs[1] = ancillary(TABLE, 3, 8, 1); }),
-            message: /: decode type 1 \(Huffman or Prune\) is not implemented here yet$/ },
-        { name: "Prune (not here yet)", spec: spec((s) => { s.inputs[1] = ancillary(TABLE, 3, 8, 2); }),
-            message: /: decode type 2 \(Huffman or Prune\) is not implemented here yet$/ },
+            message: /: decode type 1 \(Huffman\) is not implemented here yet$/ },
         { name: "decode type 5", spec: spec((s) => { s.inputs[1] = ancillary(TABLE, 3, 8, 5); }),
             message: /: unsupported decode type 5 \(TFLM's: 0 LUT, 1 Huffman, 2 Prune\)$/ },
         { name: "LUT version 0", spec: spec((s) => { s.inputs[1] = ancillary(TABLE, 3, 8, 0, 1, 0); }), message: /: LUT version 0 \(TFLM's is 1\)$/ },
         { name: "a UINT8 output", spec: spec((s) => { s.outputs[0].type = "uint8"; }),
-            message: /unsupported output type UINT8 of tensor 2 'output0' UINT8\[10\] \(LUT decodes BOOL, FLOAT32, INT8, INT16, INT32, INT64\)$/ },
+            message: /unsupported output type UINT8 of tensor 2 'output0' UINT8\[10\] \(TFLM decodes BOOL, FLOAT32, INT8, INT16, INT32, INT64\)$/ },
         { name: "bit width 0", spec: spec((s) => { s.inputs[1] = ancillary(TABLE, 0); }), message: /: LUT bit width 0 \(TFLM's are 1 to 7\)$/ },
         { name: "channels along a middle dimension",
             spec: spec((s) => { s.outputs[0] = { shape: [1, 2, 5], type: "int8", scale: [0.5, 0.25], zeroPoint: 0, quantizedDimension: 1 }; }),
@@ -100,6 +132,15 @@ describe("TFLM_DECODE: coverage, a hand-packed case, refusals", () => {
             message: /encoded tensor 0 'const0' UINT8\[4\] holds 4 bytes, fewer than the 5 that 11 indices of 3 bits take$/ },
         { name: "an index past the value table", spec: spec((s) => { s.inputs[1] = ancillary(TABLE.subarray(0, 7)); }),
             message: /: index 7 of element 0 is past channel 0's value table$/ },
+        { name: "Prune version 2", spec: prune((s) => { s.inputs[1] = ancillary(PRUNE_VALUES, 0, 0, 2, 1, 2); }),
+            message: /: Prune version 2 \(TFLM's is 1\)$/ },
+        { name: "Prune with an INT16 zero point other than 0 (TFLM's 'All zero-points must be zero')",
+            spec: prune((s) => { s.outputs[0] = { shape: [10], type: "int16", scale: 0.5, zeroPoint: 3 }; s.inputs[1] = ancillary(Buffer.alloc(12), 0, 0, 2); }),
+            message: /output tensor 2 'output0' INT16\[10\]: all zero points must be 0 \(TFLM's Prune, for types other than INT8\)$/ },
+        { name: "a Prune bitmap shorter than the output", spec: prune((s) => { s.outputs[0].shape = [17]; }),
+            message: /encoded tensor 0 'const0' UINT8\[2\] holds 2 bytes, fewer than the 3 that a bitmap of 17 elements takes$/ },
+        { name: "fewer Prune values than the bitmap keeps", spec: prune((s) => { s.inputs[1] = ancillary(PRUNE_VALUES.subarray(0, 5), 0, 0, 2); }),
+            message: /ancillary tensor 1 'const1' UINT8\[21\] holds 5 values, fewer than the bitmap's 6$/ },
     ];
     for (const c of refused)
         it(`refuses ${c.name}`, () => {

@@ -13,28 +13,38 @@ namespace tflite {
     // several channels and the quantized dimension the last, interleaved (element i is channel
     // i % channels). TFLM's int8 paths for widths 2, 3 and 4 read the same stream in words; they
     // give the same bytes, so one body does every width and type here.
-    // Huffman and Prune are not here yet: both loaders refuse them with a message saying so.
+    //
+    // Prune (decode type 2): DCM byte 4 the Prune version (1). The encoded tensor is a bitmap, one
+    // bit per output element, most significant bit first: 1 takes the next value of the table
+    // after the header (in element order, whatever the channel), 0 the element's channel's zero
+    // point (int8 outputs; TFLM keeps it as an int8; other types must have zero points of 0, and a
+    // FLOAT32 output gets +0).
+    // Huffman is not here yet: both loaders refuse it with a message saying so.
 
     export function registerDecodeKernels(): void {
         registerCustom("TFLM_DECODE", prepareDecode)
-        registerBody("decode_lut", decodeLut)
+        registerBody("decode", decode)
     }
 
     /** The DCM header's size in bytes; the decode type's data follows it. */
     const DCM_BYTES = 16
 
     /**
-     * Parameter block of decode_lut (words): the number of pairs, then one DecodeLutPair record per
-     * (encoded, ancillary) pair from word DecodeParams.Pairs on.
+     * Parameter block of decode (words): the number of pairs, then one DecodeRecord record per
+     * (encoded, ancillary) pair from word DecodeParams.Pairs on, then the Prune pairs' zero points.
      */
     export const enum DecodeParams {
         PairCount = 0,
         Pairs = 1,
     }
 
-    /** One pair's record in decode_lut's block (words from the record's start). */
-    export const enum DecodeLutPair {
+    /** One pair's record in decode's block (words from the record's start). */
+    export const enum DecodeRecord {
         Encoded = 0, Ancillary = 2, Output = 4,
+        /** The DCM's decode type: 0 LUT, 2 Prune. */
+        Kind = 12,
+        /** Prune: the word where this pair's Channels zero points (int8 values) start. */
+        ZeroPoints = 13,
         /** Bytes per output element (1 for BOOL and INT8 ... 8 for INT64). */
         ElementBytes = 6,
         BitWidth = 7,
@@ -44,7 +54,7 @@ namespace tflite {
         /** Elements in a row of one channel (channels along dimension 0); 0 when interleaved. */
         PerChannel = 10,
         Count = 11,
-        Words = 12,
+        Words = 14,
     }
 
     /** The `width`-bit index at element `i` of a most-significant-bit-first stream. */
@@ -57,20 +67,30 @@ namespace tflite {
         return (word >> (16 - used)) & ((1 << width) - 1)
     }
 
-    /** Channel of element `i` (see DecodeLutPair.PerChannel). */
+    /** Channel of element `i` (see DecodeRecord.PerChannel). */
     function lutChannel(i: number, channels: number, perChannel: number): number {
         return perChannel === 0 ? i % channels : Math.idiv(i, perChannel)
+    }
+
+    /** The output's channels: its quantization's scales (1 when none). */
+    function outputChannels(output: Tensor): number {
+        return output.scales.length > 0 ? output.scales.length : 1
     }
 
     function prepareDecode(op: Operator): void {
         const pairs = op.outputs.length
         op.check(pairs >= 1 && op.inputs.length === 2 * pairs, "needs pairs of inputs (encoded, ancillary) and one output per pair")
-        const p = op.useBody("decode_lut", DecodeParams.Pairs + DecodeLutPair.Words * pairs)
+        // Room for every pair's zero points after the records (only Prune pairs use theirs).
+        let zeroPointWords = 0
+        for (let k = 0; k < pairs; k++) zeroPointWords += outputChannels(op.output(k))
+        const p = op.useBody("decode", DecodeParams.Pairs + DecodeRecord.Words * pairs + zeroPointWords)
         setParam(p, DecodeParams.PairCount, pairs)
+        let zeroPointsAt = DecodeParams.Pairs + DecodeRecord.Words * pairs
         for (let k = 0; k < pairs; k++) {
             const encoded = op.input(2 * k)
             const ancillary = op.input(2 * k + 1)
             const output = op.output(k)
+            const r = DecodeParams.Pairs + DecodeRecord.Words * k
             op.check(encoded !== null && ancillary !== null, "needs pairs of inputs (encoded, ancillary) and one output per pair")
             op.check(encoded.isConst, "encoded " + encoded.describe() + " must be constant")
             op.check(ancillary.isConst, "ancillary " + ancillary.describe() + " must be constant")
@@ -80,82 +100,142 @@ namespace tflite {
             op.check(data[dcm + 1] === 1, "ancillary " + ancillary.describe() + ": DCM version " + data[dcm + 1] + " (TFLM's is 1)")
             const decodeType = data[dcm]
             op.check(decodeType !== 127, "ancillary " + ancillary.describe() + ": the custom decode type 127 is not supported (nor by TFLM)")
-            op.check(decodeType !== 1 && decodeType !== 2, "ancillary " + ancillary.describe() + ": decode type " + decodeType +
-                " (Huffman or Prune) is not implemented here yet")
-            op.check(decodeType === 0, "ancillary " + ancillary.describe() + ": unsupported decode type " + decodeType + " (TFLM's: 0 LUT, 1 Huffman, 2 Prune)")
-            prepareLutPair(op, p, DecodeParams.Pairs + DecodeLutPair.Words * k, encoded, ancillary, output)
+            op.check(decodeType !== 1, "ancillary " + ancillary.describe() + ": decode type 1 (Huffman) is not implemented here yet")
+            op.check(decodeType === 0 || decodeType === 2, "ancillary " + ancillary.describe() + ": unsupported decode type " + decodeType +
+                " (TFLM's: 0 LUT, 1 Huffman, 2 Prune)")
+            op.check(data[dcm + 4] === 1, "ancillary " + ancillary.describe() + ": " + (decodeType === 0 ? "LUT" : "Prune") + " version " +
+                data[dcm + 4] + " (TFLM's is 1)")
+            const type = output.type
+            op.check(type === TensorType.Bool || type === TensorType.Float32 || type === TensorType.Int8 || type === TensorType.Int16 ||
+                type === TensorType.Int32 || type === TensorType.Int64,
+                "unsupported output type " + typeName(type) + " of " + output.describe() + " (TFLM decodes BOOL, FLOAT32, INT8, INT16, INT32, INT64)")
+            const count = output.elementCount()
+            // TFLM takes the channels from any affine quantization of the output, per tensor or not.
+            const channels = outputChannels(output)
+            let perChannel = count
+            if (output.scales.length > 0) {
+                const qd = output.quantizedDimension
+                if (qd === output.rank() - 1 && channels > 1) perChannel = 0
+                else {
+                    op.check(qd === 0, "unsupported quantization axis " + qd + " of " + output.describe() + " (TFLM's: 0, or the last with several channels)")
+                    perChannel = Math.idiv(count, channels)
+                }
+            }
+            op.paramTensor(r + DecodeRecord.Encoded, encoded)
+            op.paramTensor(r + DecodeRecord.Ancillary, ancillary)
+            op.paramTensor(r + DecodeRecord.Output, output)
+            setParam(p, r + DecodeRecord.Kind, decodeType)
+            setParam(p, r + DecodeRecord.ElementBytes, typeSize(type))
+            setParam(p, r + DecodeRecord.Channels, channels)
+            setParam(p, r + DecodeRecord.PerChannel, perChannel)
+            setParam(p, r + DecodeRecord.Count, count)
+            setParam(p, r + DecodeRecord.ZeroPoints, zeroPointsAt)
+            if (decodeType === 0) prepareLutPair(op, p, r, encoded, ancillary, output)
+            else preparePrunePair(op, p, r, encoded, ancillary, output, zeroPointsAt)
+            zeroPointsAt += channels
         }
     }
 
     function prepareLutPair(op: Operator, p: Buffer, r: number, encoded: Tensor, ancillary: Tensor, output: Tensor): void {
         const data = ancillary.data
         const dcm = ancillary.offset
-        op.check(data[dcm + 4] === 1, "ancillary " + ancillary.describe() + ": LUT version " + data[dcm + 4] + " (TFLM's is 1)")
-        const type = output.type
-        op.check(type === TensorType.Bool || type === TensorType.Float32 || type === TensorType.Int8 || type === TensorType.Int16 ||
-            type === TensorType.Int32 || type === TensorType.Int64,
-            "unsupported output type " + typeName(type) + " of " + output.describe() + " (LUT decodes BOOL, FLOAT32, INT8, INT16, INT32, INT64)")
         const width = data[dcm + 5] & 7
         // TFLM only DCHECKs the width; 0 would decode every element as the table's first value.
         op.check(width >= 1, "ancillary " + ancillary.describe() + ": LUT bit width 0 (TFLM's are 1 to 7)")
         const stride = data[dcm + 6]
-        const count = output.elementCount()
-        // TFLM takes the channels from any affine quantization of the output, per tensor or not.
-        let channels = 1
-        let perChannel = count
-        if (output.scales.length > 0) {
-            channels = output.scales.length
-            const qd = output.quantizedDimension
-            if (qd === output.rank() - 1 && channels > 1) perChannel = 0
-            else {
-                op.check(qd === 0, "unsupported quantization axis " + qd + " of " + output.describe() + " (TFLM's: 0, or the last with several channels)")
-                perChannel = Math.idiv(count, channels)
-            }
-        }
+        const count = param(p, r + DecodeRecord.Count)
+        const channels = param(p, r + DecodeRecord.Channels)
+        const perChannel = param(p, r + DecodeRecord.PerChannel)
         // TFLM reads past the encoded data and the tables where these fail: refused here.
         const encodedBytes = (count * width + 7) >> 3
         op.check(encoded.bytes >= encodedBytes, "encoded " + encoded.describe() + " holds " + encoded.bytes + " bytes, fewer than the " +
             encodedBytes + " that " + count + " indices of " + width + " bits take")
-        const size = typeSize(type)
-        const tableElements = Math.idiv(ancillary.bytes - DCM_BYTES, size)
+        const tableElements = Math.idiv(ancillary.bytes - DCM_BYTES, typeSize(output.type))
         for (let i = 0; i < count; i++) {
             const c = lutChannel(i, channels, perChannel)
             const index = lutIndex(encoded.data, encoded.offset, i, width)
             op.check(c * stride + index < tableElements, "ancillary " + ancillary.describe() + ": index " + index + " of element " + i +
                 " is past channel " + c + "'s value table")
         }
-        op.paramTensor(r + DecodeLutPair.Encoded, encoded)
-        op.paramTensor(r + DecodeLutPair.Ancillary, ancillary)
-        op.paramTensor(r + DecodeLutPair.Output, output)
-        setParam(p, r + DecodeLutPair.ElementBytes, size)
-        setParam(p, r + DecodeLutPair.BitWidth, width)
-        setParam(p, r + DecodeLutPair.Stride, stride)
-        setParam(p, r + DecodeLutPair.Channels, channels)
-        setParam(p, r + DecodeLutPair.PerChannel, perChannel)
-        setParam(p, r + DecodeLutPair.Count, count)
+        setParam(p, r + DecodeRecord.BitWidth, width)
+        setParam(p, r + DecodeRecord.Stride, stride)
     }
 
-    export function decodeLut(p: Buffer, model: Buffer, arena: Buffer): void {
+    function preparePrunePair(op: Operator, p: Buffer, r: number, encoded: Tensor, ancillary: Tensor, output: Tensor, zeroPointsAt: number): void {
+        const count = param(p, r + DecodeRecord.Count)
+        const channels = param(p, r + DecodeRecord.Channels)
+        if (output.scales.length > 0) {
+            // TFLM DCHECKs one zero point per scale and reads that many.
+            op.check(output.zeroPoints.length === channels, "output " + output.describe() + " has " + output.zeroPoints.length +
+                " zero points for " + channels + " scales (TFLM's Prune reads one per scale)")
+            for (let c = 0; c < channels; c++) {
+                const zp = output.zeroPoints[c]
+                op.check(output.type === TensorType.Int8 || zp === 0, "output " + output.describe() +
+                    ": all zero points must be 0 (TFLM's Prune, for types other than INT8)")
+                // TFLM keeps the zero points as int8.
+                setParam(p, zeroPointsAt + c, (zp << 24) >> 24)
+            }
+        }
+        const encodedBytes = (count + 7) >> 3
+        op.check(encoded.bytes >= encodedBytes, "encoded " + encoded.describe() + " holds " + encoded.bytes + " bytes, fewer than the " +
+            encodedBytes + " that a bitmap of " + count + " elements takes")
+        let kept = 0
+        for (let i = 0; i < count; i++) kept += (encoded.data[encoded.offset + (i >> 3)] >> (7 - (i & 7))) & 1
+        const tableElements = Math.idiv(ancillary.bytes - DCM_BYTES, typeSize(output.type))
+        op.check(kept <= tableElements, "ancillary " + ancillary.describe() + " holds " + tableElements + " values, fewer than the bitmap's " + kept)
+    }
+
+    export function decode(p: Buffer, model: Buffer, arena: Buffer): void {
         const pairs = param(p, DecodeParams.PairCount)
         for (let k = 0; k < pairs; k++) {
-            const r = DecodeParams.Pairs + DecodeLutPair.Words * k
-            const encoded = paramBuffer(p, r + DecodeLutPair.Encoded, model, arena)
-            const encodedAt = paramOffset(p, r + DecodeLutPair.Encoded)
-            const tables = paramBuffer(p, r + DecodeLutPair.Ancillary, model, arena)
-            const tablesAt = paramOffset(p, r + DecodeLutPair.Ancillary) + DCM_BYTES
-            const output = paramBuffer(p, r + DecodeLutPair.Output, model, arena)
-            const outputAt = paramOffset(p, r + DecodeLutPair.Output)
-            const size = param(p, r + DecodeLutPair.ElementBytes)
-            const width = param(p, r + DecodeLutPair.BitWidth)
-            const stride = param(p, r + DecodeLutPair.Stride)
-            const channels = param(p, r + DecodeLutPair.Channels)
-            const perChannel = param(p, r + DecodeLutPair.PerChannel)
-            const count = param(p, r + DecodeLutPair.Count)
-            for (let i = 0; i < count; i++) {
-                const c = lutChannel(i, channels, perChannel)
-                const from = tablesAt + size * (c * stride + lutIndex(encoded, encodedAt, i, width))
-                for (let b = 0; b < size; b++) output[outputAt + size * i + b] = tables[from + b]
+            const r = DecodeParams.Pairs + DecodeRecord.Words * k
+            if (param(p, r + DecodeRecord.Kind) === 0) decodeLutPair(p, r, model, arena)
+            else decodePrunePair(p, r, model, arena)
+        }
+    }
+
+    function decodePrunePair(p: Buffer, r: number, model: Buffer, arena: Buffer): void {
+        const bitmap = paramBuffer(p, r + DecodeRecord.Encoded, model, arena)
+        const bitmapAt = paramOffset(p, r + DecodeRecord.Encoded)
+        const table = paramBuffer(p, r + DecodeRecord.Ancillary, model, arena)
+        let from = paramOffset(p, r + DecodeRecord.Ancillary) + DCM_BYTES
+        const output = paramBuffer(p, r + DecodeRecord.Output, model, arena)
+        const outputAt = paramOffset(p, r + DecodeRecord.Output)
+        const size = param(p, r + DecodeRecord.ElementBytes)
+        const channels = param(p, r + DecodeRecord.Channels)
+        const perChannel = param(p, r + DecodeRecord.PerChannel)
+        const count = param(p, r + DecodeRecord.Count)
+        const zeroPointsAt = param(p, r + DecodeRecord.ZeroPoints)
+        for (let i = 0; i < count; i++) {
+            const to = outputAt + size * i
+            if ((bitmap[bitmapAt + (i >> 3)] >> (7 - (i & 7))) & 1) {
+                for (let b = 0; b < size; b++) output[to + b] = table[from + b]
+                from += size
+            } else {
+                // The zero point, sign-extended to the element's bytes.
+                const zp = param(p, zeroPointsAt + lutChannel(i, channels, perChannel))
+                for (let b = 0; b < size; b++) output[to + b] = (zp >> Math.min(8 * b, 31)) & 0xff
             }
+        }
+    }
+
+    function decodeLutPair(p: Buffer, r: number, model: Buffer, arena: Buffer): void {
+        const encoded = paramBuffer(p, r + DecodeRecord.Encoded, model, arena)
+        const encodedAt = paramOffset(p, r + DecodeRecord.Encoded)
+        const tables = paramBuffer(p, r + DecodeRecord.Ancillary, model, arena)
+        const tablesAt = paramOffset(p, r + DecodeRecord.Ancillary) + DCM_BYTES
+        const output = paramBuffer(p, r + DecodeRecord.Output, model, arena)
+        const outputAt = paramOffset(p, r + DecodeRecord.Output)
+        const size = param(p, r + DecodeRecord.ElementBytes)
+        const width = param(p, r + DecodeRecord.BitWidth)
+        const stride = param(p, r + DecodeRecord.Stride)
+        const channels = param(p, r + DecodeRecord.Channels)
+        const perChannel = param(p, r + DecodeRecord.PerChannel)
+        const count = param(p, r + DecodeRecord.Count)
+        for (let i = 0; i < count; i++) {
+            const c = lutChannel(i, channels, perChannel)
+            const from = tablesAt + size * (c * stride + lutIndex(encoded, encodedAt, i, width))
+            for (let b = 0; b < size; b++) output[outputAt + size * i + b] = tables[from + b]
         }
     }
 }
