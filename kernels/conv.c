@@ -19,7 +19,9 @@
  * and benchmark harnesses), not into the board's default build, whose flash has a few hundred
  * bytes to spare. Either way the outputs are the same bytes. */
 #ifndef TFL_FAST_CONV
-#if defined(TINYML_ALL_OPS) && TINYML_ALL_OPS
+#if defined(TINYML_FAST_CONV)
+#define TFL_FAST_CONV TINYML_FAST_CONV
+#elif defined(TINYML_ALL_OPS) && TINYML_ALL_OPS
 #define TFL_FAST_CONV 1
 #else
 #define TFL_FAST_CONV 0

@@ -1,6 +1,11 @@
 /* The stateful framing ops of TFLM's Signal library and the FFTs of types other than int16, which
  * the speech front end does not use (in the board's all-ops build only). Parameter blocks: enum
  * tfl_signal_delay ... (libs/tflite/kernel_signal2.ts, where each op is explained). */
+/* Small beats fast here: only the all-ops build has them (before the includes, so that the inline
+ * helpers they use are compiled the same way). */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("Os")
+#endif
 #include <string.h>
 #include "kernel_util.h"
 
