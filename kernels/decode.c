@@ -52,14 +52,69 @@ static void decode_prune_pair(const int32_t *p, int32_t r, const uint8_t *model,
     }
 }
 
+/* streamBits: n bits (1 to 16) at bit pos of a most-significant-bit-first stream. */
+static uint32_t stream_bits(const uint8_t *s, uint32_t pos, uint32_t n)
+{
+    uint32_t v = 0;
+    for (uint32_t k = 0; k < n; k++) v = (v << 1) | ((s[(pos + k) >> 3] >> (7 - ((pos + k) & 7))) & 1u);
+    return v;
+}
+
+static uint32_t huffman_entry(const uint8_t *tables, uint32_t entry_bytes, uint32_t i)
+{
+    return entry_bytes == 2 ? tfl_load_u16(tables + 2 * i) : tfl_load_u32(tables + 4 * i);
+}
+
+/* huffmanWalk: the codewords walked as TFLM's decoder does, each element's value written to output
+ * (little-endian, its low bytes); with output NULL only checked: returns 1 when a 32-bit word read
+ * is past code_bytes, 2 when a table entry is past entries (element and entry then set), else 0. */
+int tflite_decode_huffman_walk(const int32_t *q, const uint8_t *codes, uint32_t code_bytes, const uint8_t *tables, uint32_t entries,
+                               uint8_t *output, uint32_t *failed_element, uint32_t *failed_entry)
+{
+    const uint32_t entry_bytes = (uint32_t)q[TFL_DECODE_RECORD_ENTRY_BYTES], size = (uint32_t)q[TFL_DECODE_RECORD_ELEMENT_BYTES];
+    const uint32_t count = (uint32_t)q[TFL_DECODE_RECORD_COUNT];
+    const uint32_t found = entry_bytes == 2 ? 0x8000u : 0x80000000u, count_shift = entry_bytes == 2 ? 11 : 27;
+    const uint32_t value_mask = entry_bytes == 2 ? 0x7ffu : 0x7ffffffu;
+    uint32_t pos = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t used = (uint32_t)q[TFL_DECODE_RECORD_ROOT_BITS];
+        if (!output && ((pos + used + 31) >> 5) * 4 > code_bytes) { *failed_element = i; return 1; }
+        uint32_t offset = stream_bits(codes, pos, used);
+        pos += used;
+        if (!output && offset >= entries) { *failed_element = i; *failed_entry = offset; return 2; }
+        uint32_t v = huffman_entry(tables, entry_bytes, offset);
+        while (!(v & found)) {
+            used = ((v >> count_shift) & 15) + 1;
+            if (!output && ((pos + used + 31) >> 5) * 4 > code_bytes) { *failed_element = i; return 1; }
+            offset += (v & value_mask) + stream_bits(codes, pos, used);
+            pos += used;
+            if (!output && offset >= entries) { *failed_element = i; *failed_entry = offset; return 2; }
+            v = huffman_entry(tables, entry_bytes, offset);
+        }
+        if (output)
+            for (uint32_t b = 0; b < size; b++) output[size * i + b] = (uint8_t)(v >> (8 * b));
+        /* The symbol used this many of the bits read; the others are read again. */
+        const uint32_t residual = (v >> count_shift) & 15;
+        if (used > residual) pos -= used - residual;
+    }
+    return 0;
+}
+
 void tflite_decode(int32_t *p, const uint8_t *model, uint8_t *arena)
 {
     const int32_t pairs = p[TFL_DECODE_PAIR_COUNT];
     for (int32_t k = 0; k < pairs; k++) {
         const int32_t r = TFL_DECODE_PAIRS + TFL_DECODE_RECORD_WORDS * k;
-        if (p[r + TFL_DECODE_RECORD_KIND] == 0)
+        const int32_t kind = p[r + TFL_DECODE_RECORD_KIND];
+        if (kind == 0) {
             decode_lut_pair(p, r, model, arena);
-        else
+        } else if (kind == 1) {
+            uint32_t unused_element, unused_entry;
+            tflite_decode_huffman_walk(p + r, tfl_tensor(p, r + TFL_DECODE_RECORD_ENCODED, model, arena), 0,
+                                       tfl_tensor(p, r + TFL_DECODE_RECORD_ANCILLARY, model, arena) + TFL_CONST_DCM_BYTES, 0,
+                                       tfl_output(p, r + TFL_DECODE_RECORD_OUTPUT, arena), &unused_element, &unused_entry);
+        } else {
             decode_prune_pair(p, r, model, arena);
+        }
     }
 }

@@ -132,6 +132,9 @@ int tfl_custom_option(tfl_op *op, const char *key, int integer, double *out);
 int tfl_prepare_detection_postprocess(tfl_op *op); /* all-ops builds only */
 /* prepare_decode.c */
 int tfl_prepare_decode(tfl_op *op); /* all-ops builds only */
+/* decode.c: Huffman codewords walked (kernel_decode.ts huffmanWalk), checked when output is NULL */
+int tflite_decode_huffman_walk(const int32_t *q, const uint8_t *codes, uint32_t code_bytes, const uint8_t *tables, uint32_t entries,
+                               uint8_t *output, uint32_t *failed_element, uint32_t *failed_entry);
 int tfl_prepare_circular_buffer(tfl_op *op); /* all-ops builds only */
 int tfl_prepare_signal_overlap_add(tfl_op *op); /* all-ops builds only */
 int tfl_prepare_signal_framer(tfl_op *op); /* all-ops builds only */

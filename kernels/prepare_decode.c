@@ -81,6 +81,27 @@ static int prepare_prune_pair(tfl_op *op, uint32_t r, const tfl_tensor_info *enc
     return 0;
 }
 
+/* huffmanWalk's checks: every table entry and every 32-bit codeword read is there (TFLM reads
+ * past them otherwise). The walk is tflite_decode_huffman_walk's (decode.c). */
+static int prepare_huffman_pair(tfl_op *op, uint32_t r, const tfl_tensor_info *encoded, const tfl_tensor_info *ancillary,
+                                const tfl_tensor_info *output)
+{
+    int32_t *p = op->params + r;
+    const uint32_t sizes = tfl_const_data(op, ancillary)[5];
+    const uint32_t entry_bytes = (sizes & 1) ? 4 : 2;
+    TFL_CHECK(op, output->type == TFL_TYPE_INT8 || (entry_bytes == 4 && output->type == TFL_TYPE_INT16),
+              "unsupported output type %y of %t (TFLM's Huffman decodes INT8, and INT16 with 32-bit tables)", (int32_t)output->type, output);
+    p[TFL_DECODE_RECORD_ENTRY_BYTES] = (int32_t)entry_bytes;
+    p[TFL_DECODE_RECORD_ROOT_BITS] = (int32_t)(sizes >> 4) + 1;
+    uint32_t failed_element, failed_entry;
+    const int failure = tflite_decode_huffman_walk(p, tfl_const_data(op, encoded), encoded->bytes, tfl_const_data(op, ancillary) + TFL_CONST_DCM_BYTES,
+                                                   (ancillary->bytes - TFL_CONST_DCM_BYTES) / entry_bytes, 0, &failed_element, &failed_entry);
+    TFL_CHECK(op, failure != 1, "encoded %t: element %d's codeword runs past its %d bytes (TFLM reads 32-bit words)", encoded,
+              (int32_t)failed_element, (int32_t)encoded->bytes);
+    TFL_CHECK(op, failure != 2, "the Huffman tables have no entry %d (element %d)", (int32_t)failed_entry, (int32_t)failed_element);
+    return 0;
+}
+
 int tfl_prepare_decode(tfl_op *op)
 {
     const uint32_t pairs = op->output_count;
@@ -103,10 +124,9 @@ int tfl_prepare_decode(tfl_op *op)
         TFL_CHECK(op, dcm[1] == 1, "ancillary %t: DCM version %d (TFLM's is 1)", ancillary, (int32_t)dcm[1]);
         const int32_t decode_type = dcm[0];
         TFL_CHECK(op, decode_type != 127, "ancillary %t: the custom decode type 127 is not supported (nor by TFLM)", ancillary);
-        TFL_CHECK(op, decode_type != 1, "ancillary %t: decode type 1 (Huffman) is not implemented here yet", ancillary);
-        TFL_CHECK(op, decode_type == 0 || decode_type == 2, "ancillary %t: unsupported decode type %d (TFLM's: 0 LUT, 1 Huffman, 2 Prune)",
+        TFL_CHECK(op, decode_type == 0 || decode_type == 1 || decode_type == 2, "ancillary %t: unsupported decode type %d (TFLM's: 0 LUT, 1 Huffman, 2 Prune)",
                   ancillary, decode_type);
-        TFL_CHECK(op, dcm[4] == 1, "ancillary %t: %s version %d (TFLM's is 1)", ancillary, decode_type == 0 ? "LUT" : "Prune", (int32_t)dcm[4]);
+        TFL_CHECK(op, dcm[4] == 1, "ancillary %t: %s version %d (TFLM's is 1)", ancillary, decode_type == 0 ? "LUT" : decode_type == 1 ? "Huffman" : "Prune", (int32_t)dcm[4]);
         const int32_t type = output->type;
         TFL_CHECK(op, type == TFL_TYPE_BOOL || type == TFL_TYPE_FLOAT32 || type == TFL_TYPE_INT8 || type == TFL_TYPE_INT16 ||
                       type == TFL_TYPE_INT32 || type == TFL_TYPE_INT64,
@@ -133,8 +153,9 @@ int tfl_prepare_decode(tfl_op *op)
         p[r + TFL_DECODE_RECORD_PER_CHANNEL] = (int32_t)per_channel;
         p[r + TFL_DECODE_RECORD_COUNT] = (int32_t)count;
         p[r + TFL_DECODE_RECORD_ZERO_POINTS] = (int32_t)zero_points_at;
-        if (decode_type == 0 ? prepare_lut_pair(op, r, encoded, ancillary, output)
-                             : prepare_prune_pair(op, r, encoded, ancillary, output, zero_points_at))
+        if (decode_type == 0   ? prepare_lut_pair(op, r, encoded, ancillary, output)
+            : decode_type == 1 ? prepare_huffman_pair(op, r, encoded, ancillary, output)
+                               : prepare_prune_pair(op, r, encoded, ancillary, output, zero_points_at))
             return 1;
         zero_points_at += channels;
     }

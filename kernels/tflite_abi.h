@@ -394,6 +394,9 @@ enum tfl_decode_record {
     TFL_DECODE_RECORD_KIND = 12,
     /* Prune: the word where this pair's Channels zero points (int8 values) start. */
     TFL_DECODE_RECORD_ZERO_POINTS = 13,
+    /* Huffman: bytes per table entry (2 or 4), and the root table's index bits. */
+    TFL_DECODE_RECORD_ENTRY_BYTES = 14,
+    TFL_DECODE_RECORD_ROOT_BITS = 15,
     /* Bytes per output element (1 for BOOL and INT8 ... 8 for INT64). */
     TFL_DECODE_RECORD_ELEMENT_BYTES = 6,
     TFL_DECODE_RECORD_BIT_WIDTH = 7,
@@ -403,7 +406,7 @@ enum tfl_decode_record {
     /* Elements in a row of one channel (channels along dimension 0); 0 when interleaved. */
     TFL_DECODE_RECORD_PER_CHANNEL = 10,
     TFL_DECODE_RECORD_COUNT = 11,
-    TFL_DECODE_RECORD_WORDS = 14,
+    TFL_DECODE_RECORD_WORDS = 16,
 };
 
 /* kernel_detection.ts DetectionParams: Parameter block of detection_postprocess_float (words). */

@@ -7,7 +7,9 @@
 // too); several (encoded, ancillary) pairs in one op; a table stride longer than what the indices
 // reach. Prune's: the types; a zero point per tensor, per channel along dimension 0 or the last
 // (INT8, TFLM's per-channel path when one is not 0), or none; bitmaps all ones, all zeros, random,
-// of lengths not a multiple of 8; a LUT and a Prune pair in one op.
+// of lengths not a multiple of 8; a LUT and a Prune pair in one op. Huffman's: 16-bit tables
+// (INT8) and 32-bit ones (INT8, INT16); codes that the root table resolves alone and codes that
+// go on into a second table (the bits read again); one-bit roots; codewords across 32-bit words.
 import type { Rand } from "./fuzz";
 import { encodeValues, SingleOpSpec, TensorSpec, TypeName } from "./model-writer";
 
@@ -211,7 +213,119 @@ function pruneDrafts(rand: Rand): DecodeDraft[] {
     ];
 }
 
+/**
+ * A complete prefix code of `symbols` codes (a random full binary tree, so that every bit pattern
+ * decodes), at most `maxLength` bits long: lengths[s], codes[s] canonical.
+ */
+function prefixCode(rand: Rand, symbols: number, maxLength: number): { lengths: number[]; codes: number[] } {
+    const lengths = [0];
+    while (lengths.length < symbols) {
+        const open = lengths.map((l, i) => i).filter((i) => lengths[i] < maxLength);
+        const i = rand.pick(open);
+        lengths[i]++;
+        lengths.push(lengths[i]);
+    }
+    const order = lengths.map((l, i) => i).sort((a, b) => lengths[a] - lengths[b] || a - b);
+    const codes: number[] = new Array(symbols).fill(0);
+    let code = 0, previous = lengths[order[0]];
+    for (const s of order) {
+        code <<= lengths[s] - previous;
+        previous = lengths[s];
+        codes[s] = code++;
+    }
+    return { lengths, codes };
+}
+
+interface HuffmanPair {
+    type: TypeName;
+    count: number;
+    wide: boolean;
+    symbols: number;
+    rootBits: number;
+    maxLength: number;
+}
+
+/** TFLM's Huffman tables for a prefix code: a root table of rootBits index bits, then one second table per longer prefix. */
+function huffmanTables(values: number[], lengths: number[], codes: number[], rootBits: number, wide: boolean): number[] {
+    const found = wide ? 0x80000000 : 0x8000, shift = wide ? 27 : 11, mask = wide ? 0x7ffffff : 0x7ff;
+    const symbolEntry = (s: number, bitsUsed: number) => (found | (bitsUsed << shift) | (values[s] & mask)) >>> 0;
+    const table: number[] = new Array(1 << rootBits).fill(0);
+    for (let i = 0; i < 1 << rootBits; i++) {
+        const short = lengths.findIndex((l, s) => l <= rootBits && codes[s] === i >> (rootBits - l));
+        if (short >= 0) {
+            table[i] = symbolEntry(short, lengths[short]);
+            continue;
+        }
+        const longer = lengths.map((l, s) => s).filter((s) => lengths[s] > rootBits && codes[s] >> (lengths[s] - rootBits) === i);
+        const bits = Math.max(...longer.map((s) => lengths[s])) - rootBits;
+        const start = table.length;
+        table[i] = (((bits - 1) << shift) | (start - i)) >>> 0;
+        for (let j = 0; j < 1 << bits; j++) {
+            const full = (i << bits) | j;
+            const s = longer.find((t) => codes[t] === full >> (rootBits + bits - lengths[t]));
+            table.push(symbolEntry(s as number, lengths[s as number] - rootBits));
+        }
+    }
+    return table;
+}
+
+function huffmanPair(rand: Rand, p: HuffmanPair): { encoded: TensorSpec; ancillary: TensorSpec; output: TensorSpec } {
+    const { lengths, codes } = prefixCode(rand, p.symbols, p.maxLength);
+    const values = rand.values(p.type, p.symbols).map((v) => (p.type === "int8" ? v & 0xff : v & 0xffff));
+    const table = huffmanTables(values, lengths, codes, p.rootBits, p.wide);
+    const header = Buffer.alloc(16);
+    header[0] = 1;
+    header[1] = 1;
+    header[4] = 1;
+    header[5] = ((p.rootBits - 1) << 4) | (p.wide ? 1 : 0);
+    const entries = Buffer.alloc(table.length * (p.wide ? 4 : 2));
+    table.forEach((e, i) => (p.wide ? entries.writeUInt32LE(e, 4 * i) : entries.writeUInt16LE(e, 2 * i)));
+    const bits: number[] = [];
+    for (let i = 0; i < p.count; i++) {
+        const s = rand.int(0, p.symbols - 1);
+        for (let b = lengths[s] - 1; b >= 0; b--) bits.push((codes[s] >> b) & 1);
+    }
+    // TFLM reads whole 32-bit words, and a root index's worth of bits past the last codeword.
+    while (bits.length % 32 !== 0 || bits.length < 32) bits.push(0);
+    for (let k = 0; k < 32; k++) bits.push(0);
+    const encoded = packIndices(bits, 1);
+    const ancillary = Buffer.concat([header, entries]);
+    return {
+        encoded: { shape: [encoded.length], type: "uint8", data: encoded },
+        ancillary: { shape: [ancillary.length], type: "uint8", data: ancillary },
+        output: { shape: [p.count], type: p.type },
+    };
+}
+
+function huffmanDrafts(rand: Rand): DecodeDraft[] {
+    const pair = (type: TypeName, count: number, wide: boolean, symbols: number, rootBits: number, maxLength: number): HuffmanPair =>
+        ({ type, count, wide, symbols, rootBits, maxLength });
+    const d = (covers: string[], pairs: HuffmanPair[], lut?: Pair) => {
+        const made = pairs.map((p) => huffmanPair(rand, p));
+        if (lut) made.push(lutPair(rand, lut));
+        return {
+            covers: ["huffman", ...covers], inputs: [],
+            spec: {
+                op: "CUSTOM", customCode: "TFLM_DECODE",
+                inputs: made.flatMap((m) => [m.encoded, m.ancillary]), outputs: made.map((m) => m.output),
+            } as SingleOpSpec,
+        };
+    };
+    return [
+        d(["int8", "table-16", "root-only"], [pair("int8", rand.int(40, 90), false, 6, 4, 4)]),
+        d(["int8", "table-16", "second-tables", "word-crossing"], [pair("int8", rand.int(60, 120), false, rand.int(8, 14), 2, 8)]),
+        d(["int8", "table-16", "root-1-bit", "second-tables"], [pair("int8", 33, false, 5, 1, 5)]),
+        d(["int8", "table-16", "two-symbols"], [pair("int8", 70, false, 2, 1, 1)]),
+        d(["int8", "table-32", "second-tables"], [pair("int8", rand.int(30, 70), true, rand.int(6, 12), 3, 7)]),
+        d(["int16", "table-32", "root-only"], [pair("int16", rand.int(20, 50), true, 7, 5, 5)]),
+        d(["int16", "table-32", "second-tables", "word-crossing"], [pair("int16", rand.int(80, 150), true, rand.int(10, 20), 3, 9)]),
+        d(["pairs-3", "with-lut", "int8", "int16"], [pair("int8", 21, false, 4, 2, 3), pair("int16", 17, true, 9, 2, 6)],
+            { type: "int8", shape: [19], width: 3, channels: 0, axis: 0, stride: 8, used: 8 }),
+    ];
+}
+
 export const DECODE_DRAFTS: { [op: string]: (rand: Rand) => DecodeDraft[] } = {
     tflm_decode_lut: lutDrafts,
     tflm_decode_prune: pruneDrafts,
+    tflm_decode_huffman: huffmanDrafts,
 };

@@ -807,7 +807,7 @@ for (const op of Object.keys(SIGNAL_OPS)) CASE_KINDS[op.toUpperCase()] = (r) => 
 // several subgraphs (CALL_ONCE and the resource variables, IF, WHILE) and DETECTION_POSTPROCESS.
 for (const op of Object.keys(MATMUL_DRAFTS)) CASE_KINDS[op.toUpperCase()] = (r) => draftCase(r, MATMUL_DRAFTS[op](r));
 for (const op of Object.keys(DETECTION_DRAFTS)) CASE_KINDS[op.toUpperCase()] = (r) => draftCase(r, DETECTION_DRAFTS[op](r));
-// TFLM_DECODE, one kind per decode type (LUT, Prune): both inputs are constants, so a case has no model inputs.
+// TFLM_DECODE, one kind per decode type (LUT, Prune, Huffman): both inputs are constants, so a case has no model inputs.
 for (const op of Object.keys(DECODE_DRAFTS)) CASE_KINDS[op.toUpperCase()] = (r) => draftCase(r, DECODE_DRAFTS[op](r));
 for (const op of Object.keys(SIGNAL_DRAFTS))
     for (const type of ["int16", "int32", "float32"])

@@ -58,6 +58,25 @@ function prune(change: (s: SingleOpSpec) => void = () => undefined): SingleOpSpe
     return s;
 }
 
+/** INT8[8] from a 16-bit Huffman table of a 1-bit root: 0 -> 5, 1 -> -9 (each code 1 bit long). */
+function huffman(change: (s: SingleOpSpec) => void = () => undefined, tableBytes?: Buffer, sizes = 0x00, version = 1): SingleOpSpec {
+    const h = Buffer.alloc(16);
+    h[0] = 1;
+    h[1] = 1;
+    h[4] = version;
+    h[5] = sizes;
+    const table = tableBytes ?? encodeValues("uint16", [0x8000 | (1 << 11) | 5, 0x8000 | (1 << 11) | (-9 & 0xff)]);
+    const data = Buffer.concat([h, table]);
+    const codes = Buffer.from([0x68, 0, 0, 0]);
+    const s: SingleOpSpec = {
+        op: "CUSTOM", customCode: "TFLM_DECODE",
+        inputs: [{ shape: [4], type: "uint8", data: codes }, { shape: [data.length], type: "uint8", data }],
+        outputs: [{ shape: [8], type: "int8" }],
+    };
+    change(s);
+    return s;
+}
+
 function loadBoth(model: Buffer): { ok: boolean; text: string } {
     const sts = stsLoaderDump(model);
     assert.deepStrictEqual(cLoaderDump(model), sts);
@@ -106,6 +125,23 @@ describe("TFLM_DECODE: coverage, hand-packed cases, refusals", () => {
             assert.ok(covered.has(w), w);
     });
 
+    it("decodes Huffman codewords through a 16-bit root table, in the STS and in C", () => {
+        const model = singleOpModel(huffman());
+        // Codes 0 -> 5, 1 -> -9; codewords 0110 1000 ...
+        const want = Buffer.from(encodeValues("int8", [5, -9, -9, 5, -9, 5, 5, 5]));
+        const ip = new tflite.StsInterpreter(model);
+        ip.invoke();
+        assert.deepStrictEqual(Buffer.from(ip.outputBytes(0)), want);
+        assert.deepStrictEqual(cLoaderRun(model, []), want);
+    });
+
+    it("has TFLM goldens for every Huffman branch of TFLM's kernel", () => {
+        const m: GoldenManifest = JSON.parse(fs.readFileSync(path.join(GOLDENS, "tflm_decode_huffman", "manifest.json"), "utf8"));
+        const covered = new Set(m.cases.flatMap((c) => c.covers));
+        for (const w of ["int8", "int16", "table-16", "table-32", "root-only", "second-tables", "root-1-bit", "word-crossing", "with-lut"])
+            assert.ok(covered.has(w), w);
+    });
+
     const refused: { name: string; spec: SingleOpSpec; message: RegExp }[] = [
         { name: "an encoded input without its ancillary data", spec: spec((s) => { s.inputs.pop(); }),
             message: /needs pairs of inputs \(encoded, ancillary\) and one output per pair$/ },
@@ -117,8 +153,6 @@ describe("TFLM_DECODE: coverage, hand-packed cases, refusals", () => {
         { name: "DCM version 2", spec: spec((s) => { s.inputs[1] = ancillary(TABLE, 3, 8, 0, 2); }), message: /: DCM version 2 \(TFLM's is 1\)$/ },
         { name: "the custom decode type", spec: spec((s) => { s.inputs[1] = ancillary(TABLE, 3, 8, 127); }),
             message: /: the custom decode type 127 is not supported \(nor by TFLM\)$/ },
-        { name: "Huffman (not here yet)", spec: spec((s) => { s.inputs[1] = ancillary(TABLE, 3, 8, 1); }),
-            message: /: decode type 1 \(Huffman\) is not implemented here yet$/ },
         { name: "decode type 5", spec: spec((s) => { s.inputs[1] = ancillary(TABLE, 3, 8, 5); }),
             message: /: unsupported decode type 5 \(TFLM's: 0 LUT, 1 Huffman, 2 Prune\)$/ },
         { name: "LUT version 0", spec: spec((s) => { s.inputs[1] = ancillary(TABLE, 3, 8, 0, 1, 0); }), message: /: LUT version 0 \(TFLM's is 1\)$/ },
@@ -141,6 +175,14 @@ describe("TFLM_DECODE: coverage, hand-packed cases, refusals", () => {
             message: /encoded tensor 0 'const0' UINT8\[2\] holds 2 bytes, fewer than the 3 that a bitmap of 17 elements takes$/ },
         { name: "fewer Prune values than the bitmap keeps", spec: prune((s) => { s.inputs[1] = ancillary(PRUNE_VALUES.subarray(0, 5), 0, 0, 2); }),
             message: /ancillary tensor 1 'const1' UINT8\[21\] holds 5 values, fewer than the bitmap's 6$/ },
+        { name: "Huffman version 2", spec: huffman(() => undefined, undefined, 0, 2), message: /: Huffman version 2 \(TFLM's is 1\)$/ },
+        { name: "an INT16 output of 16-bit Huffman tables", spec: huffman((s) => { s.outputs[0].type = "int16"; }),
+            message: /unsupported output type INT16 of tensor 2 'output0' INT16\[8\] \(TFLM's Huffman decodes INT8, and INT16 with 32-bit tables\)$/ },
+        { name: "codewords shorter than a 32-bit word", spec: huffman((s) => { s.inputs[0] = { shape: [2], type: "uint8", data: Buffer.from([0x68, 0]) }; }),
+            message: /encoded tensor 0 'const0' UINT8\[2\]: element 0's codeword runs past its 2 bytes \(TFLM reads 32-bit words\)$/ },
+        { name: "a Huffman table without the entry a codeword reaches",
+            spec: huffman(() => undefined, encodeValues("uint16", [0x8000 | (1 << 11) | 5])),
+            message: /the Huffman tables have no entry 1 \(element 1\)$/ },
     ];
     for (const c of refused)
         it(`refuses ${c.name}`, () => {

@@ -19,7 +19,14 @@ namespace tflite {
     // after the header (in element order, whatever the channel), 0 the element's channel's zero
     // point (int8 outputs; TFLM keeps it as an int8; other types must have zero points of 0, and a
     // FLOAT32 output gets +0).
-    // Huffman is not here yet: both loaders refuse it with a message saying so.
+    //
+    // Huffman (decode type 1): DCM byte 4 the Huffman version (1), byte 5 bit 0 the table entries'
+    // size (1: 32 bits, 0: 16 bits, INT8 outputs only) and bits 4-7 the root table's index bits
+    // minus 1. The tables follow the header (little-endian entries): an entry with its top bit set
+    // is a symbol (its low bits the value, the next 4 bits how many of the bits read it used, the
+    // rest read again), otherwise a link (4 bits: index bits of the next table minus 1; value: the
+    // next table's distance from this entry, less the index). The codewords are a bit stream,
+    // most significant bit first, that TFLM reads in 32-bit big-endian words.
 
     export function registerDecodeKernels(): void {
         registerCustom("TFLM_DECODE", prepareDecode)
@@ -45,6 +52,8 @@ namespace tflite {
         Kind = 12,
         /** Prune: the word where this pair's Channels zero points (int8 values) start. */
         ZeroPoints = 13,
+        /** Huffman: bytes per table entry (2 or 4), and the root table's index bits. */
+        EntryBytes = 14, RootBits = 15,
         /** Bytes per output element (1 for BOOL and INT8 ... 8 for INT64). */
         ElementBytes = 6,
         BitWidth = 7,
@@ -54,7 +63,7 @@ namespace tflite {
         /** Elements in a row of one channel (channels along dimension 0); 0 when interleaved. */
         PerChannel = 10,
         Count = 11,
-        Words = 14,
+        Words = 16,
     }
 
     /** The `width`-bit index at element `i` of a most-significant-bit-first stream. */
@@ -100,10 +109,9 @@ namespace tflite {
             op.check(data[dcm + 1] === 1, "ancillary " + ancillary.describe() + ": DCM version " + data[dcm + 1] + " (TFLM's is 1)")
             const decodeType = data[dcm]
             op.check(decodeType !== 127, "ancillary " + ancillary.describe() + ": the custom decode type 127 is not supported (nor by TFLM)")
-            op.check(decodeType !== 1, "ancillary " + ancillary.describe() + ": decode type 1 (Huffman) is not implemented here yet")
-            op.check(decodeType === 0 || decodeType === 2, "ancillary " + ancillary.describe() + ": unsupported decode type " + decodeType +
+            op.check(decodeType === 0 || decodeType === 1 || decodeType === 2, "ancillary " + ancillary.describe() + ": unsupported decode type " + decodeType +
                 " (TFLM's: 0 LUT, 1 Huffman, 2 Prune)")
-            op.check(data[dcm + 4] === 1, "ancillary " + ancillary.describe() + ": " + (decodeType === 0 ? "LUT" : "Prune") + " version " +
+            op.check(data[dcm + 4] === 1, "ancillary " + ancillary.describe() + ": " + (decodeType === 0 ? "LUT" : decodeType === 1 ? "Huffman" : "Prune") + " version " +
                 data[dcm + 4] + " (TFLM's is 1)")
             const type = output.type
             op.check(type === TensorType.Bool || type === TensorType.Float32 || type === TensorType.Int8 || type === TensorType.Int16 ||
@@ -131,6 +139,7 @@ namespace tflite {
             setParam(p, r + DecodeRecord.Count, count)
             setParam(p, r + DecodeRecord.ZeroPoints, zeroPointsAt)
             if (decodeType === 0) prepareLutPair(op, p, r, encoded, ancillary, output)
+            else if (decodeType === 1) prepareHuffmanPair(op, p, r, encoded, ancillary, output)
             else preparePrunePair(op, p, r, encoded, ancillary, output, zeroPointsAt)
             zeroPointsAt += channels
         }
@@ -185,11 +194,75 @@ namespace tflite {
         op.check(kept <= tableElements, "ancillary " + ancillary.describe() + " holds " + tableElements + " values, fewer than the bitmap's " + kept)
     }
 
+    /** `n` bits (1 to 16) at bit `pos` of a most-significant-bit-first stream. */
+    function streamBits(buf: Buffer, at: number, pos: number, n: number): number {
+        let v = 0
+        for (let k = 0; k < n; k++) v = (v << 1) | ((buf[at + ((pos + k) >> 3)] >> (7 - ((pos + k) & 7))) & 1)
+        return v
+    }
+
+    /** A Huffman table entry: its found bit, its 4-bit count and its value. */
+    function huffmanEntry(buf: Buffer, at: number, entryBytes: number, i: number): number {
+        return entryBytes === 2 ? buf.getNumber(NumberFormat.UInt16LE, at + 2 * i) : buf.getNumber(NumberFormat.UInt32LE, at + 4 * i)
+    }
+
+    /**
+     * Walks the codewords as TFLM's decoder does: the decoded values, or with `op` only the checks
+     * that every table entry and every 32-bit word read is there (TFLM reads past them otherwise).
+     */
+    function huffmanWalk(op: Operator, encodedName: string, p: Buffer, r: number, codes: Buffer, codesAt: number, codeBytes: number, tables: Buffer, tablesAt: number,
+        entries: number, output: Buffer, outputAt: number): void {
+        const entryBytes = param(p, r + DecodeRecord.EntryBytes)
+        const size = param(p, r + DecodeRecord.ElementBytes)
+        const count = param(p, r + DecodeRecord.Count)
+        const found = entryBytes === 2 ? 0x8000 : 0x80000000
+        const countShift = entryBytes === 2 ? 11 : 27
+        const valueMask = entryBytes === 2 ? 0x7ff : 0x7ffffff
+        let pos = 0
+        for (let i = 0; i < count; i++) {
+            let used = param(p, r + DecodeRecord.RootBits)
+            if (op) op.check(((pos + used + 31) >> 5) * 4 <= codeBytes, "encoded " + encodedName +
+                ": element " + i + "'s codeword runs past its " + codeBytes + " bytes (TFLM reads 32-bit words)")
+            let offset = streamBits(codes, codesAt, pos, used)
+            pos += used
+            if (op) op.check(offset < entries, "the Huffman tables have no entry " + offset + " (element " + i + ")")
+            let v = huffmanEntry(tables, tablesAt, entryBytes, offset)
+            while (!(v & found)) {
+                used = ((v >>> countShift) & 15) + 1
+                if (op) op.check(((pos + used + 31) >> 5) * 4 <= codeBytes, "encoded " + encodedName +
+                    ": element " + i + "'s codeword runs past its " + codeBytes + " bytes (TFLM reads 32-bit words)")
+                offset += (v & valueMask) + streamBits(codes, codesAt, pos, used)
+                pos += used
+                if (op) op.check(offset < entries, "the Huffman tables have no entry " + offset + " (element " + i + ")")
+                v = huffmanEntry(tables, tablesAt, entryBytes, offset)
+            }
+            if (!op) for (let b = 0; b < size; b++) output[outputAt + size * i + b] = (v >>> (8 * b)) & 0xff
+            // The symbol used this many of the bits read; the others are read again.
+            const residual = (v >>> countShift) & 15
+            if (used > residual) pos -= used - residual
+        }
+    }
+
+    function prepareHuffmanPair(op: Operator, p: Buffer, r: number, encoded: Tensor, ancillary: Tensor, output: Tensor): void {
+        const sizes = ancillary.data[ancillary.offset + 5]
+        const entryBytes = (sizes & 1) ? 4 : 2
+        op.check(output.type === TensorType.Int8 || (entryBytes === 4 && output.type === TensorType.Int16), "unsupported output type " +
+            typeName(output.type) + " of " + output.describe() + " (TFLM's Huffman decodes INT8, and INT16 with 32-bit tables)")
+        setParam(p, r + DecodeRecord.EntryBytes, entryBytes)
+        setParam(p, r + DecodeRecord.RootBits, (sizes >> 4) + 1)
+        huffmanWalk(op, encoded.describe(), p, r, encoded.data, encoded.offset, encoded.bytes, ancillary.data, ancillary.offset + DCM_BYTES,
+            Math.idiv(ancillary.bytes - DCM_BYTES, entryBytes), null, 0)
+    }
+
     export function decode(p: Buffer, model: Buffer, arena: Buffer): void {
         const pairs = param(p, DecodeParams.PairCount)
         for (let k = 0; k < pairs; k++) {
             const r = DecodeParams.Pairs + DecodeRecord.Words * k
-            if (param(p, r + DecodeRecord.Kind) === 0) decodeLutPair(p, r, model, arena)
+            const kind = param(p, r + DecodeRecord.Kind)
+            if (kind === 0) decodeLutPair(p, r, model, arena)
+            else if (kind === 1) huffmanWalk(null, null, p, r, paramBuffer(p, r + DecodeRecord.Encoded, model, arena), paramOffset(p, r + DecodeRecord.Encoded), 0,
+                paramBuffer(p, r + DecodeRecord.Ancillary, model, arena), paramOffset(p, r + DecodeRecord.Ancillary) + DCM_BYTES, 0,
+                paramBuffer(p, r + DecodeRecord.Output, model, arena), paramOffset(p, r + DecodeRecord.Output))
             else decodePrunePair(p, r, model, arena)
         }
     }
