@@ -290,7 +290,9 @@ namespace tflite {
             acc += int8At(w, wAt, d) * (v - zeroPoint)
         }
         // int8: exact in a double, then wrapped once (C's int32 sum wraps step by step to the same).
-        const scaled = activationBytes === 1 ? multiplyByQuantizedMultiplier(acc | 0, multiplier, shift) : multiplyByQuantizedMultiplier64(acc, multiplier, shift)
+        // int16: TFLM's static_cast<int32_t> of the shifted 64-bit product wraps before the
+        // saturation to int16 (a bias near 2^48 reaches it), hence the | 0.
+        const scaled = activationBytes === 1 ? multiplyByQuantizedMultiplier(acc | 0, multiplier, shift) : multiplyByQuantizedMultiplier64(acc, multiplier, shift) | 0
         return clamp(scaled, -32768, 32767)
     }
 
