@@ -1,6 +1,10 @@
 /* CIRCULAR_BUFFER (TFLM's custom op for strided streaming convolutions; in the board's all-ops
  * build only). Parameter block: enum tfl_circular_buffer (libs/tflite/kernel_circular_buffer.ts,
  * where the op is explained). */
+/* Small beats fast here: only the all-ops build has it. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("Os")
+#endif
 #include "kernel_util.h"
 #include "loader.h"
 

@@ -9,6 +9,13 @@
  * in-bounds part of each window, computed once per output row and column. Integer sums do not
  * depend on the order of their terms (they wrap as uint32), so the integer kernels may reorder
  * them; the float kernels add in TFLM's order (fy, fx, i), rounding after every step. */
+/* The board's all-ops build (every op, without the fast bodies: tinyml.fast_conv 0) ends near the
+ * end of the micro:bit's flash, so there this file is compiled for size. The default build and the
+ * harnesses keep -O2. Before the includes, so that dot.h's inline helpers follow it. */
+#if defined(TINYML_ALL_OPS) && TINYML_ALL_OPS && defined(TINYML_FAST_CONV) && !TINYML_FAST_CONV && \
+    defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("Os")
+#endif
 #include "kernel_util.h"
 #include "dot.h"
 

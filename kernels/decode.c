@@ -1,5 +1,9 @@
 /* TFLM_DECODE's body (libs/tflite/kernel_decode.ts, where the op and its parameter block are
  * explained; in the board's all-ops build only). */
+/* Small beats fast here: only the all-ops build has it. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("Os")
+#endif
 #include "kernel_util.h"
 
 static uint32_t element_channel(uint32_t i, uint32_t channels, uint32_t per_channel)
