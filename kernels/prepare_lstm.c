@@ -113,6 +113,14 @@ int tfl_prepare_unidirectional_sequence_lstm(tfl_op *op)
     if (input->type == TFL_TYPE_INT16)
         for (uint32_t i = LSTM_IN_INPUT_GATE_BIAS; i < 16; i++)
             if (tfl_check_int64_bias(op, tfl_input(op, i))) return 1;
+    /* TFLM's Tanh of the cell: a left shift of 15 + log2(cell scale) - 3 into its Q3.12 input, or
+     * a multiplier of 3 and a right shift when that is negative; an int32 shift by 32 or more is
+     * undefined (TFLM's 3 << shift, the board's and the host's shifts differ). */
+    int32_t log2;
+    tfl_checked_log2(cell->scale, &log2);
+    const int32_t tanh_shift = 15 + log2 - 3;
+    TFL_CHECK(op, tanh_shift > -32 && tanh_shift < 32, "cell state %t: TFLM's tanh of the cell shifts by %d bits (over 31)",
+              cell, tanh_shift < 0 ? -tanh_shift : tanh_shift);
 
     int32_t *p = tfl_use_body(op, input->type == TFL_TYPE_INT8 ? TFL_BODY_lstm_int8 : TFL_BODY_lstm_int16, TFL_LSTM_WORDS);
     if (!p) return 1;
@@ -133,11 +141,6 @@ int tfl_prepare_unidirectional_sequence_lstm(tfl_op *op)
     tfl_quantize_multiplier(gate_scale * cell->scale / cell->scale, &p[TFL_LSTM_FORGET_CELL_MULTIPLIER], &p[TFL_LSTM_FORGET_CELL_SHIFT]);
     tfl_quantize_multiplier(gate_scale * gate_scale / cell->scale, &p[TFL_LSTM_INPUT_CELL_MULTIPLIER], &p[TFL_LSTM_INPUT_CELL_SHIFT]);
     tfl_quantize_multiplier(gate_scale * gate_scale / hidden->scale, &p[TFL_LSTM_HIDDEN_MULTIPLIER], &p[TFL_LSTM_HIDDEN_SHIFT]);
-    /* TFLM's Tanh of the cell: a left shift of 15 + log2(cell scale) - 3 into its Q3.12 input, or
-     * a multiplier of 3 and a right shift when that is negative. */
-    int32_t log2;
-    tfl_checked_log2(cell->scale, &log2);
-    int32_t tanh_shift = 15 + log2 - 3;
     p[TFL_LSTM_CELL_TANH_MULTIPLIER] = tanh_shift < 0 ? 3 : 0;
     p[TFL_LSTM_CELL_TANH_SHIFT] = tanh_shift < 0 ? -tanh_shift : tanh_shift;
     /* static_cast<int16_t> of the clamped quotient: toward zero. */

@@ -123,6 +123,12 @@ describe("UNIDIRECTIONAL_SEQUENCE_LSTM: coverage, refusals, state, the STS and t
         { name: "per-channel weights (TFLM reads no per-channel multipliers here)", model: int8Lstm((ins) => {
             ins[6] = { ...ins[6]!, scale: [0.01, 0.02, 0.03], zeroPoint: 0, quantizedDimension: 0 };
         }), message: /tensor \d+ 'const6' INT8\[3,3\] needs one scale \(per-tensor quantization\)$/ },
+        { name: "a cell state scale of 2^20 (TFLM's tanh shifts its input left by 32 bits: undefined)", model: int8Lstm((ins) => {
+            ins[19] = { ...ins[19]!, scale: 2 ** 20 };
+        }), message: /cell state tensor \d+ 'state19' INT16\[1,3\]: TFLM's tanh of the cell shifts by 32 bits \(over 31\)$/ },
+        { name: "a cell state scale of 2^-44 (TFLM's tanh shifts its input right by 32 bits: undefined)", model: int8Lstm((ins) => {
+            ins[19] = { ...ins[19]!, scale: 2 ** -44 };
+        }), message: /cell state tensor \d+ 'state19' INT16\[1,3\]: TFLM's tanh of the cell shifts by 32 bits \(over 31\)$/ },
         { name: "an unquantized cell state", model: int8Lstm((ins) => { ins[19] = { shape: [1, 3], type: "int16", isVariable: true }; }),
             message: /tensor \d+ 'state19' INT16\[1,3\] needs one scale \(per-tensor quantization\)$/ },
     ];

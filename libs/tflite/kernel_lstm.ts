@@ -166,6 +166,12 @@ namespace tflite {
             op.check(op.input(i).zeroPoint === 0, "weights " + op.input(i).describe() + " must have zero point 0 (TFLM asserts it)")
         if (input.type === TensorType.Int16)
             for (let i = LstmInput.InputGateBias; i < 16; i++) checkInt64Bias(op, op.input(i))
+        // TFLM's Tanh of the cell: a left shift of 15 + log2(cell scale) - 3 into its Q3.12 input,
+        // or a multiplier of 3 and a right shift when that is negative; an int32 shift by 32 or
+        // more is undefined (TFLM's 3 << shift, the board's and the host's shifts differ).
+        let tanhShift = 15 + checkedLog2(cell.scale)[1] - 3
+        op.check(tanhShift > -32 && tanhShift < 32, "cell state " + cell.describe() + ": TFLM's tanh of the cell shifts by " +
+            Math.abs(tanhShift) + " bits (over 31)")
 
         const p = op.useBody(input.type === TensorType.Int8 ? "lstm_int8" : "lstm_int16", LstmParams.Words)
         paramLstmTensors(op, output)
@@ -186,9 +192,6 @@ namespace tflite {
         const inputCell = quantizeMultiplier(gateScale * gateScale / cell.scale)
         const hiddenOut = quantizeMultiplier(gateScale * gateScale / hidden.scale)
         setParams(p, LstmParams.ForgetCellMultiplier, [forgetCell[0], forgetCell[1], inputCell[0], inputCell[1], hiddenOut[0], hiddenOut[1]])
-        // TFLM's Tanh of the cell: a left shift of 15 + log2(cell scale) - 3 into its Q3.12
-        // input, or a multiplier of 3 and a right shift when that is negative.
-        let tanhShift = 15 + checkedLog2(cell.scale)[1] - 3
         let tanhMultiplier = 0
         if (tanhShift < 0) {
             tanhShift = -tanhShift
