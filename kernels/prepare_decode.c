@@ -65,8 +65,10 @@ static int prepare_prune_pair(tfl_op *op, uint32_t r, const tfl_tensor_info *enc
             const int64_t zp = tfl_zero_point_at(op, output, c);
             TFL_CHECK(op, output->type == TFL_TYPE_INT8 || zp == 0, "output %t: all zero points must be 0 (TFLM's Prune, for types other than INT8)",
                       output);
-            /* TFLM keeps the zero points as int8. */
-            op->params[zero_points_at + c] = (int8_t)(uint8_t)(uint64_t)zp;
+            /* TFLM keeps the zero points as int8; past INT8 the STS's reading of an int64 (a double)
+             * would not keep the low bits. */
+            TFL_CHECK(op, zp >= -128 && zp <= 127, "output %t: the zero point of channel %d is outside INT8", output, (int32_t)c);
+            op->params[zero_points_at + c] = (int32_t)zp;
         }
     }
     const uint32_t encoded_bytes = (count + 7) >> 3;

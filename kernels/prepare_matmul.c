@@ -45,11 +45,11 @@ int tfl_prepare_batch_matmul(tfl_op *op)
                   "int16 tensors must have zero point 0");
     }
     const int32_t rank = lhs->rank > rhs->rank ? lhs->rank : rhs->rank;
-    int32_t count = 1;
+    double count = 1;   /* as the STS's number: dimensions' products past int32 are refused below */
     for (int32_t i = 0; i < rank - 2; i++) {
         const int32_t l = extended_dim(lhs, rank, i), r = extended_dim(rhs, rank, i);
         TFL_CHECK(op, l == r || l == 1 || r == 1, "batch dimension %d does not broadcast: lhs %t has %d, rhs %t has %d", i, lhs, l, rhs, r);
-        count *= l == 1 ? r : l;
+        count *= (double)(l == 1 ? r : l);
     }
     const int adj_x = tfl_opt_byte(op, BATCH_MATMUL_OPT_ADJ_X, 0) != 0;
     const int adj_y = tfl_opt_byte(op, BATCH_MATMUL_OPT_ADJ_Y, 0) != 0;
@@ -59,9 +59,10 @@ int tfl_prepare_batch_matmul(tfl_op *op)
     const int32_t cols = extended_dim(rhs, rank, adj_y ? rank - 2 : rank - 1);
     TFL_CHECK(op, depth == rhs_depth, "lhs %t has depth %d, rhs %t has %d (adj_x %d, adj_y %d)", lhs, depth, rhs, rhs_depth,
               (int32_t)adj_x, (int32_t)adj_y);
-    count *= rows * cols;
-    TFL_CHECK(op, (int32_t)output->rank >= rank && (int32_t)output->count == count,
-              "output %t must hold %d values in at least %d dimensions", output, count, rank);
+    count *= (double)rows * cols;
+    TFL_CHECK(op, count < 2147483648.0, "lhs %t and rhs %t make an output of more than 2^31 - 1 values", lhs, rhs);
+    TFL_CHECK(op, (int32_t)output->rank >= rank && (int32_t)output->count == (int32_t)count,
+              "output %t must hold %d values in at least %d dimensions", output, (int32_t)count, rank);
 
     const int32_t body = is_float ? TFL_BODY_batch_matmul_float : lhs->type == TFL_TYPE_INT8 ? TFL_BODY_batch_matmul_int8 : TFL_BODY_batch_matmul_int16;
     int32_t *p = tfl_use_body(op, body, TFL_BATCH_MATMUL_WORDS);

@@ -181,8 +181,9 @@ namespace tflite {
                 const zp = output.zeroPoints[c]
                 op.check(output.type === TensorType.Int8 || zp === 0, "output " + output.describe() +
                     ": all zero points must be 0 (TFLM's Prune, for types other than INT8)")
-                // TFLM keeps the zero points as int8.
-                setParam(p, zeroPointsAt + c, (zp << 24) >> 24)
+                // TFLM keeps the zero points as int8; past INT8 an int64 read as a double would not keep the low bits.
+                op.check(zp >= -128 && zp <= 127, "output " + output.describe() + ": the zero point of channel " + c + " is outside INT8")
+                setParam(p, zeroPointsAt + c, zp)
             }
         }
         const encodedBytes = (count + 7) >> 3

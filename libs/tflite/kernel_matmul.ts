@@ -108,6 +108,7 @@ namespace tflite {
         op.check(depth === rhsDepth, "lhs " + lhs.describe() + " has depth " + depth + ", rhs " + rhs.describe() +
             " has " + rhsDepth + " (adj_x " + (adjX ? 1 : 0) + ", adj_y " + (adjY ? 1 : 0) + ")")
         count *= rows * cols
+        op.check(count < 2147483648, "lhs " + lhs.describe() + " and rhs " + rhs.describe() + " make an output of more than 2^31 - 1 values")
         op.check(output.rank() >= rank && output.elementCount() === count,
             "output " + output.describe() + " must hold " + count + " values in at least " + rank + " dimensions")
 
