@@ -116,6 +116,7 @@ int tfl_prepare_unidirectional_sequence_lstm(tfl_op *op)
     /* TFLM's Tanh of the cell: a left shift of 15 + log2(cell scale) - 3 into its Q3.12 input, or
      * a multiplier of 3 and a right shift when that is negative; an int32 shift by 32 or more is
      * undefined (TFLM's 3 << shift, the board's and the host's shifts differ). */
+    TFL_CHECK(op, cell->scale > 0 && cell->scale <= 3.40282347e38f, "cell state %t needs a positive finite scale", cell);
     int32_t log2;
     tfl_checked_log2(cell->scale, &log2);
     const int32_t tanh_shift = 15 + log2 - 3;

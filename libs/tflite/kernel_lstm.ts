@@ -169,6 +169,7 @@ namespace tflite {
         // TFLM's Tanh of the cell: a left shift of 15 + log2(cell scale) - 3 into its Q3.12 input,
         // or a multiplier of 3 and a right shift when that is negative; an int32 shift by 32 or
         // more is undefined (TFLM's 3 << shift, the board's and the host's shifts differ).
+        op.check(cell.scale > 0 && cell.scale <= 3.4028234663852886e38, "cell state " + cell.describe() + " needs a positive finite scale")
         let tanhShift = 15 + checkedLog2(cell.scale)[1] - 3
         op.check(tanhShift > -32 && tanhShift < 32, "cell state " + cell.describe() + ": TFLM's tanh of the cell shifts by " +
             Math.abs(tanhShift) + " bits (over 31)")
